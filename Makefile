@@ -1,0 +1,48 @@
+# 救助 Jiuzhu — make run · make test · make install · make bench
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 3
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean messages
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/jiuzhu migrate --noinput
+	$(BIN)/jiuzhu collectstatic --noinput --verbosity 0
+	@if [ "$$($(BIN)/jiuzhu shell -c 'from jiuzhu.regions.models import Region; print(Region.objects.exists())')" != "True" ]; then \
+		$(BIN)/jiuzhu demo; fi
+	@echo "救助 Jiuzhu: http://$(HOST):$(PORT)/  (演示账号见 README)"
+	@$(BIN)/jiuzhu db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn jiuzhu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 120 --access-logfile - --graceful-timeout 5
+
+test: install
+	$(BIN)/ruff check jiuzhu
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check jiuzhu
+	$(BIN)/mypy jiuzhu
+
+bench: install
+	$(BIN)/jiuzhu bench assess --households 1000000
+	JIUZHU_DATA_DIR=$$(mktemp -d) bash -c '$(BIN)/jiuzhu migrate --noinput -v0 && $(BIN)/jiuzhu bench_import --households 10000'
+
+messages: install
+	$(BIN)/python -m jiuzhu.core.i18n_build
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "role", "region", "is_active")
+    list_filter = ("role", "is_active")
+    fieldsets = BaseUserAdmin.fieldsets + (("岗位与区划", {"fields": ("role", "region", "full_name", "phone")}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "prefix", "created_at", "last_used_at", "revoked")
+    readonly_fields = ("digest", "prefix", "created_at", "last_used_at")

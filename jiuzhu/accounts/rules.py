@@ -1,0 +1,48 @@
+"""Object permissions (rules): a role may act, and the object lies in the user's subtree."""
+
+from __future__ import annotations
+
+import rules
+
+from .choices import AUDIT_READERS, HOUSEHOLD_EDITORS, HOUSEHOLD_IMPORTERS
+
+
+def in_region(user, obj) -> bool:
+    """The object's region path starts with the user's region path."""
+    if obj is None:
+        return True
+    if user.is_superuser:
+        return True
+    path = getattr(obj, "region_path", None)
+    if path is None and hasattr(obj, "region"):
+        path = obj.region.path
+    return bool(user.region_path) and bool(path) and path.startswith(user.region_path)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.region_id))
+
+
+@rules.predicate
+def within_region(user, obj) -> bool:
+    return in_region(user, obj)
+
+
+def _has_role(roles):
+    @rules.predicate
+    def predicate(user) -> bool:
+        return bool(user.is_superuser or getattr(user, "role", None) in roles)
+
+    return predicate
+
+
+can_edit_households = _has_role(HOUSEHOLD_EDITORS)
+can_import_households = _has_role(HOUSEHOLD_IMPORTERS)
+can_read_audit = _has_role(AUDIT_READERS)
+
+rules.add_perm("households.view_household", is_staff_member & within_region)
+rules.add_perm("households.add_household", is_staff_member & can_edit_households & within_region)
+rules.add_perm("households.change_household", is_staff_member & can_edit_households & within_region)
+rules.add_perm("households.import_household", is_staff_member & can_import_households)
+rules.add_perm("audit.view_auditevent", is_staff_member & can_read_audit)

@@ -1,0 +1,62 @@
+"""The HTTP API (/api/v1), as ../shared/spec/50-api.md names it."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from jiuzhu.core.api_auth import BearerToken, StaffSession
+from jiuzhu.core.errors import ErrorCode, ServiceError
+
+api = NinjaAPI(
+    title="救助 Jiuzhu API",
+    version="1",
+    description="社会救助一门受理平台接口。认证：`Authorization: Bearer <令牌>`（`jiuzhu token create --user 用户名`）。",
+    auth=[BearerToken(), StaffSession()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, errors=None):
+    return api.create_response(request, {"code": code, "message": message, "errors": errors or []},
+                               status=status)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    return _error(request, exc.status, str(exc.code), exc.message, exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, ErrorCode.UNAUTHORIZED, "未认证：请提供有效的接口令牌")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, ErrorCode.NOT_FOUND, "不存在")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    errors = [{"path": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body",
+               "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, ErrorCode.VALIDATION, "请求参数有误", errors)
+
+
+def _register_routers() -> None:
+    from jiuzhu.assessments.api import router as assessments_router
+    from jiuzhu.households.api import router as households_router
+
+    api.add_router("/households", households_router)
+    api.add_router("/assess", assessments_router)
+
+
+_register_routers()

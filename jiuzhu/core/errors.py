@@ -1,0 +1,46 @@
+"""Error codes (错误代码) shared by services, pages and the API."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    VALIDATION = "validation_error"
+    DUPLICATE_MEMBER = "duplicate_member"
+    DUPLICATE_HOUSEHOLD = "duplicate_household"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    UNAUTHORIZED = "unauthorized"
+    STEP_NOT_ALLOWED = "step_not_allowed"
+    BAD_REQUEST = "bad_request"
+
+
+STATUS_BY_CODE = {
+    ErrorCode.VALIDATION: 422,
+    ErrorCode.DUPLICATE_MEMBER: 409,
+    ErrorCode.DUPLICATE_HOUSEHOLD: 409,
+    ErrorCode.STEP_NOT_ALLOWED: 409,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.BAD_REQUEST: 400,
+}
+
+
+class ServiceError(Exception):
+    """A refused request: it changed nothing, and says why."""
+
+    def __init__(self, code: ErrorCode, message: str, errors: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.errors = errors or []
+
+    @property
+    def status(self) -> int:
+        return STATUS_BY_CODE[self.code]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": str(self.code), "message": self.message, "errors": self.errors}

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+
+
+class FenField(models.BigIntegerField):
+    """Money stored exactly as integer fen (分); Python sees Decimal yuan (元)."""
+
+    description = _("金额（元，按分存储）")
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(str(value))
+        except Exception:
+            raise ValidationError(_("金额格式不正确"), code="invalid") from None
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        fen = amount * 100
+        if fen != fen.to_integral_value():
+            raise ValidationError(_("金额最多两位小数"), code="invalid")
+        return int(fen)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        defaults = {"form_class": forms.DecimalField, "max_digits": 14, "decimal_places": 2,
+                    "min_value": Decimal(0)}
+        defaults.update(kwargs)
+        return models.Field.formfield(self, **defaults)

@@ -1,0 +1,11 @@
+"""Test overlay of jiuzhu.settings: tasks run at once, fast hashing, plain static files."""
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,85 @@
+"""Factories for tests (factory_boy) and household dicts in the schema's shape."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+import factory
+
+from jiuzhu.accounts.models import User
+from jiuzhu.households.idnumber import id_number_make
+from jiuzhu.regions.models import Region
+from jiuzhu.regions.services import region_get_or_create
+
+PASSWORD = "Test@12345"
+_sequence = itertools.count(1)
+
+
+def demo_tree() -> dict[str, Region]:
+    """A small region tree: province 99 > city 9901 > county 990102 > townships 001 and 002,
+    each with one village and one grid."""
+    province = region_get_or_create(code="99", name="示范省", level="province")
+    city = region_get_or_create(code="9901", name="示范市", level="city", parent=province)
+    county = region_get_or_create(code="990102", name="示范县", level="county", parent=city)
+    out = {"province": province, "city": city, "county": county}
+    for n in (1, 2):
+        town = region_get_or_create(code=f"990102{n:03d}", name=f"第{n}镇", level="township",
+                                    parent=county)
+        village = region_get_or_create(code=f"{town.code}001", name=f"第{n}村",
+                                       level="village", parent=town, area_type="rural")
+        grid = region_get_or_create(code=f"{village.code}001", name=f"第{n}网格",
+                                    level="grid", parent=village)
+        out[f"town{n}"], out[f"village{n}"], out[f"grid{n}"] = town, village, grid
+    return out
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"工作人员{n}")
+    role = "window_worker"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+def member_dict(*, member_id: str = "M1", name: str = "张三", relation: str = "head",
+                birth: date = date(1970, 5, 1), area: str = "990102",
+                health: str = "healthy", occupation: str = "casual_work",
+                **extra: Any) -> dict[str, Any]:
+    seq = next(_sequence)
+    return {
+        "member_id": member_id, "name": name,
+        "id_number": id_number_make(area=area, birth=birth, sequence=seq),
+        "relation": relation, "birth_date": birth.isoformat(),
+        "health": health, "occupation": occupation, **extra,
+    }
+
+
+def household_dict(*, household_id: str | None = None, region_code: str = "990102001001",
+                   members: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "household_id": household_id or f"T{next(_sequence):06d}",
+        "region_code": region_code,
+        "area_type": "rural",
+        "assessment_date": "2026-03-01",
+        "address": "示范县第1镇第1村1号",
+        "members": members or [
+            member_dict(),
+            member_dict(member_id="M2", name="李四", relation="spouse",
+                        birth=date(1972, 8, 9), occupation="farming"),
+        ],
+        "supporters": [],
+        "expenditures": {"medical": 1200},
+        "assets": {"homes_owned": 1, "housing_area_m2": 80, "vehicles": []},
+        "flags": {},
+        **extra,
+    }
