@@ -6,7 +6,6 @@ from ninja import Router
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
-from jiuzhu.rules.explain import assess
 
 router = Router(tags=["核算 assess"])
 
@@ -16,6 +15,8 @@ router = Router(tags=["核算 assess"])
                  "schema": {"type": "object", "description": "household.schema.json"}}}}})
 def assess_household(request):
     """200: the result of 10-rules.md with its explanation; 422 with field errors."""
+    from jiuzhu.rules.explain import assess
+
     data = loads_exact(request.body)
     if not isinstance(data, dict):
         raise ServiceError(ErrorCode.VALIDATION, "家庭信息应为 JSON 对象",

@@ -81,14 +81,14 @@ def household_register(*, actor: Any, data: dict[str, Any], reason: str = "") ->
                           region_path=region.path,
                           created_by=actor if getattr(actor, "pk", None) else None,
                           **household_fields(data))
-    household._change_reason = reason or "登记"  # type: ignore[attr-defined]
+    _mark(household, actor, reason or "登记")
     try:
         with transaction.atomic():
             household.save()
     except IntegrityError:
         raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, "家庭编号已存在",
                            [{"path": "household_id", "message": "家庭编号已被使用"}]) from None
-    _write_children(household, data)
+    _write_children(household, data, actor=actor, reason=reason or "登记")
     audit_record(actor=actor, action="create", obj=household,
                  detail={"household_id": household.household_id, "reason": reason})
     return household
@@ -107,37 +107,47 @@ def household_update(*, actor: Any, household: Household, data: dict[str, Any],
     household.region_path = region.path
     for name, value in household_fields(data).items():
         setattr(household, name, value)
-    household._change_reason = reason or "修改"  # type: ignore[attr-defined]
+    _mark(household, actor, reason or "修改")
     household.save()
-    _write_children(household, data)
+    _write_children(household, data, actor=actor, reason=reason or "修改")
     audit_record(actor=actor, action="update", obj=household,
                  detail={"household_id": household.household_id, "reason": reason})
     return household
 
 
-def _write_children(household: Household, data: dict[str, Any]) -> None:
+def _mark(instance: Any, actor: Any, reason: str) -> Any:
+    """Tell django-simple-history who made this change and why."""
+    instance._history_user = actor if getattr(actor, "pk", None) else None
+    instance._change_reason = reason
+    return instance
+
+
+def _write_children(household: Household, data: dict[str, Any], *, actor: Any,
+                    reason: str) -> None:
     """Bring members, supporters and vehicles in line with ``data``, row by row, so that
     each row's history shows what really changed."""
     existing = {m.member_id: m for m in household.members.all()}
     wanted = [m["member_id"] for m in data["members"]]
     for member in existing.values():
         if member.member_id not in wanted:
-            member.delete()
+            _mark(member, actor, reason).delete()
     for position, item in enumerate(data["members"]):
         fields = member_fields(item, position)
         current = existing.get(item["member_id"])
         if current is None:
-            Member.objects.create(household=household, member_id=item["member_id"], **fields)
+            current = Member(household=household, member_id=item["member_id"], **fields)
+            _mark(current, actor, reason).save()
         elif any(getattr(current, k) != _coerce(current, k, v) for k, v in fields.items()):
             for name, value in fields.items():
                 setattr(current, name, value)
-            current.save()
-    _replace_simple(household.supporters.all(), Supporter, household,
-                    [supporter_fields(s, i) for i, s in enumerate(data.get("supporters") or [])])
+            _mark(current, actor, reason).save()
+    rows = _Rows(household, actor, reason)
+    rows.replace(household.supporters.all(), Supporter,
+                 [supporter_fields(s, i) for i, s in enumerate(data.get("supporters") or [])])
     vehicles = (data.get("assets") or {}).get("vehicles") or []
-    _replace_simple(household.vehicles.all(), Vehicle, household,
-                    [{"position": i, "kind": v["kind"], "value": v["value"]}
-                     for i, v in enumerate(vehicles)])
+    rows.replace(household.vehicles.all(), Vehicle,
+                 [{"position": i, "kind": v["kind"], "value": v["value"]}
+                  for i, v in enumerate(vehicles)])
 
 
 def _coerce(instance: Any, name: str, value: Any) -> Any:
@@ -145,19 +155,25 @@ def _coerce(instance: Any, name: str, value: Any) -> Any:
     return field.to_python(value)
 
 
-def _replace_simple(current_qs, model, household: Household, rows: list[dict[str, Any]]) -> None:
-    current = list(current_qs)
-    for index, fields in enumerate(rows):
-        if index < len(current):
-            row = current[index]
-            if any(getattr(row, k) != _coerce(row, k, v) for k, v in fields.items()):
-                for name, value in fields.items():
-                    setattr(row, name, value)
-                row.save()
-        else:
-            model.objects.create(household=household, **fields)
-    for row in current[len(rows):]:
-        row.delete()
+class _Rows:
+    """Rows without an identity of their own (supporters, vehicles), matched by position."""
+
+    def __init__(self, household: Household, actor: Any, reason: str):
+        self.household, self.actor, self.reason = household, actor, reason
+
+    def replace(self, current_qs, model, rows: list[dict[str, Any]]) -> None:
+        current = list(current_qs)
+        for index, fields in enumerate(rows):
+            if index < len(current):
+                row = current[index]
+                if any(getattr(row, k) != _coerce(row, k, v) for k, v in fields.items()):
+                    for name, value in fields.items():
+                        setattr(row, name, value)
+                    _mark(row, self.actor, self.reason).save()
+            else:
+                _mark(model(household=self.household, **fields), self.actor, self.reason).save()
+        for row in current[len(rows):]:
+            _mark(row, self.actor, self.reason).delete()
 
 
 @transaction.atomic
@@ -166,7 +182,7 @@ def household_deactivate(*, actor: Any, household: Household, reason: str) -> Ho
         raise ServiceError(ErrorCode.VALIDATION, "请填写注销原因",
                            [{"path": "reason", "message": "必填项"}])
     household.status = HouseholdStatus.INACTIVE
-    household._change_reason = reason  # type: ignore[attr-defined]
+    _mark(household, actor, reason)
     household.save()
     audit_record(actor=actor, action="update", obj=household,
                  detail={"status": "inactive", "reason": reason})

@@ -33,6 +33,11 @@ class Region(models.Model):
         return self.name
 
     @property
+    def region_path(self) -> str:
+        """Its own path, so that permission checks treat regions like what they contain."""
+        return self.path
+
+    @property
     def county_code(self) -> str:
         return self.code[:6]
 
