@@ -114,7 +114,7 @@ def load_users(regions: dict[str, Region]) -> list[User]:
 
 
 def household_demo_dict(rng: random.Random, *, household_id: str, village: Region,
-                        sequence: int) -> dict[str, Any]:
+                        sequence: int, used_ids: set[str] | None = None) -> dict[str, Any]:
     """One realistic household of a village, as household.schema.json."""
     rural = village.area_type == "rural"
     kind = rng.choices(
@@ -152,10 +152,18 @@ def household_demo_dict(rng: random.Random, *, household_id: str, village: Regio
         if rng.random() < 0.15:
             income["transfer"] = _money(rng, 500, 3000)
         member_id = f"M{len(members) + 1}"
+        serial = sequence * 10 + len(members)
+        id_number = id_number_make(area=village.code[:6], birth=birth, sequence=serial,
+                                   female=female)
+        while used_ids is not None and id_number in used_ids:
+            serial += 7
+            id_number = id_number_make(area=village.code[:6], birth=birth, sequence=serial,
+                                       female=female)
+        if used_ids is not None:
+            used_ids.add(id_number)
         member: dict[str, Any] = {
             "member_id": member_id, "name": _name(rng, female),
-            "id_number": id_number_make(area=village.code[:6], birth=birth,
-                                        sequence=sequence * 10 + len(members), female=female),
+            "id_number": id_number,
             "relation": relation, "birth_date": birth.isoformat(), "health": health,
             "occupation": occupation, "in_school": occupation == "student",
             "school_level": school, "income": income,
@@ -261,6 +269,7 @@ def load_households(regions: dict[str, Region], *, per_village: int,
     villages = [r for r in regions.values() if r.level == "village"]
     existing = set(Household.objects.filter(region__in=villages)
                    .values_list("household_id", flat=True))
+    used_ids: set[str] = set()
     added = 0
     total = len(villages) * per_village
     done = 0
@@ -270,7 +279,8 @@ def load_households(regions: dict[str, Region], *, per_village: int,
             for n in range(1, per_village + 1):
                 household_id = f"H{village.code}{n:03d}"
                 data = household_demo_dict(rng, household_id=household_id, village=village,
-                                           sequence=int(village.code[-5:]) * 1000 + n)
+                                           sequence=int(village.code[-5:]) * 1000 + n,
+                                           used_ids=used_ids)
                 done += 1
                 if household_id in existing:
                     continue
@@ -286,5 +296,9 @@ def load_demo(*, per_village: int = 84,
     regions = load_regions()
     users = load_users(regions)
     added = load_households(regions, per_village=per_village, progress=progress)
+    if added:
+        from jiuzhu.assessments.services import batch_create, batch_execute
+
+        batch_execute(run=batch_create(actor=None, region=regions["990102"], on=ASSESSMENT_DATE))
     return {"regions": len(regions), "users": len(users), "households_added": added,
             "households": Household.objects.filter(region_path__startswith="99/").count()}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Sum
 from django.shortcuts import render
 
 from jiuzhu.households.selectors import households_visible_to
@@ -12,10 +12,8 @@ from jiuzhu.regions.selectors import region_subtree
 def home(request):
     """工作台: what is in the user's region at a glance."""
     households = households_visible_to(request.user)
-    totals = households.aggregate(
-        total=Count("id", filter=Q(status="active")),
-        people=Count("members", filter=Q(status="active")),
-    )
+    totals = households.filter(status="active").aggregate(total=Count("id"),
+                                                         people=Sum("member_count"))
     by_region = []
     region = request.user.region
     if region is not None:

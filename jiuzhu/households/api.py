@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from ninja import Router
+from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.jsonio import loads_exact
@@ -33,7 +33,7 @@ def create_household(request):
     another active household."""
     data = loads_exact(request.body)
     household = household_register(actor=request.auth, data=data, reason="接口登记")
-    return 201, {"id": household.pk, "household_id": household.household_id}
+    return Status(201, {"id": household.pk, "household_id": household.household_id})
 
 
 @router.get("/{household_ref}", response=dict[str, Any], summary="家庭详情 A household")

@@ -164,3 +164,6 @@ class Vehicle(models.Model):
         ordering = ["household", "position"]
         verbose_name = _("车辆")
         verbose_name_plural = _("车辆")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"

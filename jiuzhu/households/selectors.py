@@ -78,7 +78,8 @@ def household_history(*, household: Household, limit: int = 200) -> list[Change]
     for record in records[:limit]:
         model = record.instance._meta
         label = str(model.verbose_name)
-        name = getattr(record, "name", "") or getattr(record, "kind", "") or ""
+        name = getattr(record, "name", "") or (
+            record.get_kind_display() if hasattr(record, "get_kind_display") else "")
         what = f"{label} {name}".strip() if model.model_name != "household" else label
         kind = {"+": "新增", "~": "修改", "-": "删除"}[record.history_type]
         diffs: list[tuple[str, str, str]] = []

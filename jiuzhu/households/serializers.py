@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,10 @@ def _num(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def household_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The Household model fields of a validated household dict."""
     expenditures = data.get("expenditures") or {}
@@ -28,7 +33,7 @@ def household_fields(data: dict[str, Any]) -> dict[str, Any]:
     flags = data.get("flags") or {}
     fields: dict[str, Any] = {
         "area_type": data["area_type"],
-        "assessment_date": data["assessment_date"],
+        "assessment_date": _date(data["assessment_date"]),
         "address": data.get("address", ""),
         "phone": data.get("phone", ""),
         "homes_owned": int(assets.get("homes_owned", 0)),
@@ -55,7 +60,7 @@ def member_fields(data: dict[str, Any], position: int) -> dict[str, Any]:
         "name": data["name"],
         "id_number": data["id_number"],
         "relation": data["relation"],
-        "birth_date": data["birth_date"],
+        "birth_date": _date(data["birth_date"]),
         "health": data["health"],
         "occupation": data["occupation"],
         "in_school": bool(data.get("in_school", False)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -37,8 +38,8 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
         region = Region.objects.filter(code=code).first()
         if region is None:
             errors.append({"path": "region_code", "message": f"区划代码 {code} 不存在"})
-        elif region.level not in ("township", "village", "grid"):
-            errors.append({"path": "region_code", "message": "家庭应登记到乡镇、村（社区）或网格"})
+        elif region.level not in ("township", "village"):
+            errors.append({"path": "region_code", "message": "家庭应登记到乡镇或村（社区）"})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, "家庭信息有误，请按提示修改", errors)
     assert region is not None
@@ -88,7 +89,7 @@ def household_register(*, actor: Any, data: dict[str, Any], reason: str = "") ->
     except IntegrityError:
         raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, "家庭编号已存在",
                            [{"path": "household_id", "message": "家庭编号已被使用"}]) from None
-    _write_children(household, data, actor=actor, reason=reason or "登记")
+    _create_children(household, data, actor=actor, reason=reason or "登记")
     audit_record(actor=actor, action="create", obj=household,
                  detail={"household_id": household.household_id, "reason": reason})
     return household
@@ -120,6 +121,24 @@ def _mark(instance: Any, actor: Any, reason: str) -> Any:
     instance._history_user = actor if getattr(actor, "pk", None) else None
     instance._change_reason = reason
     return instance
+
+
+def _create_children(household: Household, data: dict[str, Any], *, actor: Any,
+                     reason: str) -> None:
+    """The rows of a new household, each kind in one insert, with its history."""
+    user = actor if getattr(actor, "pk", None) else None
+    rows = {
+        Member: [Member(household=household, member_id=item["member_id"],
+                        **member_fields(item, i)) for i, item in enumerate(data["members"])],
+        Supporter: [Supporter(household=household, **supporter_fields(item, i))
+                    for i, item in enumerate(data.get("supporters") or [])],
+        Vehicle: [Vehicle(household=household, position=i, kind=v["kind"], value=v["value"])
+                  for i, v in enumerate((data.get("assets") or {}).get("vehicles") or [])],
+    }
+    for model, objects in rows.items():
+        if objects:
+            bulk_create_with_history(objects, model, default_user=user,
+                                     default_change_reason=reason)
 
 
 def _write_children(household: Household, data: dict[str, Any], *, actor: Any,

@@ -1,5 +1,12 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from . import views
+
 app_name = "households"
-urlpatterns = [path("", lambda request: HttpResponse("TODO"), name="list")]
+urlpatterns = [
+    path("", views.household_list, name="list"),
+    path("new/", views.household_create, name="create"),
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/edit/", views.household_edit, name="edit"),
+    path("<int:pk>/deactivate/", views.household_deactivate_view, name="deactivate"),
+]

@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+CIRCLE_LABELS = {
+    1: _("第一圈（低保）"),
+    2: _("第二圈（低收入）"),
+    3: _("第三圈"),
+    4: _("第四圈"),
+    0: _("圈外"),
+}

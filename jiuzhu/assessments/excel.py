@@ -1,0 +1,47 @@
+"""The ranking as an Excel workbook (困难程度排序表)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from jiuzhu.audit.services import audit_record
+
+from .choices import CIRCLE_LABELS
+
+HEADERS = ("排名", "家庭编号", "户主", "人口", "区划", "困难指数", "月人均收入（元）",
+           "信息圈", "符合低保", "月保障金（元）", "核算日期")
+MAX_ROWS = 1_000_000
+
+
+def ranking_workbook_response(*, request, standings) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("困难程度排序")
+    sheet.append(HEADERS)
+    count = 0
+    for rank, s in enumerate(standings.iterator(chunk_size=2000), start=1):
+        if rank > MAX_ROWS:
+            break
+        h = s.household
+        sheet.append([rank, h.household_id, h.head_name, h.member_count, h.region.name,
+                      s.index_hundredths / 100, s.per_capita_fen / 100,
+                      str(CIRCLE_LABELS[s.circle]), "是" if s.eligible else "否",
+                      s.benefit_fen / 100, s.assessment_date])
+        count = rank
+    buffer = BytesIO()
+    workbook.save(buffer)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="export", region_path=request.user.region_path,
+                     detail={"what": "ranking", "rows": count, "query": request.GET.urlencode()})
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"ranking-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.core.errors import ServiceError
+from jiuzhu.households.selectors import household_get
+from jiuzhu.regions.models import Region
+
+from . import services
+from .choices import CIRCLE_LABELS
+from .excel import ranking_workbook_response
+from .forms import BatchForm, WhatIfHouseholdForm, WhatIfMemberFormSet
+from .selectors import batch_runs_visible_to, circle_counts, latest_assessment, ranking
+from .tasks import batch_run_task
+
+
+def _household(request, pk: int):
+    try:
+        return household_get(user=request.user, pk=pk)
+    except ServiceError:
+        raise Http404 from None
+
+
+@login_required
+def panel(request, pk: int):
+    """核算结果及解释 on the household page; POST re-assesses and stores the record."""
+    household = _household(request, pk)
+    if request.method == "POST":
+        on = _parse_date(request.POST.get("on")) or timezone.localdate()
+        try:
+            services.assessment_run(actor=request.user, household=household, on=on)
+        except ServiceError as exc:
+            return render(request, "assessments/_panel.html", {
+                "household": household, "errors": exc.errors, "message": exc.message})
+    record = latest_assessment(household=household)
+    return render(request, "assessments/_panel.html", {
+        "household": household, "record": record,
+        "result": record.result if record else None,
+        "history": household.assessments.only("id", "created_at", "benefit_monthly",
+                                              "eligible", "circle", "hardship_index",
+                                              "assessment_date", "rules_version")[:10],
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def reproduce(request, pk: int, assessment_pk: int):
+    household = _household(request, pk)
+    record = get_object_or_404(household.assessments, pk=assessment_pk)
+    again = services.assessment_reproduce(assessment=record)
+    keys = ("eligible", "benefit_monthly", "per_capita_monthly_income", "circle",
+            "hardship_index", "vetoes", "parameters_effective")
+    differences = [(k, record.result.get(k), again.get(k)) for k in keys
+                   if str(record.result.get(k)) != str(again.get(k))]
+    return render(request, "assessments/_reproduce.html", {
+        "record": record, "differences": differences,
+        "hash_ok": services.input_hash(record.input_snapshot) == record.input_hash})
+
+
+@login_required
+def what_if(request, pk: int):
+    """假设测算: change figures and see the result at once; nothing is saved."""
+    household = _household(request, pk)
+    snapshot = services.household_snapshot(household, on=timezone.localdate())
+    initial_members = [{
+        "member_id": m["member_id"], "health": m["health"], "occupation": m["occupation"],
+        **{k: m.get("income", {}).get(k, 0) for k in ("wages", "business", "property",
+                                                       "transfer", "pension")},
+    } for m in snapshot["members"]]
+    initial = {"on": timezone.localdate(), **snapshot["expenditures"],
+               "financial_assets": snapshot["assets"]["financial_assets"],
+               "debts": snapshot["assets"]["debts"]}
+    if request.method == "POST":
+        form = WhatIfHouseholdForm(request.POST)
+        members = WhatIfMemberFormSet(request.POST, prefix="m")
+        if form.is_valid() and members.is_valid():
+            trial = _apply_trial(snapshot, form.cleaned_data, members.cleaned_data)
+            result = services.what_if(trial)
+            return render(request, "assessments/_what_if_result.html", {
+                "result": result, "errors": result.get("errors")})
+        return render(request, "assessments/_what_if_result.html", {
+            "form_errors": [*form.errors.items(), *[e for f in members.forms for e in f.errors.items()]]})
+    form = WhatIfHouseholdForm(initial=initial)
+    members = WhatIfMemberFormSet(initial=initial_members, prefix="m")
+    names = {m["member_id"]: m["name"] for m in snapshot["members"]}
+    return render(request, "assessments/what_if.html", {
+        "household": household, "form": form, "members": members, "names": names,
+        "result": services.what_if(snapshot)})
+
+
+def _apply_trial(snapshot: dict[str, Any], household: dict[str, Any],
+                 members: list[dict[str, Any]]) -> dict[str, Any]:
+    trial = {**snapshot, "assessment_date": household["on"].isoformat(),
+             "expenditures": {k: household[k] or Decimal(0) for k in
+                              ("medical", "education", "insurance_premiums", "other_rigid")},
+             "assets": {**snapshot["assets"],
+                        "financial_assets": household["financial_assets"] or Decimal(0),
+                        "debts": household["debts"] or Decimal(0)}}
+    by_id = {m["member_id"]: m for m in members}
+    trial["members"] = []
+    for member in snapshot["members"]:
+        change = by_id.get(member["member_id"])
+        if change:
+            member = {**member, "health": change["health"], "occupation": change["occupation"],
+                      "income": {k: change[k] or Decimal(0) for k in
+                                 ("wages", "business", "property", "transfer", "pension")}}
+        trial["members"].append(member)
+    return trial
+
+
+@login_required
+def ranking_view(request):
+    """困难程度排序: the most difficult first, by region and circle; Excel export."""
+    user = request.user
+    region = _region_param(request)
+    circle = request.GET.get("circle")
+    circle_value = int(circle) if circle in {"0", "1", "2", "3", "4"} else None
+    standings = ranking(user=user, region=region, circle=circle_value)
+    if request.GET.get("format") == "xlsx":
+        return ranking_workbook_response(request=request, standings=standings)
+    page = Paginator(standings, 50).get_page(request.GET.get("page"))
+    root = region or user.region or Region.objects.filter(parent=None).first()
+    regions = Region.objects.filter(level__in=("county", "township", "village"))
+    if not user.is_superuser:
+        regions = regions.filter(path__startswith=user.region_path)
+    return render(request, "assessments/ranking.html", {
+        "page": page, "circles": CIRCLE_LABELS, "circle": circle, "region": region,
+        "regions": regions.order_by("path"),
+        "counts": circle_counts(user=user, region=root) if root else [],
+        "offset": (page.number - 1) * 50,
+    })
+
+
+def _region_param(request) -> Region | None:
+    code = request.GET.get("region", "")
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None or not (request.user.is_superuser
+                              or region.path.startswith(request.user.region_path)):
+        raise Http404
+    return region
+
+
+@login_required
+def batches(request):
+    """批量重新核算: start a run for a region and follow its progress."""
+    form = BatchForm(request.POST or None, user=request.user,
+                     initial={"on": timezone.localdate()})
+    if request.method == "POST":
+        if not (request.user.is_superuser or request.user.role in
+                ("administrator", "county_approver", "township_reviewer", "supervisor")):
+            raise PermissionDenied
+        if form.is_valid():
+            run = services.batch_create(actor=request.user, region=form.cleaned_data["region"],
+                                        on=form.cleaned_data["on"])
+            from django.db import transaction
+
+            transaction.on_commit(lambda: batch_run_task.enqueue(run_id=run.pk))
+            messages.success(request, _("已开始批量核算。"))
+            return redirect("assessments:batch", pk=run.pk)
+    runs = batch_runs_visible_to(request.user)[:20]
+    return render(request, "assessments/batches.html", {"form": form, "runs": runs})
+
+
+@login_required
+def batch(request, pk: int):
+    run = get_object_or_404(batch_runs_visible_to(request.user), pk=pk)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "assessments/_batch_progress.html" if partial else "assessments/batch.html"
+    return render(request, template, {"run": run})
+
+
+@require_POST
+@login_required
+def batch_resume(request, pk: int):
+    run = get_object_or_404(batch_runs_visible_to(request.user), pk=pk)
+    if run.status != "done":
+        batch_run_task.enqueue(run_id=run.pk)
+        messages.info(request, _("已从中断处继续。"))
+    return redirect("assessments:batch", pk=run.pk)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,181 @@
+"""Pages of the household registry (家庭档案): list, detail, register, edit, deactivate.
+
+Every page reads through the selectors, so a worker sees only their region subtree and
+another township's household is 'not found' exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.errors import ErrorCode, ServiceError
+
+from .choices import FLAG_NAMES, HouseholdStatus
+from .forms import HouseholdForms, HouseholdSearchForm, field_label, household_initial
+from .models import Household
+from .selectors import household_get, household_history, household_search
+from .serializers import household_to_dict
+from .services import household_deactivate, household_register, household_update
+
+PAGE_SIZE = 25
+
+
+def _household_or_404(request: HttpRequest, pk: int) -> Household:
+    try:
+        return household_get(user=request.user, pk=pk)
+    except ServiceError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        raise
+
+
+def _export_url(search: dict[str, str]) -> str | None:
+    """The Excel export (exchange app) of the same search, once it exists. It reads
+    ``q``, ``region`` and ``status``, with an empty status meaning all."""
+    try:
+        url = reverse("exchange:export")
+    except NoReverseMatch:
+        return None
+    query = QueryDict(mutable=True)
+    query.update({"q": search["q"], "region": search["region_code"], "status": search["status"]})
+    return f"{url}?{query.urlencode()}"
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """家庭档案: search by ID number, name, household number or address; filter by region
+    and status. An HTMX request gets only the results partial."""
+    form = HouseholdSearchForm(request.GET or None, user=request.user)
+    search = form.search_arguments()
+    households = household_search(user=request.user, **search)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "export_url": _export_url(search),
+        "may_register": request.user.has_perm("households.add_household"),
+    }
+    partial = (request.headers.get("HX-Request") == "true"
+               and request.headers.get("HX-History-Restore-Request") != "true")
+    template = "households/_results.html" if partial else "households/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """家庭详情 with its change history; reading personal data is audited."""
+    household = _household_or_404(request, pk)
+    members = list(household.members.all())
+    supporters = list(household.supporters.all())
+    vehicles = list(household.vehicles.all())
+    with transaction.atomic():
+        audit_record(actor=request.user, action="view", obj=household)
+    today = date.today()
+    names = {m.member_id: m.name for m in members}
+    return render(request, "households/detail.html", {
+        "household": household,
+        "members": [(m, _age(m.birth_date, today)) for m in members],
+        "supporters": [(s, [names.get(i, i) for i in s.supports]) for s in supporters],
+        "vehicles": vehicles,
+        "flags": [(field_label(Household, n), getattr(household, n)) for n in FLAG_NAMES],
+        "history": household_history(household=household),
+        "may_change": (household.status == HouseholdStatus.ACTIVE
+                       and request.user.has_perm("households.change_household", household)),
+    })
+
+
+def _save(request: HttpRequest, forms: HouseholdForms, *,
+          household: Household | None) -> Household | None:
+    """Hand the typed household to its service; on refusal, errors go onto the fields."""
+    if not forms.is_valid():
+        return None
+    data = forms.to_household_data()
+    try:
+        if household is None:
+            return household_register(actor=request.user, data=data, reason=_("登记"))
+        return household_update(actor=request.user, household=household, data=data,
+                                reason=forms.reason)
+    except ServiceError as error:
+        forms.attach_errors(error.errors, message=error.message)
+        return None
+
+
+def _form_page(request: HttpRequest, forms: HouseholdForms, *,
+               household: Household | None) -> HttpResponse:
+    return render(request, "households/form.html", {
+        "forms": forms,
+        "household": household,
+        "error_message": forms.message or (
+            _("请按提示修改标红的项目") if forms.has_errors() else ""),
+    }, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    """登记家庭."""
+    if not request.user.has_perm("households.add_household"):
+        raise PermissionDenied
+    forms = HouseholdForms.build(user=request.user,
+                                 data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        household = _save(request, forms, household=None)
+        if household is not None:
+            messages.success(request, _("家庭 %(id)s 已登记。") % {"id": household.household_id})
+            return redirect("households:detail", pk=household.pk)
+    return _form_page(request, forms, household=None)
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改家庭信息, with a required reason that the history keeps."""
+    household = _household_or_404(request, pk)
+    if not request.user.has_perm("households.change_household", household):
+        raise PermissionDenied
+    if household.status != HouseholdStatus.ACTIVE:
+        messages.error(request, _("已注销的家庭不能修改。"))
+        return redirect("households:detail", pk=household.pk)
+    initial = household_initial(household_to_dict(household))
+    forms = HouseholdForms.build(user=request.user, initial=initial, editing=True,
+                                 data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        saved = _save(request, forms, household=household)
+        if saved is not None:
+            messages.success(request, _("家庭 %(id)s 的信息已修改。") % {"id": saved.household_id})
+            return redirect("households:detail", pk=saved.pk)
+    return _form_page(request, forms, household=household)
+
+
+@login_required
+@require_POST
+def household_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """注销 a household, with a required reason."""
+    household = _household_or_404(request, pk)
+    if not request.user.has_perm("households.change_household", household):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "").strip()
+    try:
+        household_deactivate(actor=request.user, household=household, reason=reason)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("家庭 %(id)s 已注销。") % {"id": household.household_id})
+    return redirect("households:detail", pk=household.pk)
