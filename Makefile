@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/jiuzhu migrate --noinput
 	$(BIN)/jiuzhu collectstatic --noinput --verbosity 0
+	$(BIN)/jiuzhu schedule_daily
 	@if [ "$$($(BIN)/jiuzhu shell -c 'from jiuzhu.regions.models import Region; print(Region.objects.exists())')" != "True" ]; then \
 		$(BIN)/jiuzhu demo; fi
 	@echo "救助 Jiuzhu: http://$(HOST):$(PORT)/  (演示账号见 README)"
