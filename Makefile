@@ -30,6 +30,8 @@ run: install
 	$(BIN)/gunicorn jiuzhu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120 --access-logfile - --graceful-timeout 5
 
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 test: install
 	$(BIN)/ruff check jiuzhu
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -38,9 +40,17 @@ lint: install
 	$(BIN)/ruff check jiuzhu
 	$(BIN)/mypy jiuzhu
 
+# Speed benchmarks (figures in the README). The database ones use a fresh SQLite database
+# under a temporary folder unless DATABASE_URL names one (use a scratch PostgreSQL database).
+BENCH_REASSESS ?= 1000000
 bench: install
 	$(BIN)/jiuzhu bench assess --households 1000000
-	JIUZHU_DATA_DIR=$$(mktemp -d) bash -c '$(BIN)/jiuzhu migrate --noinput -v0 && $(BIN)/jiuzhu bench_import --households 10000'
+	@set -e; dir=$$(mktemp -d); export JIUZHU_DATA_DIR=$$dir; \
+	$(BIN)/jiuzhu migrate --noinput -v0; \
+	$(BIN)/jiuzhu bench_api --requests 1000; \
+	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
+	$(BIN)/jiuzhu bench_import --households 10000; \
+	rm -rf $$dir
 
 messages: install
 	$(BIN)/python -m jiuzhu.core.i18n_build

@@ -52,11 +52,13 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 
 def _register_routers() -> None:
+    from jiuzhu.applications.api import router as applications_router
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.households.api import router as households_router
 
     api.add_router("/households", households_router)
     api.add_router("/assess", assessments_router)
+    api.add_router("/applications", applications_router)
 
 
 _register_routers()

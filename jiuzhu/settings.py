@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "jiuzhu.households",
     "jiuzhu.assessments",
     "jiuzhu.exchange",
+    "jiuzhu.calendars",
+    "jiuzhu.documents",
+    "jiuzhu.verification",
+    "jiuzhu.applications",
+    "jiuzhu.payments", "jiuzhu.supervision",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +193,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
+
+# Economic-status verification: departments' export files, and the demo source (off in
+# production: VERIFICATION_DEMO=false).
+VERIFICATION_EXPORT_DIR = Path(os.environ.get("VERIFICATION_EXPORT_DIR",
+                                              DATA_DIR / "verification_exports"))
+VERIFICATION_DEMO = _env_bool("VERIFICATION_DEMO", True)
 
 LOGGING = {
     "version": 1,

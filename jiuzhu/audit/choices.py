@@ -14,4 +14,6 @@ ACTION_LABELS = {
     "import": _("导入"),
     "token_create": _("创建接口令牌"),
     "assess": _("核算"),
+    "verify": _("核对查询"),
+    "decide": _("核对差异处理"),
 }

@@ -8,8 +8,12 @@ files are committed, so a deployment needs no gettext.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -21,44 +25,140 @@ LOCALE = ROOT / "locale"
 ENGLISH = LOCALE / "en.yaml"
 
 
-def extract() -> None:
+LANGUAGES = ("zh_Hant", "en")
+# Not part of the interface: the rules engine (its own vocabulary) and tests.
+IGNORE = ("rules/*", "*/tests/*", "tests/*", "conftest.py", "test_*.py", "testing.py",
+          "settings_test.py")
+SOURCE_SUFFIXES = (".py", ".html", ".txt")
+
+
+def makemessages(directory: Path, languages: tuple[str, ...] = LANGUAGES) -> None:
+    """Run makemessages over ``directory`` (into its ``locale``).
+
+    makemessages walks the current directory, so it runs inside the package (the project
+    root holds .venv). "-P" keeps that directory off sys.path: otherwise the package's
+    own ``rules`` folder would shadow the django-rules library.
+    """
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "jiuzhu.settings"),
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT.parent), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "--no-obsolete", "--no-location",
-         "-l", "zh_Hant", "-l", "en", "--ignore", "rules/*", "--ignore", "*/tests/*"],
-        cwd=ROOT, check=True,
-        env={"DJANGO_SETTINGS_MODULE": "jiuzhu.settings", **__import__("os").environ},
+        [sys.executable, "-P", "-m", "django", "makemessages", "--no-obsolete",
+         "--no-location", "--verbosity", "0",
+         *(arg for language in languages for arg in ("-l", language)),
+         *(arg for pattern in IGNORE for arg in ("--ignore", pattern))],
+        cwd=directory, check=True, env=env,
     )
 
 
-def fill() -> list[str]:
-    english: dict[str, str] = yaml.safe_load(ENGLISH.read_text()) if ENGLISH.exists() else {}
+def extract() -> None:
+    makemessages(ROOT)
+
+
+def source_msgids() -> set[str]:
+    """The msgids the sources hold now, extracted from a scratch copy of the package.
+
+    The catalogues are left alone, so this tells whether they are current.
+    """
+
+    def skip(directory: str, names: list[str]) -> list[str]:
+        return [n for n in names
+                if n in ("locale", "__pycache__", "node_modules")
+                or (not Path(directory, n).is_dir() and not n.endswith(SOURCE_SUFFIXES))]
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / ROOT.name
+        shutil.copytree(ROOT, copy, ignore=skip)
+        (copy / "locale" / "en" / "LC_MESSAGES").mkdir(parents=True)
+        makemessages(copy, ("en",))
+        po = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+        return {entry.msgid for entry in polib.pofile(str(po))} if po.exists() else set()
+
+
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+
+
+def placeholders(text: str) -> list[str]:
+    """The printf-style placeholders of ``text`` (``%%`` is not one)."""
+    return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
+
+
+def english_forms(entry: polib.POEntry, text: object) -> list[str] | None:
+    """The English forms for ``entry`` from the glossary value, or None if unusable.
+
+    A singular msgid takes a string; a plural one a list ``[one, other]``.
+    """
+    if entry.msgid_plural:
+        if isinstance(text, list) and len(text) == 2 and all(isinstance(t, str) and t for t in text):
+            return list(text)
+        return None
+    return [text] if isinstance(text, str) and text else None
+
+
+def fill() -> tuple[list[str], list[str], list[str]]:
+    """Fill both catalogues and compile them.
+
+    Returns the msgids without English, the problems, and the glossary entries no
+    msgid uses any more.
+    """
+    english: dict[str, object] = (
+        yaml.safe_load(ENGLISH.read_text(encoding="utf-8")) or {} if ENGLISH.exists() else {}
+    )
     missing: list[str] = []
-    for language in ("zh_Hant", "en"):
+    problems: list[str] = []
+    unused: list[str] = []
+    for language in LANGUAGES:
         path = LOCALE / language / "LC_MESSAGES" / "django.po"
         po = polib.pofile(str(path))
+        po.metadata["Language"] = language
+        po.metadata_is_fuzzy = False
         for entry in po:
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            forms: list[str]
             if language == "zh_Hant":
-                entry.msgstr = zhconv.convert(entry.msgid, "zh-tw")
-                if entry.msgid_plural:
-                    entry.msgstr_plural = {0: zhconv.convert(entry.msgid_plural, "zh-tw")}
+                forms = [zhconv.convert(entry.msgid_plural or entry.msgid, "zh-tw")]
             else:
                 text = english.get(entry.msgid)
-                if text is None:
+                usable = english_forms(entry, text) if text is not None else None
+                if usable is None:
                     missing.append(entry.msgid)
-                entry.msgstr = text or ""
+                    if text is not None:
+                        problems.append(f"en: unusable glossary value for {entry.msgid!r}")
+                forms = usable or []
+            if "python-format" in entry.flags and forms:
+                wanted = placeholders(entry.msgid_plural or entry.msgid)
+                if any(placeholders(f) != wanted for f in forms):
+                    problems.append(f"{language}: placeholders differ in {entry.msgid!r}")
+                    forms = []
+            if entry.msgid_plural:
+                count = 1 if language == "zh_Hant" else 2
+                entry.msgstr_plural = {i: (forms[i] if forms else "") for i in range(count)}
+            else:
+                entry.msgstr = forms[0] if forms else ""
         po.save(str(path))
         po.save_as_mofile(str(path.with_suffix(".mo")))
-    return missing
+        if language == "en":
+            unused = [m for m in english if m not in {e.msgid for e in po}]
+    return missing, problems, unused
 
 
 def main() -> None:
     extract()
-    missing = fill()
+    missing, problems, unused = fill()
     if missing:
         print(f"{len(missing)} msgids have no English in {ENGLISH.relative_to(ROOT.parent)}:")
         for msgid in missing:
             print(f"  {msgid!r}")
+    if unused:
+        print(f"{len(unused)} entries of {ENGLISH.name} are no longer used: {unused!r}")
+    for problem in problems:
+        print(problem)
+    if problems:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "jiuzhu.applications"
+    verbose_name = "低保审核确认"
+
+    def ready(self) -> None:
+        from jiuzhu.calendars.services import register_daily
+
+        from .services import alerts_recompute
+
+        register_daily(alerts_recompute)

@@ -1,0 +1,52 @@
+"""Scans and photos: the type is read from the content, never from the name."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from jiuzhu.core.errors import ErrorCode, ServiceError
+
+from .models import Application, Attachment
+
+MAX_BYTES = 10 * 1024 * 1024
+SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+              (b"%PDF-", "application/pdf", "pdf"))
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def attachment_store(*, application: Application, actor: Any, data: bytes, name: str,
+                     kind: str = "material", material: str = "", path: str = "file") -> Attachment:
+    """Keep one file; a file that is not JPEG, PNG or PDF, or too large, is refused."""
+    if not data:
+        raise ServiceError(ErrorCode.VALIDATION, "文件为空", [{"path": path, "message": "文件为空"}])
+    if len(data) > MAX_BYTES:
+        raise ServiceError(ErrorCode.VALIDATION, "文件过大",
+                           [{"path": path, "message": f"文件不能超过 {MAX_BYTES // 1024 // 1024} MB"}])
+    kind_of = sniff(data[:16])
+    if kind_of is None:
+        raise ServiceError(ErrorCode.VALIDATION, "文件类型不支持",
+                           [{"path": path, "message": "只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）"}])
+    content_type, extension = kind_of
+    digest = hashlib.sha256(data).hexdigest()
+    attachment = Attachment(application=application, kind=kind, material=material,
+                            content_type=content_type, size=len(data), sha256=digest,
+                            original_name=name[:200],
+                            uploaded_by=actor if getattr(actor, "pk", None) else None)
+    attachment.file.save(f"{digest[:16]}.{extension}", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+def materials_missing(application: Application, required: tuple[str, ...]) -> list[str]:
+    present = set(application.attachments.filter(kind__in=("material", "authorisation"))
+                  .values_list("material", flat=True))
+    return [m for m in required if m not in present]

@@ -1,0 +1,80 @@
+"""The legal documents an action produces (法律文书), built from the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from jiuzhu.households.serializers import household_to_dict
+
+from .models import Application
+
+ITEM_NAMES = {"MZ01": "城乡最低生活保障"}
+CHANNEL_NAMES = {"window": "窗口申请", "outreach": "上门受理", "proxy": "委托代办",
+                 "accompanied": "陪同办理", "online": "网上申请"}
+
+
+def mask_id(number: str) -> str:
+    return number[:6] + "********" + number[-4:] if len(number) == 18 else number
+
+
+def document_context(application: Application, **extra: Any) -> dict[str, Any]:
+    household = application.household
+    data = household_to_dict(household)
+    head = next((m for m in data["members"] if m["relation"] == "head"), data["members"][0])
+    result = application.assessment.result if application.assessment else None
+    office = application.region
+    return {
+        "office": {"name": f"{office.parent.name if office.parent else ''}{office.name}人民政府"
+                           if office.level == "township" else f"{office.name}民政局",
+                   "short_name": office.name, "phone": "", "address": ""},
+        "county": {"name": (office.parent.name if office.parent else office.name) + "民政局"},
+        "applicant": {"name": head["name"], "id_number": head["id_number"],
+                      "id_masked": mask_id(head["id_number"]),
+                      "address": household.address, "phone": household.phone},
+        "household": {"household_id": household.household_id, "size": len(data["members"]),
+                      "members": [{**m, "id_masked": mask_id(m["id_number"])} for m in data["members"]],
+                      "area_type": "农村" if household.area_type == "rural" else "城市"},
+        "case": {"number": application.number, "query_code": application.query_code,
+                 "item_code": application.item_code,
+                 "item_name": ITEM_NAMES.get(application.item_code, application.item_code),
+                 "channel": CHANNEL_NAMES.get(application.channel, application.channel),
+                 "submitted_on": timezone.localtime(application.submitted_at).date().isoformat()
+                 if application.submitted_at else "",
+                 "accepted_on": str(application.accepted_on or ""),
+                 "due_date": str(application.due_date or ""),
+                 "final_due_date": str(application.final_due_date or ""),
+                 "state": application.get_state_display()},
+        "missing_materials": application.missing_materials,
+        "reasons": application.reasons or application.opinion_reasons,
+        "investigation": application.investigation,
+        "investigators": application.investigation.get("investigators") or application.investigators,
+        "neighbour_visits": application.investigation.get("neighbour_visits", []),
+        "verification": application.verification,
+        "appraisal": application.appraisal,
+        "opinion": {"recommend": application.recommend, "reasons": application.opinion_reasons},
+        "assessment": result,
+        "explanation_lines": [
+            {"label": q["label"], "value": f"{q['value']} {q['unit']}"}
+            for q in (result or {}).get("explanation", {}).get("quantities", {}).values()],
+        "amount": str(application.approved_amount or application.engine_amount or ""),
+        "engine_amount": str(application.engine_amount or ""),
+        "override_reason": application.override_reason,
+        "start_month": application.start_month.strftime("%Y年%m月") if application.start_month else "",
+        "review_class": application.get_review_class_display() if application.review_class else "",
+        "notice": {"published_on": str(application.notice_published_on or ""),
+                   "round": application.notice_round},
+        "objections": application.objections,
+        "today": timezone.localdate().isoformat(),
+        **extra,
+    }
+
+
+def issue_documents(application: Application, actor: Any, codes: list[str], **extra: Any) -> None:
+    from jiuzhu.documents.services import document_issue
+
+    context = document_context(application, **extra)
+    for code in codes:
+        document_issue(actor=actor, owner=application, code=code, office=application.region,
+                       context=context)

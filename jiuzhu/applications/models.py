@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from jiuzhu.core.fields import FenField
+
+from .choices import Alert, Channel, ReviewClass, State, Step
+from .workflow import ApplicationWorkflow
+
+
+class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
+    """An application (申请) for an item, here the dibao procedure of 20-workflow.md.
+
+    Its state changes only through the transitions in ``workflow.py``, called by the
+    services in ``services.py``.
+    """
+
+    number = models.CharField(_("申请编号"), max_length=32, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=12, unique=True)
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT,
+                                  related_name="applications", verbose_name=_("家庭"))
+    item_code = models.CharField(_("事项"), max_length=16)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    state = FSMField(_("状态"), default=State.SUBMITTED, choices=State.choices, protected=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("受理乡镇"))
+    region_path = models.CharField(max_length=128, db_index=True)
+    submitted_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    # Time limits (working days) and alerts
+    step = models.CharField(_("当前环节"), max_length=16, choices=Step.choices,
+                            default=Step.ACCEPTANCE)
+    step_started_on = models.DateField(_("环节起算日"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    due_date = models.DateField(_("环节期限"), null=True, blank=True)
+    final_due_date = models.DateField(_("办结期限"), null=True, blank=True)
+    alert = models.CharField(_("预警"), max_length=8, choices=Alert.choices, default=Alert.NONE,
+                             db_index=True)
+    deadlines_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    extended = models.BooleanField(_("已延期"), default=False)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+
+    # Investigation and verification (in either order)
+    investigators = models.JSONField(_("调查人员"), default=list, blank=True)
+    investigation_organisation = models.CharField(_("第三方调查机构"), max_length=100, blank=True)
+    investigation_recorded = models.BooleanField(_("已入户调查"), default=False)
+    investigation = models.JSONField(_("入户调查记录"), default=dict, blank=True)
+    verification_recorded = models.BooleanField(_("已核对"), default=False)
+    verification = models.JSONField(_("核对报告"), default=dict, blank=True)
+    appraisal = models.JSONField(_("民主评议记录"), default=dict, blank=True)
+    appraisal_pending = models.BooleanField(default=False)
+
+    # Opinion, notice, decision
+    recommend = models.CharField(_("审核意见"), max_length=8, blank=True)
+    opinion_reasons = models.TextField(_("审核意见说明"), blank=True)
+    assessment = models.ForeignKey("assessments.Assessment", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    engine_amount = FenField(_("核算金额"), null=True, blank=True)
+    notice_published_on = models.DateField(_("公示日期"), null=True, blank=True)
+    notice_round = models.PositiveSmallIntegerField(default=0)
+    objections = models.JSONField(_("异议记录"), default=list, blank=True)
+    approved_amount = FenField(_("批准金额"), null=True, blank=True)
+    override_reason = models.TextField(_("调整金额理由"), blank=True)
+    start_month = models.DateField(_("起始发放月"), null=True, blank=True)
+    review_class = models.CharField(_("复核类别"), max_length=1, choices=ReviewClass.choices,
+                                    blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reasons = models.TextField(_("不予受理/不予批准/撤回理由"), blank=True)
+    missing_materials = models.JSONField(_("需补正材料"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("低保申请")
+        verbose_name_plural = _("低保申请")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.household.head_name}"
+
+
+class ApplicationStep(models.Model):
+    """One recorded step (办理记录) of an application: who did what, when, with what."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("动作"), max_length=32)
+    from_state = models.CharField(max_length=24)
+    to_state = models.CharField(max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.action}"
+
+
+class Attachment(models.Model):
+    """A scan or photo (附件) kept with an application; never changed once stored."""
+
+    KINDS = [("material", _("申请材料")), ("photo", _("入户照片")), ("signature", _("签名")),
+             ("authorisation", _("授权书")), ("other", _("其他"))]
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="attachments")
+    kind = models.CharField(_("类别"), max_length=16, choices=KINDS, default="material")
+    material = models.CharField(_("材料名称"), max_length=64, blank=True)
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return f"{self.material or self.kind} {self.original_name}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("new/", views.application_create_view, name="create"),
+    path("overdue/", views.overdue_notice, name="overdue"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/actions/<str:action>/", views.application_action, name="act"),
+    path("<int:pk>/investigate/", views.investigate, name="investigate"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file, name="attachment"),
+]

@@ -1,0 +1,449 @@
+"""Pages of the dibao procedure (低保办理): case list, new application, case page with one
+form per action the user may take now, the home investigation on a phone, the overdue
+notice (超时通报) and the public notice board (公示, no login).
+
+Reads go through the selectors (another township's case is 'not found', like a missing
+one); every change goes through one service call, whose refusals come back onto the
+fields of the form that asked.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.selectors import household_get, household_search
+from jiuzhu.regions.models import Region
+
+from . import selectors, services
+from .attachments import materials_missing
+from .choices import BEFORE_DECISION, Alert, Channel, State, Step
+from .forms import (
+    ACTION_FORMS,
+    SIGNERS,
+    ActionForm,
+    ApplicationCreateForm,
+    AssignInvestigationForm,
+    HouseholdSearchForm,
+    InvestigationForm,
+    RecordVerificationForm,
+    RequestSupplementForm,
+    neighbour_rows,
+    township_investigators,
+)
+from .models import Application
+from .procedure import procedure_for
+
+PAGE_SIZE = 25
+COMPLAINT_HOTLINE = "12345"
+SIGNATURE_LABELS = dict(SIGNERS)
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+
+def _application_or_404(request: HttpRequest, pk: int) -> Application:
+    try:
+        return selectors.application_get(user=request.user, pk=pk)
+    except ServiceError as error:
+        raise Http404(error.message) from None
+
+
+# --- case list ---------------------------------------------------------------------------
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    """申请办理: the user's cases, filtered by state, alert and number or name."""
+    state = request.GET.get("state", "")
+    alert = request.GET.get("alert", "")
+    q = request.GET.get("q", "").strip()
+    # The list needs no assessment (its result is large): only household and township.
+    cases = selectors.applications_visible_to(request.user).select_related(None) \
+        .select_related("household", "region")
+    if state in State.values:
+        cases = cases.filter(state=state)
+    if alert in Alert.values:
+        cases = cases.filter(alert=alert)
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(query_code__iexact=q)
+                             | Q(household__head_name__contains=q)
+                             | Q(household__household_id__iexact=q))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "applications/list.html", {
+        "page": page, "states": State.choices, "alerts": Alert.choices,
+        "filters": {"state": state, "alert": alert, "q": q}, "query": query.urlencode(),
+        "may_create": _may_create(request.user),
+    })
+
+
+def _may_create(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in services.ROLES["create"]
+                or user.role == Role.ADMINISTRATOR)
+
+
+# --- new application -------------------------------------------------------------------
+
+@login_required
+def application_create_view(request: HttpRequest) -> HttpResponse:
+    """提出申请 for a household: choose it (search), the channel, and upload the materials."""
+    if not _may_create(request.user):
+        raise PermissionDenied(_("您的岗位不能受理申请"))
+    household_pk = request.POST.get("household") or request.GET.get("household")
+    if not household_pk or not str(household_pk).isdigit():
+        search = HouseholdSearchForm(request.GET or None)
+        q = search.data.get("q", "").strip() if search.is_bound else ""
+        results = list(household_search(user=request.user, q=q)[:20]) if q else []
+        return render(request, "applications/create.html", {
+            "search": search, "results": results, "q": q})
+    try:
+        household = household_get(user=request.user, pk=int(household_pk))
+    except ServiceError:
+        raise Http404(_("家庭不存在")) from None
+    procedure = procedure_for(household.region.code)
+    status = 200
+    if request.method == "POST":
+        form = ApplicationCreateForm(request.POST, request.FILES, materials=procedure.materials,
+                                     user_pk=request.user.pk)
+        if form.is_valid():
+            try:
+                application = services.application_create(
+                    actor=request.user, household=household,
+                    item_code=form.cleaned_data["item_code"],
+                    channel=form.cleaned_data["channel"], files=form.files_for_service())
+            except ServiceError as error:
+                if error.code == ErrorCode.NOT_FOUND:
+                    raise Http404(error.message) from None
+                form.attach_errors(error.errors, error.message)
+                status = error.status
+            else:
+                form.discard_kept()
+                messages.success(request, _("申请 %(number)s 已提交，查询码 %(code)s。") % {
+                    "number": application.number, "code": application.query_code})
+                return redirect("applications:detail", pk=application.pk)
+        else:
+            status = 422
+        # Nothing typed or chosen is lost: the files wait aside for the next submit.
+        form.keep_uploads(request.user.pk)
+    else:
+        form = ApplicationCreateForm(materials=procedure.materials, user_pk=request.user.pk)
+    open_cases = list(household.applications.filter(
+        state__in=[*BEFORE_DECISION, State.DECISION]).only("pk", "number", "state"))
+    return render(request, "applications/create.html", {
+        "household": household, "form": form, "materials": procedure.materials,
+        "open_cases": open_cases}, status=status)
+
+
+# --- case page -------------------------------------------------------------------------
+
+def _build_form(action: str, application: Application, *, data: Any = None,
+                files: Any = None) -> ActionForm:
+    cls = ACTION_FORMS[action]
+    kwargs: dict[str, Any] = {"application": application, "prefix": action}
+    if cls is RequestSupplementForm:
+        materials = procedure_for(application.region.code).materials
+        kwargs.update(materials=materials, missing=materials_missing(application, materials))
+    elif cls is AssignInvestigationForm:
+        kwargs["investigators"] = township_investigators(application)
+    elif cls is RecordVerificationForm:
+        kwargs["requests"] = _complete_verifications(application)
+    return cls(data, files, **kwargs) if data is not None else cls(**kwargs)
+
+
+def _complete_verifications(application: Application) -> list[Any]:
+    """The household's completed verification requests, newest first (none without the app)."""
+    try:
+        from jiuzhu.verification.models import VerificationRequest
+    except ImportError:  # pragma: no cover - the verification app is optional here
+        return []
+    return list(VerificationRequest.objects.filter(household=application.household_id,
+                                                   status="complete").order_by("-pk")[:10])
+
+
+ACTION_STYLE = {"reject": "outline-danger", "refuse": "outline-danger",
+                "withdraw": "outline-secondary", "extend_deadline": "outline-secondary",
+                "request_supplement": "outline-primary", "record_objection": "outline-primary"}
+ACTION_HELP = {
+    "accept": "材料齐全时受理，生成受理通知书、核对授权书和入户调查通知书。",
+    "publish_notice": "在村（居）务公开栏和公示页发布，7 天公示期自今日起算。",
+    "close_notice": "公示期满 7 天且无异议（或异议不成立）后结束公示，转县级审批。",
+    "record_investigation": "调查员在手机上录入：照片、定位、签名、邻里访问。",
+}
+
+
+def _action_panels(request: HttpRequest, application: Application,
+                   bound: tuple[str, ActionForm] | None) -> list[dict[str, Any]]:
+    panels = []
+    for action in services.actions_available(request.user, application):
+        panel: dict[str, Any] = {"action": action, "label": services.ACTION_LABELS[action],
+                                 "style": ACTION_STYLE.get(action, "primary"),
+                                 "help": ACTION_HELP.get(action, "")}
+        if action == "record_investigation":
+            panel["link"] = True
+        elif bound and bound[0] == action:
+            panel["form"] = bound[1]
+        else:
+            panel["form"] = _build_form(action, application)
+        panels.append(panel)
+    return panels
+
+
+def _render_detail(request: HttpRequest, application: Application, *,
+                   bound: tuple[str, ActionForm] | None = None, error: ServiceError | None = None,
+                   status: int = 200) -> HttpResponse:
+    from jiuzhu.documents.services import documents_for
+
+    attachments = [(a, SIGNATURE_LABELS.get(a.material, a.material) if a.kind == "signature"
+                    else a.material or a.get_kind_display())
+                   for a in application.attachments.all()]
+    return render(request, "applications/detail.html", {
+        "application": application,
+        "household": application.household,
+        "timeline": [_step_view(step) for step in application.steps.all()],
+        "attachments": attachments,
+        "documents": documents_for(application),
+        "panels": _action_panels(request, application, bound),
+        "open_panel": bound[0] if bound else "",
+        "error": error,
+        "error_action": services.ACTION_LABELS.get(bound[0], "") if bound else "",
+        "materials_missing": materials_missing(
+            application, procedure_for(application.region.code).materials)
+        if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
+        "investigation": application.investigation,
+    }, status=status)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """申请详情: header, timeline, attachments, documents and the forms of the possible actions."""
+    return _render_detail(request, _application_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One action on the case through ``application_act``; a refusal re-renders the page."""
+    application = _application_or_404(request, pk)
+    if action not in ACTION_FORMS:
+        raise Http404(_("没有这个动作"))
+    form = _build_form(action, application, data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, application, bound=(action, form), status=422)
+    data, files = form.to_service()
+    try:
+        services.application_act(actor=request.user, application_id=application.pk,
+                                 action=action, data=data, files=files)
+    except ServiceError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        if error.code == ErrorCode.VALIDATION:
+            form.attach_errors(error.errors, error.message)
+        application = _application_or_404(request, pk)
+        return _render_detail(request, application, bound=(action, form),
+                              error=error if error.code != ErrorCode.VALIDATION else None,
+                              status=error.status)
+    messages.success(request, _("已完成：%(action)s") % {"action": services.ACTION_LABELS[action]})
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment of a case the user may see (never a public media URL)."""
+    application = _application_or_404(request, pk)
+    attachment = application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404(_("附件不存在"))
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- the timeline, in Chinese ------------------------------------------------------------
+
+FIELD_LABELS = {
+    "channel": "渠道", "item_code": "事项", "missing": "需补正材料", "reason": "理由",
+    "reasons": "理由", "investigators": "调查人员", "organisation": "第三方机构",
+    "location": "位置", "visited_on": "调查日期", "neighbour_visits": "邻里访问",
+    "findings": "调查情况", "report": "核对报告", "request_id": "核对申请",
+    "members_present": "参加人数", "votes_for": "赞成", "votes_against": "反对",
+    "result": "评议结果", "note": "说明", "recommend": "审核意见", "founded": "异议",
+    "return_to": "退回", "amount": "批准金额（元）", "override_reason": "调整理由",
+}
+VALUE_LABELS = {
+    "recommend": {"approve": "建议批准", "refuse": "建议不予批准"},
+    "result": {"pass": "通过", "fail": "未通过"},
+    "founded": {True: "成立", False: "不成立"},
+    "return_to": {"investigation": "重新入户调查", "appraisal": "重新民主评议"},
+    "channel": dict(Channel.choices),
+}
+
+
+def _value_text(key: str, value: Any) -> str:
+    if key in VALUE_LABELS and not isinstance(value, list | dict):
+        return str(VALUE_LABELS[key].get(value, value))
+    if key == "location" and isinstance(value, dict):
+        return f"北纬 {value.get('lat')}，东经 {value.get('lng')}"
+    if key == "neighbour_visits" and isinstance(value, list):
+        return "；".join(
+            f"{v.get('name', '')}{'（' + v['relation'] + '）' if v.get('relation') else ''}："
+            f"{v.get('statement', '')}" for v in value if isinstance(v, dict))
+    if key == "report" and isinstance(value, dict):
+        return str(value.get("summary") or "、".join(f"{k}：{v}" for k, v in value.items()))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _step_view(step: Any) -> dict[str, Any]:
+    state_labels = dict(State.choices)
+    details = [(FIELD_LABELS.get(key, key), _value_text(key, value))
+               for key, value in (step.data or {}).items()
+               if value not in (None, "", [], {}) and key != "files"]
+    return {"at": step.at, "actor": step.actor_name or "系统",
+            "action": services.ACTION_LABELS.get(step.action, step.action),
+            "from": state_labels.get(step.from_state, step.from_state),
+            "to": state_labels.get(step.to_state, step.to_state),
+            "changed": step.from_state != step.to_state, "details": details}
+
+
+# --- home investigation on a phone ---------------------------------------------------------
+
+@login_required
+def investigate(request: HttpRequest, pk: int) -> HttpResponse:
+    """入户调查 (mobile): photos, location, three signatures, neighbour visits, findings."""
+    application = _application_or_404(request, pk)
+    if not services.may_act(request.user, application, "record_investigation"):
+        raise PermissionDenied(_("只有调查员可以录入入户调查"))
+    possible = "record_investigation" in services.actions_available(request.user, application)
+    error: ServiceError | None = None
+    status = 200
+    if request.method == "POST":
+        form = InvestigationForm(request.POST, photos=request.FILES.getlist("photos"),
+                                 neighbours=neighbour_rows(request.POST))
+        if form.is_valid():
+            data, files = form.to_service()
+            try:
+                services.application_act(actor=request.user, application_id=application.pk,
+                                         action="record_investigation", data=data, files=files)
+            except ServiceError as exc:
+                if exc.code == ErrorCode.NOT_FOUND:
+                    raise Http404(exc.message) from None
+                if exc.code == ErrorCode.VALIDATION:
+                    form.attach_errors(exc.errors, exc.message)
+                else:
+                    error = exc
+                status = exc.status
+            else:
+                messages.success(request, _("入户调查已录入。"))
+                return redirect("applications:detail", pk=pk)
+        else:
+            status = 422
+        neighbours = form.visits
+    else:
+        assigned = [str(name) for name in application.investigators][:2]
+        form = InvestigationForm(initial={
+            "investigator_1": assigned[0] if assigned else str(request.user),
+            "investigator_2": assigned[1] if len(assigned) > 1 else "",
+            "visited_on": timezone.localdate()}, neighbours=[])
+        neighbours = []
+    return render(request, "applications/investigate.html", {
+        "application": application, "household": application.household, "form": form,
+        "possible": possible, "error": error,
+        "signers": [(who, label, form[f"sign_{who}"]) for who, label in SIGNERS],
+        "neighbours": neighbours or [{"name": "", "relation": "", "statement": ""}],
+    }, status=status)
+
+
+# --- overdue notice (超时通报) --------------------------------------------------------------
+
+def _office(application: Application) -> str:
+    township = application.region
+    county = township.parent
+    if application.step == Step.DECISION and \
+            procedure_for(township.code).approving_level == "county" and county is not None:
+        return f"{county.name}民政局"
+    return f"{township.name}人民政府"
+
+
+@login_required
+def overdue_notice(request: HttpRequest) -> HttpResponse:
+    """超时通报: the region's red cases with their working days overdue; yellow ones below."""
+    from jiuzhu.calendars.selectors import calendar_window, working_days_between
+
+    user = request.user
+    if not (user.is_superuser or user.role in SUPERVISORS):
+        raise PermissionDenied(_("超时通报仅供督办领导查看"))
+    today = timezone.localdate()
+    red = list(selectors.overdue(user=user).select_related(None)
+               .select_related("household", "region__parent"))
+    yellow = list(selectors.applications_visible_to(user).select_related(None)
+                  .select_related("household", "region__parent").filter(alert=Alert.YELLOW)
+                  .order_by("due_date", "number"))
+    passed = {app.pk: min([d for d in (app.due_date, app.final_due_date) if d and d < today],
+                          default=None) for app in red}
+    first = min([d for d in passed.values() if d], default=today)
+    calendar = calendar_window(first + timedelta(days=1), today) if first < today else None
+    rows = []
+    for app in red:
+        since = passed[app.pk]
+        days = working_days_between(since, today, calendar=calendar) if since else 0
+        rows.append({"application": app, "days": days, "since": since, "office": _office(app),
+                     "total": bool(app.final_due_date and app.final_due_date < today)})
+    rows.sort(key=lambda r: (-r["days"], r["application"].number))
+    return render(request, "applications/overdue.html", {
+        "rows": rows, "yellow": [{"application": a, "office": _office(a)} for a in yellow],
+        "today": today, "region": user.region})
+
+
+# --- public notice board (公示, no login) ------------------------------------------------
+
+def mask_name(name: str) -> str:
+    """张*三 — keep the first and last character; a two-character name keeps the first (张*)."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def public_notice(request: HttpRequest, township_code: str) -> HttpResponse:
+    """公示: the township's cases in their notice period — masked name, people, amount, dates."""
+    township = Region.objects.filter(code=township_code, level="township") \
+        .select_related("parent").first()
+    if township is None:
+        raise Http404(_("没有这个乡镇"))
+    try:
+        procedure = procedure_for(township.code)
+    except ServiceError:
+        raise Http404(_("该县未开展低保公示")) from None
+    days = procedure.notice_calendar_days
+    cases = (Application.objects.filter(region=township, state=State.NOTICE,
+                                        notice_published_on__isnull=False)
+             .select_related("household").order_by("notice_published_on", "number")
+             .only("number", "state", "engine_amount", "notice_published_on",
+                   "household__head_name", "household__member_count"))
+    rows = [{"name": mask_name(app.household.head_name), "people": app.household.member_count,
+             "amount": app.engine_amount, "published": app.notice_published_on,
+             "ends": app.notice_published_on + timedelta(days=days), "number": app.number}
+            for app in cases]
+    large = request.GET.get("large") == "1"
+    return render(request, "applications/notice.html", {
+        "township": township, "rows": rows, "days": days, "large": large,
+        "hotline": getattr(procedure, "hotline", "") or COMPLAINT_HOTLINE,
+        "today": timezone.localdate()})

@@ -1,0 +1,103 @@
+"""Pages of the legal documents (法律文书): download, the template list and its preview.
+
+A document is shown only to a user who may see its case (``permissions.owner_visible``);
+anyone else gets 404, exactly as for a missing document.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.errors import ServiceError
+from jiuzhu.regions.models import Region
+
+from .catalogue import catalogue_entry
+from .content import render_content
+from .examples import example_context
+from .models import Document
+from .pdf import content_pdf
+from .permissions import owner_visible
+from .specs import DEFAULT_FOLDER, template_find, template_overview
+from .word import content_docx
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _is_admin(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", "") == Role.ADMINISTRATOR)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored PDF (``?format=pdf``, the default, shown inline) or Word file."""
+    file_format = request.GET.get("format", "pdf")
+    if file_format not in CONTENT_TYPES:
+        raise Http404("format 应为 pdf 或 docx")
+    document = Document.objects.select_related("content_type").filter(pk=pk).first()
+    if document is None or not owner_visible(request.user, document.owner):
+        raise Http404("没有该文书")
+    field = document.pdf if file_format == "pdf" else document.docx
+    audit_record(actor=request.user, action="view", obj=document,
+                 region_path=document.region_path,
+                 detail={"document": document.code, "number": document.number,
+                         "version": document.version, "format": file_format})
+    return FileResponse(
+        field.open("rb"), content_type=CONTENT_TYPES[file_format],
+        as_attachment=file_format == "docx",
+        filename=f"{document.code}-{document.title}-v{document.version}.{file_format}",
+    )
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """文书模板: the 24 documents, the template that applies to the user's region and,
+    for administrators, every region's override (and what is wrong with a broken one)."""
+    rows = template_overview()
+    region = getattr(request.user, "region", None)
+    folders = {o["folder"] for row in rows for o in row["overrides"]}
+    names = dict(Region.objects.filter(code__in=folders).values_list("code", "name"))
+    for row in rows:
+        for override in row["overrides"]:
+            override["region_name"] = names.get(override["folder"], "")
+        try:
+            row["applies"] = template_find(row["entry"].code, region).folder
+        except ServiceError as error:
+            row["applies"], row["error"] = None, error.message
+    return render(request, "documents/templates.html", {
+        "rows": rows, "is_admin": _is_admin(request.user), "region": region,
+        "default_folder": DEFAULT_FOLDER,
+    })
+
+
+@login_required
+def template_preview(request: HttpRequest, code: str) -> HttpResponse:
+    """A template rendered without a case: blank (to fill by hand), or with the invented
+    example data (``?sample=1``); ``?region=`` picks the region's template, ``?format=docx``
+    the Word file. Nothing is numbered or stored."""
+    if catalogue_entry(code) is None:
+        raise Http404("没有该文书")
+    region = getattr(request.user, "region", None)
+    if request.GET.get("region"):
+        region = Region.objects.filter(code=request.GET["region"]).first()
+        if region is None:
+            raise Http404("没有该区划")
+    try:
+        spec = template_find(code, region)
+    except ServiceError as error:
+        return HttpResponse(error.message + "\n" + "\n".join(e["message"] for e in error.errors),
+                            status=422, content_type="text/plain; charset=utf-8")
+    context = example_context(code) if request.GET.get("sample") else {}
+    content = render_content(spec, context)
+    file_format = request.GET.get("format", "pdf")
+    if file_format == "docx":
+        response = HttpResponse(content_docx(content), content_type=CONTENT_TYPES["docx"])
+        response["Content-Disposition"] = f'attachment; filename="{code}-preview.docx"'
+        return response
+    return HttpResponse(content_pdf(content), content_type=CONTENT_TYPES["pdf"])

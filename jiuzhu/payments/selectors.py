@@ -1,0 +1,34 @@
+"""Reads of payments, within the reader's region subtree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.regions.models import Region
+
+from .models import Payroll
+
+
+def townships_for(user: Any) -> QuerySet[Region]:
+    """The townships whose payroll the user may generate (those in their subtree)."""
+    qs = Region.objects.filter(level="township")
+    if user.is_superuser:
+        return qs
+    return qs.filter(path__startswith=user.region_path) if user.region_path else qs.none()
+
+
+def payrolls_visible_to(user: Any) -> QuerySet[Payroll]:
+    qs = Payroll.objects.select_related("township", "generated_by", "confirmed_by")
+    if user.is_superuser:
+        return qs
+    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+
+
+def payroll_get(*, user: Any, pk: int) -> Payroll:
+    payroll = payrolls_visible_to(user).filter(pk=pk).first()
+    if payroll is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "花名册不存在")
+    return payroll

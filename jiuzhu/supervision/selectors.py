@@ -1,0 +1,46 @@
+"""Reads of reviews and tip-offs, within the reader's region subtree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jiuzhu.core.errors import ErrorCode, ServiceError
+
+from .choices import TaskStatus
+from .models import ReviewTask, TipOff
+
+
+def _in_region(qs: QuerySet, user: Any) -> QuerySet:
+    if user.is_superuser:
+        return qs
+    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+
+
+def review_tasks_open(*, user: Any) -> QuerySet[ReviewTask]:
+    """Open review tasks of the user's region, the most overdue first."""
+    return (_in_region(ReviewTask.objects.all(), user).filter(status=TaskStatus.OPEN)
+            .select_related("application__household", "application__region")
+            .order_by("due_on", "pk"))
+
+
+def review_task_get(*, user: Any, pk: int) -> ReviewTask:
+    task = (_in_region(ReviewTask.objects.all(), user)
+            .select_related("application__household", "application__region", "assessment",
+                            "done_by").filter(pk=pk).first())
+    if task is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "复核任务不存在")
+    return task
+
+
+def tipoffs_visible_to(user: Any) -> QuerySet[TipOff]:
+    return (_in_region(TipOff.objects.all(), user)
+            .select_related("household", "application", "application__region"))
+
+
+def tipoff_get(*, user: Any, pk: int) -> TipOff:
+    tip_off = tipoffs_visible_to(user).filter(pk=pk).first()
+    if tip_off is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "举报不存在")
+    return tip_off

@@ -1,0 +1,514 @@
+"""Reviews (动态管理) and supervision (日常监管) of approved cases.
+
+Every action locks the case, checks region then role, changes its state only through the
+workflow's transitions, records an ``ApplicationStep``, issues its documents and writes an
+audit event, in one transaction. An adverse decision (a stop for a veto, a recovery order,
+a stop at closure) is refused until a statement-and-defence notice (D23) has been issued.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.applications.choices import State
+from jiuzhu.applications.documents import issue_documents
+from jiuzhu.applications.models import Application
+from jiuzhu.applications.services import application_step_record as record_step
+from jiuzhu.assessments.services import assessment_run
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.documents.models import Document
+from jiuzhu.households.models import Household
+from jiuzhu.payments.models import Payment
+from jiuzhu.payments.months import add_months, month_of
+
+from .choices import Closure, Outcome, TaskStatus, TipOffAction, TipOffSource, TipOffStatus
+from .models import PhaseOut, ReviewTask, TipOff, TipOffEvent
+
+REVIEW_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
+PAID_STATES = (State.APPROVED, State.IN_PAYMENT, State.SUSPENDED)
+REVIEW_MONTHS = {"A": 12, "B": 6}
+PHASE_OUT_MONTHS = 6
+
+
+def _field_error(path: str, message: str) -> ServiceError:
+    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
+
+
+def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str) -> None:
+    """404 outside the actor's region (like a missing record), then 403 for a role that
+    may not. ``actor=None`` is the system (a scheduled job)."""
+    if actor is None or actor.is_superuser:
+        return
+    if not (actor.region_path and region_path.startswith(actor.region_path)):
+        raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
+    if actor.role not in roles:
+        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
+
+
+def _lock_case(pk: int) -> Application:
+    return Application.objects.select_for_update().select_related("region", "household").get(pk=pk)
+
+
+def _fmt_month(month: date) -> str:
+    return f"{month:%Y年%m月}"
+
+
+def _next_month(today: date) -> date:
+    return add_months(month_of(today), 1)
+
+
+def _iso_month(month: date) -> str:
+    """A month as the documents take it: 2026-04."""
+    return f"{month:%Y-%m}"
+
+
+def _name(actor: Any) -> str:
+    return (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor else ""
+
+
+# --- review schedule -----------------------------------------------------------------------
+
+def review_interval_months(application: Application) -> int:
+    """A yearly, B every 6 months, C every 3 months in towns and 6 in the countryside."""
+    review_class = application.review_class or "B"
+    if review_class == "C":
+        return 3 if application.household.area_type == "urban" else 6
+    return REVIEW_MONTHS[review_class]
+
+
+def review_schedule(application: Application, *, actor: Any = None) -> ReviewTask | None:
+    """The case's open review task, created if there is none: reviews fall on the start
+    month plus whole intervals, so the next is one interval after the last one's due date
+    (however early or late it was done). None for a case that is no longer paid."""
+    if application.state not in PAID_STATES:
+        return None
+    existing = application.review_tasks.filter(status=TaskStatus.OPEN).first()
+    if existing is not None:
+        return existing
+    last = application.review_tasks.filter(status=TaskStatus.DONE).order_by("-due_on").first()
+    base = last.due_on if last else (application.start_month
+                                     or month_of(timezone.localdate()))
+    return _task_create(application, add_months(base, review_interval_months(application)),
+                        actor=actor)
+
+
+def _task_create(application: Application, due_on: date, *, actor: Any) -> ReviewTask:
+    task = ReviewTask.objects.create(application=application,
+                                     region_path=application.region_path,
+                                     review_class=application.review_class or "B", due_on=due_on)
+    audit_record(actor=actor, action="create", obj=task,
+                 detail={"application": application.number, "due_on": str(due_on)})
+    return task
+
+
+@transaction.atomic
+def reviews_schedule() -> int:
+    """Create the next review task of every approved or paid case without an open one."""
+    cases = (Application.objects.select_related("household")
+             .filter(state__in=[State.APPROVED, State.IN_PAYMENT])
+             .exclude(review_tasks__status=TaskStatus.OPEN))
+    created = 0
+    for application in cases:
+        review_schedule(application)
+        created += 1
+    return created
+
+
+# --- shared case actions ---------------------------------------------------------------
+
+def statement_notice_issued(application: Application) -> bool:
+    """Whether a statement-and-defence notice (陈述申辩告知书, D23) exists for the case."""
+    return Document.objects.for_owner(application).filter(code="D23").exists()
+
+
+def _require_statement_notice(application: Application, decision: str) -> None:
+    if not statement_notice_issued(application):
+        raise ServiceError(
+            ErrorCode.STEP_NOT_ALLOWED,
+            f"作出“{decision}”前须先出具陈述申辩告知书（D23），告知当事人拟作出的决定及其陈述、申辩的权利",
+            [{"path": "D23", "message": "尚未出具陈述申辩告知书"}])
+
+
+def _stop(application: Application, actor: Any, *, reasons: str, today: date,
+          action: str, extra_codes: tuple[str, ...] = (), keep_task: int | None = None,
+          **extra: Any) -> None:
+    """停发 from next month: the stop transition, D17 (with ``extra_codes``), the end of
+    any phase-out and of the open reviews but ``keep_task``."""
+    before = application.state
+    phase_out = PhaseOut.objects.filter(application=application, ended=False).first()
+    application.stop()
+    application.save()
+    effective = _next_month(today)
+    PhaseOut.objects.filter(application=application, ended=False).update(ended=True)
+    ReviewTask.objects.filter(application=application, status=TaskStatus.OPEN).exclude(
+        pk=keep_task).update(
+        status=TaskStatus.DONE, outcome=Outcome.STOP, note="案件已停发", done_at=timezone.now())
+    record_step(application, actor, action, before, application.state,
+                {"reasons": reasons, "effective_month": effective})
+    issue_documents(application, actor, ["D17", *extra_codes], start_month=_iso_month(effective),
+                    reasons=[reasons], amount="",
+                    phase_out_until=_iso_month(phase_out.until) if phase_out else "",
+                    stop={"effective_month": _iso_month(effective), "reasons": reasons}, **extra)
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": action, "from": before, "to": application.state,
+                         "reasons": reasons})
+
+
+@transaction.atomic
+def phase_outs_expire(*, actor: Any, township: Any, month: date) -> list[Application]:
+    """Stop every case of ``township`` whose phase-out ended before ``month``."""
+    stopped = []
+    due = (PhaseOut.objects.filter(ended=False, until__lt=month_of(month),
+                                   application__region=township,
+                                   application__state__in=PAID_STATES)
+           .values_list("application_id", flat=True))
+    for pk in list(due):
+        application = _lock_case(pk)
+        phase_out = application.phase_out
+        _stop(application, actor, today=add_months(phase_out.until, 1) - timedelta(days=1),
+              action="phase_out_end",
+              reasons=f"家庭人均收入已超过低保标准，渐退期至{_fmt_month(phase_out.until)}届满，停发低保金")
+        stopped.append(application)
+    return stopped
+
+
+def _statement_notice(application: Application, actor: Any, *, decision: str, facts: str,
+                      legal_basis: str, respond_by: date | None, today: date) -> None:
+    if not decision.strip():
+        raise _field_error("decision", "请写明拟作出的决定")
+    if not facts.strip():
+        raise _field_error("facts", "请写明认定的事实")
+    respond_by = respond_by or today + timedelta(days=3)
+    record_step(application, actor, "statement_notice", application.state, application.state,
+                {"decision": decision, "facts": facts, "respond_by": respond_by})
+    issue_documents(application, actor, ["D23"], proposed={
+        "decision": decision, "facts": facts,
+        "legal_basis": legal_basis or "《社会救助暂行办法》《最低生活保障审核确认办法》",
+        "respond_by": respond_by.isoformat()})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "statement_notice", "decision": decision})
+
+
+@transaction.atomic
+def application_statement_notice(*, actor: Any, application: Application, decision: str,
+                                 facts: str, legal_basis: str = "",
+                                 respond_by: date | None = None,
+                                 today: date | None = None) -> Application:
+    """陈述申辩告知 (D23) on a case, before an adverse decision such as a stop."""
+    application = _lock_case(application.pk)
+    authorise(actor, application.region_path, REVIEW_ROLES | SUPERVISION_ROLES, what="申请")
+    if application.state not in PAID_STATES:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该案件不在保，无需陈述申辩告知")
+    _statement_notice(application, actor, decision=decision, facts=facts,
+                      legal_basis=legal_basis, respond_by=respond_by,
+                      today=today or timezone.localdate())
+    return application
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> ReviewTask:
+    """复核: assess the household again and act on the result (20-workflow.md):
+
+    - still eligible: the amount is kept, increased or decreased (D16);
+    - not eligible because the income rose (no veto): the benefit goes on unchanged for a
+      phase-out of 6 months (渐退) after this month; a run after that stops it (D17);
+    - not eligible because of a veto: stop (D17), only after a D23 has been issued.
+
+    D18 (复核表) records every run; the next review is scheduled unless the case stopped.
+    """
+    today = today or timezone.localdate()
+    task = ReviewTask.objects.select_for_update().get(pk=task.pk)
+    application = _lock_case(task.application_id)
+    authorise(actor, application.region_path, REVIEW_ROLES, what="复核任务")
+    if task.status != TaskStatus.OPEN:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该复核任务已完成")
+    if application.state not in PAID_STATES:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           f"案件状态为“{application.get_state_display()}”，不能复核")
+    month = month_of(today)
+    before_amount = application.approved_amount
+    record = assessment_run(actor=actor, household=application.household, on=today)
+    result = record.result
+    reason = result["explanation"]["decision"]["reason"]
+    phase_out = PhaseOut.objects.filter(application=application, ended=False).first()
+    review = {"due_on": task.due_on.isoformat(), "reviewed_on": today.isoformat(),
+              "reviewers": [_name(actor)] if actor else [], "findings": reason}
+    documents = {"review_class": application.review_class, "previous_amount": str(before_amount)}
+    task.assessment, task.amount_before = record, before_amount
+    task.amount_after, next_due = before_amount, None
+
+    if record.eligible:
+        if phase_out is not None:
+            phase_out.ended = True
+            phase_out.save(update_fields=["ended"])
+        new_amount = record.benefit_monthly
+        task.outcome = (Outcome.UNCHANGED if new_amount == before_amount else
+                        Outcome.INCREASE if new_amount > before_amount else Outcome.DECREASE)
+        _review_transition(application, actor, task.outcome, {"amount": new_amount})
+        codes = ["D18"]
+        if task.outcome != Outcome.UNCHANGED:
+            application.approved_amount = new_amount
+            application.save()
+            codes.insert(0, "D16")
+        task.amount_after = new_amount
+        task.note = reason
+        issue_documents(application, actor, codes, **documents, amount=str(new_amount),
+                        review={**review, "result": task.get_outcome_display()},
+                        change=task.outcome, start_month=_iso_month(_next_month(today)),
+                        reasons=[reason])
+    elif result["vetoes"]:
+        _require_statement_notice(application, "停发")
+        task.outcome, task.note, task.amount_after = Outcome.STOP, reason, None
+        review["findings"] = reason
+        _stop(application, actor, reasons=reason, today=today, action="review_stop",
+              extra_codes=("D18",), keep_task=task.pk, **documents,
+              review={**review, "result": "停发", "findings": task.note})
+    elif phase_out is not None and month > phase_out.until:
+        task.outcome, task.amount_after = Outcome.STOP, None
+        task.note = f"渐退期至{_fmt_month(phase_out.until)}已届满。{reason}"
+        _stop(application, actor, reasons=task.note, today=today, action="review_stop",
+              extra_codes=("D18",), keep_task=task.pk, **documents,
+              review={**review, "result": "停发", "findings": task.note})
+    else:
+        if phase_out is None:
+            phase_out = PhaseOut.objects.create(
+                application=application, started_on=today, amount=before_amount,
+                until=add_months(month, PHASE_OUT_MONTHS), reason=reason)
+        task.outcome = Outcome.PHASE_OUT
+        task.note = f"{reason}；渐退：按原标准继续发放至{_fmt_month(phase_out.until)}，期满停发"
+        next_due = add_months(phase_out.until, 1)
+        _review_transition(application, actor, task.outcome,
+                           {"phase_out_until": phase_out.until})
+        issue_documents(application, actor, ["D18"], **documents, amount=str(before_amount),
+                        review={**review, "result": "维持", "findings": task.note},
+                        phase_out_until=_iso_month(phase_out.until))
+
+    task.status, task.done_at = TaskStatus.DONE, timezone.now()
+    task.done_by = actor if getattr(actor, "pk", None) else None
+    task.save()
+    audit_record(actor=actor, action="update", obj=task,
+                 detail={"outcome": task.outcome, "assessment": record.pk,
+                         "before": str(before_amount), "after": str(task.amount_after)})
+    if application.state != State.STOPPED:
+        if next_due is not None:
+            _task_create(application, next_due, actor=actor)
+        else:
+            review_schedule(application, actor=actor)
+    return task
+
+
+def _review_transition(application: Application, actor: Any, outcome: str,
+                       data: dict[str, Any]) -> None:
+    before = application.state
+    application.review()
+    application.save()
+    record_step(application, actor, "review", before, application.state,
+                {"outcome": outcome, **data})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "review", "outcome": outcome})
+
+
+# --- supervision: tip-offs ----------------------------------------------------------------
+
+@transaction.atomic
+def tipoff_record(*, actor: Any, household: Household, source: str, content: str,
+                  received_on: date, application: Application | None = None,
+                  findings: str = "") -> TipOff:
+    """Register a tip-off (举报) about a household's case and issue its record (D19)."""
+    authorise(actor, household.region_path, SUPERVISION_ROLES, what="家庭")
+    if source not in TipOffSource.values:
+        raise _field_error("source", "请选择举报来源")
+    if not content.strip():
+        raise _field_error("content", "请填写举报内容")
+    if application is None:
+        cases = Application.objects.filter(household=household)
+        application = (cases.filter(state__in=[*PAID_STATES, State.STOPPED]).first()
+                       or cases.first())
+        if application is None:
+            raise _field_error("household", "该家庭没有低保案件")
+    elif application.household_id != household.pk:
+        raise _field_error("application", "申请不属于该家庭")
+    application = _lock_case(application.pk)
+    tip_off = TipOff.objects.create(
+        household=household, application=application, region_path=application.region_path,
+        source=source, content=content.strip(), received_on=received_on,
+        findings=findings.strip(), created_by=actor if getattr(actor, "pk", None) else None)
+    _event(tip_off, actor, TipOffAction.RECORD, "D19", {"source": source})
+    issue_documents(application, actor, ["D19"], tipoff=_tipoff_context(tip_off))
+    audit_record(actor=actor, action="create", obj=tip_off,
+                 detail={"application": application.number, "source": source})
+    return tip_off
+
+
+def _tipoff_context(tip_off: TipOff) -> dict[str, Any]:
+    return {"received_on": tip_off.received_on.isoformat(),
+            "channel": tip_off.get_source_display(), "content": tip_off.content,
+            "checkers": [_name(tip_off.created_by)] if tip_off.created_by else [],
+            "findings": tip_off.findings,
+            "conclusion": tip_off.get_closure_display() if tip_off.closure else ""}
+
+
+def _event(tip_off: TipOff, actor: Any, action: str, code: str, data: dict[str, Any]) -> None:
+    application = tip_off.application
+    record_step(application, actor, f"tipoff_{action}", application.state, application.state,
+                {"tip_off": tip_off.pk, **data})
+    TipOffEvent.objects.create(
+        tip_off=tip_off, action=action, document_code=code,
+        data={k: str(v) for k, v in data.items()},
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
+        if actor else "系统")
+
+
+def _lock_tipoff(actor: Any, tip_off: TipOff) -> tuple[TipOff, Application]:
+    tip_off = TipOff.objects.select_for_update().filter(pk=tip_off.pk).first()
+    if tip_off is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "举报不存在")
+    authorise(actor, tip_off.region_path, SUPERVISION_ROLES, what="举报")
+    if tip_off.status != TipOffStatus.OPEN:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该举报已结案")
+    application = _lock_case(tip_off.application_id)
+    tip_off.application = application
+    return tip_off, application
+
+
+@transaction.atomic
+def tipoff_interview(*, actor: Any, tip_off: TipOff, reason: str, scheduled_at: str,
+                     place: str) -> TipOff:
+    """约谈 the household: the interview notice (D20)."""
+    tip_off, application = _lock_tipoff(actor, tip_off)
+    for name, value in (("reason", reason), ("scheduled_at", scheduled_at), ("place", place)):
+        if not str(value).strip():
+            raise _field_error(name, "必填项")
+    _event(tip_off, actor, TipOffAction.INTERVIEW, "D20",
+           {"reason": reason, "scheduled_at": scheduled_at, "place": place})
+    issue_documents(application, actor, ["D20"], interview={
+        "reason": reason, "scheduled_at": scheduled_at, "place": place})
+    audit_record(actor=actor, action="update", obj=tip_off, detail={"action": "interview"})
+    return tip_off
+
+
+@transaction.atomic
+def tipoff_suspend(*, actor: Any, tip_off: TipOff, reasons: str, requirements: str = "",
+                   respond_by: date | None = None, today: date | None = None) -> TipOff:
+    """暂停发放 while the tip-off is checked (D22): the case leaves the payroll."""
+    tip_off, application = _lock_tipoff(actor, tip_off)
+    today = today or timezone.localdate()
+    if not reasons.strip():
+        raise _field_error("reasons", "请写明暂停发放的理由")
+    if application.state != State.IN_PAYMENT:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           f"案件状态为“{application.get_state_display()}”，不能暂停发放")
+    before = application.state
+    application.suspend()
+    application.save()
+    record_step(application, actor, "suspend", before, application.state,
+                {"tip_off": tip_off.pk, "reasons": reasons})
+    _event(tip_off, actor, TipOffAction.SUSPEND, "D22", {"reasons": reasons})
+    issue_documents(application, actor, ["D22"], start_month=_iso_month(_next_month(today)),
+                    reasons=[reasons], suspension={
+        "requirements": requirements or "请于限期内到乡镇（街道）说明情况并提供相关材料",
+        "respond_by": (respond_by or today + timedelta(days=15)).isoformat()})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "suspend", "from": before, "to": application.state,
+                         "tip_off": tip_off.pk})
+    return tip_off
+
+
+@transaction.atomic
+def tipoff_statement_notice(*, actor: Any, tip_off: TipOff, decision: str, facts: str,
+                            legal_basis: str = "", respond_by: date | None = None,
+                            today: date | None = None) -> TipOff:
+    """陈述申辩告知 (D23) before an adverse decision on the tip-off."""
+    tip_off, application = _lock_tipoff(actor, tip_off)
+    _statement_notice(application, actor, decision=decision, facts=facts,
+                      legal_basis=legal_basis, respond_by=respond_by,
+                      today=today or timezone.localdate())
+    _event(tip_off, actor, TipOffAction.STATEMENT, "D23", {"decision": decision})
+    return tip_off
+
+
+def payments_in_period(application: Application, from_month: date, to_month: date) -> Decimal:
+    """The sum of the payments for the months from ``from_month`` to ``to_month``."""
+    total = Payment.objects.filter(application=application, month__gte=month_of(from_month),
+                                   month__lte=month_of(to_month)).aggregate(s=Sum("amount"))["s"]
+    return total if total is not None else Decimal("0.00")
+
+
+@transaction.atomic
+def tipoff_recovery_order(*, actor: Any, tip_off: TipOff, from_month: date, to_month: date,
+                          reasons: str, deadline: date | None = None,
+                          today: date | None = None) -> TipOff:
+    """责令退还 (D21) what was paid for the months in the period while not eligible."""
+    tip_off, application = _lock_tipoff(actor, tip_off)
+    today = today or timezone.localdate()
+    if month_of(from_month) > month_of(to_month):
+        raise _field_error("to_month", "截止月份不能早于起始月份")
+    if not reasons.strip():
+        raise _field_error("reasons", "请写明责令退还的理由")
+    _require_statement_notice(application, "责令退还")
+    amount = payments_in_period(application, from_month, to_month)
+    if amount <= 0:
+        raise _field_error("from_month", "该期间没有发放记录")
+    tip_off.recovery_amount = amount
+    tip_off.save(update_fields=["recovery_amount"])
+    _event(tip_off, actor, TipOffAction.RECOVER, "D21",
+           {"from_month": month_of(from_month), "to_month": month_of(to_month), "amount": amount})
+    issue_documents(application, actor, ["D21"], reasons=[reasons], recovery={
+        "period_from": _iso_month(month_of(from_month)),
+        "period_to": _iso_month(month_of(to_month)), "amount": str(amount),
+        "deadline": (deadline or today + timedelta(days=30)).isoformat()})
+    audit_record(actor=actor, action="update", obj=tip_off,
+                 detail={"action": "recover", "amount": str(amount)})
+    return tip_off
+
+
+@transaction.atomic
+def tipoff_close(*, actor: Any, tip_off: TipOff, summary: str, findings: str,
+                 decision: str = Closure.NONE, today: date | None = None) -> TipOff:
+    """结案 (D24), optionally resuming a suspended case or stopping it (a stop needs D23)."""
+    tip_off, application = _lock_tipoff(actor, tip_off)
+    today = today or timezone.localdate()
+    if decision not in Closure.values:
+        raise _field_error("decision", "请选择结案处理")
+    if not summary.strip():
+        raise _field_error("summary", "请填写核查情况概述")
+    if decision == Closure.RESUME:
+        if application.state != State.SUSPENDED:
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件未暂停发放，无需恢复")
+        before = application.state
+        application.resume()
+        application.save()
+        record_step(application, actor, "resume", before, application.state,
+                    {"tip_off": tip_off.pk})
+        audit_record(actor=actor, action="update", obj=application,
+                     detail={"action": "resume", "from": before, "to": application.state})
+    elif decision == Closure.STOP:
+        if application.state not in PAID_STATES:
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件不在保，不能停发")
+        _require_statement_notice(application, "停发")
+        _stop(application, actor, reasons=findings or summary, today=today, action="tipoff_stop")
+    tip_off.findings = findings.strip() or tip_off.findings
+    tip_off.status, tip_off.closure, tip_off.closed_on = TipOffStatus.CLOSED, decision, today
+    tip_off.save()
+    _event(tip_off, actor, TipOffAction.CLOSE, "D24", {"decision": decision})
+    # D19 again (a new version) now that the check has findings and a conclusion.
+    issue_documents(application, actor, ["D19", "D24"], tipoff=_tipoff_context(tip_off), closure={
+        "source": f"{tip_off.get_source_display()}举报（{tip_off.received_on.isoformat()}）",
+        "summary": summary, "findings": tip_off.findings,
+        "decision": str(Closure(decision).label), "closed_on": today.isoformat(),
+        "handler": _name(actor)})
+    audit_record(actor=actor, action="update", obj=tip_off,
+                 detail={"action": "close", "decision": decision})
+    return tip_off

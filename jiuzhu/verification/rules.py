@@ -1,0 +1,27 @@
+"""Object permissions of verification (rules): who may view, request, run and decide.
+
+Anyone on the staff may view requests inside their region subtree; verification
+officers and administrators (and superusers) request verifications, run them and decide
+findings there. Outside the subtree everything is 'not found' (the selectors filter).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from jiuzhu.accounts.rules import is_staff_member, within_region
+
+from .choices import VERIFIERS
+
+
+@rules.predicate
+def is_verifier(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) in VERIFIERS)
+
+
+rules.add_perm("verification.view_verificationrequest", is_staff_member & within_region)
+rules.add_perm("verification.add_verificationrequest",
+               is_staff_member & is_verifier & within_region)
+rules.add_perm("verification.run_verificationrequest",
+               is_staff_member & is_verifier & within_region)
+rules.add_perm("verification.decide_finding", is_staff_member & is_verifier & within_region)

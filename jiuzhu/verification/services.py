@@ -1,0 +1,316 @@
+"""Writes of economic-status verification (家庭经济状况核对): request, run, decide.
+
+A request stores the family's signed authorisation (D04) and names the members it covers
+and the sources to ask. A run asks every source that has not answered yet; each answer is
+saved with its findings in one transaction, so a source that is down leaves nothing
+half-written and is simply asked again by the next run. Accepting a finding writes the
+found value into the household registry through ``household_update``, with the reason in
+the household's history; dismissing it keeps the declaration.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.accounts.rules import in_region
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.choices import HouseholdStatus
+from jiuzhu.households.models import Household
+from jiuzhu.households.serializers import household_to_dict
+from jiuzhu.households.services import household_update
+
+from .adapters import SOURCE_CODES, SourceUnavailable, adapter_for, source_name
+from .choices import FindingStatus, RequestStatus, ResponseStatus
+from .compare import NotApplicable, apply_found, compare
+from .models import Finding, SourceResponse, VerificationRequest
+from .selectors import has_complete_report, latest_complete_request, verification_report
+
+__all__ = [
+    "MAX_AUTHORISATION_BYTES", "finding_accept", "finding_dismiss", "has_complete_report",
+    "latest_complete_request", "verification_report", "verification_request_create",
+    "verification_run", "verification_run_enqueue",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_AUTHORISATION_BYTES = 10 * 1024 * 1024
+# What the authorisation scan may be, recognised by its first bytes, never by its name.
+AUTHORISATION_TYPES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+# simple_history keeps at most this many characters of a change reason.
+HISTORY_REASON_LENGTH = 100
+
+
+# --- access ----------------------------------------------------------------------------
+
+
+def _require(actor: Any, obj: Any, perm: str, *, missing: str) -> None:
+    """Outside the actor's subtree: not found (404); inside, without the role: 403."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not in_region(actor, obj):
+        raise ServiceError(ErrorCode.NOT_FOUND, missing)
+    if not actor.has_perm(perm, obj):
+        raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
+
+
+def _invalid(path: str, message: str) -> ServiceError:
+    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
+
+
+# --- request ---------------------------------------------------------------------------
+
+
+def authorisation_check(upload: UploadedFile) -> tuple[str, str, str, int]:
+    """(content type, extension, SHA-256, size) of a valid authorisation scan; otherwise a
+    ServiceError saying, in Chinese, what is wrong."""
+    size = upload.size or 0
+    if size == 0:
+        raise _invalid("authorisation", "请上传家庭签字的核对授权书扫描件（文件为空）")
+    if size > MAX_AUTHORISATION_BYTES:
+        raise _invalid("authorisation", f"授权书文件不能超过 {MAX_AUTHORISATION_BYTES // 2**20} MB"
+                                        f"（该文件约 {size / 2**20:.1f} MB）")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = next(((t, e) for magic, t, e in AUTHORISATION_TYPES if head.startswith(magic)), None)
+    if kind is None:
+        raise _invalid("authorisation",
+                       f"文件“{upload.name}”不是 PDF、JPG 或 PNG 格式（按文件内容识别，"
+                       "与文件扩展名无关），请上传授权书的扫描件或照片")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return kind[0], kind[1], digest.hexdigest(), size
+
+
+def _source_codes(sources: Iterable[str] | None) -> list[str]:
+    if sources is None:
+        return list(SOURCE_CODES)
+    wanted = list(dict.fromkeys(sources))
+    unknown = [code for code in wanted if code not in SOURCE_CODES]
+    if unknown:
+        raise _invalid("sources", f"未知的数据源：{'、'.join(unknown)}")
+    if not wanted:
+        raise _invalid("sources", "请至少选择一个数据源")
+    return [code for code in SOURCE_CODES if code in wanted]
+
+
+@transaction.atomic
+def verification_request_create(*, actor: Any, household: Household,
+                                authorisation: UploadedFile,
+                                sources: list[str] | None = None) -> VerificationRequest:
+    """Request a verification of ``household`` by ``sources`` (all when None), with the
+    signed authorisation; the first run is queued once this commits."""
+    _require(actor, household, "verification.add_verificationrequest", missing="家庭不存在")
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "已注销的家庭不能发起核对")
+    codes = _source_codes(sources)
+    content_type, extension, digest, size = authorisation_check(authorisation)
+    members = [{"member_id": m.member_id, "name": m.name, "id_number": m.id_number}
+               for m in household.members.all()]
+    request = VerificationRequest(
+        household=household, region_path=household.region_path, requested_by=actor,
+        members=members, sources=codes, authorisation_name=(authorisation.name or "")[:255],
+        authorisation_type=content_type, authorisation_size=size,
+        authorisation_sha256=digest, queued_at=timezone.now())
+    request.authorisation.save(f"authorisation.{extension}", authorisation, save=False)
+    request.save()
+    SourceResponse.objects.bulk_create(
+        [SourceResponse(request=request, source=code) for code in codes])
+    audit_record(actor=actor, action="create", obj=request, detail={
+        "household_id": household.household_id, "sources": codes,
+        "members": [m["member_id"] for m in members], "authorisation_sha256": digest})
+    transaction.on_commit(lambda: _enqueue(request.pk))
+    return request
+
+
+def _enqueue(request_id: int) -> None:
+    from .tasks import verification_run_task
+
+    verification_run_task.enqueue(request_id)
+
+
+@transaction.atomic
+def verification_run_enqueue(*, actor: Any, request: VerificationRequest) -> VerificationRequest:
+    """Queue a run asking the sources that have not answered yet (重新查询)."""
+    _require(actor, request, "verification.run_verificationrequest", missing="核对申请不存在")
+    request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.COMPLETE:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "所有数据源均已返回，无需重新查询")
+    request.queued_at = timezone.now()
+    request.save(update_fields=["queued_at"])
+    pending = list(request.responses.exclude(status=ResponseStatus.OK)
+                   .values_list("source", flat=True))
+    audit_record(actor=actor, action="verify", obj=request,
+                 detail={"step": "queued", "sources": pending})
+    transaction.on_commit(lambda: _enqueue(request.pk))
+    return request
+
+
+# --- run -------------------------------------------------------------------------------
+
+
+def verification_run(*, request: VerificationRequest) -> VerificationRequest:
+    """Ask every source of ``request`` that has not answered; each answer is saved with its
+    findings in its own transaction. Returns the request with its new status."""
+    request = VerificationRequest.objects.select_related("household__region").get(pk=request.pk)
+    declared = household_to_dict(request.household)
+    authorised = {m["member_id"] for m in request.members}
+    members = [m for m in declared["members"] if m["member_id"] in authorised]
+    outcome: dict[str, str] = {}
+    for response in request.responses.exclude(status=ResponseStatus.OK):
+        outcome[response.source] = _ask(request, response, declared, members)
+    with transaction.atomic():
+        request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
+        statuses = list(request.responses.values_list("status", flat=True))
+        answered = statuses.count(ResponseStatus.OK)
+        if answered == len(statuses):
+            request.status = RequestStatus.COMPLETE
+            request.completed_at = request.completed_at or timezone.now()
+        else:
+            request.status = RequestStatus.PARTIAL if answered else RequestStatus.FAILED
+        request.last_run_at = timezone.now()
+        request.save(update_fields=["status", "completed_at", "last_run_at"])
+        audit_record(actor=None, action="verify", obj=request, detail={
+            "step": "run", "status": request.status, "sources": outcome,
+            "findings": request.findings.count()})
+    return request
+
+
+def _ask(request: VerificationRequest, response: SourceResponse, declared: dict[str, Any],
+         members: list[dict[str, Any]]) -> str:
+    """Query one source (outside any transaction: it may be slow) and save its answer;
+    returns "ok" or the error."""
+    code = response.source
+    error = ""
+    try:
+        result = adapter_for(code, declared=declared).query(members=members)
+        lines = compare(code, declared, request.members, result.facts)
+        payload = json.loads(json.dumps(result.payload, cls=DjangoJSONEncoder))
+    except SourceUnavailable as exc:
+        error = str(exc) or f"{source_name(code)}数据源暂不可用"
+    except Exception as exc:
+        logger.exception("verification %s: source %s failed", request.pk, code)
+        error = f"{source_name(code)}数据源返回的数据无法处理（{type(exc).__name__}），请联系管理员"
+    now = timezone.now()
+    with transaction.atomic():
+        response = SourceResponse.objects.select_for_update().get(pk=response.pk)
+        if response.status == ResponseStatus.OK:
+            return "ok"  # a concurrent run got the answer first
+        if error:
+            response.status = ResponseStatus.UNAVAILABLE
+            response.error = error[:500]
+            response.attempts = [*response.attempts, {"at": now.isoformat(), "error": error}]
+            response.save(update_fields=["status", "error", "attempts"])
+            return error
+        response.status = ResponseStatus.OK
+        response.payload = payload
+        response.comparison = [line.as_dict() for line in lines]
+        response.received_at = now
+        response.error = ""
+        response.save(update_fields=["status", "payload", "comparison", "received_at", "error"])
+        Finding.objects.bulk_create([
+            Finding(request=request, source=code, member_id=line.member_id,
+                    member_name=line.member_name, field=line.field, label=line.label,
+                    declared=line.declared, found=line.found, matters=line.matters,
+                    applicable=line.applicable, detail=line.detail)
+            for line in lines if line.differs])
+    return "ok"
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+def _open_finding(actor: Any, finding: Finding, reason: str) -> tuple[Finding, str]:
+    finding = (Finding.objects.select_for_update().select_related("request__household__region")
+               .get(pk=finding.pk))
+    _require(actor, finding.request, "verification.decide_finding", missing="核对差异不存在")
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", "请填写处理理由")
+    if finding.status != FindingStatus.OPEN:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           f"该差异已处理（{finding.get_status_display()}），不能重复处理")
+    return finding, reason
+
+
+def _decided(actor: Any, finding: Finding, status: str, reason: str) -> Finding:
+    finding.status = status
+    finding.reason = reason
+    finding.decided_by = actor
+    finding.decided_at = timezone.now()
+    finding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit_record(actor=actor, action="decide", obj=finding.request, detail={
+        "finding": finding.pk, "decision": status, "source": finding.source,
+        "member_id": finding.member_id, "field": finding.field, "declared": finding.declared,
+        "found": finding.found, "reason": reason})
+    return finding
+
+
+def _household_writer(actor: Any, household: Household) -> Any:
+    """The actor as ``household_update`` should see them.
+
+    Verification officers may not edit households at large (households' rules), but an
+    accepted finding is exactly the change the registry must take. So the officer acts
+    with household write permission for this household only: a copy of the user (same pk,
+    so the history and the audit name them) whose ``has_perm`` also grants it.
+    """
+    if actor.has_perm("households.change_household", household):
+        return actor
+    granted = {"households.add_household", "households.change_household"}
+    writer = copy.copy(actor)
+
+    def has_perm(perm: str, obj: Any = None) -> bool:
+        if perm in granted and obj is not None and in_region(actor, obj):
+            return True
+        return actor.has_perm(perm, obj)
+
+    writer.has_perm = has_perm
+    return writer
+
+
+@transaction.atomic
+def finding_accept(*, actor: Any, finding: Finding, reason: str) -> Finding:
+    """Accept a difference (采纳): the household takes the found value; the reason goes into
+    its history. Refused, and nothing changes, if the household refuses the value."""
+    finding, reason = _open_finding(actor, finding, reason)
+    if not finding.applicable:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           "该差异不能自动更新家庭信息，请核实后在家庭档案中修改，或选择不采纳")
+    household = Household.objects.select_related("region").get(pk=finding.request.household_id)
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "家庭已注销，不能更新家庭信息")
+    try:
+        data = apply_found(household_to_dict(household), path=finding.field,
+                           member_id=finding.member_id, found=finding.found)
+    except NotApplicable as exc:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, str(exc)) from None
+    who = f"{finding.member_name} " if finding.member_name else ""
+    history_reason = (f"核对采纳（申请{finding.request_id} {source_name(finding.source)} "
+                      f"{who}{finding.label}）：{reason}")
+    if len(history_reason) > HISTORY_REASON_LENGTH:
+        history_reason = history_reason[:HISTORY_REASON_LENGTH - 1] + "…"
+    household_update(actor=_household_writer(actor, household), household=household, data=data,
+                     reason=history_reason)
+    return _decided(actor, finding, FindingStatus.ACCEPTED, reason)
+
+
+@transaction.atomic
+def finding_dismiss(*, actor: Any, finding: Finding, reason: str) -> Finding:
+    """Dismiss a difference (不采纳): the declaration stands; the reason is required."""
+    finding, reason = _open_finding(actor, finding, reason)
+    return _decided(actor, finding, FindingStatus.DISMISSED, reason)
