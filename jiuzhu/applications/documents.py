@@ -9,6 +9,7 @@ from django.utils import timezone
 from jiuzhu.households.serializers import household_to_dict
 
 from .models import Application
+from .procedure import procedure_for
 
 ITEM_NAMES = {"MZ01": "城乡最低生活保障"}
 CHANNEL_NAMES = {"window": "窗口申请", "outreach": "上门受理", "proxy": "委托代办",
@@ -25,10 +26,12 @@ def document_context(application: Application, **extra: Any) -> dict[str, Any]:
     head = next((m for m in data["members"] if m["relation"] == "head"), data["members"][0])
     result = application.assessment.result if application.assessment else None
     office = application.region
+    procedure = procedure_for(office.code)
     return {
         "office": {"name": f"{office.parent.name if office.parent else ''}{office.name}人民政府"
                            if office.level == "township" else f"{office.name}民政局",
-                   "short_name": office.name, "phone": "", "address": ""},
+                   "short_name": office.name, "phone": procedure.office_phone,
+                   "address": procedure.office_address},
         "county": {"name": (office.parent.name if office.parent else office.name) + "民政局"},
         "applicant": {"name": head["name"], "id_number": head["id_number"],
                       "id_masked": mask_id(head["id_number"]),

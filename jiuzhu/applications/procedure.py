@@ -24,6 +24,8 @@ class Procedure:
     materials: tuple[str, ...]
     reference: str
     hotline: str = "12345"
+    office_phone: str = ""
+    office_address: str = ""
 
 
 @lru_cache(maxsize=64)
@@ -41,4 +43,6 @@ def procedure_for(region_code: str) -> Procedure:
         appraisal_min_members=int(data["appraisal_min_members"]),
         materials=tuple(data["materials"]), reference=data["reference"],
         hotline=str(data.get("hotline", "12345")),
+        office_phone=str(data.get("office_phone", "")),
+        office_address=str(data.get("office_address", "")),
     )

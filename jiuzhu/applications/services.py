@@ -500,7 +500,7 @@ def _approve(ctx: Context) -> None:
     app.decided_at, app.decided_by = timezone.now(), ctx.actor if getattr(ctx.actor, "pk", None) else None
     app.approve()
     deadlines.start_step(app, Step.NONE, ctx.today)
-    issue_documents(app, ctx.actor, ["D12", "D13", "D15"])
+    issue_documents(app, ctx.actor, ["D12", "D13", "D15"], approved=True)
     from jiuzhu.supervision.services import review_schedule  # supervision imports this module
 
     review_schedule(app, actor=ctx.actor)
@@ -523,7 +523,7 @@ def _refuse(ctx: Context) -> None:
     app.decided_at, app.decided_by = timezone.now(), ctx.actor if getattr(ctx.actor, "pk", None) else None
     app.refuse()
     deadlines.start_step(app, Step.NONE, ctx.today)
-    issue_documents(app, ctx.actor, ["D12", "D14"])
+    issue_documents(app, ctx.actor, ["D12", "D14"], approved=False)
 
 
 def _extend_deadline(ctx: Context) -> None:

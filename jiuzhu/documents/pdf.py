@@ -67,12 +67,20 @@ def printable(text: str) -> str:
 
 
 class _DocumentPdf(FPDF):
-    def __init__(self, content: Content, breaks: frozenset[int] = frozenset()):
+    def __init__(self, content: Content, breaks: frozenset[int] = frozenset(),
+                 reuse: _DocumentPdf | None = None):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.content = content
         self.breaks = breaks  # blocks to start on a new page (see content_pdf)
         self.lonely_signatures: list[int] = []
-        self.add_font(FONT, fname=str(FONT_FILE))
+        if reuse is not None:
+            # A layout that was never output has not subset its font: take it over
+            # rather than parse the font file again (most of the time of a render).
+            font = self.fonts[FONT.lower()] = reuse.fonts[FONT.lower()]
+            if getattr(font, "is_cff", False) and getattr(font, "is_cid_keyed", False):
+                self._set_min_pdf_version("1.6")
+        else:
+            self.add_font(FONT, fname=str(FONT_FILE))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=22)
         self.alias_nb_pages()
@@ -306,8 +314,9 @@ def _creation_date(context: dict[str, Any]) -> datetime:
     return moment or datetime.now(UTC)
 
 
-def _layout(content: Content, breaks: frozenset[int], created: datetime) -> _DocumentPdf:
-    pdf = _DocumentPdf(content, breaks)
+def _layout(content: Content, breaks: frozenset[int], created: datetime,
+            reuse: _DocumentPdf | None = None) -> _DocumentPdf:
+    pdf = _DocumentPdf(content, breaks, reuse)
     pdf.set_title(content.title)
     pdf.set_author(content.office_name)
     pdf.set_creator("救助 Jiuzhu")
@@ -345,7 +354,7 @@ def content_pdf(content: Content, *, created: datetime | None = None) -> bytes:
         if not carried or carried <= breaks:
             break
         breaks = breaks | frozenset(c for c in carried if c is not None)
-        pdf = _layout(content, breaks, created)
+        pdf = _layout(content, breaks, created, reuse=pdf)
     return bytes(pdf.output())
 
 

@@ -235,20 +235,21 @@ def template_overview() -> list[dict[str, Any]]:
     for root in template_roots():
         if not root.is_dir():
             continue
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            for path in sorted(folder.glob("D*.yaml")):
-                folders.setdefault(path.stem, []).append((folder.name, path))
+        for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+            for path in sorted(directory.glob("D*.yaml")):
+                folders.setdefault(path.stem, []).append((directory.name, path))
     rows = []
     for entry in catalogue_entries():
         files = []
-        for folder, file_path in folders.get(entry.code, []):
+        for folder_name, file_path in folders.get(entry.code, []):
             spec: DocSpec | None = None
             problems: list[str] = []
             try:
                 spec = template_load(file_path)
             except ServiceError as error:
                 problems = [e["message"] for e in error.errors] or [error.message]
-            files.append({"folder": folder, "path": file_path, "spec": spec, "errors": problems})
+            files.append({"folder": folder_name, "path": file_path, "spec": spec,
+                          "errors": problems})
         rows.append({
             "entry": entry,
             "default": next((f for f in files if f["folder"] == DEFAULT_FOLDER), None),

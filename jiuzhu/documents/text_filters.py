@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 from jiuzhu.households.choices import Health, Occupation, Relation
 
@@ -19,10 +21,7 @@ register = template.Library()
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ](\d{1,2}):(\d{2}))?")
 CN_DIGITS = "零一二三四五六七八九"
-LABELS: dict[str, str] = {
-    **{str(c.value): str(c.label) for c in Relation},
-    **{str(c.value): str(c.label) for c in Health},
-    **{str(c.value): str(c.label) for c in Occupation},
+OTHER_LABELS = {
     "urban": "城市", "rural": "农村",
     "window": "窗口申请", "online": "网上申请", "proxy": "委托代办",
     "pass": "通过", "fail": "未通过",
@@ -30,6 +29,16 @@ LABELS: dict[str, str] = {
     "increase": "增发", "decrease": "减发",
     "investigation": "重新调查核实", "appraisal": "重新民主评议",
 }
+
+
+@cache
+def labels() -> dict[str, str]:
+    """Codes of the household registry with their Chinese names. A legal document is in
+    Chinese whatever language the user's pages are in, hence the override."""
+    with translation.override("zh-hans"):
+        choices = {str(c.value): str(c.label) for kind in (Relation, Health, Occupation)
+                   for c in kind}
+    return {**choices, **OTHER_LABELS}
 
 
 def _parts(value: Any) -> tuple[int, int, int | None, int | None, int | None] | None:
@@ -160,7 +169,7 @@ def mask_id(value: Any) -> str:
 @register.filter
 def label(value: Any) -> str:
     """A code of the household registry in Chinese (head → 户主, rural → 农村)."""
-    return LABELS.get(str(value), str(value))
+    return labels().get(str(value), str(value))
 
 
 @register.filter

@@ -65,5 +65,13 @@ def test_idle_sessions_expire():
 
 @pytest.mark.parametrize("language, word", [("en", "Log in"), ("zh-hant", "登錄")])
 def test_language_can_be_switched(client, language, word):
-    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=language)
+    switched = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert switched.status_code == 302
+    response = client.get(reverse("accounts:login"))
     assert word in response.content.decode()
+
+
+def test_chinese_by_default_whatever_the_browser_says(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+    assert "Log in" not in response.content.decode()
