@@ -99,7 +99,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     if payroll is None:
         payroll = Payroll.objects.create(township=township, region_path=township.path,
                                          month=month, generated_at=now, generated_by=user)
-    cases = list(Application.objects.select_for_update()
+    cases = list(Application.objects.select_for_update(of=("self",))
                  .filter(region=township, state__in=[State.APPROVED, State.IN_PAYMENT],
                          start_month__lte=month)
                  .select_related("household__bank_account").prefetch_related("household__members")

@@ -215,3 +215,24 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
         response = approver.request.get(href if href.startswith("http") else base + href)
         assert response.status == 200, href
         assert response.body()[:5] == b"%PDF-", href
+
+    # 10. The payroll of the month after approval lists the family; the case is now paid.
+    case.refresh_from_db()
+    approver.goto(base + "/payments/payroll/")
+    approver.select_option('[name="township"]', value=str(case.region_id))
+    approver.fill('[name="month"]', f"{case.start_month:%Y-%m}")
+    approver.locator('[data-testid="payroll-form"] button').click()
+    expect(approver.locator('[data-testid="payrolls"]')).to_contain_text(f"{case.start_month:%Y-%m}")
+    href = approver.locator('[data-testid="payrolls"] a').first.get_attribute("href")
+    workbook = approver.request.get(base + href)
+    assert workbook.status == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(workbook.body())).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    head = case.household.members.get(relation="head")
+    assert head.name in cells
+    assert head.id_number not in cells  # masked on the list
+    assert Application.objects.get(pk=case.pk).state == "in_payment"

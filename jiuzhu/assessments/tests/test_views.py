@@ -57,7 +57,7 @@ def test_other_township_cannot_see_the_panel(client, other_window_worker, househ
 
 def test_ranking_page_and_excel(client, window_worker, household, tree,
                                 django_assert_max_num_queries):
-    for n in range(5):
+    for _n in range(5):
         household_register(actor=window_worker, data=household_dict())
     batch_execute(run=batch_create(actor=None, region=tree["county"], on=date(2026, 3, 1)))
     client.force_login(window_worker)
