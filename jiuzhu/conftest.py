@@ -1,6 +1,9 @@
+import os
+from pathlib import Path
+
 import pytest
 
-from jiuzhu.testing import PASSWORD, UserFactory, demo_tree
+from jiuzhu.testing import CHROMIUM, CHROMIUM_ARGS, PASSWORD, UserFactory, demo_tree
 
 
 @pytest.fixture
@@ -47,3 +50,20 @@ def _official_calendar(request):
 
     if not CalendarDay.objects.exists():
         calendar_seed()
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian chromium through Playwright's sync API (skipped where it is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # The sync API runs an event loop in this thread; the ORM calls of the test are not async.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -14,6 +16,12 @@ from jiuzhu.regions.models import Region
 from jiuzhu.regions.services import region_get_or_create
 
 PASSWORD = "Test@12345"
+
+# Browser tests: Debian's chromium, driven by Playwright (the `browser` fixture in conftest).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(os.environ.get("JIUZHU_SCREENSHOT_DIR", "/tmp"))
 _sequence = itertools.count(1)
 
 

@@ -4,46 +4,23 @@ assistant, the public notice board and the county approver."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.applications.views import mask_name
-from jiuzhu.testing import PASSWORD, UserFactory
+from jiuzhu.testing import PASSWORD, SCREENSHOTS, UserFactory
 
 from .conftest import MATERIALS, PDF, PNG
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are not async.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(os.environ.get("JIUZHU_SCREENSHOT_DIR", "/tmp"))
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SLOW_MS = 180_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def session(browser, base_url: str, user, **context):

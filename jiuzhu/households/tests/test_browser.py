@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.households.models import Household
 from jiuzhu.households.services import household_register
-from jiuzhu.testing import household_dict
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are not async.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(os.environ.get("JIUZHU_SCREENSHOT_DIR", "/tmp"))
+from jiuzhu.testing import SCREENSHOTS, household_dict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def log_in(page, base_url: str, username: str, password: str) -> None:
