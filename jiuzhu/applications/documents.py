@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jiuzhu.documents.text_filters import mask_id
 from jiuzhu.households.serializers import household_to_dict
 
 from .models import Application
@@ -14,10 +15,6 @@ from .procedure import procedure_for
 ITEM_NAMES = {"MZ01": "城乡最低生活保障"}
 CHANNEL_NAMES = {"window": "窗口申请", "outreach": "上门受理", "proxy": "委托代办",
                  "accompanied": "陪同办理", "online": "网上申请"}
-
-
-def mask_id(number: str) -> str:
-    return number[:6] + "********" + number[-4:] if len(number) == 18 else number
 
 
 def document_context(application: Application, **extra: Any) -> dict[str, Any]:

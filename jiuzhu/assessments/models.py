@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.fields import FenField
+from jiuzhu.rules.money import format_fen
 
 from .choices import BatchStatus
 
@@ -78,20 +79,15 @@ class Standing(models.Model):
 
     @property
     def per_capita_yuan(self) -> str:
-        return _hundredths(self.per_capita_fen)
+        return format_fen(self.per_capita_fen)
 
     @property
     def benefit_yuan(self) -> str:
-        return _hundredths(self.benefit_fen)
+        return format_fen(self.benefit_fen)
 
     @property
     def index(self) -> str:
-        return _hundredths(self.index_hundredths)
-
-
-def _hundredths(value: int) -> str:
-    """An exact two-decimal string of a count of hundredths (fen, index points)."""
-    return f"{value // 100}.{value % 100:02d}"
+        return format_fen(self.index_hundredths)
 
 
 class BatchRun(models.Model):

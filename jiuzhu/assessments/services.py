@@ -21,6 +21,7 @@ from jiuzhu.households.serializers import household_to_dict
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.engine import assess_arrays
 from jiuzhu.rules.explain import assess
+from jiuzhu.rules.vetoes import VETO_CODES
 
 from .choices import BatchStatus
 from .loader import load_chunk
@@ -84,7 +85,8 @@ def assessment_reproduce(*, assessment: Assessment) -> dict[str, Any]:
 
 
 def _veto_mask(codes: list[str]) -> int:
-    return sum(1 << (int(code[1:]) - 1) for code in codes)
+    """The inverse of ``jiuzhu.rules.vetoes.veto_codes``."""
+    return sum(1 << VETO_CODES.index(code) for code in codes)
 
 
 # --- batch re-assessment ----------------------------------------------------------------

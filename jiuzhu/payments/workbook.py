@@ -11,7 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jiuzhu.applications.documents import mask_id
+from jiuzhu.documents.text_filters import mask_id
 
 HEADERS = ["序号", "姓名", "身份证号", "开户行", "账号", "金额", "月份"]
 NO_BANK = "未登记账户"
