@@ -34,7 +34,7 @@ def password():
 
 @pytest.fixture(autouse=True)
 def _official_calendar(request):
-    """The calendar a data migration seeds is wiped by any transactional test (Django
+    """The calendar and the catalogue data migrations seed are wiped by any transactional test (Django
     flushes the tables after it); seed it again for the tests that follow."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
@@ -50,6 +50,11 @@ def _official_calendar(request):
 
     if not CalendarDay.objects.exists():
         calendar_seed()
+    from jiuzhu.catalogue.loader import load_catalogue
+    from jiuzhu.catalogue.models import Department, Item
+
+    if not Item.objects.exists():
+        load_catalogue(Department, Item)
 
 
 @pytest.fixture

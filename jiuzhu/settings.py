@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiuzhu.verification",
     "jiuzhu.applications",
     "jiuzhu.payments", "jiuzhu.supervision",
+    "jiuzhu.catalogue", "jiuzhu.intake", "jiuzhu.leads", "jiuzhu.selfservice",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,9 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("电话"), max_length=20, blank=True)
+    # A department officer's department (catalogue department code, e.g. "JY"): the
+    # transferred items of that department reach this officer's inbox.
+    department = models.CharField(_("所属部门"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("用户")

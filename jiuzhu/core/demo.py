@@ -32,8 +32,8 @@ TOWNSHIPS = [
      ["西山村", "石门村", "松林村", "上坪村", "下坪村", "红岩村", "青龙村", "白水村"]),
 ]
 
-# (username, role, region code, full name)
-DEMO_USERS = [
+# (username, role, region code, full name[, department code])
+DEMO_USERS: list[tuple[str, ...]] = [
     ("window1", "window_worker", "990102001", "王晓梅"),
     ("window2", "window_worker", "990102002", "刘建国"),
     ("window3", "window_worker", "990102003", "陈静"),
@@ -43,7 +43,10 @@ DEMO_USERS = [
     ("verifier1", "verification_officer", "990102", "吴芳"),
     ("reviewer1", "township_reviewer", "990102001", "郑伟"),
     ("approver1", "county_approver", "990102", "冯军"),
-    ("officer1", "department_officer", "990102", "何敏"),
+    ("officer1", "department_officer", "990102", "何敏", "JY"),
+    ("officer2", "department_officer", "990102", "许文", "CL"),
+    ("officer3", "department_officer", "990102", "韩雪", "WJ"),
+    ("officer4", "department_officer", "990102", "曹阳", "ZJ"),
     ("supervisor1", "supervisor", "990102", "马云飞"),
     ("sysadmin1", "administrator", "990102", "林涛"),
 ]
@@ -102,9 +105,10 @@ def load_users(regions: dict[str, Region]) -> list[User]:
         "role": "administrator", "region": regions["99"], "full_name": "超级管理员",
         "is_superuser": True, "is_staff": True})
     users.append(admin)
-    for username, role, code, full_name in DEMO_USERS:
+    for username, role, code, full_name, *department in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username, defaults={
-            "role": role, "region": regions[code], "full_name": full_name})
+            "role": role, "region": regions[code], "full_name": full_name,
+            "department": department[0] if department else ""})
         users.append(user)
     for user in users:
         if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
@@ -293,6 +297,10 @@ def load_households(regions: dict[str, Region], *, per_village: int,
 
 def load_demo(*, per_village: int = 84,
               progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    from jiuzhu.catalogue.loader import load_catalogue
+    from jiuzhu.catalogue.models import Department, Item
+
+    load_catalogue(Department, Item)
     regions = load_regions()
     users = load_users(regions)
     added = load_households(regions, per_village=per_village, progress=progress)

@@ -23,6 +23,9 @@ import zhconv
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 ENGLISH = LOCALE / "en.yaml"
+# More glossaries, one per app or feature (merged after en.yaml; a later file may not
+# redefine an entry with a different English).
+ENGLISH_MORE = LOCALE / "en.d"
 
 
 LANGUAGES = ("zh_Hant", "en")
@@ -99,17 +102,30 @@ def english_forms(entry: polib.POEntry, text: object) -> list[str] | None:
     return [text] if isinstance(text, str) and text else None
 
 
+def glossary() -> tuple[dict[str, object], list[str]]:
+    """msgid → English from en.yaml and every en.d/*.yaml, and the conflicts found."""
+    english: dict[str, object] = {}
+    problems: list[str] = []
+    files = [ENGLISH] + sorted(ENGLISH_MORE.glob("*.yaml"))
+    for path in files:
+        if not path.exists():
+            continue
+        for msgid, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if msgid in english and english[msgid] != text:
+                problems.append(f"en: {path.name} gives {msgid!r} another English")
+                continue
+            english[msgid] = text
+    return english, problems
+
+
 def fill() -> tuple[list[str], list[str], list[str]]:
     """Fill both catalogues and compile them.
 
     Returns the msgids without English, the problems, and the glossary entries no
     msgid uses any more.
     """
-    english: dict[str, object] = (
-        yaml.safe_load(ENGLISH.read_text(encoding="utf-8")) or {} if ENGLISH.exists() else {}
-    )
+    english, problems = glossary()
     missing: list[str] = []
-    problems: list[str] = []
     unused: list[str] = []
     for language in LANGUAGES:
         path = LOCALE / language / "LC_MESSAGES" / "django.po"

@@ -1,0 +1,44 @@
+"""Load the service catalogue (政策清单) from its YAML file into the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).resolve().parent / "data" / "service_catalog.yaml"
+FIRST_VERSION = date(2025, 1, 1)
+
+
+def read_catalogue(path: Path = DATA) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
+                   valid_from: date = FIRST_VERSION) -> int:
+    """Create the departments and the first version of every item that is not there yet.
+
+    Takes the model classes, so the data migration can pass its historical models.
+    Returns the number of item versions created.
+    """
+    data = read_catalogue(path)
+    departments = {}
+    for entry in data["departments"]:
+        department, _ = Department.objects.get_or_create(
+            code=entry["code"], defaults={"name": entry["name"]})
+        departments[entry["code"]] = department
+    existing = set(Item.objects.values_list("code", flat=True))
+    rows = [
+        Item(code=entry["code"], valid_from=valid_from, name=entry["name"],
+             department=departments[entry["department"]], level=entry["level"],
+             limit=int(entry["limit"]), program=entry.get("program") or "",
+             materials=list(entry.get("materials") or []),
+             policy=entry.get("policy", ""), conditions=entry.get("conditions", ""),
+             process=entry.get("process", ""), position=position)
+        for position, entry in enumerate(data["items"], start=1)
+        if entry["code"] not in existing
+    ]
+    Item.objects.bulk_create(rows)
+    return len(rows)

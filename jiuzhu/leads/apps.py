@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeadsConfig(AppConfig):
+    name = "jiuzhu.leads"
+    verbose_name = "网格与主动发现"
