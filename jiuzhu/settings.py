@@ -41,6 +41,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# How many reverse proxies in front of the server append to X-Forwarded-For (0: none, so
+# the header is ignored and REMOTE_ADDR is the client).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

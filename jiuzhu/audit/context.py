@@ -17,6 +17,16 @@ current_request: ContextVar[RequestContext | None] = ContextVar("current_request
 
 
 def client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    """The client's address. ``X-Forwarded-For`` counts only behind trusted proxies
+    (setting ``TRUSTED_PROXIES`` = how many of them append to it): otherwise anyone could
+    claim any address and step around the per-address limits."""
+    from django.conf import settings
+
+    proxies = int(getattr(settings, "TRUSTED_PROXIES", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR")
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies] or remote or None
+    return remote or None

@@ -42,3 +42,22 @@ def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
     ]
     Item.objects.bulk_create(rows)
     return len(rows)
+
+
+TEXT_FIELDS = ("policy", "conditions", "process")
+
+
+def fill_texts(Item: Any, path: Path = DATA) -> int:
+    """Write the YAML's texts into every version whose field is empty; returns the number
+    of versions changed. Never overwrites a text that is there."""
+    texts = {entry["code"]: entry for entry in read_catalogue(path)["items"]}
+    changed = 0
+    for item in Item.objects.filter(code__in=list(texts)):
+        entry = texts[item.code]
+        fields = [f for f in TEXT_FIELDS if not (getattr(item, f) or "").strip() and entry.get(f)]
+        for field in fields:
+            setattr(item, field, entry[field])
+        if fields:
+            item.save(update_fields=fields)
+            changed += 1
+    return changed
