@@ -57,12 +57,14 @@ def _register_routers() -> None:
     from jiuzhu.catalogue.api import router as catalogue_router
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
+    from jiuzhu.leads.api import router as leads_router
 
     api.add_router("/households", households_router)
     api.add_router("/assess", assessments_router)
     api.add_router("/applications", applications_router)
     api.add_router("/catalogue", catalogue_router)
     api.add_router("/intake", intake_router)
+    api.add_router("", leads_router)  # /leads…, /visits…
 
 
 _register_routers()

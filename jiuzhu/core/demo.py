@@ -304,6 +304,9 @@ def load_demo(*, per_village: int = 84,
     regions = load_regions()
     users = load_users(regions)
     added = load_households(regions, per_village=per_village, progress=progress)
+    from jiuzhu.leads.demo import load_leads_demo
+
+    load_leads_demo(regions)
     if added:
         from jiuzhu.assessments.services import batch_create, batch_execute
 

@@ -1,0 +1,112 @@
+"""Demo data of grids and proactive discovery: one grid worker per demo grid (the demo's
+``grid1`` for the first grid) and a few leads in different states. Idempotent.
+
+Called by the integrator from :func:`jiuzhu.core.demo.load_demo` after ``load_users`` and
+``load_households``: ``load_leads_demo(regions)``."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.accounts.models import User
+from jiuzhu.households.idnumber import id_number_make
+from jiuzhu.regions.models import Region
+
+from .models import GridAssignment, Lead
+
+GIVEN = "伟强军磊勇杰涛明超刚平辉鹏华飞芳娜敏静丽艳娟霞秀英玲"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+
+
+def load_grid_workers(regions: dict[str, Region]) -> int:
+    """One grid worker per grid (username ``grid`` + the grid code after the county,
+    e.g. ``grid001002001``), responsible for it; returns how many were created."""
+    from jiuzhu.core.demo import DEMO_PASSWORD
+
+    rng = random.Random(990102)
+    created = 0
+    grids = sorted((r for r in regions.values() if r.level == "grid"), key=lambda r: r.code)
+    demo_grid1 = User.objects.filter(username="grid1").first()
+    for grid in grids:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        if demo_grid1 is not None and demo_grid1.region_id == grid.pk:
+            worker = demo_grid1
+        else:
+            worker, new = User.objects.get_or_create(
+                username=f"grid{grid.code[6:]}",
+                defaults={"role": "grid_worker", "region": grid, "full_name": name,
+                          "phone": f"139{int(grid.code[6:]):08d}"})
+            if new:
+                worker.set_password(DEMO_PASSWORD)
+                worker.save(update_fields=["password"])
+                created += 1
+        GridAssignment.objects.get_or_create(grid=grid, worker=worker,
+                                             defaults={"region_path": grid.path})
+    return created
+
+
+def load_demo_leads(regions: dict[str, Region]) -> int:
+    """A few leads: a new hotline lead, one being visited, one closed with an outcome, and
+    one whose family could not be reached (its second visit open). Returns how many."""
+    from . import services
+
+    county = regions["990102"]
+    if Lead.objects.filter(region_path__startswith=county.path).exists():
+        return 0
+    window1 = User.objects.filter(username="window1").first()
+    window2 = User.objects.filter(username="window2").first()
+    grid1 = User.objects.filter(username="grid1").first()
+    if window1 is None or window2 is None or grid1 is None:
+        return 0
+    today = timezone.localdate()
+    grid_a = regions["990102001001001"]
+    grid_b = next(r for c, r in sorted(regions.items())
+                  if r.level == "grid" and c.startswith("990102002"))
+
+    def person(n: int, birth: date) -> str:
+        return id_number_make(area="990102", birth=birth, sequence=400 + n)
+
+    with transaction.atomic():
+        services.lead_record(actor=window1, data={
+            "source": "hotline", "reporter_name": "热心市民", "reporter_phone": "13800990101",
+            "person_name": "刘桂兰", "phone": "13700990102", "address": "东门社区人民路 18 号",
+            "region_code": grid_a.code, "urgency": "urgent",
+            "description": "八十多岁独居老人，子女在外地，最近摔伤无人照料。"})
+        station = services.lead_record(actor=window1, data={
+            "source": "love_station", "station_name": "东门社区爱心驿站",
+            "reporter_name": "驿站志愿者", "reporter_phone": "13800990103",
+            "person_name": "马建国", "id_number": person(1, date(1961, 7, 3)),
+            "address": "东门社区解放路 6 号", "region_code": grid_a.code,
+            "description": "下岗多年，妻子重病住院，孩子上高中，常来驿站领取食品。"})
+        services.lead_convert(actor=window1, lead=station, health="chronic_illness",
+                              occupation="unemployed", today=today)
+        found = services.lead_record(actor=grid1, data={
+            "source": "grid_worker", "person_name": "周小红",
+            "id_number": person(2, date(1979, 2, 14), ), "phone": "13700990104",
+            "address": "东门社区建设路 3 号", "region_code": grid_a.code,
+            "description": "单亲母亲，打零工，租房居住。"})
+        task = services.lead_convert(actor=window1, lead=found, health="healthy",
+                                     occupation="casual_work", today=today)
+        services.visit_record(actor=grid1, task=task, visited_on=today,
+                              findings="收入略高于低保标准，已告知临时救助和就业援助政策。",
+                              outcome="not_eligible", outcome_note="纳入低收入人口动态监测",
+                              today=today)
+        far = services.lead_record(actor=window2, data={
+            "source": "hotline", "reporter_name": "村民", "person_name": "杨大山",
+            "id_number": person(3, date(1950, 11, 20)), "region_code": grid_b.code,
+            "description": "听说老人生病卧床，家中无人。"})
+        far_task = services.lead_convert(actor=window2, lead=far, health="serious_illness",
+                                         occupation="none", today=today)
+        services.visit_record(actor=far_task.assignee, task=far_task, visited_on=today,
+                              findings="家中无人，邻居说老人被亲戚接走。", outcome="unreachable",
+                              today=today)
+    return 4
+
+
+def load_leads_demo(regions: dict[str, Region]) -> dict[str, int]:
+    return {"grid_workers_added": load_grid_workers(regions),
+            "leads_added": load_demo_leads(regions)}

@@ -1,0 +1,49 @@
+"""The leads as an Excel workbook (线索台账)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from jiuzhu.audit.services import audit_record
+
+HEADERS = ("线索编号", "登记时间", "来源", "报告人", "报告人电话", "爱心驿站", "被报告人",
+           "身份证号", "联系电话", "住址", "所在区划", "困难情况", "紧急程度", "状态", "家庭编号",
+           "结果", "结果说明", "办结时间")
+MAX_ROWS = 100_000
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def leads_workbook_response(*, request, leads) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("线索台账")
+    sheet.append(HEADERS)
+    count = 0
+    for count, lead in enumerate(leads.iterator(chunk_size=2000), start=1):
+        if count > MAX_ROWS:
+            break
+        sheet.append([lead.number, _local(lead.created_at), lead.get_source_display(),
+                      lead.reporter_name, lead.reporter_phone, lead.station_name,
+                      lead.person_name, lead.id_number, lead.phone, lead.address,
+                      lead.region.name, lead.description, lead.get_urgency_display(),
+                      lead.get_status_display(),
+                      lead.household.household_id if lead.household else "",
+                      lead.get_outcome_display(), lead.outcome_note, _local(lead.closed_at)])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="export", region_path=request.user.region_path,
+                     detail={"what": "leads", "rows": count, "query": request.GET.urlencode()})
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"leads-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,154 @@
+"""Reads of grids, leads and visit tasks, within the reader's region subtree.
+
+A grid worker also sees the grids they are responsible for (a worker may have grids
+outside their own region) and every task assigned to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.models import User
+from jiuzhu.calendars.selectors import Alert, alert_for, calendar_window
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.regions.models import Region
+
+from .choices import VISIT_LIMIT_DAYS, LeadStatus, TaskStatus
+from .models import GridAssignment, Lead, VisitTask
+
+
+def responsible_paths(user: Any) -> list[str]:
+    """The paths of the grids ``user`` is responsible for (one query; none for other roles)."""
+    if getattr(user, "role", None) != Role.GRID_WORKER:
+        return []
+    return list(GridAssignment.objects.filter(worker=user).values_list("region_path", flat=True))
+
+
+def region_filter(user: Any, *, field: str = "region_path") -> Q | None:
+    """The filter of what ``user`` may see (None: everything)."""
+    if user.is_superuser:
+        return None
+    paths = [p for p in [user.region_path, *responsible_paths(user)] if p]
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def _in_region(qs: QuerySet, user: Any, *, field: str = "region_path") -> QuerySet:
+    q = region_filter(user, field=field)
+    return qs if q is None else qs.filter(q)
+
+
+def leads_visible_to(user: Any) -> QuerySet[Lead]:
+    return _in_region(Lead.objects.all(), user).select_related("region", "household",
+                                                               "created_by")
+
+
+def overdue_tasks(today: date) -> QuerySet[VisitTask]:
+    return VisitTask.objects.filter(status=TaskStatus.OPEN, due_on__lt=today)
+
+
+def lead_search(*, user: Any, status: str = "", source: str = "", township: str = "",
+                overdue: bool = False, today: date | None = None) -> QuerySet[Lead]:
+    """Leads by state, source and township; ``overdue``: an open visit task past its due date."""
+    qs = leads_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if township:
+        region = Region.objects.filter(code=township).only("path").first()
+        qs = qs.filter(region_path__startswith=region.path) if region else qs.none()
+    if overdue:
+        qs = qs.filter(Exists(overdue_tasks(today or timezone.localdate()).filter(lead=OuterRef("pk"))))
+    return qs.order_by("-created_at", "-id")
+
+
+def lead_get(*, user: Any, pk: int) -> Lead:
+    """One lead the user may see; another township's is 'not found', like a missing one."""
+    lead = leads_visible_to(user).filter(pk=pk).first()
+    if lead is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
+    return lead
+
+
+def tasks_visible_to(user: Any) -> QuerySet[VisitTask]:
+    qs = VisitTask.objects.all()
+    q = region_filter(user)
+    if q is not None:
+        qs = qs.filter(q | Q(assignee=user))
+    return qs.select_related("lead", "lead__region", "household", "assignee")
+
+
+def task_get(*, user: Any, pk: int) -> VisitTask:
+    task = tasks_visible_to(user).filter(pk=pk).first()
+    if task is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "走访任务不存在")
+    return task
+
+
+def my_open_tasks(*, user: Any) -> QuerySet[VisitTask]:
+    """我的走访任务: the open tasks assigned to ``user``, the earliest due first."""
+    return (VisitTask.objects.filter(assignee=user, status=TaskStatus.OPEN)
+            .select_related("lead", "lead__region", "household").order_by("due_on", "id"))
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: VisitTask
+    alert: Alert
+
+
+def with_alerts(tasks: list[VisitTask], *, today: date) -> list[TaskRow]:
+    """Each open task with its yellow/red alert (20-workflow.md: yellow past two thirds of
+    the limit, red past the due date); one calendar query for them all."""
+    if not tasks:
+        return []
+    first = min(t.started_on for t in tasks) + timedelta(days=1)
+    last = max([today] + [t.started_on + timedelta(days=2 * VISIT_LIMIT_DAYS + 31) for t in tasks])
+    calendar = calendar_window(first, last)
+    return [TaskRow(t, alert_for(started=t.started_on, limit=VISIT_LIMIT_DAYS, today=today,
+                                 calendar=calendar)) for t in tasks]
+
+
+def task_alert(task: VisitTask, *, today: date) -> Alert:
+    return alert_for(started=task.started_on, limit=VISIT_LIMIT_DAYS, today=today)
+
+
+# --- grids -----------------------------------------------------------------------------------
+
+def grids_visible_to(user: Any) -> QuerySet[Region]:
+    """The grids of the user's subtree, and a grid worker's own grids."""
+    return _in_region(Region.objects.filter(level="grid"), user, field="path").order_by("path")
+
+
+def grid_get(*, user: Any, code: str) -> Region:
+    grid = grids_visible_to(user).filter(code=code).first()
+    if grid is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "网格不存在")
+    return grid
+
+
+def grid_workers(grid: Region) -> list[User]:
+    """The responsible workers of ``grid``, in the order they were named."""
+    return [a.worker for a in GridAssignment.objects.filter(grid=grid)
+            .select_related("worker").order_by("id")]
+
+
+def assignable_workers(user: Any, *, region: Region | None = None) -> QuerySet[User]:
+    """Grid workers and village assistants the user may name (within the user's subtree,
+    or ``region``'s township when given)."""
+    qs = User.objects.filter(is_active=True, role__in=[Role.GRID_WORKER, Role.VILLAGE_ASSISTANT])
+    if not user.is_superuser:
+        qs = qs.filter(region__path__startswith=user.region_path) if user.region_path else qs.none()
+    return qs.select_related("region").order_by("role", "username")
+
+
+def open_leads_count(*, user: Any) -> int:
+    return leads_visible_to(user).exclude(status=LeadStatus.CLOSED).count()

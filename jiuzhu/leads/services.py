@@ -1,0 +1,503 @@
+"""Writes of grids and proactive discovery (一张网, 全城发现): responsible workers of a grid,
+leads, their conversion into a household record and a visit task, and visit outcomes.
+
+Every function checks everything first and changes nothing when it refuses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.models import User
+from jiuzhu.audit.services import audit_record
+from jiuzhu.calendars.selectors import add_working_days
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.choices import HouseholdStatus
+from jiuzhu.households.models import Member
+from jiuzhu.households.services import household_register
+from jiuzhu.regions.models import Region
+from jiuzhu.rules import vocabulary as v
+from jiuzhu.rules.validation import birth_date_from_id, id_check_character
+
+from .choices import (
+    GRID_MANAGERS,
+    LEAD_CLOSERS,
+    LEAD_CONVERTERS,
+    LEAD_RECORDERS,
+    VISIT_LIMIT_DAYS,
+    VISIT_RECORDERS,
+    LeadAction,
+    LeadSource,
+    LeadStatus,
+    Outcome,
+    TaskStatus,
+    Urgency,
+)
+from .models import GridAssignment, Lead, LeadEvent, VisitPhoto, VisitTask
+from .selectors import responsible_paths
+
+PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
+ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+PHOTO_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+
+
+def _require(actor: Any, roles: frozenset[str], message: str) -> None:
+    if actor is None or actor.is_superuser or getattr(actor, "role", None) in roles:
+        return
+    raise ServiceError(ErrorCode.FORBIDDEN, message)
+
+
+def _sees(actor: Any, path: str) -> bool:
+    """Whether ``actor`` may see what lies at ``path`` (own subtree or responsible grids)."""
+    if actor is None or actor.is_superuser:
+        return True
+    prefixes = [p for p in [actor.region_path, *responsible_paths(actor)] if p]
+    return any(path.startswith(p) for p in prefixes)
+
+
+def _refuse(errors: list[dict[str, str]], message: str = "信息有误，请按提示修改") -> None:
+    if errors:
+        raise ServiceError(ErrorCode.VALIDATION, message, errors)
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+
+
+def id_number_errors(value: str, path: str = "id_number") -> list[dict[str, str]]:
+    """What is wrong with an ID number (居民身份证号码) that was given; [] when it is right."""
+    if not ID_PATTERN.match(value):
+        return [{"path": path, "message": "身份证号应为 18 位：17 位数字加 1 位数字或大写 X"}]
+    if id_check_character(value[:17]) != value[17]:
+        return [{"path": path, "message": "身份证号校验位错误，请核对"}]
+    if birth_date_from_id(value) is None:
+        return [{"path": path, "message": "身份证号中的出生日期无效"}]
+    return []
+
+
+def _event(lead: Lead, actor: Any, action: str, *, data: dict | None = None,
+           note: str = "") -> LeadEvent:
+    user = actor if getattr(actor, "pk", None) else None
+    return LeadEvent.objects.create(
+        lead=lead, action=action, data=data or {}, note=note, actor=user,
+        actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", "")) if user
+        else "system")
+
+
+# --- grid responsibility (责任田、责任人) ---------------------------------------------------
+
+@transaction.atomic
+def grid_assign(*, actor: Any, grid: Region, worker: User) -> GridAssignment:
+    """Name ``worker`` (a grid worker) responsible for ``grid``."""
+    _require(actor, GRID_MANAGERS, "您无权指定网格责任人")
+    if grid.level != "grid" or not _sees(actor, grid.path):
+        raise ServiceError(ErrorCode.NOT_FOUND, "网格不存在")
+    errors = []
+    if worker.role != Role.GRID_WORKER or not worker.is_active:
+        errors.append({"path": "worker", "message": "只能指定岗位为网格员的在职用户"})
+    elif not _sees(actor, worker.region_path or "-"):
+        errors.append({"path": "worker", "message": "该网格员不在您的管辖范围内"})
+    elif GridAssignment.objects.filter(grid=grid, worker=worker).exists():
+        errors.append({"path": "worker", "message": "该网格员已是本网格的责任人"})
+    _refuse(errors, "不能指定该网格员")
+    assignment = GridAssignment.objects.create(
+        grid=grid, worker=worker, region_path=grid.path,
+        assigned_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action="grid_assign", obj=assignment,
+                 detail={"grid": grid.code, "worker": worker.username})
+    return assignment
+
+
+@transaction.atomic
+def grid_unassign(*, actor: Any, assignment: GridAssignment) -> None:
+    _require(actor, GRID_MANAGERS, "您无权调整网格责任人")
+    if not _sees(actor, assignment.region_path):
+        raise ServiceError(ErrorCode.NOT_FOUND, "网格责任人不存在")
+    audit_record(actor=actor, action="grid_unassign", obj=assignment,
+                 detail={"grid": assignment.grid.code, "worker": assignment.worker.username})
+    assignment.delete()
+
+
+# --- leads ----------------------------------------------------------------------------------
+
+LEAD_FIELDS = ("source", "reporter_name", "reporter_phone", "station_name", "person_name",
+               "id_number", "phone", "address", "region_code", "description", "urgency")
+
+
+def lead_validate(*, actor: Any, data: dict[str, Any]) -> tuple[dict[str, Any], Region]:
+    """The cleaned fields of a new lead and its region. Raises ServiceError (422)."""
+    if not isinstance(data, dict):
+        raise ServiceError(ErrorCode.VALIDATION, "线索信息应为对象", [{"path": "", "message": "应为对象"}])
+    clean = {name: _text(data, name) for name in LEAD_FIELDS}
+    clean["id_number"] = clean["id_number"].upper()
+    clean["urgency"] = clean["urgency"] or Urgency.NORMAL
+    errors: list[dict[str, str]] = []
+    if clean["source"] not in LeadSource.values:
+        errors.append({"path": "source", "message": "请选择线索来源（热线、爱心驿站、网格员发现或其他）"})
+    if clean["source"] == LeadSource.LOVE_STATION and not clean["station_name"]:
+        errors.append({"path": "station_name", "message": "爱心驿站报告的线索请填写驿站名称"})
+    if not clean["person_name"]:
+        errors.append({"path": "person_name", "message": "请填写被报告人姓名"})
+    if not clean["description"]:
+        errors.append({"path": "description", "message": "请填写看到的困难情况"})
+    if clean["urgency"] not in Urgency.values:
+        errors.append({"path": "urgency", "message": "紧急程度应为一般、较急或紧急"})
+    if clean["id_number"]:
+        errors += id_number_errors(clean["id_number"])
+    for name in ("phone", "reporter_phone"):
+        if clean[name] and not PHONE.match(clean[name]):
+            errors.append({"path": name, "message": "电话应为 5–20 位数字、+、- 或空格"})
+    for name, limit in (("person_name", 64), ("reporter_name", 64), ("station_name", 100),
+                        ("address", 200)):
+        if len(clean[name]) > limit:
+            errors.append({"path": name, "message": f"不能超过 {limit} 个字"})
+    region = None
+    if not clean["region_code"]:
+        errors.append({"path": "region_code", "message": "请选择所在村（社区）或网格"})
+    else:
+        region = Region.objects.filter(code=clean["region_code"]).first()
+        if region is None or not _sees(actor, region.path):
+            errors.append({"path": "region_code", "message": "区划不存在或不在您的管辖范围内"})
+        elif region.level not in ("village", "grid"):
+            errors.append({"path": "region_code", "message": "请选择到村（社区）或网格"})
+    _refuse(errors, "线索信息有误，请按提示修改")
+    assert region is not None
+    return clean, region
+
+
+@transaction.atomic
+def lead_record(*, actor: Any, data: dict[str, Any]) -> Lead:
+    """Record a lead (登记线索) from the hotline, a love station, a grid worker or elsewhere."""
+    _require(actor, LEAD_RECORDERS, "您的岗位不能登记线索")
+    clean, region = lead_validate(actor=actor, data=data)
+    clean.pop("region_code")
+    if clean["source"] != LeadSource.LOVE_STATION:
+        clean["station_name"] = ""
+    lead = Lead.objects.create(region=region, region_path=region.path,
+                               created_by=actor if getattr(actor, "pk", None) else None, **clean)
+    _event(lead, actor, LeadAction.RECORD, data={"source": lead.source, "region": region.code})
+    audit_record(actor=actor, action="lead_record", obj=lead,
+                 detail={"lead": lead.number, "source": lead.source})
+    return lead
+
+
+def _village_of(region: Region) -> Region:
+    return region if region.level == "village" else region.parent  # type: ignore[return-value]
+
+
+def _grid_of(lead: Lead) -> Region | None:
+    return lead.region if lead.region.level == "grid" else None
+
+
+def _default_assignee(lead: Lead) -> User | None:
+    grid = _grid_of(lead)
+    if grid is None:
+        return None
+    assignment = (GridAssignment.objects.filter(grid=grid, worker__is_active=True)
+                  .select_related("worker").order_by("id").first())
+    return assignment.worker if assignment else None
+
+
+def _household_errors(error: ServiceError) -> list[dict[str, str]]:
+    """The household services' errors, named by the fields of the conversion form."""
+    out = []
+    for item in error.errors or [{"path": "", "message": error.message}]:
+        path = str(item.get("path", ""))
+        if path.startswith("members[0]."):
+            path = path.removeprefix("members[0].")
+            path = "id_number" if path == "birth_date" else path
+        elif path not in ("address", "phone", "area_type", "region_code"):
+            path = ""
+        out.append({"path": path, "message": item.get("message", "")})
+    return out
+
+
+def lead_household_data(*, lead: Lead, id_number: str, health: str, occupation: str,
+                        area_type: str, on: date) -> dict[str, Any]:
+    """A minimal household: the reported person as head, with only what is known."""
+    village = _village_of(lead.region)
+    born = birth_date_from_id(id_number)
+    data: dict[str, Any] = {
+        "household_id": f"XS{village.code}{lead.pk:06d}",
+        "region_code": village.code,
+        "area_type": area_type,
+        "assessment_date": on.isoformat(),
+        "members": [{"member_id": "M1", "name": lead.person_name, "id_number": id_number,
+                     "relation": "head", "birth_date": born.isoformat() if born else "",
+                     "health": health, "occupation": occupation}],
+    }
+    if lead.address:
+        data["address"] = lead.address
+    if lead.phone:
+        data["phone"] = lead.phone
+    return data
+
+
+@transaction.atomic
+def lead_convert(*, actor: Any, lead: Lead, id_number: str = "", health: str = "",
+                 occupation: str = "", area_type: str = "", assignee: User | None = None,
+                 today: date | None = None) -> VisitTask:
+    """Make a lead a household record and a visit task (转为家庭档案和走访任务).
+
+    The active household of the ID number is used if there is one; otherwise a household
+    is registered with the reported person as head. The task goes to ``assignee`` or the
+    grid's first responsible worker and is due in three working days."""
+    _require(actor, LEAD_CONVERTERS, "您的岗位不能转化线索")
+    lead = Lead.objects.select_for_update().select_related("region").get(pk=lead.pk)
+    if not _sees(actor, lead.region_path):
+        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
+    if lead.status != LeadStatus.NEW:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该线索已转化或已办结",
+                           [{"path": "status", "message": f"当前状态：{lead.get_status_display()}"}])
+    today = today or timezone.localdate()
+    id_number = (id_number or lead.id_number or "").strip().upper()
+    errors: list[dict[str, str]] = []
+    if id_number:
+        errors += id_number_errors(id_number)
+    if assignee is None:
+        assignee = _default_assignee(lead)
+        if assignee is None:
+            errors.append({"path": "assignee", "message": "该线索所在网格没有责任网格员，请指定走访人"})
+    elif not assignee.is_active or assignee.role not in (Role.GRID_WORKER, Role.VILLAGE_ASSISTANT) \
+            or not (_sees(actor, assignee.region_path or "-")
+                    or GridAssignment.objects.filter(worker=assignee, grid=lead.region).exists()):
+        errors.append({"path": "assignee", "message": "走访人应为本辖区的网格员或村居协理员"})
+    _refuse(errors, "不能转化该线索，请按提示修改")
+
+    household = None
+    if id_number:
+        member = (Member.objects.filter(id_number=id_number,
+                                        household__status=HouseholdStatus.ACTIVE)
+                  .select_related("household").first())
+        if member is not None:
+            household = member.household
+            if not _sees(actor, household.region_path):
+                raise ServiceError(ErrorCode.DUPLICATE_MEMBER,
+                                   "该身份证号已在其他辖区的在册家庭中登记，请联系该辖区处理",
+                                   [{"path": "id_number", "message": "已在其他辖区的在册家庭中登记"}])
+    created = household is None
+    if household is None:
+        village = _village_of(lead.region)
+        area_type = village.area_type or lead.region.area_type or area_type
+        missing = []
+        if not id_number:
+            missing.append({"path": "id_number", "message": "未找到在册家庭；登记新家庭需要被报告人的身份证号"})
+        if health not in v.HEALTH:
+            missing.append({"path": "health", "message": "登记新家庭需要户主的健康状况"})
+        if occupation not in v.OCCUPATIONS:
+            missing.append({"path": "occupation", "message": "登记新家庭需要户主的职业"})
+        if area_type not in v.AREA_TYPES:
+            missing.append({"path": "area_type", "message": "请选择城乡类别"})
+        _refuse(missing, "登记家庭所需信息不全，请补充")
+        data = lead_household_data(lead=lead, id_number=id_number, health=health,
+                                   occupation=occupation, area_type=area_type, on=today)
+        try:
+            household = household_register(actor=actor, data=data,
+                                           reason=f"线索 {lead.number} 转化")
+        except ServiceError as error:
+            if error.code == ErrorCode.FORBIDDEN:
+                raise
+            raise ServiceError(error.code, error.message, _household_errors(error)) from None
+    assert household is not None and assignee is not None
+    task = VisitTask.objects.create(
+        lead=lead, household=household, region_path=lead.region_path, assignee=assignee,
+        sequence=1, started_on=today, due_on=add_working_days(today, VISIT_LIMIT_DAYS).due,
+        created_by=actor if getattr(actor, "pk", None) else None)
+    lead.household = household
+    lead.id_number = id_number
+    lead.status = LeadStatus.VISITING
+    lead.save(update_fields=["household", "id_number", "status"])
+    detail = {"household": household.household_id, "household_created": created,
+              "task": task.pk, "assignee": assignee.username, "due_on": task.due_on.isoformat()}
+    _event(lead, actor, LeadAction.CONVERT, data=detail)
+    audit_record(actor=actor, action="lead_convert", obj=lead, detail={"lead": lead.number, **detail})
+    return task
+
+
+# --- visits and outcomes --------------------------------------------------------------------
+
+def _linked_exists(number: str, actor: Any, lead_path: str = "") -> bool:
+    """Whether ``number`` is an application or an intake request the actor may see, or one
+    of the township (or village) the lead lies in."""
+    from jiuzhu.applications.models import Application
+
+    for model in [Application, *apps.get_app_config("intake").get_models()]:
+        try:
+            model._meta.get_field("number")
+            model._meta.get_field("region_path")
+        except Exception:  # noqa: BLE001 - a model without a number is no intake request
+            continue
+        row = model.objects.filter(number=number).values_list("region_path", flat=True).first()
+        if row is not None and (_sees(actor, row) or (row and lead_path.startswith(row))):
+            return True
+    return False
+
+
+def _coordinate(value: Any, path: str, limit: int, errors: list) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors.append({"path": path, "message": "应为数字"})
+        return None
+    if not -limit <= number <= limit:
+        errors.append({"path": path, "message": f"应在 -{limit} 到 {limit} 之间"})
+        return None
+    return number
+
+
+def _outcome_errors(*, outcome: str, referred_to: str, linked_number: str, actor: Any,
+                    lead_path: str, allow_unreachable: bool = True) -> list[dict[str, str]]:
+    errors = []
+    if outcome not in Outcome.values:
+        errors.append({"path": "outcome", "message": "请选择走访结果（必填），没有结果不能办结"})
+    elif outcome == Outcome.UNREACHABLE and not allow_unreachable:
+        errors.append({"path": "outcome", "message": "无法联系的线索需要再访，不能以此结果办结"})
+    if outcome == Outcome.REFERRED and not referred_to:
+        errors.append({"path": "referred_to", "message": "请填写转往的部门"})
+    if outcome == Outcome.APPLIED and linked_number and not _linked_exists(linked_number, actor,
+                                                                           lead_path):
+        errors.append({"path": "linked_number", "message": "未找到该编号的申请或受理登记"})
+    return errors
+
+
+def _photos(photos: list[tuple[str, bytes]]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    errors, kept = [], []
+    if len(photos) > MAX_PHOTOS:
+        errors.append({"path": "photos", "message": f"最多上传 {MAX_PHOTOS} 张照片"})
+    for name, content in photos[:MAX_PHOTOS]:
+        kind = next(((t, e) for magic, t, e in PHOTO_SIGNATURES if content.startswith(magic)), None)
+        if not content or kind is None:
+            errors.append({"path": "photos", "message": f"{name}：只接受 JPEG 或 PNG 照片（按内容识别）"})
+        elif len(content) > MAX_PHOTO_BYTES:
+            errors.append({"path": "photos", "message": f"{name}：照片不能超过 10 MB"})
+        else:
+            kept.append({"name": name, "content": content, "type": kind[0], "ext": kind[1]})
+    return kept, errors
+
+
+@transaction.atomic
+def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findings: str,
+                 outcome: str, outcome_note: str = "", referred_to: str = "",
+                 linked_number: str = "", latitude: Any = None, longitude: Any = None,
+                 photos: list[tuple[str, bytes]] | None = None,
+                 today: date | None = None) -> VisitTask:
+    """Record a visit and its outcome (走访结果), which closes the task.
+
+    Without an outcome nothing is closed (422 naming ``outcome``). ``unreachable`` keeps the
+    lead open and gives the same worker the next visit task; any other outcome closes the
+    lead with it."""
+    task = (VisitTask.objects.select_for_update().select_related("lead", "assignee")
+            .get(pk=task.pk))
+    if not (_sees(actor, task.region_path) or task.assignee_id == getattr(actor, "pk", None)):
+        raise ServiceError(ErrorCode.NOT_FOUND, "走访任务不存在")
+    if actor is not None and task.assignee_id != actor.pk:
+        _require(actor, VISIT_RECORDERS, "只有走访人本人或窗口工作人员可以记录走访")
+    if task.status != TaskStatus.OPEN:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该走访任务已完成",
+                           [{"path": "status", "message": f"当前状态：{task.get_status_display()}"}])
+    today = today or timezone.localdate()
+    findings, outcome_note = (findings or "").strip(), (outcome_note or "").strip()
+    referred_to, linked_number = (referred_to or "").strip(), (linked_number or "").strip()
+    outcome = (outcome or "").strip()
+    errors = _outcome_errors(outcome=outcome, referred_to=referred_to,
+                             linked_number=linked_number, actor=actor,
+                             lead_path=task.region_path)
+    if visited_on is None:
+        errors.append({"path": "visited_on", "message": "请填写走访日期"})
+    elif visited_on > today:
+        errors.append({"path": "visited_on", "message": "走访日期不能晚于今天"})
+    elif visited_on < task.started_on:
+        errors.append({"path": "visited_on", "message": "走访日期不能早于任务派发日期"})
+    if not findings:
+        errors.append({"path": "findings", "message": "请填写走访发现的情况"})
+    lat = _coordinate(latitude, "latitude", 90, errors)
+    lon = _coordinate(longitude, "longitude", 180, errors)
+    if (lat is None) != (lon is None) and not any(e["path"] in ("latitude", "longitude")
+                                                   for e in errors):
+        errors.append({"path": "latitude", "message": "定位应同时有纬度和经度"})
+    kept, photo_errors = _photos(photos or [])
+    _refuse(errors + photo_errors, "走访记录有误，请按提示修改")
+
+    now = timezone.now()
+    user = actor if getattr(actor, "pk", None) else None
+    task.visited_on, task.findings, task.latitude, task.longitude = visited_on, findings, lat, lon
+    task.outcome, task.outcome_note = outcome, outcome_note
+    task.referred_to = referred_to if outcome == Outcome.REFERRED else ""
+    task.linked_number = linked_number if outcome == Outcome.APPLIED else ""
+    task.status, task.closed_at, task.closed_by = TaskStatus.DONE, now, user
+    task.save()
+    for photo in kept:
+        digest = hashlib.sha256(photo["content"]).hexdigest()
+        row = VisitPhoto(task=task, content_type=photo["type"], size=len(photo["content"]),
+                         sha256=digest, original_name=photo["name"][:200], uploaded_by=user)
+        row.file.save(f"{digest[:16]}.{photo['ext']}", ContentFile(photo["content"]), save=False)
+        row.save()
+    lead = Lead.objects.select_for_update().get(pk=task.lead_id)
+    detail = {"task": task.pk, "sequence": task.sequence, "visited_on": visited_on.isoformat(),
+              "outcome": outcome, "referred_to": task.referred_to,
+              "linked_number": task.linked_number, "photos": len(kept)}
+    _event(lead, actor, LeadAction.VISIT, data=detail, note=findings)
+    if outcome == Outcome.UNREACHABLE:
+        following = VisitTask.objects.create(
+            lead=lead, household=task.household, region_path=task.region_path,
+            assignee=task.assignee, sequence=task.sequence + 1, started_on=today,
+            due_on=add_working_days(today, VISIT_LIMIT_DAYS).due, created_by=user)
+        _event(lead, actor, LeadAction.REVISIT,
+               data={"task": following.pk, "due_on": following.due_on.isoformat()})
+    else:
+        _close(lead, actor, outcome=outcome, note=outcome_note or findings, now=now)
+    audit_record(actor=actor, action="lead_visit", obj=lead, detail={"lead": lead.number, **detail})
+    return task
+
+
+def _close(lead: Lead, actor: Any, *, outcome: str, note: str, now: Any) -> None:
+    lead.status, lead.outcome, lead.outcome_note = LeadStatus.CLOSED, outcome, note
+    lead.closed_at = now
+    lead.closed_by = actor if getattr(actor, "pk", None) else None
+    lead.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "closed_by"])
+    _event(lead, actor, LeadAction.CLOSE, data={"outcome": outcome}, note=note)
+
+
+@transaction.atomic
+def lead_close(*, actor: Any, lead: Lead, outcome: str, note: str = "", referred_to: str = "",
+               linked_number: str = "") -> Lead:
+    """Close a lead with an outcome without (another) visit, e.g. a family already assisted;
+    an open visit task is withdrawn. ``unreachable`` cannot close a lead."""
+    _require(actor, LEAD_CLOSERS, "您的岗位不能办结线索")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if not _sees(actor, lead.region_path):
+        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
+    if lead.status == LeadStatus.CLOSED:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该线索已办结",
+                           [{"path": "status", "message": "已办结"}])
+    outcome, note = (outcome or "").strip(), (note or "").strip()
+    referred_to, linked_number = (referred_to or "").strip(), (linked_number or "").strip()
+    errors = _outcome_errors(outcome=outcome, referred_to=referred_to,
+                             linked_number=linked_number, actor=actor,
+                             lead_path=lead.region_path, allow_unreachable=False)
+    if not note:
+        errors.append({"path": "note", "message": "请说明办结理由"})
+    _refuse(errors, "不能办结该线索，请按提示修改")
+    now = timezone.now()
+    withdrawn = list(lead.tasks.filter(status=TaskStatus.OPEN).values_list("pk", flat=True))
+    lead.tasks.filter(pk__in=withdrawn).update(status=TaskStatus.CANCELLED, closed_at=now,
+                                               closed_by=actor if getattr(actor, "pk", None) else None)
+    extra = " ".join(x for x in (referred_to, linked_number) if x)
+    _close(lead, actor, outcome=outcome, note=f"{note}（{extra}）" if extra else note, now=now)
+    audit_record(actor=actor, action="lead_close", obj=lead,
+                 detail={"lead": lead.number, "outcome": outcome, "withdrawn_tasks": withdrawn})
+    return lead
