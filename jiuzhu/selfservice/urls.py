@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "selfservice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.identity, name="identity"),
+    path("apply/household/", views.household, name="household"),
+    path("apply/items/", views.items, name="items"),
+    path("apply/uploads/", views.uploads, name="uploads"),
+    path("apply/review/", views.review, name="review"),
+    path("apply/done/", views.done, name="done"),
+    path("apply/restart/", views.restart, name="restart"),
+    path("track/", views.track, name="track"),
+]

@@ -1,0 +1,255 @@
+"""Reads of the intake, always within the reader's region subtree (indexed lookups only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.models import Household, Member
+
+from .choices import OPEN_ITEM_STATES, ItemState, RequestStatus, Result
+from .models import CoHandler, ItemStep, Request, RequestItem, Urge
+from .services import ACTION_LABELS
+
+SEARCH_LIMIT = 20
+# Application states in which a family is being helped or still waiting for a decision.
+APPLICATION_RECEIVING = ("submitted", "awaiting_supplement", "accepted", "appraisal", "opinion",
+                         "notice", "decision", "approved", "in_payment", "suspended")
+
+
+def mask_name(name: str) -> str:
+    """张*丰 — first and last character kept; a two-character name keeps the first (张*)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _region_filter(qs: QuerySet, user: Any) -> QuerySet:
+    if user.is_superuser:
+        return qs
+    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+
+
+def requests_visible_to(user: Any) -> QuerySet[Request]:
+    return _region_filter(Request.objects.select_related("household", "region"), user)
+
+
+def items_visible_to(user: Any) -> QuerySet[RequestItem]:
+    return _region_filter(RequestItem.objects.all(), user)
+
+
+def _item_prefetches() -> list[Any]:
+    return [Prefetch("cohandlers", queryset=CoHandler.objects.order_by("id")),
+            Prefetch("steps", queryset=ItemStep.objects.order_by("at", "id")),
+            Prefetch("urges", queryset=Urge.objects.order_by("-at", "-id"))]
+
+
+def request_get(*, user: Any, pk: int) -> Request:
+    """A request with its items, their steps, co-handlers, urges and applications; another
+    township's request is 'not found', like a missing one."""
+    request = (requests_visible_to(user)
+               .prefetch_related(Prefetch("items", queryset=RequestItem.objects
+                                          .select_related("application", "item__department")
+                                          .prefetch_related(*_item_prefetches())),
+                                 "files")
+               .filter(pk=pk).first())
+    if request is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "受理单不存在")
+    return request
+
+
+def item_get(*, user: Any, pk: int) -> RequestItem:
+    item = (items_visible_to(user).select_related("request", "application", "item__department")
+            .prefetch_related(*_item_prefetches()).filter(pk=pk).first())
+    if item is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "事项不存在")
+    return item
+
+
+# --- household search for the window ------------------------------------------------------
+
+def _prefix(field: str, q: str) -> Q:
+    """``field`` starts with ``q`` as an indexed range (works with any index, any database)."""
+    return Q(**{f"{field}__gte": q, f"{field}__lt": q + "\U0010ffff"})
+
+
+def household_find(*, user: Any, q: str, limit: int = SEARCH_LIMIT) -> list[Household]:
+    """Households by ID number (exact), household number (exact), a member's or the head's
+    name (prefix) — each an indexed lookup — and by address only when nothing else matched.
+    At most ``limit`` rows, in the user's subtree, active only."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    base = Household.objects.filter(status="active").select_related("region")
+    if not user.is_superuser:
+        if not user.region_path:
+            return []
+        base = base.filter(region_path__startswith=user.region_path)
+    if len(q) == 18 and q[:17].isdigit():
+        ids = list(Member.objects.filter(id_number=q.upper()).values_list("household_id", flat=True)[:limit])
+        return list(base.filter(pk__in=ids).order_by("household_id")[:limit])
+    ids = set(Member.objects.filter(_prefix("name", q)).values_list("household_id", flat=True)[:limit * 5])
+    rows = list(base.filter(Q(pk__in=ids) | Q(household_id=q) | _prefix("head_name", q))
+                .order_by("household_id")[:limit])
+    if not rows and len(q) >= 2:
+        rows = list(base.filter(address__contains=q).order_by("household_id")[:limit])
+    return rows
+
+
+# --- lists --------------------------------------------------------------------------------
+
+def window_queue(user: Any) -> QuerySet[Request]:
+    """Online requests awaiting the window first, then the open requests of the township."""
+    order = Case(When(status=RequestStatus.AWAITING_WINDOW, then=Value(0)), default=Value(1),
+                 output_field=IntegerField())
+    return (requests_visible_to(user)
+            .filter(status__in=[RequestStatus.AWAITING_WINDOW, RequestStatus.OPEN])
+            .annotate(queue_order=order).order_by("queue_order", "-created_at", "-id"))
+
+
+def officer_inbox(user: Any) -> QuerySet[RequestItem]:
+    """The open items of the officer's department (lead, or assisting and not yet finished
+    by it) in the officer's region; red first, then yellow, then by due date."""
+    qs = items_visible_to(user).filter(state__in=OPEN_ITEM_STATES)
+    department = getattr(user, "department", "")
+    if not (user.is_superuser or user.role == Role.ADMINISTRATOR) or department:
+        if not department:
+            return qs.none()
+        # Assisting shares are few: read their ids first, so that the usual case is one
+        # indexed lookup on (department_code, state) rather than an OR the index cannot serve.
+        assisting = list(CoHandler.objects.filter(department_code=department, finished=False)
+                         .values_list("item_id", flat=True)[:1000])
+        qs = qs.filter(Q(department_code=department) | Q(pk__in=assisting)) if assisting \
+            else qs.filter(department_code=department)
+    return _alert_order(qs.select_related("request", "request__household")
+                        .prefetch_related("cohandlers", "urges",
+                                          Prefetch("urges", queryset=Urge.objects.filter(
+                                              acknowledged_at__isnull=True).order_by("-at"),
+                                              to_attr="open_urges")))
+
+
+def _alert_order(qs: QuerySet[RequestItem]) -> QuerySet[RequestItem]:
+    rank = Case(When(alert="red", then=Value(0)), When(alert="yellow", then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    return qs.annotate(alert_rank=rank).order_by("alert_rank", "due_date", "id")
+
+
+def overdue_items(user: Any) -> QuerySet[RequestItem]:
+    """Supervisors: open department items with a yellow or red alert in their region."""
+    qs = items_visible_to(user).filter(state__in=OPEN_ITEM_STATES, alert__in=["yellow", "red"])
+    return _alert_order(qs.select_related("request", "request__household")
+                        .prefetch_related("cohandlers", "urges"))
+
+
+def paged(qs: QuerySet, number: Any, size: int) -> tuple[Any, list[Any]]:
+    """One page of ``qs``: the ids are sorted and cut on the narrow table alone, then only
+    the page's rows are read with their joins and prefetches (order kept)."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs.values_list("pk", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    by_pk = {row.pk: row for row in qs.model._base_manager.none()} if not ids else {
+        row.pk: row for row in qs.order_by().filter(pk__in=ids)}
+    return page, [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+# --- for other apps -------------------------------------------------------------------------
+
+def items_receiving(household: Household) -> set[str]:
+    """Catalogue codes the household has an open or granted intake item or a running or
+    approved application for (the prescription marks them "receiving")."""
+    from jiuzhu.applications.models import Application
+
+    codes = set(RequestItem.objects.filter(household=household)
+                .filter(Q(state__in=OPEN_ITEM_STATES)
+                        | Q(state=ItemState.FINISHED, result=Result.GRANTED))
+                .values_list("item_code", flat=True))
+    codes |= set(Application.objects.filter(household=household, state__in=APPLICATION_RECEIVING)
+                 .values_list("item_code", flat=True))
+    return codes
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    on: date
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    code: str
+    name: str
+    department: str
+    state: str
+    state_label: str
+    due_date: date | None
+    result_label: str
+    steps: list[PublicStep]
+
+
+@dataclass(frozen=True)
+class PublicRequest:
+    number: str
+    query_code: str
+    name: str
+    received_on: date
+    status: str
+    status_label: str
+    items: list[PublicItem]
+
+
+PUBLIC_STEPS = ("transfer", "start_internal", "take", "accept", "request_more", "resubmit",
+                "finish", "return", "add_cohandler", "cohandle_finish")
+
+
+def request_by_query_code(code: str) -> PublicRequest | None:
+    """The resident's tracking view (进度查询): each item's state, due date and steps, with
+    the applicant's name masked and nothing else personal. ``None`` for an unknown code."""
+    code = (code or "").strip().upper()
+    if len(code) != 8:
+        return None
+    request = (Request.objects.filter(query_code=code)
+               .prefetch_related(Prefetch("items", queryset=RequestItem.objects
+                                          .select_related("application", "item__department")
+                                          .prefetch_related(Prefetch(
+                                              "steps", queryset=ItemStep.objects.filter(
+                                                  action__in=PUBLIC_STEPS).order_by("at", "id")))))
+               .first())
+    if request is None:
+        return None
+    from jiuzhu.applications.choices import State as AppState
+
+    items = []
+    if request.status == RequestStatus.AWAITING_WINDOW:
+        from jiuzhu.catalogue.selectors import items_in_force
+
+        by_code = {i.code: i for i in items_in_force(request.received_on)}
+        for item_code in request.requested_items:
+            entry = by_code.get(item_code)
+            items.append(PublicItem(item_code, entry.name if entry else item_code,
+                                    entry.department.name if entry else "", "awaiting_window",
+                                    str(RequestStatus.AWAITING_WINDOW.label), None, "", []))
+    for row in request.items.all():
+        if row.application_id:
+            state = row.application.state
+            label = str(AppState(state).label)
+            due = row.application.due_date
+        else:
+            state, label, due = row.state, row.get_state_display(), row.due_date
+        items.append(PublicItem(
+            code=row.item_code, name=row.item_name, department=row.item.department.name,
+            state=state, state_label=str(label), due_date=due,
+            result_label=row.get_result_display() if row.result else "",
+            steps=[PublicStep(ACTION_LABELS.get(s.action, s.action), s.on) for s in row.steps.all()]))
+    return PublicRequest(number=request.number, query_code=request.query_code,
+                         name=mask_name(request.applicant_name), received_on=request.received_on,
+                         status=request.status, status_label=request.get_status_display(),
+                         items=items)
