@@ -307,6 +307,9 @@ def load_demo(*, per_village: int = 84,
     from jiuzhu.leads.demo import load_leads_demo
 
     load_leads_demo(regions)
+    from jiuzhu.intake.demo import load_intake_demo
+
+    load_intake_demo(regions)
     if added:
         from jiuzhu.assessments.services import batch_create, batch_execute
 

@@ -1,0 +1,97 @@
+"""Demo requests for the demo county: a family served for three items at once, transferred
+items in every state, an overdue one a supervisor has urged, and an online request waiting
+for the window — so every page of the one window has something to show."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from jiuzhu.accounts.models import User
+from jiuzhu.households.idnumber import id_number_make
+from jiuzhu.households.models import Household
+
+from . import services
+from .models import Request
+
+
+def _household(offset: int, township: str) -> Household | None:
+    return (Household.objects.filter(region_path__contains=f"/{township}/", status="active")
+            .order_by("household_id")[offset:offset + 1].first())
+
+
+def load_intake_demo(regions: dict[str, Any]) -> int:
+    """Create the demo requests once (nothing happens when any request exists)."""
+    if Request.objects.exists():
+        return 0
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "window1", "officer1", "officer2", "officer3", "officer4", "supervisor1"])}
+    if len(users) < 6:
+        return 0
+    today = timezone.localdate()
+    window = users["window1"]
+    created = 0
+
+    def take(offset: int, items: list[str], on, materials=None):
+        nonlocal created
+        household = _household(offset, "990102001")
+        if household is None:
+            return None
+        request = services.request_create(actor=window, household=household, items=items,
+                                          channel="window", materials=materials or {}, on=on)
+        created += 1
+        return {item.item_code: item for item in request.items.all()}
+
+    # One family, three items: dibao decided here, education and disability transferred.
+    items = take(0, ["MZ01", "JY02", "CL01"], today - timedelta(days=6),
+                 {"JY02": ["学籍证明", "家庭困难证明"], "CL01": ["残疾证", "身份证"]})
+    if items:
+        services.item_act(actor=users["officer1"], item=items["JY02"], action="accept",
+                          on=today - timedelta(days=5))
+        services.item_act(actor=users["officer2"], item=items["CL01"], action="accept",
+                          on=today - timedelta(days=5))
+        services.item_act(actor=users["officer2"], item=items["CL01"], action="finish",
+                          data={"result": "granted", "note": "每月发放困难残疾人生活补贴",
+                                "amount": "90.00"}, on=today - timedelta(days=2))
+    # Medical assistance transferred 40 days ago and never finished: overdue, urged.
+    items = take(1, ["WJ01"], today - timedelta(days=40), {"WJ01": ["身份证", "住院费用清单"]})
+    if items:
+        services.item_act(actor=users["officer3"], item=items["WJ01"], action="accept",
+                          on=today - timedelta(days=39))
+        services.urge(actor=users["supervisor1"], item=items["WJ01"],
+                      message="已超过办理时限，请三个工作日内办结并反馈。")
+    # Public rental housing: the officer asked for more.
+    items = take(2, ["ZJ01"], today - timedelta(days=3), {"ZJ01": ["身份证"]})
+    if items:
+        services.item_act(actor=users["officer4"], item=items["ZJ01"], action="accept",
+                          on=today - timedelta(days=2))
+        services.item_act(actor=users["officer4"], item=items["ZJ01"], action="request_more",
+                          data={"missing": ["户口簿", "住房情况说明"], "note": "请一次补齐"},
+                          on=today - timedelta(days=2))
+    # A resident's online request waiting for the window.
+    village = regions.get("990102001001")
+    if village is not None:
+        mother, daughter = date(1988, 3, 12), date(2014, 9, 1)
+        people = [("张秀兰", "head", mother, True, "casual_work"),
+                  ("李思雨", "child", daughter, True, "student")]
+        members = [{
+            "member_id": f"M{i + 1}", "name": name, "relation": relation,
+            "id_number": id_number_make(area=village.code[:6], birth=birth, sequence=880 + i,
+                                        female=female),
+            "birth_date": birth.isoformat(), "health": "healthy", "occupation": occupation,
+        } for i, (name, relation, birth, female, occupation) in enumerate(people)]
+        services.request_submit_online(
+            household_data={"household_id": f"WS{today:%Y%m%d}DEMO", "region_code": village.code,
+                            "area_type": village.area_type or "urban",
+                            "assessment_date": today.isoformat(),
+                            "address": "东门社区人民路 8 号", "phone": "13800000000",
+                            "members": members, "supporters": []},
+            applicant={"name": "张秀兰", "phone": "13800000000",
+                       "id_number": members[0]["id_number"], "monthly_income": "900",
+                       "notes": "独自抚养女儿，打零工收入不稳定"},
+            items=["MZ04", "TW01"], on=today)
+        created += 1
+    services.alerts_recompute(on=today)
+    return created

@@ -1,0 +1,32 @@
+"""The demo requests: every page of the one window has something to show."""
+
+import pytest
+from django.utils import timezone
+
+from jiuzhu.core.demo import load_households, load_regions, load_users
+from jiuzhu.intake import selectors
+from jiuzhu.intake.demo import load_intake_demo
+from jiuzhu.intake.models import Request, RequestItem, Urge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_requests_cover_every_state_once():
+    regions = load_regions()
+    users = {u.username: u for u in load_users(regions)}
+    load_households(regions, per_village=1)
+    assert load_intake_demo(regions) == 4
+    states = dict(RequestItem.objects.values_list("item_code", "state"))
+    assert states["JY02"] == "accepted" and states["CL01"] == "finished"
+    assert states["ZJ01"] == "more_requested" and states["WJ01"] == "accepted"
+    assert RequestItem.objects.get(item_code="MZ01").application is not None
+    assert RequestItem.objects.get(item_code="WJ01").alert == "red"
+    assert Urge.objects.get().item.item_code == "WJ01"
+    online = Request.objects.get(channel="online")
+    assert online.status == "awaiting_window" and online.declared["monthly_income"] == "900"
+    assert online in list(selectors.window_queue(users["window1"]))
+    overdue = [i.item_code for i in selectors.overdue_items(users["supervisor1"])]
+    assert "WJ01" in overdue
+    assert [i.item_code for i in selectors.officer_inbox(users["officer3"])] == ["WJ01"]
+    assert load_intake_demo(regions) == 0 and Request.objects.count() == 4
+    assert online.received_on == timezone.localdate()
