@@ -54,12 +54,14 @@ def on_validation_error(request, exc: NinjaValidationError):
 def _register_routers() -> None:
     from jiuzhu.applications.api import router as applications_router
     from jiuzhu.assessments.api import router as assessments_router
+    from jiuzhu.assessments.prescription_api import router as prescription_router
     from jiuzhu.catalogue.api import router as catalogue_router
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
     from jiuzhu.leads.api import router as leads_router
 
     api.add_router("/households", households_router)
+    api.add_router("/households", prescription_router)
     api.add_router("/assess", assessments_router)
     api.add_router("/applications", applications_router)
     api.add_router("/catalogue", catalogue_router)

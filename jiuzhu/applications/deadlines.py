@@ -60,8 +60,40 @@ def compute_alert(application: Application, today: date) -> str:
                       today=today, calendar_days=application.step == Step.NOTICE,
                       yellow=application.step != Step.NOTICE).level
     if application.accepted_on is not None:
-        total = alert_for(started=application.accepted_on,
-                          limit=limits.total_limit(extended=application.extended), today=today,
-                          yellow_after=limits.total_yellow_after(extended=application.extended))
+        total_limit = limits.total_limit(extended=application.extended)
+        yellow_after = limits.total_yellow_after(extended=application.extended)
+        own = item_limit(application)
+        if own is not None:
+            extra = limits.extension if application.extended else 0
+            total_limit = own + extra
+            yellow_after = own * limits.total_yellow // limits.total + extra
+        total = alert_for(started=application.accepted_on, limit=total_limit, today=today,
+                          yellow_after=yellow_after)
         level = worse(level, total.level)
     return level
+
+
+def item_limit(application: Application) -> int | None:
+    """The catalogue's time limit (working days) of a non-dibao item; None for MZ01, whose
+    limits are the county's dibao limits."""
+    if application.item_code == "MZ01":
+        return None
+    from jiuzhu.catalogue.selectors import item_in_force
+
+    try:
+        return int(item_in_force(application.item_code, application.accepted_on).limit)
+    except Exception:  # noqa: BLE001 - an item missing from the catalogue keeps the county's
+        return None
+
+
+def item_total(application: Application) -> None:
+    """For other items the total runs to the catalogue item's limit (办理时限), +15 once
+    extended, instead of the dibao total."""
+    limit = item_limit(application)
+    if limit is None or application.accepted_on is None:
+        return
+    limits = step_limits(application.region.code)
+    extra = limits.extension if application.extended else 0
+    deadline = add_working_days(application.accepted_on, limit + extra)
+    application.final_due_date = deadline.due
+    application.deadlines_provisional = application.deadlines_provisional or deadline.provisional

@@ -13,6 +13,25 @@ from .models import Application
 from .procedure import procedure_for
 
 ITEM_NAMES = {"MZ01": "城乡最低生活保障"}
+
+
+def item_name(application: Application) -> str:
+    """The catalogue's name of the application's item (in force when it was submitted)."""
+    from jiuzhu.catalogue.models import Item
+
+    on = timezone.localtime(application.submitted_at).date() if application.submitted_at \
+        else timezone.localdate()
+    item = (Item.objects.filter(code=application.item_code, valid_from__lte=on)
+            .order_by("-valid_from").only("name", "limit").first())
+    return item.name if item else ITEM_NAMES.get(application.item_code, application.item_code)
+
+
+def item_limit_days(application: Application) -> int | None:
+    from jiuzhu.catalogue.models import Item
+
+    item = (Item.objects.filter(code=application.item_code).order_by("-valid_from")
+            .only("limit").first())
+    return int(item.limit) if item and item.limit else None
 CHANNEL_NAMES = {"window": "窗口申请", "outreach": "上门受理", "proxy": "委托代办",
                  "accompanied": "陪同办理", "online": "网上申请"}
 
@@ -38,7 +57,8 @@ def document_context(application: Application, **extra: Any) -> dict[str, Any]:
                       "area_type": "农村" if household.area_type == "rural" else "城市"},
         "case": {"number": application.number, "query_code": application.query_code,
                  "item_code": application.item_code,
-                 "item_name": ITEM_NAMES.get(application.item_code, application.item_code),
+                 "item_name": item_name(application),
+                 "item_limit": item_limit_days(application),
                  "channel": CHANNEL_NAMES.get(application.channel, application.channel),
                  "submitted_on": timezone.localtime(application.submitted_at).date().isoformat()
                  if application.submitted_at else "",
@@ -74,6 +94,11 @@ def document_context(application: Application, **extra: Any) -> dict[str, Any]:
 def issue_documents(application: Application, actor: Any, codes: list[str], **extra: Any) -> None:
     from jiuzhu.documents.services import document_issue
 
+    from .programs import documents_for_item
+
+    codes = documents_for_item(application.item_code, codes)
+    if not codes:
+        return
     context = document_context(application, **extra)
     for code in codes:
         document_issue(actor=actor, owner=application, code=code, office=application.region,

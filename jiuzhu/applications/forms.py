@@ -89,8 +89,11 @@ class ApplicationCreateForm(ServiceErrorsMixin, BootstrapMixin, forms.Form):
     error_fields = {"household_id": "__all__"}
 
     def __init__(self, *args: Any, materials: tuple[str, ...] = (), user_pk: int | None = None,
-                 **kwargs: Any) -> None:
+                 item: tuple[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if item is not None:
+            self.fields["item_code"].choices = [item]
+            self.fields["item_code"].initial = item[0]
         self.materials = [*materials, PROXY_AUTHORISATION]
         self.load_kept(self.data if self.is_bound else None, user_pk or 0)
         for index, material in enumerate(self.materials):
@@ -328,16 +331,33 @@ class SubmitOpinionForm(ActionForm):
     reasons = forms.CharField(label=_("意见说明（建议不予批准时必填）"), required=False,
                               max_length=2000, widget=forms.Textarea(TEXTAREA))
 
+    amount = forms.DecimalField(label=_("拟救助金额（元）"), min_value=Decimal("0.01"),
+                                max_digits=12, decimal_places=2, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .programs import PROGRAMS
+
+        program = PROGRAMS.get(self.application.item_code)
+        if program is None or program.amount != "entered":
+            del self.fields["amount"]
+        else:
+            self.fields["amount"].help_text = _("建议批准时必填；不超过单次上限（临时救助上限月数 × 低保标准 × 家庭人口）")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("recommend") == "refuse" and not (data.get("reasons") or "").strip():
             self.add_error("reasons", _("建议不予批准须说明理由"))
+        if "amount" in self.fields and data.get("recommend") == "approve" and not data.get("amount"):
+            self.add_error("amount", _("建议批准须填写拟救助金额"))
         return data
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
         data = {"recommend": self.cleaned_data["recommend"]}
         if self.cleaned_data["reasons"]:
             data["reasons"] = self.cleaned_data["reasons"]
+        if self.cleaned_data.get("amount") and self.cleaned_data["recommend"] == "approve":
+            data["amount"] = f"{self.cleaned_data['amount']:.2f}"
         return data, []
 
 
@@ -372,12 +392,25 @@ class ApproveForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .programs import PROGRAMS
+
+        program = PROGRAMS.get(self.application.item_code)
+        if program is not None and program.amount == "":  # a recognition: no amount
+            del self.fields["amount"]
+            del self.fields["override_reason"]
+            return
+        if program is not None and program.amount == "entered":
+            self.fields["amount"].label = _("批准救助金额（元）")
+        elif program is not None and program.amount == "tekun":
+            self.fields["amount"].label = _("批准月供养金（元）")
         if self.application.engine_amount is not None:
             self.fields["amount"].initial = self.application.engine_amount
             self.fields["amount"].help_text = _("核算金额：%(amount)s 元") % {
                 "amount": f"{self.application.engine_amount:.2f}"}
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
+        if "amount" not in self.fields:
+            return {}, []
         data: dict[str, Any] = {"amount": f"{self.cleaned_data['amount']:.2f}"}
         if self.cleaned_data["override_reason"]:
             data["override_reason"] = self.cleaned_data["override_reason"]

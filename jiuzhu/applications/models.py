@@ -12,7 +12,8 @@ from .workflow import ApplicationWorkflow
 
 
 class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
-    """An application (申请) for an item, here the dibao procedure of 20-workflow.md.
+    """An application (申请) for an item: dibao (MZ01) and the other programmes of
+    ``programs.py`` (MZ02–MZ06), through the procedure of 20-workflow.md.
 
     Its state changes only through the transitions in ``workflow.py``, called by the
     services in ``services.py``.
@@ -64,6 +65,8 @@ class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
     notice_published_on = models.DateField(_("公示日期"), null=True, blank=True)
     notice_round = models.PositiveSmallIntegerField(default=0)
     objections = models.JSONField(_("异议记录"), default=list, blank=True)
+    township_limit = FenField(_("乡镇审批限额"), null=True, blank=True,
+                              help_text=_("临时救助：乡镇可自行审批的金额，超过由县级审批"))
     approved_amount = FenField(_("批准金额"), null=True, blank=True)
     override_reason = models.TextField(_("调整金额理由"), blank=True)
     start_month = models.DateField(_("起始发放月"), null=True, blank=True)

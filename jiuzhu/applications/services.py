@@ -27,6 +27,14 @@ from .choices import BEFORE_DECISION, Channel, ReviewClass, State, Step
 from .documents import issue_documents
 from .models import Application, ApplicationStep
 from .procedure import procedure_for
+from .programs import (
+    PROGRAMS,
+    check_for_application,
+    check_temporary_amount,
+    parse_amount,
+    program_check,
+    program_of,
+)
 
 
 def _field_error(path: str, message: str) -> ServiceError:
@@ -67,9 +75,15 @@ ACTION_LABELS = {
 
 def roles_for(application: Application, action: str) -> frozenset[str]:
     roles = ROLES[action]
-    if action in ("approve", "refuse") and \
-            procedure_for(application.region.code).approving_level == "township":
-        roles = roles | {Role.TOWNSHIP_REVIEWER}
+    if action in ("approve", "refuse"):
+        if PROGRAMS.get(application.item_code, PROGRAMS["MZ01"]).amount == "entered":
+            # temporary assistance: the township decides up to its limit, the county above
+            if application.engine_amount is not None and application.township_limit is not None \
+                    and application.engine_amount > application.township_limit:
+                return frozenset({Role.COUNTY_APPROVER})
+            return frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER})
+        if procedure_for(application.region.code).approving_level == "township":
+            roles = roles | {Role.TOWNSHIP_REVIEWER}
     return roles
 
 
@@ -110,8 +124,14 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能受理申请")
     procedure = procedure_for(household.region.code)
     errors = []
-    if item_code != procedure.item_code:
+    if item_code == "MZ01" and item_code != procedure.item_code:
         errors.append({"path": "item_code", "message": f"本程序办理事项 {procedure.item_code}（城乡最低生活保障）"})
+    elif item_code not in PROGRAMS:
+        errors.append({"path": "item_code", "message": f"本程序办理事项：{'、'.join(PROGRAMS)}；其他事项请通过综合受理转办"})
+    else:
+        from jiuzhu.catalogue.selectors import item_in_force
+
+        item_in_force(item_code, today)  # 422 naming item_code when not in the catalogue
     if channel not in Channel.values:
         errors.append({"path": "channel", "message": f"渠道应为：{'、'.join(Channel.values)}"})
     if household.status != "active":
@@ -126,7 +146,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         raise _field_error("files", "代办须上传申请人签字的授权委托书（代办授权书）")
     township = household.region if household.region.level == "township" else household.region.parent
     application = Application(
-        number=_next_number(township.code, today), query_code=_query_code(),
+        number=_next_number(township.code, today, item_code), query_code=_query_code(),
         household=household, item_code=item_code, channel=channel, region=township,
         region_path=household.region_path,
         created_by=actor if getattr(actor, "pk", None) else None, step_started_on=today,
@@ -145,8 +165,9 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     return application
 
 
-def _next_number(township_code: str, today: date) -> str:
-    prefix = f"DB{township_code}{today:%Y}"
+def _next_number(township_code: str, today: date, item_code: str = "MZ01") -> str:
+    series = "DB" if item_code == "MZ01" else item_code
+    prefix = f"{series}{township_code}{today:%Y}"
     last = (Application.objects.select_for_update().filter(number__startswith=prefix)
             .order_by("-number").values_list("number", flat=True).first())
     serial = int(last[len(prefix):]) + 1 if last else 1
@@ -277,14 +298,25 @@ def _reject(ctx: Context) -> None:
 
 def _accept(ctx: Context) -> None:
     app = ctx.application
-    missing = materials_missing(app, ctx.procedure.materials)
+    missing = materials_missing(app, materials_required(app))
     if missing:
         raise ServiceError(ErrorCode.VALIDATION, "申请材料不齐全，不能受理",
                            [{"path": "materials", "message": f"缺少：{'、'.join(missing)}"}])
     app.accept()
     deadlines.start_total(app, ctx.today)
+    deadlines.item_total(app)
     deadlines.start_step(app, Step.INVESTIGATION, ctx.today)
     issue_documents(app, ctx.actor, ["D03", "D04", "D05"], accepted=True)
+
+
+def materials_required(app: Application) -> tuple[str, ...]:
+    """MZ01: the county's procedure setting; other items: the catalogue item's materials."""
+    if app.item_code == "MZ01":
+        return procedure_for(app.region.code).materials
+    from jiuzhu.catalogue.selectors import item_in_force
+
+    on = timezone.localtime(app.submitted_at).date() if app.submitted_at else timezone.localdate()
+    return tuple(item_in_force(app.item_code, on).materials or ())
 
 
 def _assign_investigation(ctx: Context) -> None:
@@ -366,8 +398,11 @@ def _verification_report(app: Application, request_id: Any) -> dict[str, Any]:
 
 def _after_checks(ctx: Context) -> None:
     app = ctx.application
-    if app.investigation_recorded and app.verification_recorded:
-        appraisal = ctx.procedure.appraisal == "always" or app.appraisal_pending
+    program = PROGRAMS.get(app.item_code, PROGRAMS["MZ01"])
+    if app.investigation_recorded and (app.verification_recorded
+                                       or not program.verification_required):
+        appraisal = (program.appraisal and ctx.procedure.appraisal == "always") \
+            or app.appraisal_pending
         app.checks_done(appraisal=appraisal)
         deadlines.start_step(app, Step.APPRAISAL if appraisal else Step.OPINION, ctx.today)
 
@@ -413,18 +448,51 @@ def _submit_opinion(ctx: Context) -> None:
         raise _field_error("recommend", "审核意见应为 approve（建议批准）或 refuse（建议不予批准）")
     record = assessment_run(actor=ctx.actor, household=app.household, on=ctx.today)
     reasons = _text(ctx, "reasons", required=recommend == "refuse")
-    if recommend == "approve" and not record.eligible:
-        raise ServiceError(ErrorCode.VALIDATION, "核算结果不符合低保条件，不能建议批准",
-                           [{"path": "recommend", "message": record.result["explanation"]["decision"]["reason"]}])
+    program = program_of(app.item_code)
+    if program.amount == "dibao":
+        if recommend == "approve" and not record.eligible:
+            raise ServiceError(ErrorCode.VALIDATION, "核算结果不符合低保条件，不能建议批准",
+                               [{"path": "recommend", "message": record.result["explanation"]["decision"]["reason"]}])
+        amount = record.benefit_monthly
+    else:
+        amount = _program_opinion(ctx, record, recommend)
     app.recommend, app.opinion_reasons = recommend, reasons
-    app.assessment, app.engine_amount = record, record.benefit_monthly
-    app.submit_opinion(approve=recommend == "approve")
-    if recommend == "approve":
+    app.assessment, app.engine_amount = record, amount
+    notice = program.notice and recommend == "approve"
+    app.submit_opinion(approve=notice)
+    if notice:
         deadlines.start_step(app, Step.NOTICE, ctx.today)
         app.notice_published_on = None
     else:
         deadlines.start_step(app, Step.DECISION, ctx.today)
     issue_documents(app, ctx.actor, ["D10"])
+
+
+def _program_opinion(ctx: Context, record: Any, recommend: str) -> Decimal | None:
+    """The opinion of MZ02/MZ03/MZ06 (the item's own recognition) and MZ04/MZ05 (an amount
+    entered by the reviewer, at most the cap); returns the amount to decide on."""
+    app = ctx.application
+    check = program_check(record.input_snapshot, app.item_code)
+    program = program_of(app.item_code)
+    app.township_limit = check.township_limit
+    if program.amount == "entered":
+        if recommend != "approve":
+            return None
+        if ctx.data.get("amount") in (None, ""):
+            raise _field_error("amount", "请填写拟救助金额（元）")
+        amount = parse_amount(ctx.data["amount"])
+        check_temporary_amount(amount, check)
+        return amount
+    if recommend == "approve" and not check.qualifies:
+        raise ServiceError(ErrorCode.VALIDATION, f"核算结果不符合{_item_name(app)}条件，不能建议批准",
+                           [{"path": "recommend", "message": check.reason}])
+    return check.amount if program.amount == "tekun" else None
+
+
+def _item_name(app: Application) -> str:
+    from .documents import item_name
+
+    return item_name(app)
 
 
 def _publish_notice(ctx: Context) -> None:
@@ -477,10 +545,13 @@ def _close_notice(ctx: Context) -> None:
 
 def _approve(ctx: Context) -> None:
     app = ctx.application
-    if not app.verification_recorded:
+    program = program_of(app.item_code)
+    if program.verification_required and not app.verification_recorded:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "没有家庭经济状况核对报告，不能批准")
-    if app.recommend != "approve" or app.engine_amount is None:
+    if app.recommend != "approve" or (app.engine_amount is None and program.amount != ""):
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "乡镇审核意见为不予批准，不能批准")
+    if program.code != "MZ01":
+        return _approve_program(ctx, program)
     amount = app.engine_amount
     if ctx.data.get("amount") not in (None, ""):
         try:
@@ -504,6 +575,41 @@ def _approve(ctx: Context) -> None:
     from jiuzhu.supervision.services import review_schedule  # supervision imports this module
 
     review_schedule(app, actor=ctx.actor)
+
+
+def _approve_program(ctx: Context, program: Any) -> None:
+    """Approve MZ02/MZ06 (recognition, no amount), MZ03 (monthly, paid like dibao) or
+    MZ04/MZ05 (one payment, at most the cap; the county above the township's limit)."""
+    app = ctx.application
+    amount = app.engine_amount
+    override = _text(ctx, "override_reason", required=False)
+    if program.amount and ctx.data.get("amount") not in (None, ""):
+        amount = parse_amount(ctx.data["amount"])
+        if amount != app.engine_amount and not override:
+            raise _field_error("override_reason", "批准金额与审核金额不同，须说明理由")
+    if program.amount == "entered":
+        assert amount is not None
+        check_temporary_amount(amount, check_for_application(app, ctx.today))
+        if app.township_limit is not None and amount > app.township_limit and \
+                not (getattr(ctx.actor, "is_superuser", False)
+                     or ctx.actor.role in (Role.COUNTY_APPROVER, Role.ADMINISTRATOR)):
+            raise ServiceError(ErrorCode.FORBIDDEN,
+                               f"金额 {amount:.2f} 元超过乡镇审批限额 {app.township_limit:.2f} 元，须报县级审批",
+                               [{"path": "amount", "message": "超过乡镇审批限额，须县级审批"}])
+    app.approved_amount = amount
+    app.override_reason = override
+    if program.monthly:
+        first = ctx.today.replace(day=1)
+        app.start_month = first.replace(year=first.year + 1, month=1) if first.month == 12 \
+            else first.replace(month=first.month + 1)
+        app.review_class = review_class_of(app)
+    app.decided_at, app.decided_by = timezone.now(), ctx.actor if getattr(ctx.actor, "pk", None) else None
+    app.approve()
+    deadlines.start_step(app, Step.NONE, ctx.today)
+    if program.monthly:
+        from jiuzhu.supervision.services import review_schedule
+
+        review_schedule(app, actor=ctx.actor)
 
 
 def review_class_of(app: Application) -> str:
@@ -536,6 +642,7 @@ def _extend_deadline(ctx: Context) -> None:
     app.extend_deadline()
     app.extended, app.extension_reason = True, reason
     deadlines.extend_total(app)
+    deadlines.item_total(app)
 
 
 def _withdraw(ctx: Context) -> None:

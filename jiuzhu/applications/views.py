@@ -31,6 +31,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
+from .documents import item_name
 from .forms import (
     ACTION_FORMS,
     SIGNERS,
@@ -89,6 +90,26 @@ def application_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _item_choice(request: HttpRequest, procedure: Any) -> tuple[str, tuple[str, ...], str]:
+    """The item applied for (``?item=MZ04``; dibao by default), its materials and label:
+    MZ01 takes the county's procedure setting, the other programmes the catalogue item's."""
+    from jiuzhu.catalogue.selectors import item_in_force
+
+    from .programs import PROGRAMS
+
+    code = request.POST.get("item_code") or request.GET.get("item") or "MZ01"
+    if code not in PROGRAMS:
+        code = "MZ01"
+    try:
+        item = item_in_force(code)
+    except ServiceError:
+        item = None
+    label = f"{code} {item.name if item else '城乡最低生活保障'}"
+    if code == "MZ01":
+        return code, procedure.materials, label
+    return code, tuple(item.materials or ()) if item else (), label
+
+
 def _may_create(user: Any) -> bool:
     return bool(user.is_superuser or user.role in services.ROLES["create"]
                 or user.role == Role.ADMINISTRATOR)
@@ -113,10 +134,11 @@ def application_create_view(request: HttpRequest) -> HttpResponse:
     except ServiceError:
         raise Http404(_("家庭不存在")) from None
     procedure = procedure_for(household.region.code)
+    item_code, materials, item_label = _item_choice(request, procedure)
     status = 200
     if request.method == "POST":
-        form = ApplicationCreateForm(request.POST, request.FILES, materials=procedure.materials,
-                                     user_pk=request.user.pk)
+        form = ApplicationCreateForm(request.POST, request.FILES, materials=materials,
+                                     user_pk=request.user.pk, item=(item_code, item_label))
         if form.is_valid():
             try:
                 application = services.application_create(
@@ -138,12 +160,13 @@ def application_create_view(request: HttpRequest) -> HttpResponse:
         # Nothing typed or chosen is lost: the files wait aside for the next submit.
         form.keep_uploads(request.user.pk)
     else:
-        form = ApplicationCreateForm(materials=procedure.materials, user_pk=request.user.pk)
+        form = ApplicationCreateForm(materials=materials, user_pk=request.user.pk,
+                                     item=(item_code, item_label))
     open_cases = list(household.applications.filter(
         state__in=[*BEFORE_DECISION, State.DECISION]).only("pk", "number", "state"))
     return render(request, "applications/create.html", {
-        "household": household, "form": form, "materials": procedure.materials,
-        "open_cases": open_cases}, status=status)
+        "household": household, "form": form, "materials": materials,
+        "item_label": item_label, "open_cases": open_cases}, status=status)
 
 
 # --- case page -------------------------------------------------------------------------
@@ -218,8 +241,8 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "open_panel": bound[0] if bound else "",
         "error": error,
         "error_action": services.ACTION_LABELS.get(bound[0], "") if bound else "",
-        "materials_missing": materials_missing(
-            application, procedure_for(application.region.code).materials)
+        "item_name": item_name(application),
+        "materials_missing": materials_missing(application, services.materials_required(application))
         if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
         "investigation": application.investigation,
     }, status=status)

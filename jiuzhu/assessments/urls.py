@@ -9,6 +9,7 @@ urlpatterns = [
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/resume/", views.batch_resume, name="batch_resume"),
     path("household/<int:pk>/", views.panel, name="panel"),
+    path("household/<int:pk>/prescription/", views.prescription_view, name="prescription"),
     path("household/<int:pk>/what-if/", views.what_if, name="what_if"),
     path("household/<int:pk>/reproduce/<int:assessment_pk>/", views.reproduce, name="reproduce"),
 ]

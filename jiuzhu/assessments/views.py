@@ -198,3 +198,43 @@ def _parse_date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+@login_required
+def prescription_view(request, pk: int):
+    """大处方: every catalogue item for the household, with status, reason, order and
+    overlaps; eligible or possible items can be taken in together (一并受理)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from .prescription import household_prescription
+
+    household = _household(request, pk)
+    try:
+        result = household_prescription(actor=request.user, household=household)
+    except ServiceError as exc:
+        return render(request, "assessments/prescription.html", {
+            "household": household, "errors": exc.errors, "message": exc.message}, status=422)
+    try:
+        intake_url = reverse("intake:create")
+    except NoReverseMatch:
+        intake_url = ""
+    tekun_names = {m.member_id: m.name for m in household.members.all()}
+    standing = getattr(household, "standing", None)  # None when never assessed
+    record = latest_assessment(household=household)
+    circle = record.circle if record else (standing.circle if standing else
+                                           result.summary["circle"])
+    status_labels = {"eligible": _("符合"), "possible": _("可能符合"),
+                     "receiving": _("正在享受"), "not_eligible": _("不符合")}
+    entries = [{**e, "status_label": status_labels[e["status"]],
+                "department": result.departments.get(e["item_code"], ""),
+                "selectable": e["status"] in ("eligible", "possible")} for e in result.entries]
+    return render(request, "assessments/prescription.html", {
+        "household": household, "result": result, "entries": entries,
+        "tekun": [{**m, "name": tekun_names.get(m["member_id"], m["member_id"])}
+                  for m in result.tekun_members],
+        "intake_url": intake_url,
+        "nothing": not any(e["status"] in ("eligible", "receiving") for e in result.entries),
+        "circle": circle, "circle_label": CIRCLE_LABELS.get(circle, ""),
+        "counts": {s: sum(1 for e in result.entries if e["status"] == s)
+                   for s in ("eligible", "possible", "receiving", "not_eligible")},
+    })

@@ -35,6 +35,9 @@ from .models import PhaseOut, ReviewTask, TipOff, TipOffEvent
 REVIEW_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
 PAID_STATES = (State.APPROVED, State.IN_PAYMENT, State.SUSPENDED)
+# Items paid monthly and so reviewed on a schedule (dibao and special hardship); the
+# recognitions (MZ02, MZ06) and one-off temporary assistance (MZ04, MZ05) are not.
+REVIEWED_ITEMS = ("MZ01", "MZ03")
 REVIEW_MONTHS = {"A": 12, "B": 6}
 PHASE_OUT_MONTHS = 6
 
@@ -89,7 +92,7 @@ def review_schedule(application: Application, *, actor: Any = None) -> ReviewTas
     """The case's open review task, created if there is none: reviews fall on the start
     month plus whole intervals, so the next is one interval after the last one's due date
     (however early or late it was done). None for a case that is no longer paid."""
-    if application.state not in PAID_STATES:
+    if application.state not in PAID_STATES or application.item_code not in REVIEWED_ITEMS:
         return None
     existing = application.review_tasks.filter(status=TaskStatus.OPEN).first()
     if existing is not None:
@@ -114,12 +117,12 @@ def _task_create(application: Application, due_on: date, *, actor: Any) -> Revie
 def reviews_schedule() -> int:
     """Create the next review task of every approved or paid case without an open one."""
     cases = (Application.objects.select_related("household")
-             .filter(state__in=[State.APPROVED, State.IN_PAYMENT])
+             .filter(state__in=[State.APPROVED, State.IN_PAYMENT], item_code__in=REVIEWED_ITEMS)
              .exclude(review_tasks__status=TaskStatus.OPEN))
     created = 0
     for application in cases:
-        review_schedule(application)
-        created += 1
+        if review_schedule(application) is not None:
+            created += 1
     return created
 
 

@@ -43,7 +43,9 @@ def coefficient(member: dict[str, Any], age: int, table: dict[str, Any]) -> Frac
     return F(table[member["health"]][band])
 
 
-def reference_result(h: dict[str, Any]) -> dict[str, Any]:
+def reference_result(h: dict[str, Any], exact: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The result of 10-rules.md; ``exact``, when given, receives G, D, P, S, the ages and
+    the labour coefficients as exact values (for the programmes' reference)."""
     p = parameters_for(h["region_code"][:6], date.fromisoformat(h["assessment_date"]))
     on = h["assessment_date"]
     members = h["members"]
@@ -82,6 +84,8 @@ def reference_result(h: dict[str, Any]) -> dict[str, Any]:
     )
     net = max(Fraction(0), G - D)
     P = F(round_half_up(net / 12 / n, 2))
+    if exact is not None:
+        exact.update(G=G, D=D, P=P, S=S, ages=ages, cs=cs, params=p)
 
     vetoes = []
     vehicles = assets.get("vehicles") or []

@@ -152,3 +152,14 @@ def test_review_roles_and_regions(approved, people):
     with pytest.raises(ServiceError) as role:
         review_run(actor=people["window"], task=task)
     assert role.value.status == 403
+
+
+def test_recognitions_and_one_off_assistance_get_no_review_task(approved):
+    from jiuzhu.supervision.services import review_schedule
+
+    ReviewTask.objects.filter(application=approved).delete()
+    type(approved).objects.filter(pk=approved.pk).update(item_code="MZ02")
+    approved.refresh_from_db()
+    assert review_schedule(approved) is None
+    call_command("reviews_schedule")
+    assert not ReviewTask.objects.filter(application=approved).exists()

@@ -1,0 +1,96 @@
+"""The comprehensive assessment (大处方) of a registered household (15-programs.md).
+
+Reads the household as registered (the same snapshot the dibao assessment uses), the
+catalogue in force for the items' names, and what the household already receives, and
+returns every catalogue item with its status, reason, coordination order and overlaps,
+via the pure :mod:`jiuzhu.rules.prescription`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.models import Household
+from jiuzhu.rules.prescription import CODES, NAMES, prescribe
+
+from .services import household_snapshot
+
+#: Application states in which the household counts as receiving the item.
+RECEIVING_STATES = ("submitted", "awaiting_supplement", "accepted", "appraisal", "opinion",
+                    "notice", "decision", "approved", "in_payment", "suspended")
+
+
+@dataclass
+class Prescription:
+    """The prescription of one household: ``entries`` are the API's objects."""
+
+    household: Household
+    on: date
+    entries: list[dict[str, Any]]
+    tekun_members: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)
+    receiving: set[str] = field(default_factory=set)
+
+    def api(self) -> list[dict[str, Any]]:
+        keys = ("item_code", "status", "reason", "order", "overlaps")
+        return [{k: e[k] for k in keys} for e in self.entries]
+
+
+def items_receiving(household: Household) -> set[str]:
+    """Codes the household has an active application or benefit of."""
+    codes: set[str] = set()
+    try:
+        from jiuzhu.intake.selectors import items_receiving as intake_receiving
+    except ImportError:  # the intake app is not there yet
+        intake_receiving = None
+    if intake_receiving is not None:
+        codes |= set(intake_receiving(household))
+    from jiuzhu.applications.models import Application
+
+    codes |= set(Application.objects.filter(household=household, state__in=RECEIVING_STATES)
+                 .values_list("item_code", flat=True))
+    return codes
+
+
+def _catalogue(on: date) -> tuple[dict[str, str], dict[str, str]]:
+    from jiuzhu.catalogue.selectors import items_in_force
+
+    names, departments = {}, {}
+    for item in items_in_force(on):
+        names[item.code] = item.name
+        departments[item.code] = item.department.name if item.department_id else ""
+    return names, departments
+
+
+def household_prescription(*, actor: Any, household: Household,
+                           on: date | None = None) -> Prescription:
+    """The 大处方 of a registered household the actor may see (404 otherwise).
+
+    Reading it shows personal data, so it is audited like the other household reads.
+    """
+    if actor is not None and not (actor.is_superuser or (
+            actor.region_path and household.region_path.startswith(actor.region_path))):
+        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在")
+    on = on or timezone.localdate()
+    snapshot = household_snapshot(household, on=on)
+    receiving = items_receiving(household)
+    names, departments = _catalogue(on)
+    (result,) = prescribe([snapshot], [receiving], names={c: names.get(c, NAMES[c]) for c in CODES})
+    if "errors" in result:
+        raise ServiceError(ErrorCode.VALIDATION, "家庭信息不完整，无法生成大处方", result["errors"])
+    with transaction.atomic():
+        audit_record(actor=actor, action="view", obj=household, detail={"via": "prescription"})
+    return Prescription(
+        household=household, on=on, entries=result["prescription"],
+        tekun_members=result["tekun_members"], summary=result["summary"],
+        names=names, departments=departments, receiving=receiving,
+    )
