@@ -44,9 +44,11 @@ PROGRAMS: dict[str, ItemProgram] = {
     "MZ05": ItemProgram("MZ05", "emergency", False, False, False, "entered", False),
 }
 
-#: Documents whose templates name the item (``case.item_name``) or are neutral records; the
-#: others (D06, D09–D15) are written for dibao and are issued for MZ01 only.
-ITEM_NEUTRAL_DOCUMENTS = frozenset({"D01", "D02", "D03", "D04", "D05", "D07", "D08"})
+#: Documents whose templates name the item (``case.item_name``) or are neutral records:
+#: D12 (审核确认表, the decision record with the result and amount) and D14 (不予批准通知书)
+#: name the item; the others (D09–D11, D13, D15) are written for dibao, MZ01 only.
+ITEM_NEUTRAL_DOCUMENTS = frozenset({"D01", "D02", "D03", "D04", "D05", "D06", "D07", "D08",
+                                    "D12", "D14"})
 
 
 def program_of(item_code: str) -> ItemProgram:

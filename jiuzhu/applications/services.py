@@ -606,6 +606,7 @@ def _approve_program(ctx: Context, program: Any) -> None:
     app.decided_at, app.decided_by = timezone.now(), ctx.actor if getattr(ctx.actor, "pk", None) else None
     app.approve()
     deadlines.start_step(app, Step.NONE, ctx.today)
+    issue_documents(app, ctx.actor, ["D12"], approved=True)
     if program.monthly:
         from jiuzhu.supervision.services import review_schedule
 

@@ -13,6 +13,8 @@ from jiuzhu.catalogue.selectors import item_in_force
 from jiuzhu.households.services import household_register
 from jiuzhu.testing import household_dict, member_dict
 
+from jiuzhu.documents.tests.conftest import pdf_text
+
 from .conftest import files
 from .test_procedure_api import investigation_body
 
@@ -108,8 +110,14 @@ def test_mz03_special_hardship_amount_is_the_members_sum(api, elderly, clock):
     assert approved["start_month"] == "2026-04-01"  # monthly, in the payroll
     assert approved["review_class"] == "A"
     codes = {d["code"] for d in approved["documents"]}
-    assert {"D01", "D03", "D04", "D05", "D07", "D08"} <= codes
-    assert not codes & {"D06", "D13", "D15"}  # dibao-worded documents are MZ01's
+    assert {"D01", "D03", "D04", "D05", "D06", "D07", "D08", "D12"} <= codes
+    assert not codes & {"D13", "D15"}  # dibao-worded documents are MZ01's
+    # The decision record names the item and the amount, not dibao.
+    pdf = api.get("approver", f"/api/v1/applications/{approved['id']}/documents/D12")
+    assert pdf.status_code == 200
+    text = pdf_text(b"".join(pdf.streaming_content))
+    assert "特困人员救助供养审核确认表" in text and "■准予特困人员救助供养" in text
+    assert "1269.00元" in text and "最低生活保障" not in text
 
 
 def test_mz02_low_income_recognition_has_no_amount(api, low_income, clock):
