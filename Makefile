@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/jiuzhu bench_api --requests 1000; \
 	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
 	$(BIN)/jiuzhu bench_import --households 10000; \
+	$(BIN)/jiuzhu bench_intake --households 100000; \
 	rm -rf $$dir
 
 messages: install

@@ -44,6 +44,11 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split("
 # How many reverse proxies in front of the server append to X-Forwarded-For (0: none, so
 # the header is ignored and REMOTE_ADDR is the client).
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# Residents' self-service: online submissions per address and hour, wrong progress queries
+# per address and hour and per query code.
+SELF_APPLY_MAX_PER_HOUR = int(os.environ.get("SELF_APPLY_MAX_PER_HOUR", "5"))
+SELF_TRACK_MAX_FAILURES_PER_HOUR = int(os.environ.get("SELF_TRACK_MAX_FAILURES_PER_HOUR", "10"))
+SELF_TRACK_MAX_FAILURES_PER_CODE = int(os.environ.get("SELF_TRACK_MAX_FAILURES_PER_CODE", "10"))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

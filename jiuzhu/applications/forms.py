@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.accounts.choices import Role
+from jiuzhu.core.forms import ServiceErrorsMixin
 
 from .attachments import MAX_BYTES, sniff
 from .choices import Channel
@@ -35,29 +36,6 @@ TEXTAREA = {"rows": 2, "class": "form-control"}
 
 def _read(upload: Any) -> bytes:
     return b"".join(upload.chunks())
-
-
-class ServiceErrorsMixin:
-    """Puts a :class:`ServiceError`'s ``errors`` onto the fields they name."""
-
-    # service path (its first part) → form field
-    error_fields: dict[str, str] = {}
-
-    def attach_errors(self, errors: list[dict[str, Any]], message: str = "") -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        placed = False
-        for error in errors:
-            path = str(error.get("path") or "")
-            head = path.split(".", 1)[0].split("[", 1)[0]
-            name = self.error_fields.get(path) or self.error_fields.get(head) or head
-            if name in form.fields:
-                form.add_error(name, str(error.get("message") or message))
-                placed = True
-            else:
-                form.add_error(None, str(error.get("message") or message))
-                placed = True
-        if not placed and message:
-            form.add_error(None, message)
 
 
 class BootstrapMixin:

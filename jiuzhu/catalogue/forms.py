@@ -3,22 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.forms import ServiceErrorsMixin as ErrorsMixin
+
 from .choices import Level, Program
-
-
-class ErrorsMixin:
-    def attach_errors(self, errors: list[dict[str, str]], message: str) -> None:
-        placed = False
-        for error in errors:
-            field = error.get("path")
-            if field in self.fields:  # type: ignore[attr-defined]
-                self.add_error(field, error["message"])  # type: ignore[attr-defined]
-                placed = True
-            else:
-                self.add_error(None, error["message"])  # type: ignore[attr-defined]
-                placed = True
-        if not placed:
-            self.add_error(None, message)  # type: ignore[attr-defined]
 
 
 def _date_input() -> forms.DateInput:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.forms import StyledForm as CoreStyledForm
 from jiuzhu.regions.choices import AreaType
 from jiuzhu.regions.models import Region
 
@@ -92,28 +93,10 @@ def region_options(user: Any, levels: tuple[str, ...]) -> list[tuple[str, str]]:
             for r in qs.only("code", "name", "level")]
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and ``aria-invalid`` on fields with errors."""
+class StyledForm(CoreStyledForm):
+    """Small Bootstrap controls (the registry's forms are dense tables)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for bound in self.fields.values():
-            widget = bound.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            if "is-invalid" not in widget.attrs["class"]:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+    control_size = "sm"
 
 
 class HouseholdSearchForm(forms.Form):

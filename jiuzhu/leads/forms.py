@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.accounts.choices import Role
+from jiuzhu.core.forms import ServiceErrorsMixin, StyledForm
 from jiuzhu.households.choices import Health, Occupation
 from jiuzhu.households.forms import LEVEL_INDENT
 from jiuzhu.regions.choices import AreaType
@@ -21,36 +22,9 @@ def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
-class LeadBaseForm(forms.Form):
-    """Bootstrap classes on every widget (large ones: these forms are used on phones), and
+class LeadBaseForm(ServiceErrorsMixin, StyledForm):
+    """Bootstrap classes on every widget (full-size: these forms are used on phones), and
     the services' errors (``{"path", "message"}``) next to their fields."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            if "is-invalid" not in widget.attrs["class"]:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-
-    def attach_errors(self, errors: list[dict[str, Any]], message: str) -> None:
-        for error in errors:
-            path = str(error.get("path", ""))
-            self.add_error(path if path in self.fields else None, str(error.get("message", "")))
-        if not errors:
-            self.add_error(None, message)
 
 
 def lead_region_options(user: Any) -> list[tuple[str, str]]:

@@ -6,18 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.forms import ServiceErrorsMixin as ErrorsMixin
 from jiuzhu.payments.months import month_parse
 
 from .choices import Closure, TipOffSource
-
-
-class ErrorsMixin:
-    def attach_errors(self, errors: list[dict[str, str]], message: str) -> None:
-        for error in errors:
-            field = error.get("path")
-            self.add_error(field if field in self.fields else None, error["message"])  # type: ignore[attr-defined]
-        if not errors:
-            self.add_error(None, message)  # type: ignore[attr-defined]
 
 
 class MonthField(forms.CharField):

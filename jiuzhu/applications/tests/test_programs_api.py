@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.catalogue.selectors import item_in_force
+from jiuzhu.documents.tests.conftest import pdf_text
 from jiuzhu.households.services import household_register
 from jiuzhu.testing import household_dict, member_dict
-
-from jiuzhu.documents.tests.conftest import pdf_text
 
 from .conftest import files
 from .test_procedure_api import investigation_body
