@@ -18,7 +18,8 @@ from django_fsm import can_proceed
 from jiuzhu.accounts.choices import Role
 from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
+from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
 
 from . import deadlines
@@ -35,11 +36,6 @@ from .programs import (
     program_check,
     program_of,
 )
-
-
-def _field_error(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
-
 
 # --- who may do what ----------------------------------------------------------------
 
@@ -253,14 +249,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _text(ctx: Context, name: str, *, required: bool = True) -> str:
-    value = ctx.data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _field_error(name, "必填项")
-        return ""
-    if not isinstance(value, str):
-        raise _field_error(name, "应为文字")
-    return value.strip()
+    return text_value(ctx.data, name, required=required)
 
 
 def _list(ctx: Context, name: str, *, minimum: int = 1) -> list[Any]:

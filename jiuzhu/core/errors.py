@@ -44,3 +44,21 @@ class ServiceError(Exception):
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": str(self.code), "message": self.message, "errors": self.errors}
+
+
+def field_error(path: str, message: str) -> ServiceError:
+    """A 422 naming one field."""
+    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
+
+
+def text_value(data: dict[str, Any], name: str, *, required: bool = True) -> str:
+    """``data[name]`` as stripped text; 422 naming ``name`` when required and blank, or
+    when it is not text."""
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise field_error(name, "必填项")
+        return ""
+    if not isinstance(value, str):
+        raise field_error(name, "应为文字")
+    return value.strip()

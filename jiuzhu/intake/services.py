@@ -29,7 +29,8 @@ from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days, alert_for, calendar_window
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
+from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
@@ -49,10 +50,6 @@ ACTION_LABELS = {
 }
 
 Files = list[tuple[str, str, bytes]]
-
-
-def _field_error(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
 
 
 def _user(actor: Any) -> Any:
@@ -462,14 +459,7 @@ class Context:
 
 
 def _text(ctx: Context, name: str, *, required: bool = True) -> str:
-    value = ctx.data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _field_error(name, "必填项")
-        return ""
-    if not isinstance(value, str):
-        raise _field_error(name, "应为文字")
-    return value.strip()
+    return text_value(ctx.data, name, required=required)
 
 
 def _amount(ctx: Context) -> Decimal | None:

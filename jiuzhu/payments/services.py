@@ -17,6 +17,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
@@ -36,10 +37,6 @@ def _authorise(actor: Any, region_path: str, roles: frozenset[str], what: str) -
         raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
     if actor.role not in roles:
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
-
-
-def _field_error(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
 
 
 @transaction.atomic

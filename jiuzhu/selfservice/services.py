@@ -20,6 +20,7 @@ from django.utils import timezone
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import field_error as _invalid
 from jiuzhu.rules.validation import birth_date_from_id, id_number_valid, validate_household
 
 from . import drafts, gateway
@@ -37,10 +38,6 @@ class RateLimited(ServiceError):
     @property
     def status(self) -> int:
         return 429
-
-
-def _invalid(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
 
 
 def _recent(action: str, ip: str | None) -> int:

@@ -24,6 +24,7 @@ from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.documents.models import Document
 from jiuzhu.households.models import Household
 from jiuzhu.payments.models import Payment
@@ -40,10 +41,6 @@ PAID_STATES = (State.APPROVED, State.IN_PAYMENT, State.SUSPENDED)
 REVIEWED_ITEMS = ("MZ01", "MZ03")
 REVIEW_MONTHS = {"A": 12, "B": 6}
 PHASE_OUT_MONTHS = 6
-
-
-def _field_error(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
 
 
 def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str) -> None:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from jiuzhu.accounts.rules import in_region
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import field_error as _invalid
 from jiuzhu.households.choices import HouseholdStatus
 from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
@@ -64,10 +65,6 @@ def _require(actor: Any, obj: Any, perm: str, *, missing: str) -> None:
         raise ServiceError(ErrorCode.NOT_FOUND, missing)
     if not actor.has_perm(perm, obj):
         raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
-
-
-def _invalid(path: str, message: str) -> ServiceError:
-    return ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
 
 
 # --- request ---------------------------------------------------------------------------
