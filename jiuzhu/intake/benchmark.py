@@ -42,17 +42,18 @@ STATES = (ItemState.TRANSFERRED, ItemState.ACCEPTED, ItemState.MORE_REQUESTED,
 def _names(village_pk: int) -> None:
     """Give members and heads varied names, and households addresses (one statement each)."""
     s, g = len(SURNAMES), len(GIVEN)
+    # "%%" is the modulo operator in a statement with parameters (both backends).
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE households_member SET name = "
-            f"substr('{SURNAMES}', (id % {s}) + 1, 1) || substr('{GIVEN}', ((id / {s}) % {g}) + 1, 1)"
-            f" || substr('{GIVEN}', ((id / {s * g}) % {g}) + 1, 1) "
+            f"substr('{SURNAMES}', CAST((id %% {s}) + 1 AS INTEGER), 1) || substr('{GIVEN}', CAST(((id / {s}) %% {g}) + 1 AS INTEGER), 1)"
+            f" || substr('{GIVEN}', CAST(((id / {s * g}) %% {g}) + 1 AS INTEGER), 1) "
             "WHERE household_id IN (SELECT id FROM households_household WHERE region_id = %s)",
             [village_pk])
         cursor.execute(
             "UPDATE households_household SET head_name = (SELECT m.name FROM households_member m "
             "WHERE m.household_id = households_household.id AND m.position = 0), "
-            "address = '基准村' || CAST(id % 300 AS TEXT) || '组' || CAST(id % 97 AS TEXT) || '号' "
+            "address = '基准村' || CAST(id %% 300 AS TEXT) || '组' || CAST(id %% 97 AS TEXT) || '号' "
             "WHERE region_id = %s", [village_pk])
 
 
