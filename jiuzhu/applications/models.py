@@ -70,6 +70,8 @@ class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
     approved_amount = FenField(_("批准金额"), null=True, blank=True)
     override_reason = models.TextField(_("调整金额理由"), blank=True)
     start_month = models.DateField(_("起始发放月"), null=True, blank=True)
+    # A recognition valid for a limited time (MZ06: 12 months) ends after this day.
+    valid_until = models.DateField(_("认定有效期至"), null=True, blank=True)
     review_class = models.CharField(_("复核类别"), max_length=1, choices=ReviewClass.choices,
                                     blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)

@@ -33,22 +33,44 @@ class ItemProgram:
     amount: str
     #: paid every month from the month after approval (in the payroll)
     monthly: bool
+    #: a recognition valid for this many months from the decision (None: until reviewed)
+    valid_months: int | None = None
+
+    @property
+    def one_off(self) -> bool:
+        """Paid once, in the payroll of the month of the decision (temporary assistance)."""
+        return self.amount == "entered"
 
 
 PROGRAMS: dict[str, ItemProgram] = {
     "MZ01": ItemProgram("MZ01", "dibao", True, True, True, "dibao", True),
     "MZ02": ItemProgram("MZ02", "low_income", True, True, False, "", False),
     "MZ03": ItemProgram("MZ03", "tekun", True, True, False, "tekun", True),
-    "MZ06": ItemProgram("MZ06", "rigid_expense", True, True, False, "", False),
+    "MZ06": ItemProgram("MZ06", "rigid_expense", True, True, False, "", False, valid_months=12),
     "MZ04": ItemProgram("MZ04", "temporary", False, False, False, "entered", False),
     "MZ05": ItemProgram("MZ05", "emergency", False, False, False, "entered", False),
 }
+
+#: Items paid once (in the payroll of the decision's month) rather than every month.
+ONE_OFF_ITEMS = frozenset(code for code, program in PROGRAMS.items() if program.one_off)
 
 #: Documents whose templates name the item (``case.item_name``) or are neutral records:
 #: D12 (审核确认表, the decision record with the result and amount) and D14 (不予批准通知书)
 #: name the item; the others (D09–D11, D13, D15) are written for dibao, MZ01 only.
 ITEM_NEUTRAL_DOCUMENTS = frozenset({"D01", "D02", "D03", "D04", "D05", "D06", "D07", "D08",
                                     "D12", "D14"})
+
+
+def valid_until(decided_on: date, months: int) -> date:
+    """The last day of a recognition valid ``months`` from ``decided_on`` (2026-03-15 and
+    12 months → 2027-03-14; from 2024-02-29 → 2025-02-27, the day before 2025-02-28)."""
+    import calendar
+    from datetime import timedelta
+
+    index = decided_on.year * 12 + decided_on.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(decided_on.day, last)) - timedelta(days=1)
 
 
 def program_of(item_code: str) -> ItemProgram:

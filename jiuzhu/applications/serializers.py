@@ -39,6 +39,7 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
         "engine_amount": _money(application.engine_amount),
         "approved_amount": _money(application.approved_amount),
         "start_month": _iso(application.start_month),
+        "valid_until": _iso(application.valid_until),
         "review_class": application.review_class or None,
         "missing_materials": application.missing_materials,
     }

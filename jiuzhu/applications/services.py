@@ -35,6 +35,7 @@ from .programs import (
     parse_amount,
     program_check,
     program_of,
+    valid_until,
 )
 
 # --- who may do what ----------------------------------------------------------------
@@ -587,11 +588,22 @@ def _approve_program(ctx: Context, program: Any) -> None:
                                [{"path": "amount", "message": "超过乡镇审批限额，须县级审批"}])
     app.approved_amount = amount
     app.override_reason = override
+    first = ctx.today.replace(day=1)
+    following = first.replace(year=first.year + 1, month=1) if first.month == 12 \
+        else first.replace(month=first.month + 1)
     if program.monthly:
-        first = ctx.today.replace(day=1)
-        app.start_month = first.replace(year=first.year + 1, month=1) if first.month == 12 \
-            else first.replace(month=first.month + 1)
+        app.start_month = following
         app.review_class = review_class_of(app)
+    elif program.one_off:
+        # Paid once: in this month's payroll, or the next one's when this month's list of
+        # the township is already confirmed.
+        from jiuzhu.payments.models import Payroll
+
+        confirmed = Payroll.objects.filter(township=app.region, month=first,
+                                           status="confirmed").exists()
+        app.start_month = following if confirmed else first
+    if program.valid_months:
+        app.valid_until = valid_until(ctx.today, program.valid_months)
     app.decided_at, app.decided_by = timezone.now(), ctx.actor if getattr(ctx.actor, "pk", None) else None
     app.approve()
     deadlines.start_step(app, Step.NONE, ctx.today)

@@ -18,13 +18,10 @@ from django.utils import timezone
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
+from jiuzhu.intake.selectors import items_receiving
 from jiuzhu.rules.prescription import CODES, NAMES, prescribe
 
 from .services import household_snapshot
-
-#: Application states in which the household counts as receiving the item.
-RECEIVING_STATES = ("submitted", "awaiting_supplement", "accepted", "appraisal", "opinion",
-                    "notice", "decision", "approved", "in_payment", "suspended")
 
 
 @dataclass
@@ -43,22 +40,6 @@ class Prescription:
     def api(self) -> list[dict[str, Any]]:
         keys = ("item_code", "status", "reason", "order", "overlaps")
         return [{k: e[k] for k in keys} for e in self.entries]
-
-
-def items_receiving(household: Household) -> set[str]:
-    """Codes the household has an active application or benefit of."""
-    codes: set[str] = set()
-    try:
-        from jiuzhu.intake.selectors import items_receiving as intake_receiving
-    except ImportError:  # the intake app is not there yet
-        intake_receiving = None
-    if intake_receiving is not None:
-        codes |= set(intake_receiving(household))
-    from jiuzhu.applications.models import Application
-
-    codes |= set(Application.objects.filter(household=household, state__in=RECEIVING_STATES)
-                 .values_list("item_code", flat=True))
-    return codes
 
 
 def _catalogue(on: date) -> tuple[dict[str, str], dict[str, str]]:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -172,7 +173,9 @@ def items_receiving(household: Household) -> set[str]:
                 .filter(Q(state__in=OPEN_ITEM_STATES)
                         | Q(state=ItemState.FINISHED, result=Result.GRANTED))
                 .values_list("item_code", flat=True))
+    today = timezone.localdate()
     codes |= set(Application.objects.filter(household=household, state__in=APPLICATION_RECEIVING)
+                 .exclude(valid_until__lt=today)  # a recognition past its validity (MZ06)
                  .values_list("item_code", flat=True))
     return codes
 

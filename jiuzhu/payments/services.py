@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jiuzhu.accounts.choices import HOUSEHOLD_EDITORS, Role
 from jiuzhu.applications.choices import State
 from jiuzhu.applications.models import Application
+from jiuzhu.applications.programs import ONE_OFF_ITEMS
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -74,7 +76,8 @@ def _paid_amount(application: Application, month: date) -> Decimal:
 @transaction.atomic
 def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     """The payroll (发放花名册) of ``township`` for ``month``: one payment for every case
-    approved or in payment whose start month has come (suspended and stopped cases are
+    approved or in payment whose start month has come (a one-off temporary assistance
+    only in its own month) (suspended and stopped cases are
     not paid; a phase-out over by then is stopped first). Generating the month again
     updates the same list without duplicates, until the list is confirmed. Cases still
     ``approved`` move to ``in_payment``."""
@@ -96,9 +99,12 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     if payroll is None:
         payroll = Payroll.objects.create(township=township, region_path=township.path,
                                          month=month, generated_at=now, generated_by=user)
+    # Monthly benefits from their start month on; one-off temporary assistance only in its
+    # month (the month of the decision).
+    due = (Q(start_month__lte=month) & ~Q(item_code__in=ONE_OFF_ITEMS)) | Q(
+        start_month=month, item_code__in=ONE_OFF_ITEMS)
     cases = list(Application.objects.select_for_update(of=("self",))
-                 .filter(region=township, state__in=[State.APPROVED, State.IN_PAYMENT],
-                         start_month__lte=month)
+                 .filter(due, region=township, state__in=[State.APPROVED, State.IN_PAYMENT])
                  .select_related("household__bank_account").prefetch_related("household__members")
                  .order_by("household__household_id", "pk"))
     rows: list[PayrollRow] = []

@@ -130,6 +130,24 @@ def test_mz06_rigid_expense_recognition(api, rigid, clock):
     # G 40 000, D 24 000.01 > 0.6 G; net 15 999.99 → P 1333.33 > L 1080; 12 P < 21 600.
     approved = recognition_path(api, rigid, "MZ06", clock)
     assert approved["state"] == "approved" and approved["approved_amount"] is None
+    # Valid 12 months from the decision (15-programs.md); then no longer "receiving".
+    assert approved["valid_until"] == "2027-03-08" and approved["start_month"] is None
+    from jiuzhu.intake.selectors import items_receiving
+
+    assert "MZ06" in items_receiving(rigid)
+    clock["today"] = date(2027, 3, 8)
+    assert "MZ06" in items_receiving(rigid)
+    clock["today"] = date(2027, 3, 9)
+    assert "MZ06" not in items_receiving(rigid)
+
+
+def test_a_recognition_is_valid_to_the_day_before_the_same_date_a_year_on():
+    from jiuzhu.applications.programs import valid_until
+
+    assert valid_until(date(2026, 3, 9), 12) == date(2027, 3, 8)
+    assert valid_until(date(2026, 1, 1), 12) == date(2026, 12, 31)
+    assert valid_until(date(2024, 2, 29), 12) == date(2025, 2, 27)
+    assert valid_until(date(2026, 8, 31), 6) == date(2027, 2, 27)
 
 
 def test_a_recognition_the_rules_refuse_cannot_be_recommended(api, elderly, clock):
@@ -171,13 +189,23 @@ def test_temporary_assistance_above_the_cap_is_refused_naming_amount(api, hardsh
 
 @pytest.mark.parametrize("item_code", ["MZ04", "MZ05"])
 def test_temporary_assistance_up_to_the_township_limit_is_decided_by_the_township(
-        api, hardship, clock, item_code):
+        api, hardship, clock, item_code, staff):
     pk, response = temporary_to_decision(api, hardship, item_code, "4320.00")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "decision"  # no public notice
     approved = run(api, pk, [("reviewer", "approve", {}, "approved")])
     assert approved["approved_amount"] == "4320.00"
-    assert approved["start_month"] is None  # one payment, not monthly
+    assert approved["start_month"] == "2026-03-01"  # one payment, in this month's payroll
+    assert approved["valid_until"] is None
+    from jiuzhu.payments.models import Payment
+    from jiuzhu.payments.services import payroll_generate
+
+    township = Application.objects.get(pk=pk).region
+    march = payroll_generate(actor=staff["reviewer"], township=township, month=date(2026, 3, 1))
+    assert march.count == 1 and march.total == Decimal("4320.00")
+    april = payroll_generate(actor=staff["reviewer"], township=township, month=date(2026, 4, 1))
+    assert april.count == 0
+    assert Payment.objects.filter(application_id=pk).count() == 1
 
 
 def test_temporary_assistance_above_the_township_limit_needs_the_county(api, hardship, clock):
