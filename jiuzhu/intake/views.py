@@ -177,7 +177,7 @@ def _render_detail(request: HttpRequest, intake: Request, *, errors: dict[int, d
     return render(request, "intake/detail.html", {
         "intake": intake, "items": items, "errors": errors or {},
         "is_supervisor": _is_supervisor(user), "may_take": _may_take(user),
-        "results": Result.choices,
+        "results": Result.choices, "departments": _departments(),
         "search_rows": selectors.household_find(user=user, q=request.GET.get("q", ""))
         if intake.status == RequestStatus.AWAITING_WINDOW and request.GET.get("q") else [],
     }, status=status)
@@ -219,7 +219,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page, rows = selectors.paged(selectors.officer_inbox(user), request.GET.get("page"), PAGE_SIZE)
     items = [{"item": item, "actions": services.actions_available(user, item)} for item in rows]
     return render(request, "intake/inbox.html", {"items": items, "page": page,
-                                                 "results": Result.choices})
+                                                 "results": Result.choices,
+                                                 "departments": _departments()})
+
+
+def _departments() -> list[tuple[str, str]]:
+    """The departments an item can be co-handled with (code, name), for the choice list."""
+    from jiuzhu.catalogue.models import Department
+
+    return list(Department.objects.order_by("id").values_list("code", "name"))
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:

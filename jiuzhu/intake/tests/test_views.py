@@ -128,11 +128,17 @@ def test_inbox_actions_and_refusals(client, staff, family, password, django_asse
     services.item_act(actor=staff["jy"], item=RequestItem.objects.filter(item_code="JY02").order_by("pk").first(),
                       action="add_cohandler", data={"departments": ["WJ"]})
     login(client, staff["jy"], password)
-    with django_assert_max_num_queries(15):  # constant: paged ids, rows, co-handlers, urges
+    with django_assert_max_num_queries(16):  # constant: paged ids, rows, co-handlers, urges, departments
         response = client.get(reverse("intake:inbox"))
     page = response.content.decode()
     assert page.count('data-testid="item-JY02"') == 4 and 'data-testid="item-CL01"' not in page
     assert 'data-testid="form-accept"' in page and 'data-testid="form-finish"' not in page
+    # Co-handling departments are chosen from a list (several at once), not typed.
+    assert '<option value="WJ">卫生健康局</option>' in page
+    assert '<option value="JY">' not in page.split('data-testid="item-JY02"')[1]
+    second = RequestItem.objects.filter(item_code="JY02").order_by("pk")[1]
+    client.post(reverse("intake:act", args=[second.pk, "add_cohandler"]), {"departments": ["WJ", "CL"]})
+    assert sorted(second.cohandlers.values_list("department_code", flat=True)) == ["CL", "WJ"]
     act = reverse("intake:act", args=[jy02.pk, "accept"])
     assert client.post(act, {"next": reverse("intake:inbox")}).status_code == 302
     assert RequestItem.objects.get(pk=jy02.pk).state == "accepted"
