@@ -11,3 +11,15 @@ class IntakeConfig(AppConfig):
         from .services import alerts_recompute
 
         register_daily(alerts_recompute)
+
+        from django.db.models.signals import post_save
+
+        from jiuzhu.applications.models import Application
+
+        from .services import application_decided
+
+        def on_application_saved(sender, instance, **kwargs):
+            application_decided(instance)
+
+        post_save.connect(on_application_saved, sender=Application,
+                          dispatch_uid="intake_application_decided", weak=False)

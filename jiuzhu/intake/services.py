@@ -684,12 +684,33 @@ HANDLERS: dict[str, Callable[[Context, set[str]], dict[str, Any]]] = {
 }
 
 
-def _close_request_if_done(request: Request) -> None:
+#: Application states in which an item decided here is still being handled.
+APPLICATION_OPEN = ("submitted", "awaiting_supplement", "accepted", "appraisal", "opinion",
+                    "notice", "decision")
+
+
+def _close_request_if_done(request: Request) -> bool:
+    """Close an open request once every item has an outcome: a department's result or
+    return, or for an item decided here, its application's decision (or withdrawal)."""
     if request.status != RequestStatus.OPEN:
+        return False
+    rows = list(request.items.values_list("state", "application__state"))
+    if not rows or any(state in OPEN_ITEM_STATES or (
+            state == ItemState.INTERNAL and (app_state is None or app_state in APPLICATION_OPEN))
+            for state, app_state in rows):
+        return False
+    return bool(Request.objects.filter(pk=request.pk, status=RequestStatus.OPEN)
+                .update(status=RequestStatus.CLOSED))
+
+
+def application_decided(application: Any) -> None:
+    """Called when an application changes (a signal of ``apps.py``): its request closes
+    when that was the last item without an outcome."""
+    if application.state in APPLICATION_OPEN:
         return
-    states = list(request.items.values_list("state", flat=True))
-    if states and not any(s in OPEN_ITEM_STATES or s == ItemState.INTERNAL for s in states):
-        Request.objects.filter(pk=request.pk).update(status=RequestStatus.CLOSED)
+    for request in Request.objects.filter(items__application=application,
+                                          status=RequestStatus.OPEN).distinct():
+        _close_request_if_done(request)
 
 
 # --- urges (督办) ------------------------------------------------------------------------------
@@ -754,6 +775,10 @@ def alerts_recompute(*, on: date | None = None, today: date | None = None) -> in
     """Daily: refresh the alert of every open department item (one calendar read for all);
     internal items follow their application. Returns how many changed."""
     on = on or today or timezone.localdate()
+    # Requests whose applications were decided without the signal (bulk updates, imports).
+    for request in Request.objects.filter(status=RequestStatus.OPEN,
+                                          items__mode=Mode.INTERNAL).distinct():
+        _close_request_if_done(request)
     rows = list(RequestItem.objects.filter(state__in=OPEN_ITEM_STATES)
                 .only("id", "started_on", "limit", "alert", "state"))
     if not rows:

@@ -283,3 +283,32 @@ def test_household_find(staff, family):
     assert selectors.household_find(user=staff["window"], q="王小") == [family]
     assert selectors.household_find(user=staff["window"], q="第1村") == [family]
     assert selectors.household_find(user=staff["other_window"], q="李大山") == []
+
+
+def test_a_request_closes_when_every_item_has_an_outcome(staff, family):
+    from jiuzhu.applications.services import application_act
+
+    request = take(staff, family, items=("MZ01", "JY02"))
+    jy02 = item_of(request, "JY02")
+    services.item_act(actor=staff["jy"], item=jy02, action="accept")
+    services.item_act(actor=staff["jy"], item=jy02, action="finish",
+                      data={"result": "granted", "note": "每学期发放"})
+    request.refresh_from_db()
+    assert request.status == "open"  # the dibao application is still being handled
+    application = item_of(request, "MZ01").application
+    application_act(actor=staff["window"], application_id=application.pk, action="withdraw",
+                    data={"reason": "申请人撤回"})
+    request.refresh_from_db()
+    assert request.status == "closed"
+
+
+def test_the_daily_job_closes_requests_decided_meanwhile(staff, family):
+    from jiuzhu.applications.models import Application
+    from jiuzhu.intake.models import Request
+
+    request = take(staff, family, items=("MZ01",))
+    application = item_of(request, "MZ01").application
+    Application.objects.filter(pk=application.pk).update(state="refused")  # no signal
+    assert Request.objects.get(pk=request.pk).status == "open"
+    services.alerts_recompute(on=ON)
+    assert Request.objects.get(pk=request.pk).status == "closed"
