@@ -170,7 +170,7 @@ def main() -> None:
         for msgid in missing:
             print(f"  {msgid!r}")
     if unused:
-        print(f"{len(unused)} entries of {ENGLISH.name} are no longer used: {unused!r}")
+        print(f"{len(unused)} glossary entries are no longer used: {unused!r}")
     for problem in problems:
         print(problem)
     if problems:
