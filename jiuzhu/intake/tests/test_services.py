@@ -312,3 +312,17 @@ def test_the_daily_job_closes_requests_decided_meanwhile(staff, family):
     assert Request.objects.get(pk=request.pk).status == "open"
     services.alerts_recompute(on=ON)
     assert Request.objects.get(pk=request.pk).status == "closed"
+
+
+def test_an_online_request_for_temporary_assistance_starts_its_procedure_when_taken(staff):
+    from jiuzhu.testing import household_dict, member_dict
+
+    data = household_dict(members=[member_dict(name="孙临时")])
+    request = services.request_submit_online(household_data=data, applicant={"name": "孙临时"},
+                                             items=["MZ04", "TW01"], on=ON)
+    taken = services.request_take(actor=staff["window"], request=request, household=None,
+                                  materials={"MZ04": ["身份证"]}, on=ON)
+    mz04, tw01 = item_of(taken, "MZ04"), item_of(taken, "TW01")
+    assert mz04.mode == "internal" and mz04.application.item_code == "MZ04"
+    assert mz04.application.channel == "online" and mz04.application.state == "submitted"
+    assert tw01.state == "transferred" and tw01.department_code == "TW"
