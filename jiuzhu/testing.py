@@ -91,3 +91,44 @@ def household_dict(*, household_id: str | None = None, region_code: str = "99010
         "flags": {},
         **extra,
     }
+
+
+def browser_login(browser: Any, base_url: str, user: Any, *, timeout_ms: int = 60_000,
+                  **context: Any) -> Any:
+    """A new browser context (Chinese, desktop unless ``viewport`` says otherwise) logged
+    in as ``user`` with the test password; returns its page, on the home page."""
+    import re
+
+    context.setdefault("viewport", {"width": 1366, "height": 900})
+    page = browser.new_context(locale="zh-CN", **context).new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill('[name="username"]', user.username)
+    page.fill('[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(re.compile(r".*/$"))
+    return page
+
+
+class ApiClient:
+    """The Django test client speaking to /api/v1 with one API token per named user;
+    ``act`` posts to ``actions`` (e.g. "/api/v1/applications/{id}/actions/{action}")."""
+
+    def __init__(self, client: Any, users: dict[str, Any], actions: str):
+        from jiuzhu.accounts.services import token_create
+
+        self.client = client
+        self.actions = actions
+        self.tokens = {name: token_create(user=user) for name, user in users.items()}
+
+    def post(self, who: str, path: str, body: Any = None) -> Any:
+        import json
+
+        return self.client.post(path, data=json.dumps(body or {}), content_type="application/json",
+                                HTTP_AUTHORIZATION=f"Bearer {self.tokens[who]}")
+
+    def get(self, who: str, path: str) -> Any:
+        return self.client.get(path, HTTP_AUTHORIZATION=f"Bearer {self.tokens[who]}")
+
+    def act(self, who: str, pk: int, action: str, body: Any = None) -> Any:
+        return self.post(who, self.actions.format(id=pk, action=action), body)

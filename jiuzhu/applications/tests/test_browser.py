@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.applications.views import mask_name
-from jiuzhu.testing import PASSWORD, SCREENSHOTS, UserFactory
+from jiuzhu.testing import SCREENSHOTS, UserFactory, browser_login
 
 from .conftest import MATERIALS, PDF, PNG
 
@@ -24,17 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def session(browser, base_url: str, user, **context):
-    """A new browser context logged in as ``user``; returns its page."""
+    """A new browser context logged in as ``user``; returns its page. Each step issues its
+    documents (PDF with an embedded font): allow it time."""
     context.setdefault("viewport", DESKTOP)
-    page = browser.new_context(locale="zh-CN", **context).new_page()
-    # Each step issues its documents (PDF with an embedded font): allow it time.
-    page.set_default_timeout(SLOW_MS)
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('[name="username"]', user.username)
-    page.fill('[name="password"]', PASSWORD)
-    page.click('button[type="submit"]')
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return browser_login(browser, base_url, user, timeout_ms=SLOW_MS, **context)
 
 
 def act(page, action: str) -> None:

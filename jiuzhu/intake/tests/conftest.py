@@ -1,11 +1,9 @@
 import base64
-import json
 
 import pytest
 
-from jiuzhu.accounts.services import token_create
 from jiuzhu.households.services import household_register
-from jiuzhu.testing import UserFactory, household_dict, member_dict
+from jiuzhu.testing import ApiClient, UserFactory, household_dict, member_dict
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
@@ -47,22 +45,6 @@ def files(*materials, content=PDF):
     return [(m, f"{m}.pdf", content) for m in materials]
 
 
-class ApiClient:
-    def __init__(self, client, users):
-        self.client = client
-        self.tokens = {name: token_create(user=user) for name, user in users.items()}
-
-    def post(self, who, path, body=None):
-        return self.client.post(path, data=json.dumps(body or {}), content_type="application/json",
-                                HTTP_AUTHORIZATION=f"Bearer {self.tokens[who]}")
-
-    def get(self, who, path):
-        return self.client.get(path, HTTP_AUTHORIZATION=f"Bearer {self.tokens[who]}")
-
-    def act(self, who, item_id, action, body=None):
-        return self.post(who, f"/api/v1/intake/items/{item_id}/actions/{action}", body)
-
-
 @pytest.fixture
 def api(client, staff):
-    return ApiClient(client, staff)
+    return ApiClient(client, staff, "/api/v1/intake/items/{id}/actions/{action}")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jiuzhu.intake import services
 from jiuzhu.intake.models import Request, RequestItem
-from jiuzhu.testing import PASSWORD, SCREENSHOTS
+from jiuzhu.testing import SCREENSHOTS, browser_login
 
 from .conftest import MZ01_MATERIALS, PDF
 
@@ -22,14 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def session(browser, base_url: str, user):
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
-    page.set_default_timeout(SLOW_MS)
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('[name="username"]', user.username)
-    page.fill('[name="password"]', PASSWORD)
-    page.click('button[type="submit"]')
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return browser_login(browser, base_url, user, timeout_ms=SLOW_MS)
 
 
 def finish_in_inbox(page, base: str, code: str, note: str) -> None:

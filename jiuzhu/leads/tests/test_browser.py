@@ -7,7 +7,7 @@ import re
 import pytest
 
 from jiuzhu.leads.models import Lead
-from jiuzhu.testing import PASSWORD, SCREENSHOTS
+from jiuzhu.testing import SCREENSHOTS, browser_login
 
 PHONE = {"width": 390, "height": 844}
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -18,15 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def phone_session(browser, base_url: str, user):
-    page = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True,
-                               has_touch=True).new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('[name="username"]', user.username)
-    page.fill('[name="password"]', PASSWORD)
-    page.click('button[type="submit"]')
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return browser_login(browser, base_url, user, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 def fits_the_phone(page) -> bool:
