@@ -4,7 +4,6 @@ documents and writes an audit event — all in one transaction, or nothing at al
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
 from jiuzhu.core.errors import field_error as _field_error
+from jiuzhu.core.numbers import next_number, query_code
 from jiuzhu.households.models import Household
 
 from . import deadlines
@@ -164,19 +164,11 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
 
 def _next_number(township_code: str, today: date, item_code: str = "MZ01") -> str:
     series = "DB" if item_code == "MZ01" else item_code
-    prefix = f"{series}{township_code}{today:%Y}"
-    last = (Application.objects.select_for_update().filter(number__startswith=prefix)
-            .order_by("-number").values_list("number", flat=True).first())
-    serial = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+    return next_number(Application, f"{series}{township_code}{today:%Y}")
 
 
 def _query_code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    while True:
-        code = "".join(secrets.choice(alphabet) for _ in range(8))
-        if not Application.objects.filter(query_code=code).exists():
-            return code
+    return query_code(Application)
 
 
 # --- the actions ------------------------------------------------------------------------

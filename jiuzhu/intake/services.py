@@ -11,7 +11,6 @@ department code, region covering the household).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -31,13 +30,13 @@ from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
 from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
 from jiuzhu.core.errors import field_error as _field_error
+from jiuzhu.core.numbers import next_number, query_code
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
 from .choices import OPEN_ITEM_STATES, Alert, ItemState, Mode, RequestStatus, Result
 from .models import CoHandler, ItemStep, Request, RequestFile, RequestItem, Urge
 
-QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I/L/O/0/1 look-alikes
 WINDOW_ROLES = frozenset({Role.WINDOW_WORKER, Role.ADMINISTRATOR})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 AGENT_CHANNELS = (Channel.PROXY, Channel.ACCOMPANIED)
@@ -102,19 +101,12 @@ def step_record(item: RequestItem, actor: Any, action: str, before: str, after: 
 # --- numbers and codes ----------------------------------------------------------------------
 
 def _next_number(township_code: str, on: date) -> str:
-    prefix = f"SL{township_code}{on:%Y}"
-    last = (Request.objects.select_for_update().filter(number__startswith=prefix)
-            .order_by("-number").values_list("number", flat=True).first())
-    serial = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+    return next_number(Request, f"SL{township_code}{on:%Y}")
 
 
 def query_code_new() -> str:
     """8 characters without look-alikes (no I, L, O, 0, 1), unique among requests."""
-    while True:
-        code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
-        if not Request.objects.filter(query_code=code).exists():
-            return code
+    return query_code(Request)
 
 
 # --- files ------------------------------------------------------------------------------------
