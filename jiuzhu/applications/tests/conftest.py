@@ -9,6 +9,7 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MATERIALS = ["户口簿", "身份证", "家庭经济状况核对授权书", "收入证明", "财产申报表"]
+ACTIONS = "/api/v1/applications/{id}/actions/{action}"
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def poor_household(staff):
 
 @pytest.fixture
 def api(client, staff):
-    return ApiClient(client, staff, "/api/v1/applications/{id}/actions/{action}")
+    return ApiClient(client, staff, ACTIONS)
 
 
 def files(*materials, content=PDF):

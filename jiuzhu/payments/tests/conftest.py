@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.applications.tests import conftest as procedure
-from jiuzhu.applications.tests.conftest import MATERIALS, PNG, ApiClient, files
-from jiuzhu.testing import UserFactory
+from jiuzhu.applications.tests.conftest import ACTIONS, MATERIALS, PNG, files
+from jiuzhu.testing import ApiClient, UserFactory
 
 # The procedure's fixtures: one user per role in township 1, and a poor household.
 staff = procedure.staff
@@ -85,4 +85,4 @@ def approved(client, staff, poor_household, clock, monkeypatch):
     with monkeypatch.context() as quick:
         quick.setattr(documents, "content_pdf", lambda content, **kwargs: b"%PDF-1.4\n%%EOF\n")
         quick.setattr(documents, "content_docx", lambda content, **kwargs: b"PK\x03\x04")
-        return approve(ApiClient(client, staff), poor_household, clock)
+        return approve(ApiClient(client, staff, ACTIONS), poor_household, clock)
