@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
 from openpyxl import Workbook
 
-from jiuzhu.audit.services import audit_record
+from jiuzhu.core.downloads import xlsx_response
 
 from .choices import CIRCLE_LABELS
 
@@ -32,16 +28,6 @@ def ranking_workbook_response(*, request, standings) -> HttpResponse:
                       str(CIRCLE_LABELS[s.circle]), "是" if s.eligible else "否",
                       s.benefit_fen / 100, s.assessment_date])
         count = rank
-    buffer = BytesIO()
-    workbook.save(buffer)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="export", region_path=request.user.region_path,
-                     detail={"what": "ranking", "rows": count, "query": request.GET.urlencode()})
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"ranking-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(request, workbook, what="ranking", rows=count, name="ranking")
 
 

@@ -19,7 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jiuzhu.audit.services import audit_record
+from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from . import selectors, services
@@ -27,8 +27,6 @@ from .excel import export_workbook
 from .forms import DepartmentForm, ImportForm, ItemForm, NewItemForm, RetireForm
 from .handbook import handbook_content
 from .models import Item
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -223,12 +221,8 @@ def admin_export(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     today = timezone.localdate()
     items = selectors.items_in_force(today)
-    audit_record(actor=request.user, action="export", detail={
-        "what": "catalogue", "on": today.isoformat(), "items": len(items)},
-        region_path=request.user.region_path)
-    response = HttpResponse(export_workbook(items), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="catalogue-{today.isoformat()}.xlsx"'
-    return response
+    return xlsx_response(request, export_workbook(items), what="catalogue", rows=len(items),
+                         name="catalogue", detail={"on": today.isoformat()})
 
 
 @login_required

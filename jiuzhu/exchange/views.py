@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from jiuzhu.core.downloads import XLSX
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.selectors import household_search
 
@@ -20,7 +21,6 @@ from .selectors import import_job_get, import_job_progress, import_jobs_for
 from .services import households_export, import_job_create
 from .writer import error_report_write, workbook_write
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
 
 

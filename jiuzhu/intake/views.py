@@ -8,7 +8,6 @@ is one service call whose refusals come back on the page that asked (422 on the 
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.choices import Channel
 from jiuzhu.catalogue.selectors import items_in_force
+from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.selectors import household_get
 
@@ -285,7 +285,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有督办人员可以查看"))
     today = timezone.localdate()
     if request.GET.get("format") == "xlsx":
-        return _overdue_xlsx(list(selectors.overdue_items(request.user)[:EXPORT_LIMIT]), today)
+        return _overdue_xlsx(request, list(selectors.overdue_items(request.user)[:EXPORT_LIMIT]))
     page, rows = selectors.paged(selectors.overdue_items(request.user), request.GET.get("page"),
                                  PAGE_SIZE)
     return render(request, "intake/overdue.html", {
@@ -293,7 +293,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         "yellow": [r for r in rows if r.alert == "yellow"], "today": today})
 
 
-def _overdue_xlsx(rows: list[RequestItem], today: Any) -> HttpResponse:
+def _overdue_xlsx(request: HttpRequest, rows: list[RequestItem]) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -308,12 +308,8 @@ def _overdue_xlsx(rows: list[RequestItem], today: Any) -> HttpResponse:
         sheet.append([row.request.number, row.item_code, row.item_name, row.department_code,
                       selectors.mask_name(row.request.applicant_name), row.get_state_display(),
                       row.get_alert_display(), row.due_date, len(row.urges.all())])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="intake-overdue-{today:%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(request, book, what="intake_overdue", rows=len(rows),
+                         name="intake-overdue")
 
 
 @login_required

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from jiuzhu.audit.services import audit_record
+from jiuzhu.core.downloads import xlsx_response
 
 HEADERS = ("线索编号", "登记时间", "来源", "报告人", "报告人电话", "爱心驿站", "被报告人",
            "身份证号", "联系电话", "住址", "所在区划", "困难情况", "紧急程度", "状态", "家庭编号",
@@ -36,14 +33,4 @@ def leads_workbook_response(*, request, leads) -> HttpResponse:
                       lead.get_status_display(),
                       lead.household.household_id if lead.household else "",
                       lead.get_outcome_display(), lead.outcome_note, _local(lead.closed_at)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="export", region_path=request.user.region_path,
-                     detail={"what": "leads", "rows": count, "query": request.GET.urlencode()})
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"leads-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(request, workbook, what="leads", rows=count, name="leads")

@@ -171,6 +171,11 @@ def test_overdue_urge_and_acknowledge(client, staff, family, password, django_as
     assert 'data-testid="item-JY02"' in page and 'data-testid="urge-form"' in page
     xlsx = client.get(reverse("intake:overdue") + "?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    from jiuzhu.audit.models import AuditEvent
+
+    export = AuditEvent.objects.filter(action="export").latest("id")
+    assert export.detail["what"] == "intake_overdue" and export.detail["rows"] == 5
+    assert 'filename="intake-overdue-' in xlsx["Content-Disposition"]
     client.post(reverse("intake:urge", args=[jy02.pk]), {"message": "请本周内办结"})
     urge = Urge.objects.get()
     login(client, staff["jy"], password)
