@@ -23,19 +23,25 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def attachment_store(*, application: Application, actor: Any, data: bytes, name: str,
-                     kind: str = "material", material: str = "", path: str = "file") -> Attachment:
-    """Keep one file; a file that is not JPEG, PNG or PDF, or too large, is refused."""
+def upload_kind(data: bytes, path: str = "file") -> tuple[str, str]:
+    """(content type, extension) of an uploaded scan; 422 naming ``path`` when it is empty,
+    larger than MAX_BYTES, or not JPEG, PNG or PDF by its content."""
     if not data:
         raise ServiceError(ErrorCode.VALIDATION, "文件为空", [{"path": path, "message": "文件为空"}])
     if len(data) > MAX_BYTES:
         raise ServiceError(ErrorCode.VALIDATION, "文件过大",
                            [{"path": path, "message": f"文件不能超过 {MAX_BYTES // 1024 // 1024} MB"}])
-    kind_of = sniff(data[:16])
+    kind_of = sniff(bytes(data[:16]))
     if kind_of is None:
         raise ServiceError(ErrorCode.VALIDATION, "文件类型不支持",
                            [{"path": path, "message": "只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）"}])
-    content_type, extension = kind_of
+    return kind_of
+
+
+def attachment_store(*, application: Application, actor: Any, data: bytes, name: str,
+                     kind: str = "material", material: str = "", path: str = "file") -> Attachment:
+    """Keep one file; a file that is not JPEG, PNG or PDF, or too large, is refused."""
+    content_type, extension = upload_kind(data, path)
     digest = hashlib.sha256(data).hexdigest()
     attachment = Attachment(application=application, kind=kind, material=material,
                             content_type=content_type, size=len(data), sha256=digest,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.accounts.choices import Role
-from jiuzhu.applications.attachments import MAX_BYTES, sniff
+from jiuzhu.applications.attachments import upload_kind
 from jiuzhu.applications.choices import Channel
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days, alert_for, calendar_window
@@ -114,14 +114,7 @@ def query_code_new() -> str:
 def file_store(*, request: Request, actor: Any, material: str, name: str, data: bytes,
                item_code: str = "", path: str = "files") -> RequestFile:
     """Keep one scan; its type is read from the content (JPEG, PNG or PDF only)."""
-    if not data:
-        raise _field_error(path, "文件为空")
-    if len(data) > MAX_BYTES:
-        raise _field_error(path, f"文件不能超过 {MAX_BYTES // 1024 // 1024} MB")
-    kind = sniff(data[:16])
-    if kind is None:
-        raise _field_error(path, "只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）")
-    content_type, extension = kind
+    content_type, extension = upload_kind(data, path)
     digest = hashlib.sha256(data).hexdigest()
     record = RequestFile(request=request, item_code=item_code, material=material[:64],
                          content_type=content_type, size=len(data), sha256=digest,
@@ -138,12 +131,7 @@ def _check_files(files: Files | None) -> Files:
             material, name, data = entry
         except (TypeError, ValueError):
             raise _field_error(f"files[{index}]", "应为（材料名称，文件名，内容）") from None
-        if not data:
-            raise _field_error(f"files[{index}]", "文件为空")
-        if len(data) > MAX_BYTES:
-            raise _field_error(f"files[{index}]", f"文件不能超过 {MAX_BYTES // 1024 // 1024} MB")
-        if sniff(bytes(data[:16])) is None:
-            raise _field_error(f"files[{index}]", "只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）")
+        upload_kind(data, f"files[{index}]")
         out.append((str(material), str(name), bytes(data)))
     return out
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
+from jiuzhu.applications.attachments import sniff
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -49,7 +50,6 @@ PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
-PHOTO_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
 
 
 def _require(actor: Any, roles: frozenset[str], message: str) -> None:
@@ -379,8 +379,8 @@ def _photos(photos: list[tuple[str, bytes]]) -> tuple[list[dict[str, Any]], list
     if len(photos) > MAX_PHOTOS:
         errors.append({"path": "photos", "message": f"最多上传 {MAX_PHOTOS} 张照片"})
     for name, content in photos[:MAX_PHOTOS]:
-        kind = next(((t, e) for magic, t, e in PHOTO_SIGNATURES if content.startswith(magic)), None)
-        if not content or kind is None:
+        kind = sniff(content[:16]) if content else None
+        if kind is None or not kind[0].startswith("image/"):
             errors.append({"path": "photos", "message": f"{name}：只接受 JPEG 或 PNG 照片（按内容识别）"})
         elif len(content) > MAX_PHOTO_BYTES:
             errors.append({"path": "photos", "message": f"{name}：照片不能超过 10 MB"})
