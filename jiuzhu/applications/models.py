@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import Alert, Channel, ReviewClass, State, Step
@@ -79,6 +80,8 @@ class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     reasons = models.TextField(_("不予受理/不予批准/撤回理由"), blank=True)
     missing_materials = models.JSONField(_("需补正材料"), default=list, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

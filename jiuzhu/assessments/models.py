@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 from jiuzhu.rules.money import format_fen
 
@@ -65,6 +66,8 @@ class Standing(models.Model):
     vetoes = models.IntegerField(_("否决项位图"), default=0)
     assessed_at = models.DateTimeField(_("核算时间"))
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("当前核算结果")
         verbose_name_plural = _("当前核算结果")
@@ -90,6 +93,10 @@ class Standing(models.Model):
         return format_fen(self.index_hundredths)
 
 
+class BatchRunQuerySet(VisibleQuerySet):
+    path_fields = ("region__path",)
+
+
 class BatchRun(models.Model):
     """A batch re-assessment (批量重新核算) of every household of a region.
 
@@ -112,6 +119,8 @@ class BatchRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
 
-class AuditEventQuerySet(models.QuerySet):
+
+class AuditEventQuerySet(VisibleQuerySet):
     def update(self, **kwargs):  # type: ignore[override]
         raise PermissionError("审计记录只能追加，不能修改")
 

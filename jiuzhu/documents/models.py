@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
+
 
 def _upload_to(instance: Document, extension: str) -> str:
     """documents/<year of the number>/<uuid>.<extension>"""
@@ -23,7 +25,7 @@ def docx_upload_to(instance: Document, filename: str) -> str:
     return _upload_to(instance, "docx")
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(VisibleQuerySet):
     def update(self, **kwargs):  # type: ignore[override]
         raise PermissionError("法律文书一经出具不能修改，请重新出具新版本")
 

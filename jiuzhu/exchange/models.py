@@ -4,7 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
+
 from .choices import FINISHED_STATUSES, ImportStatus
+
+
+class ImportJobQuerySet(VisibleQuerySet):
+    path_fields = ("region__path",)
 
 
 class ImportJob(models.Model):
@@ -32,6 +38,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

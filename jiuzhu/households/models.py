@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 from jiuzhu.regions.choices import AreaType
 
@@ -74,6 +75,8 @@ class Household(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["household_id"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.applications.choices import Channel
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import Alert, ItemState, Mode, RequestStatus, Result
@@ -46,6 +47,8 @@ class Request(models.Model):
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     taken_at = models.DateTimeField(_("窗口受理时间"), null=True, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -88,6 +91,8 @@ class RequestItem(models.Model):
     amount = FenField(_("金额"), null=True, blank=True)
     reason = models.TextField(_("退回理由"), blank=True)
     finished_on = models.DateField(_("办结日期"), null=True, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["request", "id"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
+
 from .choices import LeadAction, LeadSource, LeadStatus, Outcome, TaskStatus, Urgency
 
 
@@ -19,6 +21,8 @@ class GridAssignment(models.Model):
     assigned_at = models.DateTimeField(_("指定时间"), auto_now_add=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["region_path", "id"]
@@ -64,6 +68,8 @@ class Lead(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("办结人"))
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -113,6 +119,8 @@ class VisitTask(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("记录人"))
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import PayrollStatus
@@ -52,6 +53,8 @@ class Payroll(models.Model):
     file = models.FileField(_("花名册"), upload_to="payrolls/%Y/%m/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "township__code"]
         verbose_name = _("发放花名册")
@@ -76,6 +79,8 @@ class Payment(models.Model):
                                  verbose_name=_("乡镇"))
     region_path = models.CharField(max_length=128, db_index=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["month", "id"]

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
+
 from .choices import AreaType, RegionLevel
+
+
+class RegionQuerySet(VisibleQuerySet):
+    path_fields = ("path",)
 
 
 class Region(models.Model):
@@ -23,6 +29,8 @@ class Region(models.Model):
     area_type = models.CharField(
         _("城乡类别"), max_length=8, choices=AreaType.choices, blank=True, default=""
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]

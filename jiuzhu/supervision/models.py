@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import Closure, Outcome, TaskStatus, TipOffAction, TipOffSource, TipOffStatus
@@ -31,6 +32,8 @@ class ReviewTask(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("复核人"))
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -84,6 +87,8 @@ class TipOff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -14,10 +14,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.access import VisibleQuerySet
+
 from .choices import FindingStatus, RequestStatus, ResponseStatus
 
 
-class KeptForeverQuerySet(models.QuerySet):
+class KeptForeverQuerySet(VisibleQuerySet):
     def delete(self):  # type: ignore[override]
         raise PermissionError("核对记录永久保存，不能删除")
 

@@ -1,0 +1,157 @@
+"""Who sees what: the one place that knows superusers, the system actor, users without a
+region, the region prefix, departments, organisations and assignments.
+
+Every model that belongs to a region gets its manager from :class:`VisibleQuerySet` and
+is read through ``Model.objects.visible_to(user)``; nothing else filters by region path
+for access (``jiuzhu/core/tests/test_access.py`` greps for it).
+
+The rules, in order:
+
+1. nobody (anonymous, ``None``) sees nothing;
+2. a superuser and :data:`SYSTEM` (the daily job, the demo loader, a data migration)
+   see everything;
+3. a user without a region sees nothing;
+4. everyone else sees the rows whose region path (or, for models that name them, one of
+   the other ``path_fields`` such as a household's grid) starts with the user's region
+   path — their subtree;
+5. a user whose role is *scoped* (a department officer; next: a social-work organisation,
+   a contracted investigator) sees, within the subtree, only the rows that a **scope**
+   registered for that model and that kind of user admits; a model with no scope for
+   such a user shows that user nothing. Scopes are registered by the app that knows the
+   link (intake knows which households have an item with a department), so a lower app
+   never imports a higher one: ``register_scope("households.Household", "department", fn)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+
+class SystemActor:
+    """The platform itself acting (daily job, demo loader, migrations): sees and may do
+    everything, and is recorded as 系统 in the audit. Use :data:`SYSTEM`, never ``None``."""
+
+    pk = None
+    id = None
+    username = "system"
+    full_name = "系统"
+    is_superuser = False
+    is_staff = False
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+    is_system = True
+    role = "system"
+    region = None
+    region_id = None
+    region_path = ""
+    department = ""
+    organisation_id = None
+
+    def __str__(self) -> str:
+        return "系统"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return True
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(user: Any) -> bool:
+    return getattr(user, "is_system", False) is True
+
+
+def sees_everything(user: Any) -> bool:
+    """A superuser or the system actor."""
+    return bool(user is not None and (is_system(user) or getattr(user, "is_superuser", False)))
+
+
+#: Scoped kinds of users: the kind is computed from the user; each kind must be admitted
+#: per model by a registered scope, or it sees nothing of that model.
+SCOPE_KINDS: dict[str, Callable[[Any], bool]] = {
+    "department": lambda user: getattr(user, "role", "") == "department_officer",
+}
+
+ScopeFn = Callable[[Any], Q]
+_SCOPES: dict[tuple[str, str], list[ScopeFn]] = {}
+
+
+def register_scope(model_label: str, kind: str, scope: ScopeFn) -> None:
+    """Admit users of ``kind`` to the rows of ``model_label`` (``"app.Model"``) for which
+    ``scope(user)`` holds. Several scopes for one model and kind are alternatives (OR)."""
+    if kind not in SCOPE_KINDS:
+        raise ValueError(f"unknown scope kind {kind!r}")
+    scopes = _SCOPES.setdefault((model_label.lower(), kind), [])
+    if scope not in scopes:
+        scopes.append(scope)
+
+
+def user_kinds(user: Any) -> list[str]:
+    return [kind for kind, test in SCOPE_KINDS.items() if test(user)]
+
+
+def scope_q(model: type[models.Model], user: Any) -> Q | None:
+    """The extra condition scoped users must meet on ``model``; ``None`` when the user is
+    not scoped; ``Q(pk__in=[])`` when no scope admits them."""
+    kinds = user_kinds(user)
+    if not kinds:
+        return None
+    label = model._meta.label_lower
+    condition = Q(pk__in=[])
+    for kind in kinds:
+        for scope in _SCOPES.get((label, kind), []):
+            condition |= scope(user)
+    return condition
+
+
+def region_q(path_fields: tuple[str, ...], prefix: str) -> Q:
+    condition = Q()
+    for field in path_fields:
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+class VisibleQuerySet(models.QuerySet):
+    """A queryset that knows who may see its rows. Subclass and set ``path_fields`` when
+    the region path is not in ``region_path`` (e.g. ``("region__path",)``)."""
+
+    path_fields: tuple[str, ...] = ("region_path",)
+
+    def visible_to(self, user: Any) -> VisibleQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if sees_everything(user):
+            return self
+        prefix = getattr(user, "region_path", "")
+        if not prefix:
+            return self.none()
+        qs = self.filter(region_q(self.path_fields, prefix))
+        extra = scope_q(self.model, user)
+        if extra is not None:
+            qs = qs.filter(extra)
+        return qs
+
+    def within(self, region: Any) -> VisibleQuerySet:
+        """Rows inside ``region``'s subtree (a filter chosen on a page, not access)."""
+        if region is None:
+            return self.none()
+        return self.filter(region_q(self.path_fields, region.path))
+
+
+def visible_path(user: Any, path: str) -> bool:
+    """Whether a region path lies in the user's subtree (for objects not yet saved, and
+    for choosing a region on a form). Scopes do not apply: use ``visible_to`` for rows."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if sees_everything(user):
+        return True
+    prefix = getattr(user, "region_path", "")
+    return bool(prefix) and bool(path) and path.startswith(prefix)
