@@ -6,6 +6,10 @@ class IntakeConfig(AppConfig):
     verbose_name = "一门受理"
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.register()
+
         from jiuzhu.calendars.services import register_daily
 
         from .services import alerts_recompute
