@@ -1,0 +1,399 @@
+"""One declarative transition table per workflow (办理流程表): the only place that says, for
+each action of a case, from which states it may be taken, where it leads, who may take it,
+what it needs, which documents it issues, its label and which time limit it starts.
+
+A workflow is a list of :class:`Action` rows held by a :class:`Workflow`. The table drives
+everything else, so nothing is written twice:
+
+* the service: ``WORKFLOW.perform(actor=…, obj=pk, action="accept", data={…})`` checks, in
+  this order — and changes nothing when one fails —
+
+  1. the action exists (404 ``not_found``);
+  2. the object is visible to the actor, read with ``Model.objects.visible_to(actor)``
+     under ``SELECT … FOR UPDATE`` (404 ``not_found``, like a missing object);
+  3. the actor holds the action's ``rules`` permission on the object (403 ``forbidden``);
+  4. the object's state is one of the action's sources (409 ``step_not_allowed``);
+  5. ``data`` validates against the action's input schema (422 ``validation_error``
+     naming each field: ``{"path": "reason", "message": "必填项"}``);
+  6. the action's guards, in order (each raises :class:`ServiceError` or returns);
+
+  then it runs the handler, moves the state to the target, starts the time limit, issues
+  the documents, saves, and records (step and audit) — in one transaction;
+* pages and buttons: ``WORKFLOW.available(user, obj)`` lists the actions this user may take
+  now (state and permission), and ``WORKFLOW.form_class(name)`` the form of an action whose
+  schema is a Django form;
+* the API: ``action.schema`` is a django-ninja ``Schema`` (pydantic) validated here, and
+  ``WORKFLOW.openapi_body()`` documents every action's body;
+* tests: ``WORKFLOW.pairs()`` gives every (state, action, allowed) pair, so a generated
+  test can take every illegal pair and expect 409 with nothing changed.
+
+Writing a workflow::
+
+    from jiuzhu.core.workflow import Action, Workflow
+
+    class ReasonIn(Schema):
+        reason: str = Field(min_length=1)
+
+    WORKFLOW = Workflow(
+        name="leads", model=Lead, states=LeadState.values, not_found="线索不存在",
+        actions=[
+            Action("close", "办结", source=("open",), target="closed",
+                   permission="leads.close", schema=ReasonIn, handler=_close),
+        ],
+        record=_record,            # (ctx) -> None: the step row and the audit event
+    )
+
+and one predicate per action in the app's ``rules.py``:
+``rules.add_perm("leads.close", is_staff_member & in_region & has_role(...))``.
+
+The predicate gets ``(user, obj)``; the :data:`~jiuzhu.core.access.SYSTEM` actor holds every
+permission (``SYSTEM.has_perm`` is true), a superuser too (Django's ``User.has_perm``).
+
+Models whose state is a protected django-fsm ``FSMField`` can keep it: ``fsm_mixin()``
+builds one django-fsm transition per action from the same table (source states and the
+possible targets), to mix into the model, and ``perform`` moves the state through it, so
+``can_proceed`` and the graph tools still work and the field stays protected.
+
+``core`` imports no domain app: the workflow knows models, states and callables only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import ErrorCode, ServiceError
+
+Handler = Callable[["Context"], Any]
+Guard = Callable[["Context"], None]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One row of a transition table.
+
+    ``target`` is a state, ``None`` (the state stays), or a callable ``(ctx) -> state``
+    evaluated after the handler, choosing among ``targets`` (declared so that the table
+    still says every state an action can lead to). ``documents`` are codes, or a callable
+    ``(ctx) -> codes`` when they depend on the case. ``deadline`` is the key of the time
+    limit the action starts (or a callable ``(ctx) -> key | None``); ``None`` starts none.
+    ``schema`` is a ninja ``Schema`` (pydantic model) or a Django form class; ``None``
+    takes no input. ``guards`` run after validation and before the handler; ``handler``
+    does the action's own work on ``ctx.obj``. ``extra`` carries display hints (button
+    style, help text) that are not rules.
+    """
+
+    name: str
+    label: str
+    source: tuple[str, ...]
+    target: str | Callable[[Context], str] | None = None
+    permission: str = ""
+    schema: Any = None
+    documents: tuple[str, ...] | Callable[[Context], Sequence[str]] = ()
+    deadline: str | Callable[[Context], str | None] | None = None
+    guards: tuple[Guard, ...] = ()
+    handler: Handler | None = None
+    targets: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def possible_targets(self) -> tuple[str, ...]:
+        """Every state this action may lead to (the source itself when it stays)."""
+        if isinstance(self.target, str):
+            return (self.target,)
+        if self.target is None:
+            return tuple(self.source)
+        return tuple(self.targets)
+
+    def allowed_in(self, state: str) -> bool:
+        return state in self.source
+
+
+@dataclass
+class Context:
+    """What a handler, guard or target chooser sees."""
+
+    workflow: Workflow
+    action: Action
+    obj: Any
+    actor: Any
+    data: dict[str, Any]
+    raw: dict[str, Any]
+    today: date
+    files: list[Any]
+    before: str
+    input: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+    target: str | None = None
+    deadline: str | None = None
+    documents: tuple[str, ...] = ()
+
+
+class Workflow:
+    """A transition table for one model (see the module docstring)."""
+
+    def __init__(self, *, name: str, model: Any, actions: Iterable[Action],
+                 states: Iterable[str], state_field: str = "state",
+                 not_found: str = "对象不存在",
+                 record: Callable[[Context], None] | None = None,
+                 start_deadline: Callable[[Context, str], None] | None = None,
+                 issue: Callable[[Context, tuple[str, ...]], None] | None = None,
+                 before_save: Callable[[Context], None] | None = None,
+                 after: Callable[[Context], None] | None = None,
+                 prepare: Callable[[Context], None] | None = None,
+                 select_related: Sequence[str] = (),
+                 use_fsm: bool = False) -> None:
+        self.name = name
+        self.model = model
+        self.actions: dict[str, Action] = {}
+        for action in actions:
+            if action.name in self.actions:
+                raise ValueError(f"{name}: action {action.name!r} twice")
+            self.actions[action.name] = action
+        self.states = tuple(states)
+        for action in self.actions.values():
+            unknown = [s for s in (*action.source, *action.possible_targets()) if s not in self.states]
+            if unknown:
+                raise ValueError(f"{name}.{action.name}: unknown states {unknown}")
+        self.state_field = state_field
+        self.not_found = not_found
+        self.record = record
+        self.start_deadline = start_deadline
+        self.issue = issue
+        self.before_save = before_save
+        self.after = after
+        self.prepare = prepare
+        self.select_related = tuple(select_related)
+        self.use_fsm = use_fsm
+
+    # --- reading the table -------------------------------------------------------------
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.actions
+
+    def __iter__(self):
+        return iter(self.actions.values())
+
+    def action(self, name: str) -> Action:
+        """The action called ``name``; 404 when there is none."""
+        action = self.actions.get(name)
+        if action is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, f"没有这个动作：{name}")
+        return action
+
+    def label(self, name: str) -> str:
+        action = self.actions.get(name)
+        return action.label if action else name
+
+    def labels(self) -> dict[str, str]:
+        return {a.name: a.label for a in self.actions.values()}
+
+    def state_of(self, obj: Any) -> str:
+        return str(getattr(obj, self.state_field))
+
+    def permitted(self, user: Any, obj: Any, name: str) -> bool:
+        """Whether ``user`` holds the action's permission on ``obj`` (state not considered)."""
+        action = self.action(name)
+        if not action.permission:
+            return False
+        return bool(user is not None and user.has_perm(action.permission, obj))
+
+    def available(self, user: Any, obj: Any) -> list[Action]:
+        """The actions ``user`` may take on ``obj`` now: its state allows them and the user
+        holds their permission (for buttons and menus)."""
+        state = self.state_of(obj)
+        return [a for a in self.actions.values()
+                if a.allowed_in(state) and self.permitted(user, obj, a.name)]
+
+    def pairs(self) -> list[tuple[str, str, bool]]:
+        """Every (state, action, allowed) pair of the table, for generated tests."""
+        return [(state, action.name, action.allowed_in(state))
+                for state in self.states for action in self.actions.values()]
+
+    def form_class(self, name: str) -> type[forms.BaseForm] | None:
+        schema = self.action(name).schema
+        return schema if isinstance(schema, type) and issubclass(schema, forms.BaseForm) else None
+
+    def openapi_body(self) -> dict[str, Any]:
+        """An OpenAPI ``requestBody`` naming each action's input schema (pydantic ones)."""
+        variants = []
+        for action in self.actions.values():
+            schema = action.schema
+            if schema is not None and hasattr(schema, "model_json_schema"):
+                variants.append({**schema.model_json_schema(), "title": f"{action.name}（{action.label}）"})
+        json_schema: dict[str, Any] = {"oneOf": variants} if variants else {"type": "object"}
+        return {"requestBody": {"required": False, "content": {
+            "application/json": {"schema": json_schema},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "data": {"type": "string", "description": "the action's fields as JSON"}}}}}}}
+
+    # --- validating input -----------------------------------------------------------------
+
+    def validate(self, action: Action, data: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
+        """``data`` checked against the action's schema → (clean dict, parsed object);
+        422 naming every wrong field."""
+        data = data or {}
+        if not isinstance(data, dict):
+            raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象",
+                               [{"path": "", "message": "应为对象"}])
+        schema = action.schema
+        if schema is None:
+            return {}, None
+        if isinstance(schema, type) and issubclass(schema, forms.BaseForm):
+            form = schema(data=data)
+            if not form.is_valid():
+                errors = [{"path": name if name != "__all__" else "", "message": str(message)}
+                          for name, messages in form.errors.items() for message in messages]
+                raise ServiceError(ErrorCode.VALIDATION, errors[0]["message"] if errors else "输入有误",
+                                   errors)
+            return dict(form.cleaned_data), form
+        from pydantic import ValidationError
+
+        try:
+            parsed = schema.model_validate(data)
+        except ValidationError as exc:
+            errors = [{"path": _path(error["loc"]), "message": _message(error)}
+                      for error in exc.errors()]
+            raise ServiceError(ErrorCode.VALIDATION, "输入有误：" + "；".join(
+                f"{e['path'] or '请求'} {e['message']}" for e in errors), errors) from None
+        return parsed.model_dump(exclude_none=True), parsed
+
+    # --- acting -------------------------------------------------------------------------
+
+    def lock(self, actor: Any, pk: Any) -> Any:
+        """The object, visible to ``actor``, locked for update; 404 otherwise."""
+        qs = self.model.objects.visible_to(actor).select_for_update()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        obj = qs.filter(pk=getattr(pk, "pk", pk)).first()
+        if obj is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, self.not_found)
+        return obj
+
+    def check(self, actor: Any, obj: Any, action: Action) -> None:
+        """403 without the permission, 409 in a state the action does not start from."""
+        if not self.permitted(actor, obj, action.name):
+            raise ServiceError(ErrorCode.FORBIDDEN, f"您的岗位不能执行“{action.label}”")
+        state = self.state_of(obj)
+        if not action.allowed_in(state):
+            display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                               f"当前状态“{display}”不能执行“{action.label}”")
+
+    def perform(self, *, actor: Any, obj: Any, action: str, data: dict[str, Any] | None = None,
+                files: list[Any] | None = None, today: date | None = None,
+                **options: Any) -> Any:
+        """Take ``action`` on ``obj`` (an instance or its pk) for ``actor``: every check of
+        the module docstring, then the handler, the move, the time limit, the documents, the
+        save and the record — all or nothing. Two people at once: the second waits on the
+        row lock, then finds the state changed (409)."""
+        row = self.action(action)
+        with transaction.atomic():
+            obj = self.lock(actor, obj)
+            self.check(actor, obj, row)
+            clean, parsed = self.validate(row, data)
+            ctx = Context(workflow=self, action=row, obj=obj, actor=actor, data=clean,
+                          raw=dict(data or {}), today=today or timezone.localdate(),
+                          files=list(files or []), before=self.state_of(obj), input=parsed,
+                          options=options)
+            if self.prepare is not None:
+                self.prepare(ctx)
+            for guard in row.guards:
+                guard(ctx)
+            if row.handler is not None:
+                row.handler(ctx)
+            target = row.target(ctx) if callable(row.target) else (row.target or ctx.before)
+            if target not in row.possible_targets():
+                raise RuntimeError(f"{self.name}.{row.name}: target {target!r} not declared")
+            ctx.target = target
+            self.move(obj, row, target)
+            ctx.deadline = row.deadline(ctx) if callable(row.deadline) else row.deadline
+            if ctx.deadline and self.start_deadline is not None:
+                self.start_deadline(ctx, ctx.deadline)
+            ctx.documents = tuple(row.documents(ctx) if callable(row.documents) else row.documents)
+            if ctx.documents and self.issue is not None:
+                self.issue(ctx, ctx.documents)
+            if self.before_save is not None:
+                self.before_save(ctx)
+            obj.save()
+            if self.record is not None:
+                self.record(ctx)
+            if self.after is not None:
+                self.after(ctx)
+        return obj
+
+    def move(self, obj: Any, action: Action, target: str) -> None:
+        """Set the state: through the generated django-fsm transition when the model uses
+        :meth:`fsm_mixin`, else directly."""
+        if self.use_fsm:
+            getattr(obj, action.name)(target)
+        else:
+            setattr(obj, self.state_field, target)
+
+    def fsm_mixin(self, name: str = "WorkflowTransitions") -> type:
+        """A mixin with one django-fsm transition per action, generated from the table:
+        ``obj.<action>(target=None)`` moves from a source state to ``target`` (default: the
+        single declared target, or the current state for actions that stay)."""
+        from django_fsm import RETURN_VALUE, transition
+
+        attrs: dict[str, Any] = {"__doc__": f"Transitions of {self.name}, generated from its table."}
+        for row in self.actions.values():
+            targets = tuple(dict.fromkeys(row.possible_targets()))
+            attrs[row.name] = _fsm_method(row, targets, self.state_field, transition, RETURN_VALUE)
+        return type(name, (), attrs)
+
+
+def _fsm_method(row: Action, targets: tuple[str, ...], state_field: str, transition: Any,
+                return_value: Any) -> Callable[..., str]:
+    default = row.target if isinstance(row.target, str) else None
+
+    def method(self: Any, target: str | None = None) -> str:
+        chosen = target or default or getattr(self, state_field)
+        if chosen not in targets:
+            raise ValueError(f"{row.name}: {chosen!r} is not a target")
+        return chosen
+
+    method.__name__ = row.name
+    method.__doc__ = row.label
+    return transition(field=state_field, source=list(row.source),
+                      target=return_value(*targets))(method)
+
+
+def _path(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+#: Chinese messages for pydantic's error types (the API speaks Chinese like the pages).
+MESSAGES = {
+    "missing": "必填项", "string_type": "应为文字", "string_too_short": "必填项",
+    "string_too_long": "内容过长", "int_type": "应为整数", "int_parsing": "应为整数",
+    "int_from_float": "应为整数", "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false", "list_type": "应为列表", "dict_type": "应为对象",
+    "model_type": "应为对象", "too_short": "数量不足", "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内", "greater_than_equal": "数值过小", "greater_than": "数值过小",
+    "less_than_equal": "数值过大", "decimal_parsing": "金额格式不正确",
+    "decimal_type": "金额格式不正确", "decimal_max_places": "最多两位小数",
+    "extra_forbidden": "不认识的字段", "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD", "date_type": "日期格式应为 YYYY-MM-DD",
+    "float_type": "应为数字", "float_parsing": "应为数字",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] in ("value_error", "assertion_error"):
+        message = str(error.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            message = message.removeprefix(prefix)
+        return message
+    return MESSAGES.get(error["type"], str(error.get("msg", "输入有误")))
