@@ -15,6 +15,8 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     STEP_NOT_ALLOWED = "step_not_allowed"
     BAD_REQUEST = "bad_request"
+    ALREADY_RECEIVING = "already_receiving"
+    VERIFICATION_MISSING = "verification_missing"
 
 
 STATUS_BY_CODE = {
@@ -26,6 +28,8 @@ STATUS_BY_CODE = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.BAD_REQUEST: 400,
+    ErrorCode.ALREADY_RECEIVING: 409,
+    ErrorCode.VERIFICATION_MISSING: 409,
 }
 
 
