@@ -29,12 +29,20 @@ def within_region(user, obj) -> bool:
     return in_region(user, obj)
 
 
-def _has_role(roles):
+def has_role(*roles):
+    """A predicate: the user has one of ``roles`` (superusers and the system always)."""
+    wanted = frozenset(roles)
+
     @rules.predicate
     def predicate(user) -> bool:
-        return bool(user.is_superuser or getattr(user, "role", None) in roles)
+        return bool(getattr(user, "is_system", False) is True or user.is_superuser
+                    or getattr(user, "role", None) in wanted)
 
     return predicate
+
+
+def _has_role(roles):
+    return has_role(*roles)
 
 
 can_edit_households = _has_role(HOUSEHOLD_EDITORS)

@@ -19,6 +19,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.choices import FLAG_NAMES
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
@@ -182,7 +183,7 @@ def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> d
                            "(SELECT MAX(id) FROM households_household))")
             cursor.execute("ANALYZE")
     seconds_insert = time.perf_counter() - started
-    run = batch_create(actor=None, region=village.parent, on=BENCH_DATE, chunk_size=chunk_size)
+    run = batch_create(actor=SYSTEM, region=village.parent, on=BENCH_DATE, chunk_size=chunk_size)
     started = time.perf_counter()
     batch_execute(run=run)
     seconds = time.perf_counter() - started

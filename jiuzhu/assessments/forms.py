@@ -17,9 +17,8 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Region.objects.filter(level__in=("province", "city", "county", "township", "village"))
-        if not user.is_superuser:
-            qs = qs.filter(path__startswith=user.region_path)
+        qs = Region.objects.visible_to(user).filter(
+            level__in=("province", "city", "county", "township", "village"))
         self.fields["region"].queryset = qs.order_by("path")
         self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.name}"
 

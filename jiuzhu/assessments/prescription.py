@@ -58,8 +58,7 @@ def household_prescription(*, actor: Any, household: Household,
 
     Reading it shows personal data, so it is audited like the other household reads.
     """
-    if actor is not None and not (actor.is_superuser or (
-            actor.region_path and household.region_path.startswith(actor.region_path))):
+    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
         raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在")
     on = on or timezone.localdate()
     snapshot = household_snapshot(household, on=on)

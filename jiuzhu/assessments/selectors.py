@@ -12,17 +12,14 @@ from .models import Assessment, BatchRun, Standing
 
 
 def standings_visible_to(user: Any) -> QuerySet[Standing]:
-    qs = Standing.objects.filter(household__status="active")
-    if user.is_superuser:
-        return qs
-    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+    return Standing.objects.visible_to(user).filter(household__status="active")
 
 
 def ranking(*, user: Any, region: Region | None = None, circle: int | None = None) -> QuerySet[Standing]:
     """Index descending, then per-capita income ascending, then household number."""
     qs = standings_visible_to(user).select_related("household", "household__region")
     if region is not None:
-        qs = qs.filter(region_path__startswith=region.path)
+        qs = qs.within(region)
     if circle is not None:
         qs = qs.filter(circle=circle)
     return qs.order_by("-index_hundredths", "per_capita_fen", "household__household_id")
@@ -31,11 +28,11 @@ def ranking(*, user: Any, region: Region | None = None, circle: int | None = Non
 def circle_counts(*, user: Any, region: Region) -> list[dict[str, Any]]:
     """Households per circle for each child region of ``region`` (and the total)."""
     children = list(region.children.order_by("code"))
-    base = standings_visible_to(user).filter(region_path__startswith=region.path)
+    base = standings_visible_to(user).within(region)
     aggregates = {f"c{c}": Count("pk", filter=Q(circle=c)) for c in (1, 2, 3, 4, 0)}
     rows = []
     for child in children:
-        counts = base.filter(region_path__startswith=child.path).aggregate(**aggregates)
+        counts = base.within(child).aggregate(**aggregates)
         rows.append({"region": child, **counts, "total": sum(counts.values())})
     total = base.aggregate(**aggregates)
     rows.append({"region": None, **total, "total": sum(total.values())})
@@ -47,7 +44,4 @@ def latest_assessment(*, household) -> Assessment | None:
 
 
 def batch_runs_visible_to(user: Any) -> QuerySet[BatchRun]:
-    qs = BatchRun.objects.select_related("region", "created_by")
-    if user.is_superuser:
-        return qs
-    return qs.filter(region__path__startswith=user.region_path)
+    return BatchRun.objects.visible_to(user).select_related("region", "created_by")

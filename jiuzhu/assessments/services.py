@@ -99,9 +99,11 @@ STANDING_COLUMNS = ("household_id", "region_path", "assessment_date", "parameter
 def batch_create(*, actor: Any, region: Region, on: date | None = None,
                  chunk_size: int = 20000) -> BatchRun:
     """Queue the re-assessment of every active household under ``region``."""
-    if actor is not None and not actor.is_superuser and not region.path.startswith(actor.region_path):
+    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
         raise ServiceError(ErrorCode.NOT_FOUND, "区划不存在")
-    total = Household.objects.filter(region_path__startswith=region.path, status="active").count()
+    if not actor.has_perm("assessments.run_batch"):
+        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能发起批量核算")
+    total = Household.objects.within(region).filter(status="active").count()
     run = BatchRun.objects.create(region=region, assessment_date=on or timezone.localdate(),
                                   total=total, chunk_size=chunk_size,
                                   created_by=actor if getattr(actor, "pk", None) else None)
@@ -175,6 +177,23 @@ def standings_write(*, chunk, result, run: BatchRun) -> None:
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
                 f"ON CONFLICT (household_id) DO UPDATE SET {updates}", rows)
+
+
+def batch_resume(*, actor: Any, run: BatchRun) -> bool:
+    """Continue an interrupted run from its cursor (for those who may start runs); audited.
+    Returns whether it was queued (a finished run is not)."""
+    from .tasks import batch_run_task
+
+    if not BatchRun.objects.visible_to(actor).filter(pk=run.pk).exists():
+        raise ServiceError(ErrorCode.NOT_FOUND, "批量核算不存在")
+    if not actor.has_perm("assessments.run_batch"):
+        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能继续批量核算")
+    if run.status == BatchStatus.DONE:
+        return False
+    audit_record(actor=actor, action="assess", obj=run.region,
+                 detail={"batch": run.pk, "resume_from": run.cursor}, region_path=run.region.path)
+    transaction.on_commit(lambda: batch_run_task.enqueue(run_id=run.pk))
+    return True
 
 
 def batch_resume_stale(*, older_than_minutes: int = 10) -> list[int]:

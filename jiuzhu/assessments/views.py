@@ -132,9 +132,7 @@ def ranking_view(request):
         return ranking_workbook_response(request=request, standings=standings)
     page = Paginator(standings, 50).get_page(request.GET.get("page"))
     root = region or user.region or Region.objects.filter(parent=None).first()
-    regions = Region.objects.filter(level__in=("county", "township", "village"))
-    if not user.is_superuser:
-        regions = regions.filter(path__startswith=user.region_path)
+    regions = Region.objects.visible_to(user).filter(level__in=("county", "township", "village"))
     return render(request, "assessments/ranking.html", {
         "page": page, "circles": CIRCLE_LABELS, "circle": circle, "region": region,
         "regions": regions.order_by("path"),
@@ -147,9 +145,8 @@ def _region_param(request) -> Region | None:
     code = request.GET.get("region", "")
     if not code:
         return None
-    region = Region.objects.filter(code=code).first()
-    if region is None or not (request.user.is_superuser
-                              or region.path.startswith(request.user.region_path)):
+    region = Region.objects.visible_to(request.user).filter(code=code).first()
+    if region is None:
         raise Http404
     return region
 
@@ -160,8 +157,7 @@ def batches(request):
     form = BatchForm(request.POST or None, user=request.user,
                      initial={"on": timezone.localdate()})
     if request.method == "POST":
-        if not (request.user.is_superuser or request.user.role in
-                ("administrator", "county_approver", "township_reviewer", "supervisor")):
+        if not request.user.has_perm("assessments.run_batch"):
             raise PermissionDenied
         if form.is_valid():
             run = services.batch_create(actor=request.user, region=form.cleaned_data["region"],
@@ -187,8 +183,9 @@ def batch(request, pk: int):
 @login_required
 def batch_resume(request, pk: int):
     run = get_object_or_404(batch_runs_visible_to(request.user), pk=pk)
-    if run.status != "done":
-        batch_run_task.enqueue(run_id=run.pk)
+    if not request.user.has_perm("assessments.run_batch"):
+        raise PermissionDenied
+    if services.batch_resume(actor=request.user, run=run):
         messages.info(request, _("已从中断处继续。"))
     return redirect("assessments:batch", pk=run.pk)
 

@@ -79,11 +79,7 @@ def _blank_choice(choices: list[tuple[str, Any]], label: Any = "—") -> list[tu
 
 
 def _visible_regions(user: Any) -> QuerySet[Region]:
-    if user.is_superuser:
-        return Region.objects.all()
-    if not user.region_path:
-        return Region.objects.none()
-    return Region.objects.filter(path__startswith=user.region_path)
+    return Region.objects.visible_to(user)
 
 
 def region_options(user: Any, levels: tuple[str, ...]) -> list[tuple[str, str]]:

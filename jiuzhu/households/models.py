@@ -28,7 +28,12 @@ class Household(models.Model):
     household_id = models.CharField(_("家庭编号"), max_length=40, unique=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("所在区划"),
                                on_delete=models.PROTECT, related_name="households")
-    # Copied from the region so that subtree filters need no join.
+    # The grid (网格) of the village the household lives in, when known: its grid worker
+    # sees it. Not part of household.schema.json (its region code stops at the village).
+    grid = models.ForeignKey("regions.Region", verbose_name=_("所属网格"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="grid_households")
+    # Copied from the grid, else the region, so that subtree filters need no join: the
+    # household lies in the subtree of its township, its village and its grid.
     region_path = models.CharField(max_length=128, db_index=True, editable=False)
     area_type = models.CharField(_("城乡类别"), max_length=8, choices=AreaType.choices)
     assessment_date = models.DateField(_("信息采集日期"))

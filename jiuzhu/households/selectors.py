@@ -8,18 +8,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.access import not_visible
 
 from .models import Household, Member
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
-    qs = Household.objects.all()
-    if user.is_superuser:
-        return qs
-    if not user.region_path:
-        return qs.none()
-    return qs.filter(region_path__startswith=user.region_path)
+    return Household.objects.visible_to(user)
 
 
 def household_search(*, user: Any, q: str = "", region_code: str = "",
@@ -31,8 +26,7 @@ def household_search(*, user: Any, q: str = "", region_code: str = "",
     if region_code:
         from jiuzhu.regions.models import Region
 
-        region = Region.objects.filter(code=region_code).first()
-        qs = qs.filter(region_path__startswith=region.path) if region else qs.none()
+        qs = qs.within(Region.objects.filter(code=region_code).first())
     q = q.strip()
     if q:
         if len(q) == 18 and q[:17].isdigit():
@@ -52,7 +46,7 @@ def household_get(*, user: Any, pk: int | None = None, household_id: str | None 
     lookup = {"pk": pk} if pk is not None else {"household_id": household_id}
     household = qs.filter(**lookup).first()
     if household is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在")
+        raise not_visible(user, Household, "家庭不存在", **lookup)
     return household
 
 

@@ -13,6 +13,7 @@ from jiuzhu.assessments.services import (
     batch_execute,
     input_hash,
 )
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.core.demo import household_demo_dict
 from jiuzhu.households.services import household_register
 
@@ -42,7 +43,7 @@ def test_a_stored_assessment_can_be_reproduced(window_worker, varied):
 
 
 def test_batch_and_single_paths_agree(window_worker, varied, tree):
-    run = batch_create(actor=window_worker, region=tree["town1"], on=ON, chunk_size=7)
+    run = batch_create(actor=SYSTEM, region=tree["town1"], on=ON, chunk_size=7)
     batch_execute(run=run)
     assert run.processed == len(varied) and run.status == "done"
     batch = {s.pk: (s.eligible, s.benefit_fen, s.per_capita_fen, s.circle, s.index_hundredths,
@@ -61,7 +62,7 @@ def test_an_interrupted_batch_resumes_without_repeating(window_worker, varied, t
                                                         monkeypatch):
     from jiuzhu.assessments import services
 
-    run = batch_create(actor=None, region=tree["county"], on=ON, chunk_size=25)
+    run = batch_create(actor=SYSTEM, region=tree["county"], on=ON, chunk_size=25)
     real = services.standings_write
     calls = {"n": 0}
 
@@ -85,7 +86,7 @@ def test_an_interrupted_batch_resumes_without_repeating(window_worker, varied, t
 
 
 def test_ranking_puts_the_most_difficult_first(window_worker, varied, tree, other_window_worker):
-    batch_execute(run=batch_create(actor=None, region=tree["county"], on=ON))
+    batch_execute(run=batch_create(actor=SYSTEM, region=tree["county"], on=ON))
     rows = list(ranking(user=window_worker))
     keys = [(-s.index_hundredths, s.per_capita_fen, s.household.household_id) for s in rows]
     assert keys == sorted(keys) and len(rows) == 60

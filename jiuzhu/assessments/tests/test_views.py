@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from jiuzhu.assessments.models import BatchRun, Standing
 from jiuzhu.assessments.services import batch_create, batch_execute
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.services import household_register
 from jiuzhu.testing import household_dict, member_dict
 
@@ -59,7 +60,7 @@ def test_ranking_page_and_excel(client, window_worker, household, tree,
                                 django_assert_max_num_queries):
     for _n in range(5):
         household_register(actor=window_worker, data=household_dict())
-    batch_execute(run=batch_create(actor=None, region=tree["county"], on=date(2026, 3, 1)))
+    batch_execute(run=batch_create(actor=SYSTEM, region=tree["county"], on=date(2026, 3, 1)))
     client.force_login(window_worker)
     with django_assert_max_num_queries(20):
         page = client.get(reverse("assessments:ranking"))

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from jiuzhu.assessments.models import BatchRun
 from jiuzhu.assessments.services import batch_create, batch_execute
 from jiuzhu.assessments.tasks import batch_run_task
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.regions.models import Region
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 on = date.fromisoformat(options["date"]) if options["date"] else None
             except ValueError:
                 raise CommandError(f"--date：{options['date']!r} 不是 YYYY-MM-DD 日期") from None
-            run = batch_create(actor=None, region=region, on=on, chunk_size=options["chunk"])
+            run = batch_create(actor=SYSTEM, region=region, on=on, chunk_size=options["chunk"])
         if options["enqueue"]:
             batch_run_task.enqueue(run_id=run.pk)
             self.stdout.write(f"批次 {run.pk} 已加入后台队列（{run.total} 户）")
