@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.access import not_visible
 
 from .models import Application
 
@@ -19,7 +19,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
 def application_get(*, user: Any, pk: int) -> Application:
     application = applications_visible_to(user).filter(pk=pk).first()
     if application is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "申请不存在")
+        raise not_visible(user, Application, "申请不存在", pk=pk)
     return application
 
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "jiuzhu.audit"
     verbose_name = "审计"
+
+    def ready(self) -> None:
+        from jiuzhu.core.access import register_denial_hook
+
+        from .services import audit_denied_hook
+
+        register_denial_hook(audit_denied_hook)

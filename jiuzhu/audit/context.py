@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,10 @@ class RequestContext:
     ip: str | None
     user_agent: str
     path: str
+    method: str = "GET"
+    #: Denied-access events of this request, written by the middleware once the response is
+    #: made — outside any transaction the refusal rolled back.
+    denials: list[dict[str, Any]] = field(default_factory=list)
 
 
 current_request: ContextVar[RequestContext | None] = ContextVar("current_request", default=None)

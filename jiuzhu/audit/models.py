@@ -6,8 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
 
+from .choices import AuditAction
+
 
 class AuditEventQuerySet(VisibleQuerySet):
+    """``visible_to(user)``: the events of the user's subtree and the events of the users
+    of that subtree (their logins, and what they did elsewhere)."""
+
+    path_fields = ("region_path", "actor__region__path")
+
     def update(self, **kwargs):  # type: ignore[override]
         raise PermissionError("审计记录只能追加，不能修改")
 
@@ -23,7 +30,8 @@ class AuditEvent(models.Model):
                               on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("操作人"))
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    action = models.CharField(_("动作"), max_length=32, db_index=True)
+    action = models.CharField(_("动作"), max_length=32, db_index=True,
+                              choices=AuditAction.choices)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)

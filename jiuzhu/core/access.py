@@ -155,3 +155,79 @@ def visible_path(user: Any, path: str) -> bool:
         return True
     prefix = getattr(user, "region_path", "")
     return bool(prefix) and bool(path) and path.startswith(prefix)
+
+
+# --- Lookups that refuse ---------------------------------------------------------------------
+#
+# One object the user may see, by a lookup; an object that exists but lies outside what the
+# user may see is 'not found' exactly like a missing one, and the refusal is reported to the
+# registered denial hooks (the audit app registers one in its ``ready()``: core imports no
+# domain app).
+
+#: ``hook(user, obj, reason)``: ``obj`` exists and the user may not see it.
+DenialHook = Callable[[Any, models.Model, str], None]
+_DENIAL_HOOKS: list[DenialHook] = []
+
+
+def register_denial_hook(hook: DenialHook) -> None:
+    if hook not in _DENIAL_HOOKS:
+        _DENIAL_HOOKS.append(hook)
+
+
+def denial_reason(user: Any, obj: models.Model) -> str:
+    """Why ``user`` may not see ``obj`` (which exists), in Chinese."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "未登录"
+    prefix = getattr(user, "region_path", "")
+    if not prefix:
+        return "账号没有所属区划"
+    manager = type(obj)._base_manager
+    path_fields = getattr(type(obj)._default_manager.all(), "path_fields", None)
+    if path_fields and manager.filter(region_q(path_fields, prefix), pk=obj.pk).exists():
+        return "不在本人的部门或机构范围"
+    return "不在本人辖区"
+
+
+def report_denied(user: Any, model: type[models.Model], *, reason: str = "",
+                  on_denied: DenialHook | None = None, **lookup: Any) -> bool:
+    """After a lookup found nothing the user may see: when the object exists and is not
+    visible to the user, tell the denial hooks (and ``on_denied``); ``True`` if it did."""
+    if not lookup:
+        return False
+    obj = model._base_manager.filter(**lookup).first()
+    if obj is None:
+        return False
+    visible_to = getattr(model._default_manager.all(), "visible_to", None)
+    if visible_to is not None and visible_to(user).filter(pk=obj.pk).exists():
+        return False  # visible, only filtered out by the caller: not a denial
+    why = reason or denial_reason(user, obj)
+    for hook in list(_DENIAL_HOOKS) + ([on_denied] if on_denied else []):
+        hook(user, obj, why)
+    return True
+
+
+def not_visible(user: Any, model: type[models.Model], message: str = "不存在",
+                **lookup: Any) -> Exception:
+    """The 'not found' to raise when a selector's lookup of ``model`` found nothing; reports
+    the denial first when the object exists elsewhere: ``raise not_visible(user, Household,
+    "家庭不存在", pk=pk)``."""
+    from jiuzhu.core.errors import ErrorCode, ServiceError
+
+    report_denied(user, model, **lookup)
+    return ServiceError(ErrorCode.NOT_FOUND, message)
+
+
+def get_visible(model: Any, user: Any, *, on_denied: DenialHook | None = None,
+                message: str = "不存在", **lookup: Any) -> Any:
+    """The one object of ``model`` (a model or a queryset of it) matching ``lookup`` that
+    ``user`` may see; otherwise ``ServiceError(NOT_FOUND)``, after reporting a denial when
+    the object exists but is not visible to the user."""
+    from jiuzhu.core.errors import ErrorCode, ServiceError
+
+    qs = model if isinstance(model, models.QuerySet) else model._default_manager.all()
+    visible = qs.visible_to(user) if hasattr(qs, "visible_to") else qs
+    obj = visible.filter(**lookup).first()
+    if obj is None:
+        report_denied(user, qs.model, on_denied=on_denied, **lookup)
+        raise ServiceError(ErrorCode.NOT_FOUND, message)
+    return obj

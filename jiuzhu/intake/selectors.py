@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from jiuzhu.accounts.choices import Role
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.access import not_visible
 from jiuzhu.households.models import Household, Member
 
 from .choices import OPEN_ITEM_STATES, ItemState, RequestStatus, Result
@@ -63,7 +63,7 @@ def request_get(*, user: Any, pk: int) -> Request:
                                  "files")
                .filter(pk=pk).first())
     if request is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "受理单不存在")
+        raise not_visible(user, Request, "受理单不存在", pk=pk)
     return request
 
 
@@ -71,7 +71,7 @@ def item_get(*, user: Any, pk: int) -> RequestItem:
     item = (items_visible_to(user).select_related("request", "application", "item__department")
             .prefetch_related(*_item_prefetches()).filter(pk=pk).first())
     if item is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "事项不存在")
+        raise not_visible(user, RequestItem, "事项不存在", pk=pk)
     return item
 
 

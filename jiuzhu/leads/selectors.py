@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
 from jiuzhu.calendars.selectors import Alert, alert_for, calendar_window
+from jiuzhu.core.access import not_visible
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
@@ -74,7 +75,7 @@ def lead_get(*, user: Any, pk: int) -> Lead:
     """One lead the user may see; another township's is 'not found', like a missing one."""
     lead = leads_visible_to(user).filter(pk=pk).first()
     if lead is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
+        raise not_visible(user, Lead, "线索不存在", pk=pk)
     return lead
 
 
@@ -89,7 +90,7 @@ def tasks_visible_to(user: Any) -> QuerySet[VisitTask]:
 def task_get(*, user: Any, pk: int) -> VisitTask:
     task = tasks_visible_to(user).filter(pk=pk).first()
     if task is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "走访任务不存在")
+        raise not_visible(user, VisitTask, "走访任务不存在", pk=pk)
     return task
 
 

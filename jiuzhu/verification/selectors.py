@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from jiuzhu.core.access import not_visible
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
 
@@ -48,7 +49,7 @@ def verification_request_get(*, user: Any, pk: int) -> VerificationRequest:
     request = (verification_requests_visible_to(user)
                .select_related("household__region", "requested_by").filter(pk=pk).first())
     if request is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "核对申请不存在")
+        raise not_visible(user, VerificationRequest, "核对申请不存在", pk=pk)
     return request
 
 
