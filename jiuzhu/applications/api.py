@@ -1,3 +1,8 @@
+"""The applications API (/api/v1/applications): create, read, add materials, take an
+action, download a document. Requests and responses are the typed schemas of
+``serializers.py``; an action's body is validated by the table in ``workflow.py`` against
+that action's schema (documented per action in the OpenAPI)."""
+
 from __future__ import annotations
 
 import base64
@@ -7,51 +12,85 @@ from typing import Any
 from django.http import FileResponse
 from ninja import Router, Status
 
+from jiuzhu.audit.services import audit_read
+from jiuzhu.core.api_types import body_schema, refusals
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.households.models import Household
-from jiuzhu.households.selectors import households_visible_to
 
 from . import services
 from .selectors import application_get
-from .serializers import application_to_dict
+from .serializers import (
+    ApplicationCreateIn,
+    ApplicationOut,
+    FileIn,
+    FilesIn,
+    application_to_dict,
+)
+from .workflow import user_actions
 
 router = Router(tags=["低保申请 applications"])
-
-JSON_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"type": "object"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "data": {"type": "string", "description": "the action's fields as JSON"}}}}}}}
+Files = list[tuple[str, str, bytes]]
 
 
-def _body(request) -> tuple[dict[str, Any], list[tuple[str, str, bytes]]]:
-    """JSON body, or multipart with a ``data`` JSON field and files named by material."""
+def _action_body() -> dict[str, Any]:
+    """The OpenAPI body of ``/actions/{action}``: one schema per action of the table, each
+    also taking ``files`` (inline base64, or multipart with a ``data`` JSON field)."""
+    files = body_schema(FilesIn)["properties"]["files"]
+    variants = []
+    for action in user_actions():
+        schema = body_schema(action.schema)
+        schema["properties"] = {**schema.get("properties", {}), "files": files}
+        schema["title"] = f"{action.name}（{action.label}）"
+        variants.append(schema)
+    return {"requestBody": {"required": False, "content": {
+        "application/json": {"schema": {"oneOf": variants}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "data": {"type": "string", "description": "the action's fields as JSON"}}}}}}}
+
+
+def _decode(files: list[FileIn]) -> Files:
+    out = []
+    for index, item in enumerate(files):
+        try:
+            out.append((item.material, item.name, base64.b64decode(item.content_base64,
+                                                                   validate=True)))
+        except (binascii.Error, ValueError):
+            raise ServiceError(ErrorCode.VALIDATION, "附件格式有误", [{
+                "path": f"files[{index}].content_base64", "message": "应为 base64"}]) from None
+    return out
+
+
+def _action_data(request) -> tuple[dict[str, Any], Files]:
+    """An action's body: JSON, or multipart with a ``data`` JSON field and files named by
+    material (the API parser turns those into ``files`` entries)."""
     if request.content_type and request.content_type.startswith("multipart/"):
         data = loads_exact(request.POST.get("data") or "{}")
-        files = [(field, f.name, f.read()) for field in request.FILES
-                 for f in request.FILES.getlist(field)]
+        if isinstance(data, dict):
+            data.setdefault("files", [])
+            data["files"] += [{"material": field, "name": f.name,
+                               "content_base64": base64.b64encode(f.read()).decode()}
+                              for field in request.FILES for f in request.FILES.getlist(field)]
     else:
         data = loads_exact(request.body or b"{}")
-        files = []
-        for index, item in enumerate(data.pop("files", []) if isinstance(data, dict) else []):
-            try:
-                files.append((str(item["material"]), str(item.get("name", "file")),
-                              base64.b64decode(item["content_base64"], validate=True)))
-            except (KeyError, TypeError, binascii.Error):
-                raise ServiceError(ErrorCode.VALIDATION, "附件格式有误", [{
-                    "path": f"files[{index}]",
-                    "message": "应为 {material, name, content_base64}"}]) from None
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象", [{"path": "", "message": "应为对象"}])
-    return data, files
+        raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象",
+                           [{"path": "", "message": "应为对象"}])
+    raw = data.pop("files", None) or []
+    try:
+        files = FilesIn.model_validate({"files": raw}).files
+    except Exception:  # pydantic's ValidationError: name the field
+        raise ServiceError(ErrorCode.VALIDATION, "附件格式有误", [{
+            "path": "files", "message": "应为 {material, name, content_base64} 的列表"}]) from None
+    return data, _decode(files)
 
 
-def _household(user, ref: Any) -> Household:
-    qs = households_visible_to(user).select_related("region")
+def _household(user, ref: int | str) -> Household:
+    qs = Household.objects.visible_to(user).select_related("region")
     household = None
-    if isinstance(ref, int) and not isinstance(ref, bool):
+    if isinstance(ref, int):
         household = qs.filter(pk=ref).first()
-    elif isinstance(ref, str) and ref:
+    elif ref:
         household = qs.filter(household_id=ref).first()
         if household is None and ref.isdigit():
             household = qs.filter(pk=int(ref)).first()
@@ -61,48 +100,51 @@ def _household(user, ref: Any) -> Household:
     return household
 
 
-@router.post("", response={201: dict[str, Any]}, openapi_extra=JSON_BODY,
-             summary="提出申请 Create an application")
-def create_application(request):
-    """Body `{"household_id", "item_code", "channel"}` (channel: window, outreach, proxy,
-    accompanied, online) → 201 the application."""
-    data, files = _body(request)
-    missing = [k for k in ("household_id", "item_code", "channel") if data.get(k) in (None, "")]
-    if missing:
-        raise ServiceError(ErrorCode.VALIDATION, "申请信息不完整",
-                           [{"path": k, "message": "必填项"} for k in missing])
+@router.post("", response={201: ApplicationOut, **refusals(400, 403, 404, 409, 422)},
+             by_alias=True, summary="提出申请 Create an application")
+def create_application(request, payload: ApplicationCreateIn):
+    """Body `{"household_id", "item_code", "channel", "files"}` (channel: window, outreach,
+    proxy, accompanied, online) → 201 the application; 409 `already_receiving` when the
+    household already receives the item or has it open (the message names the case)."""
     application = services.application_create(
-        actor=request.auth, household=_household(request.auth, data["household_id"]),
-        item_code=str(data["item_code"]), channel=str(data["channel"]), files=files)
-    return Status(201, application_to_dict(application))
+        actor=request.auth, household=_household(request.auth, payload.household_id),
+        item_code=payload.item_code, channel=payload.channel, files=_decode(payload.files))
+    return Status(201, application_to_dict(application, user=request.auth))
 
 
-@router.get("/{int:application_id}", response=dict[str, Any], summary="申请详情")
+@router.get("/{int:application_id}", response={200: ApplicationOut, **refusals(404)},
+            by_alias=True, summary="申请详情")
 def get_application(request, application_id: int):
-    return application_to_dict(application_get(user=request.auth, pk=application_id))
+    application = application_get(user=request.auth, pk=application_id)
+    audit_read(request, application, via="api")
+    return application_to_dict(application, user=request.auth)
 
 
-@router.post("/{int:application_id}/attachments", response={201: dict[str, Any]},
-             openapi_extra=JSON_BODY, summary="上传申请材料 Upload materials")
-def add_attachments(request, application_id: int):
-    _data, files = _body(request)
+@router.post("/{int:application_id}/attachments",
+             response={201: ApplicationOut, **refusals(403, 404, 409, 422)}, by_alias=True,
+             summary="上传申请材料 Upload materials")
+def add_attachments(request, application_id: int, payload: FilesIn):
     application = services.attachments_add(actor=request.auth, application_id=application_id,
-                                           files=files)
-    return Status(201, application_to_dict(application))
+                                           files=_decode(payload.files))
+    return Status(201, application_to_dict(application, user=request.auth))
 
 
-@router.post("/{int:application_id}/actions/{action}", response=dict[str, Any],
-             openapi_extra=JSON_BODY, summary="办理动作 Take an action")
+@router.post("/{int:application_id}/actions/{action}",
+             response={200: ApplicationOut, **refusals(400, 403, 404, 409, 422)},
+             by_alias=True, openapi_extra=_action_body(), summary="办理动作 Take an action")
 def act(request, application_id: int, action: str):
-    """200 the application; 409 `step_not_allowed`; 403 for a role that may not; 404
-    outside the user's region."""
-    data, files = _body(request)
+    """200 the application; 404 outside the user's region or for an unknown action; 403
+    for a role that may not; 409 `step_not_allowed` in a state that does not allow it,
+    `verification_missing` for a decision without a completed verification; 422 naming
+    the wrong fields of the action's schema."""
+    data, files = _action_data(request)
     application = services.application_act(actor=request.auth, application_id=application_id,
                                            action=action, data=data, files=files)
-    return application_to_dict(application)
+    return application_to_dict(application, user=request.auth)
 
 
 @router.get("/{int:application_id}/documents/{code}", url_name="application_document",
+            response={200: None, **refusals(404, 422)},
             summary="文书 The latest (or ?version=N) document as PDF, ?format=docx for Word")
 def document(request, application_id: int, code: str, format: str = "pdf",
              version: int | None = None):
@@ -116,8 +158,8 @@ def document(request, application_id: int, code: str, format: str = "pdf",
     field = doc.pdf if format == "pdf" else doc.docx
     content_type = "application/pdf" if format == "pdf" else \
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    audit_read(request, doc, "download", region_path=application.region_path, via="api",
+               document=doc.code, version=doc.version, format=format)
     response = FileResponse(field.open("rb"), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{application.number}-{code}-v{doc.version}.{format}"'
     return response
-
-

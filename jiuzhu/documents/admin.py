@@ -1,14 +1,15 @@
 from django.contrib import admin
 
-from .models import Document, DocumentCounter
+from .models import Document
 
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     """Read-only: a document is issued by the workflow and never changed."""
 
-    list_display = ("number", "code", "title", "version", "office", "issued_at", "issued_by")
-    list_filter = ("code", "year")
+    list_display = ("number", "code", "title", "version", "office", "issued_at", "issued_by",
+                    "status")
+    list_filter = ("code", "year", "status")
     search_fields = ("number", "title")
     readonly_fields = [f.name for f in Document._meta.fields]
 
@@ -21,16 +22,3 @@ class DocumentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-@admin.register(DocumentCounter)
-class DocumentCounterAdmin(admin.ModelAdmin):
-    list_display = ("office", "series", "year", "last")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

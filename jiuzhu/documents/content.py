@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -106,6 +106,37 @@ class Content:
     def missing_fields(self) -> list[str]:
         """The context paths that were absent (rendered as blanks), sorted."""
         return sorted(self.missing)
+
+
+def content_to_dict(content: Content) -> dict[str, Any]:
+    """The content as JSON-able data, stored with a document when it is issued so that its
+    files can be made later exactly as it was worded then (:func:`content_from_dict`)."""
+    data = asdict(content)
+    data["missing"] = sorted(content.missing)
+    return data
+
+
+def content_from_dict(data: dict[str, Any]) -> Content:
+    """The content :func:`content_to_dict` stored."""
+
+    def table(raw: dict[str, Any] | None) -> Table | None:
+        if raw is None:
+            return None
+        rows = tuple(Row(cells=tuple(Cell(**c) for c in r["cells"]), height=r.get("height"),
+                         header=r.get("header", False)) for r in raw["rows"])
+        return Table(rows=rows, widths=tuple(raw["widths"]))
+
+    def signature(raw: dict[str, Any] | None) -> Signature | None:
+        if raw is None:
+            return None
+        return Signature(parties=tuple(raw["parties"]), seal=raw["seal"], date=raw["date"])
+
+    blocks = [Block(kind=b["kind"], text=b.get("text", ""), align=b.get("align", "justify"),
+                    table=table(b.get("table")), signature=signature(b.get("signature")),
+                    lines=b.get("lines", 0)) for b in data["blocks"]]
+    return Content(code=data["code"], title=data["title"], subtitle=data["subtitle"],
+                   number=data["number"], office_name=data["office_name"], blocks=blocks,
+                   template=data["template"], missing=set(data.get("missing", ())))
 
 
 def normalise_context(value: Any, *, in_list: bool = False) -> Any:

@@ -25,6 +25,11 @@ def docx_upload_to(instance: Document, filename: str) -> str:
     return _upload_to(instance, "docx")
 
 
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    READY = "ready", _("已生成")
+
+
 class DocumentQuerySet(VisibleQuerySet):
     def update(self, **kwargs):  # type: ignore[override]
         raise PermissionError("法律文书一经出具不能修改，请重新出具新版本")
@@ -32,15 +37,23 @@ class DocumentQuerySet(VisibleQuerySet):
     def delete(self):  # type: ignore[override]
         raise PermissionError("法律文书一经出具不能删除")
 
+    def store_files(self, pk: int, **files: object) -> bool:
+        """The one change a document ever gets: its files and their SHA-256, stored once
+        while it is pending. False when it was no longer pending (stored meanwhile)."""
+        pending = self.filter(pk=pk, status=DocumentStatus.PENDING)
+        return bool(models.QuerySet.update(pending, status=DocumentStatus.READY, **files))
+
     def for_owner(self, owner: models.Model) -> DocumentQuerySet:
         content_type = ContentType.objects.get_for_model(owner, for_concrete_model=False)
         return self.filter(content_type=content_type, object_id=str(owner.pk))
 
 
 class Document(models.Model):
-    """A legal document (法律文书) issued on a case: numbered, rendered as PDF and Word,
-    stored with its SHA-256 and never changed afterwards; issuing it again makes a new
-    version with a new number."""
+    """A legal document (法律文书) issued on a case: numbered and worded (``content``) in
+    the transaction of the step that issues it, rendered as PDF and Word after that
+    transaction commits (``status`` pending → ready, by the task worker or by the first
+    download), stored with its SHA-256 and never changed afterwards; issuing it again
+    makes a new version with a new number."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -64,10 +77,17 @@ class Document(models.Model):
     template = models.CharField(_("模板"), max_length=200)
     context = models.JSONField(_("文书数据"), default=dict, encoder=DjangoJSONEncoder)
     missing_fields = models.JSONField(_("留空待填字段"), default=list)
-    pdf = models.FileField(_("PDF 文件"), upload_to=pdf_upload_to, max_length=200)
-    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
-    docx = models.FileField(_("Word 文件"), upload_to=docx_upload_to, max_length=200)
-    docx_sha256 = models.CharField(_("Word SHA-256"), max_length=64)
+    # What the files show, as worded at issue (content.content_to_dict): rendering later
+    # does not depend on the template files of that later day.
+    content = models.JSONField(_("文书内容"), default=dict, encoder=DjangoJSONEncoder)
+    status = models.CharField(_("文件状态"), max_length=8, choices=DocumentStatus.choices,
+                              default=DocumentStatus.PENDING)
+    rendered_at = models.DateTimeField(_("文件生成时间"), null=True, blank=True)
+    pdf = models.FileField(_("PDF 文件"), upload_to=pdf_upload_to, max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    docx = models.FileField(_("Word 文件"), upload_to=docx_upload_to, max_length=200,
+                            blank=True)
+    docx_sha256 = models.CharField(_("Word SHA-256"), max_length=64, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -95,28 +115,13 @@ class Document(models.Model):
         raise PermissionError("法律文书一经出具不能删除")
 
     @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
     def pdf_sha256_short(self) -> str:
         return self.pdf_sha256[:12]
 
     @property
     def docx_sha256_short(self) -> str:
         return self.docx_sha256[:12]
-
-
-class DocumentCounter(models.Model):
-    """The last number used in an office's yearly series (文号计数器); locked while a
-    document is numbered, so numbers never skip or repeat."""
-
-    office = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=16)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("文号计数器")
-        verbose_name_plural = _("文号计数器")
-        constraints = [models.UniqueConstraint(fields=["office", "series", "year"],
-                                               name="document_counter_office_series_year")]
-
-    def __str__(self) -> str:
-        return f"{self.office} {self.series} {self.year}: {self.last}"

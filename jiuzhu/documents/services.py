@@ -1,37 +1,49 @@
-"""Issuing legal documents (出具法律文书): number, render, store, audit — in one transaction.
+"""Issuing legal documents (出具法律文书): number and word them in the step's transaction,
+render their files after it commits.
 
 The workflow calls ``document_issue`` with the case (any model instance) and a plain
 context dict (README.md, "Context"); this app never imports a workflow model.
+``document_issue`` takes the number from the office's counter, words the document from its
+template (cheap) and stores it as *pending*; the PDF and the Word file (about a second
+each document) are made by ``document_render`` in the task worker once the transaction has
+committed, or by the first download if that comes sooner — never under the case's lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.numbers import counter_next
 from jiuzhu.regions.models import Region
 
 from .catalogue import catalogue_entry
-from .content import normalise_context, render_content
-from .models import Document, DocumentCounter
+from .content import content_from_dict, content_to_dict, normalise_context, render_content
+from .models import Document, DocumentStatus
 from .pdf import content_pdf
 from .selectors import document_get, document_verify, documents_for
 from .specs import template_find
 from .word import content_docx
 
-__all__ = ["document_issue", "documents_for", "document_get", "document_verify",
-           "document_number", "office_short_name", "office_default_name"]
+__all__ = ["document_issue", "document_render", "document_ready", "document_file",
+           "documents_for", "document_get", "document_verify", "document_number",
+           "office_short_name", "office_default_name"]
+
+logger = logging.getLogger(__name__)
 
 OFFICE_LEVELS = ("township", "county")
 
@@ -68,21 +80,14 @@ def document_number(*, office: Region, series: str, year: int, serial: int) -> s
 
 
 def _next_serial(office: Region, series: str, year: int) -> int:
-    """The next number of the series, counted on a row locked until the transaction ends.
+    """The next number of the office's yearly series, from its counter row (locked until
+    the transaction ends, so numbers never skip or repeat)."""
 
-    Two transactions creating the same new counter meet on its unique constraint: the
-    loser's savepoint rolls back and it then waits on the winner's row lock."""
-    lookup = {"office": office, "series": series, "year": year}
-    counter = DocumentCounter.objects.select_for_update().filter(**lookup).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                counter = DocumentCounter.objects.create(**lookup, last=0)
-        except IntegrityError:
-            counter = DocumentCounter.objects.select_for_update().get(**lookup)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    def highest() -> int:
+        return Document.objects.filter(office=office, series=series, year=year) \
+            .aggregate(m=Max("serial"))["m"] or 0
+
+    return counter_next(f"documents:{office.code}:{series}:{year}", start=highest)
 
 
 def _lock_owner(owner: models.Model) -> None:
@@ -116,11 +121,13 @@ def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region
     """Issue document ``code`` (D01 … D24) on the case ``owner`` from ``office``.
 
     Takes the office's template (its own region folder, then its ancestors', then
-    ``default``), numbers it in the office's yearly series, renders the PDF and the Word
-    file, stores both with their SHA-256 and records an audit event. Issuing a code again
-    for the same case makes the next version, with a new number; earlier versions stay.
-    Missing context fields are left blank on the document and listed in
-    ``missing_fields``. Raises ServiceError (VALIDATION) for an unknown code, an office
+    ``default``), numbers it in the office's yearly series, words it from the context
+    (``content``; missing context fields are left blank and listed in
+    ``missing_fields``) and records an audit event — all in the caller's transaction.
+    The document is *pending*: its PDF and Word files are rendered after the transaction
+    commits (``document_render`` in the task worker; a download renders it sooner).
+    Issuing a code again for the same case makes the next version, with a new number;
+    earlier versions stay. Raises ServiceError (VALIDATION) for an unknown code, an office
     that is not a township or county, an unsaved case or a broken template.
     """
     entry = catalogue_entry(code)
@@ -149,9 +156,6 @@ def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region
         "issued_at": local.isoformat(timespec="seconds"),
     })
     content = render_content(spec, data)
-    pdf_bytes = content_pdf(content, created=local)
-    docx_bytes = content_docx(content)
-
     document = Document(
         content_type=content_type, object_id=str(owner.pk),
         region_path=getattr(owner, "region_path", "") or office.path,
@@ -160,25 +164,86 @@ def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region
         issued_at=issued_at, issued_by=actor if getattr(actor, "pk", None) else None,
         issued_by_name=getattr(actor, "username", "") or "system",
         template=spec.source, context=data, missing_fields=content.missing_fields,
-        pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
-        docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+        content=content_to_dict(content), status=DocumentStatus.PENDING,
     )
+    document.save()
+    audit_record(actor=actor, action="create", obj=document,
+                 region_path=document.region_path,
+                 detail={"document": code, "number": number, "version": document.version,
+                         "owner": f"{content_type.app_label}.{content_type.model}:{owner.pk}",
+                         "template": spec.source, "missing_fields": content.missing_fields})
+    pk = document.pk
+    transaction.on_commit(lambda: _render_later(pk), robust=True)
+    return document
+
+
+def _render_later(document_id: int) -> None:
+    from .tasks import document_render_task
+
+    document_render_task.enqueue(document_id=document_id)
+
+
+def document_render(document_id: int) -> Document:
+    """Render the PDF and the Word file of a pending document and store them with their
+    SHA-256 (once: a ready document is returned as it is); the ready document.
+
+    On PostgreSQL the document's row is locked while it renders, so two renderers (the task
+    and a download) never render it twice; only that row, never the case. SQLite locks the
+    whole database for a writing transaction, so there the files are rendered first and
+    stored in a short transaction only if nobody stored them meanwhile."""
+    if connection.features.has_select_for_update:
+        with transaction.atomic():
+            document = Document.objects.select_for_update().get(pk=document_id)
+            if not document.is_ready:
+                _render_and_store(document)
+    else:
+        document = Document.objects.get(pk=document_id)
+        if not document.is_ready:
+            _render_and_store(document)
+    return Document.objects.select_related("issued_by", "office").get(pk=document_id)
+
+
+def document_ready(document: Document) -> Document:
+    """``document`` with its files (rendered now when it is still pending)."""
+    return document if document.is_ready else document_render(document.pk)
+
+
+def document_file(document: Document, file_format: str) -> FieldFile:
+    """The stored PDF (``"pdf"``) or Word file (``"docx"``) of ``document``, rendered on
+    demand when the worker has not done it yet."""
+    document = document_ready(document)
+    return document.pdf if file_format == "pdf" else document.docx
+
+
+def _render_and_store(document: Document) -> bool:
+    content = content_from_dict(document.content)
+    created = timezone.localtime(document.issued_at)
+    pdf_bytes = content_pdf(content, created=created)
+    docx_bytes = content_docx(content)
+    stored = False
     try:
         document.pdf.save("document.pdf", ContentFile(pdf_bytes), save=False)
         document.docx.save("document.docx", ContentFile(docx_bytes), save=False)
-        document.save()
+        files = {"pdf": document.pdf.name, "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+                 "docx": document.docx.name,
+                 "docx_sha256": hashlib.sha256(docx_bytes).hexdigest()}
+        with transaction.atomic():
+            claimed = Document.objects.store_files(document.pk, rendered_at=timezone.now(),
+                                                   **files)
+            if claimed:
+                audit_record(actor=SYSTEM, action="render", obj=document,
+                             region_path=document.region_path,
+                             detail={"document": document.code, "number": document.number,
+                                     "version": document.version,
+                                     "pdf_sha256": files["pdf_sha256"],
+                                     "docx_sha256": files["docx_sha256"]})
+        stored = claimed  # committed (or part of the caller's transaction)
+    finally:
+        if not stored:  # failed, or another renderer stored its files first
+            for field in (document.pdf, document.docx):
+                if field.name:
+                    field.storage.delete(field.name)
+    if stored:
         _read_only(document.pdf)
         _read_only(document.docx)
-        audit_record(actor=actor, action="create", obj=document,
-                     region_path=document.region_path,
-                     detail={"document": code, "number": number, "version": document.version,
-                             "owner": f"{content_type.app_label}.{content_type.model}:{owner.pk}",
-                             "template": spec.source, "pdf_sha256": document.pdf_sha256,
-                             "docx_sha256": document.docx_sha256,
-                             "missing_fields": content.missing_fields})
-    except Exception:
-        for field in (document.pdf, document.docx):
-            if field.name:
-                field.storage.delete(field.name)
-        raise
-    return document
+    return stored

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import report_denied
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.regions.models import Region
 
@@ -21,6 +22,7 @@ from .examples import example_context
 from .models import Document
 from .pdf import content_pdf
 from .permissions import owner_visible
+from .services import document_file
 from .specs import DEFAULT_FOLDER, template_find, template_overview
 from .word import content_docx
 
@@ -36,15 +38,20 @@ def _is_admin(user) -> bool:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored PDF (``?format=pdf``, the default, shown inline) or Word file."""
+    """The stored PDF (``?format=pdf``, the default, shown inline) or Word file; a
+    document still pending is rendered first."""
     file_format = request.GET.get("format", "pdf")
     if file_format not in CONTENT_TYPES:
         raise Http404("format 应为 pdf 或 docx")
     document = Document.objects.select_related("content_type").filter(pk=pk).first()
+    if document is not None and not owner_visible(request.user, document.owner):
+        report_denied(request.user, Document, reason="文书所属案件不在本人可见范围", pk=pk)
     if document is None or not owner_visible(request.user, document.owner):
         raise Http404("没有该文书")
-    field = document.pdf if file_format == "pdf" else document.docx
-    audit_record(actor=request.user, action="view", obj=document,
+    # Rendered by the task worker after the step committed; a download that comes first
+    # renders it now (once: see documents.services.document_render).
+    field = document_file(document, file_format)
+    audit_record(actor=request.user, action="download", obj=document,
                  region_path=document.region_path,
                  detail={"document": document.code, "number": document.number,
                          "version": document.version, "format": file_format})

@@ -9,15 +9,18 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.utils import timezone
 
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.models import Counter
 from jiuzhu.documents import services
 from jiuzhu.documents.examples import example_context
-from jiuzhu.documents.models import Document, DocumentCounter
+from jiuzhu.documents.models import Document, DocumentStatus
 from jiuzhu.documents.services import (
     document_get,
     document_issue,
+    document_render,
     document_verify,
     documents_for,
 )
@@ -33,8 +36,24 @@ def issue(actor, owner, office, code="D13", **extra):
                           context=example_context(code) | extra)
 
 
-def test_issue_numbers_renders_stores_and_audits(window_worker, case, tree, media_root):
-    document = issue(window_worker, case, tree["town1"])
+def rendered(actor, owner, office, code="D13", **extra):
+    """Issued and rendered, as the task worker does after the step's transaction."""
+    return document_render(issue(actor, owner, office, code, **extra).pk)
+
+
+def test_issue_numbers_and_words_in_the_transaction_and_renders_after_commit(
+        window_worker, case, tree, media_root, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        pending = issue(window_worker, case, tree["town1"])
+        # Inside the step's transaction: numbered and worded, no file rendered yet.
+        assert pending.status == DocumentStatus.PENDING and not pending.pdf
+        assert pending.content["number"] == pending.number
+        assert pending.content["title"] == "准予最低生活保障决定书"
+        assert not list(media_root.rglob("*.pdf"))
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit enqueues the rendering task (run at once in the tests)
+    document = Document.objects.get(pk=pending.pk)
+    assert document.status == DocumentStatus.READY and document.rendered_at is not None
     year = document.issued_at.astimezone().year
     assert document.number == f"示范县第1镇民低〔{year}〕第0001号"
     assert (document.code, document.version, document.title) == ("D13", 1, "准予最低生活保障决定书")
@@ -49,10 +68,33 @@ def test_issue_numbers_renders_stores_and_audits(window_worker, case, tree, medi
     assert hashlib.sha256(pdf).hexdigest() == document.pdf_sha256
     assert document.number in pdf_text(pdf)
     assert document.context["document"]["number"] == document.number
-    event = AuditEvent.objects.get(object_type="documents.document", object_id=str(document.pk))
-    assert event.action == "create" and event.actor == window_worker
-    assert event.detail["number"] == document.number
-    assert event.region_path == case.region_path
+    events = AuditEvent.objects.filter(object_type="documents.document",
+                                       object_id=str(document.pk)).order_by("pk")
+    assert [e.action for e in events] == ["create", "render"]
+    assert events[0].actor == window_worker and events[0].detail["number"] == document.number
+    assert events[0].region_path == case.region_path
+    assert events[1].actor_name == "system"
+    assert events[1].detail["pdf_sha256"] == document.pdf_sha256
+    assert events[1].detail["docx_sha256"] == document.docx_sha256
+
+
+def test_rendering_twice_renders_once(window_worker, case, tree, media_root):
+    document = rendered(window_worker, case, tree["town1"])
+    again = document_render(document.pk)
+    assert (again.pdf.name, again.pdf_sha256) == (document.pdf.name, document.pdf_sha256)
+    assert len([p for p in media_root.rglob("*") if p.is_file()]) == 2
+    assert AuditEvent.objects.filter(action="render").count() == 1
+    # The one change a document gets is from pending to ready.
+    assert not Document.objects.store_files(document.pk, pdf_sha256="0" * 64)
+    assert Document.objects.get(pk=document.pk).pdf_sha256 == document.pdf_sha256
+
+
+def test_files_show_the_wording_of_the_day_of_issue(window_worker, case, tree, monkeypatch):
+    document = issue(window_worker, case, tree["town1"])
+    # A template changed after the issue does not change a document issued before.
+    monkeypatch.setattr(services, "template_find", lambda *a, **k: pytest.fail("re-read"))
+    text = pdf_text(document_render(document.pk).pdf.read())
+    assert "准予最低生活保障决定书" in text and document.number in text
 
 
 def test_numbers_are_sequential_per_office_and_series(window_worker, case, tree):
@@ -62,8 +104,8 @@ def test_numbers_are_sequential_per_office_and_series(window_worker, case, tree)
     assert issue(window_worker, case, tree["town2"], "D13").serial == 1  # another office
     county = issue(window_worker, case, tree["county"], "D13")
     assert county.number.startswith("示范县民低〔") and county.serial == 1
-    counter = DocumentCounter.objects.get(office=tree["town1"], series="民低")
-    assert counter.last == 20
+    year = timezone.localdate().year
+    assert Counter.objects.get(key=f"documents:{tree['town1'].code}:民低:{year}").value == 20
     assert Document.objects.filter(office=tree["town1"], series="民低").count() == 20
     assert len(set(Document.objects.values_list("number", flat=True))) == Document.objects.count()
 
@@ -72,7 +114,7 @@ def test_numbering_restarts_each_year(window_worker, case, tree, monkeypatch):
     monkeypatch.setattr(services, "_now", lambda: datetime(2026, 12, 31, 3, 0, tzinfo=UTC))
     last_2026 = [issue(window_worker, case, tree["town1"]) for _ in range(2)][-1]
     monkeypatch.setattr(services, "_now", lambda: datetime(2027, 1, 4, 3, 0, tzinfo=UTC))
-    first_2027 = issue(window_worker, case, tree["town1"])
+    first_2027 = rendered(window_worker, case, tree["town1"])
     assert last_2026.number == "示范县第1镇民低〔2026〕第0002号"
     assert first_2027.number == "示范县第1镇民低〔2027〕第0001号"
     assert first_2027.pdf.name.startswith("documents/2027/")
@@ -108,7 +150,8 @@ def test_documents_for_lists_the_latest_of_each_code_with_all_versions(
 
 
 def test_verify_recomputes_the_stored_hashes(window_worker, case, tree, media_root):
-    document = issue(window_worker, case, tree["town1"])
+    assert not document_verify(issue(window_worker, case, tree["town1"]))  # no files yet
+    document = rendered(window_worker, case, tree["town1"])
     assert document_verify(document)
     path = media_root / document.docx.name
     path.chmod(0o644)  # stored read-only; tamper as an attacker with the right would
@@ -119,12 +162,12 @@ def test_verify_recomputes_the_stored_hashes(window_worker, case, tree, media_ro
 
 
 def test_stored_files_are_read_only(window_worker, case, tree, media_root):
-    document = issue(window_worker, case, tree["town1"])
+    document = rendered(window_worker, case, tree["town1"])
     assert (media_root / document.pdf.name).stat().st_mode & 0o222 == 0
 
 
 def test_a_document_can_be_neither_changed_nor_deleted(window_worker, case, tree):
-    document = issue(window_worker, case, tree["town1"])
+    document = rendered(window_worker, case, tree["town1"])
     document.title = "改过的标题"
     with pytest.raises(PermissionError):
         document.save()
@@ -161,7 +204,7 @@ def test_missing_fields_are_stored_and_defaults_filled(window_worker, case, tree
     assert document.context["office"]["name"] == "示范县第2镇人民政府"
     assert document.context["appeal"] == {"reconsideration_body": "示范县人民政府",
                                           "court": "示范县人民法院"}
-    text = pdf_text(document.pdf.read())
+    text = pdf_text(document_render(document.pk).pdf.read())
     assert "王五" in text and "＿＿＿＿" in text
 
 
@@ -173,24 +216,11 @@ def test_refusals(window_worker, case, tree, code, office_key, message):
     with pytest.raises(ServiceError) as error:
         issue(window_worker, case, tree[office_key], code)
     assert error.value.code == ErrorCode.VALIDATION and message in error.value.message
-    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
+    assert not Document.objects.exists()
+    assert not Counter.objects.filter(key__startswith="documents:").exists()
 
 
 def test_a_failed_issue_leaves_no_number_used(window_worker, case, tree, monkeypatch):
-    def broken(content):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "content_docx", broken)
-    with pytest.raises(RuntimeError):
-        issue(window_worker, case, tree["town1"])
-    assert not Document.objects.exists()
-    assert DocumentCounter.objects.filter(last__gt=0).count() == 0
-    monkeypatch.undo()
-    assert issue(window_worker, case, tree["town1"]).serial == 1
-
-
-def test_a_failure_after_the_files_were_written_removes_them(window_worker, case, tree,
-                                                             monkeypatch, media_root):
     def broken(**kwargs):
         raise RuntimeError("audit down")
 
@@ -198,7 +228,25 @@ def test_a_failure_after_the_files_were_written_removes_them(window_worker, case
     with pytest.raises(RuntimeError):
         issue(window_worker, case, tree["town1"])
     assert not Document.objects.exists()
+    assert not Counter.objects.filter(key__startswith="documents:", value__gt=0).exists()
+    monkeypatch.undo()
+    assert issue(window_worker, case, tree["town1"]).serial == 1
+
+
+def test_a_failed_rendering_leaves_the_document_pending_and_no_file(
+        window_worker, case, tree, monkeypatch, media_root):
+    document = issue(window_worker, case, tree["town1"])
+
+    def broken(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "audit_record", broken)  # after the files were written
+    with pytest.raises(RuntimeError):
+        document_render(document.pk)
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.PENDING
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+    monkeypatch.undo()
+    assert document_render(document.pk).is_ready
 
 
 def test_the_owner_is_stored_as_a_generic_relation(window_worker, case, tree):

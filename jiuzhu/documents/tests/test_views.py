@@ -39,7 +39,7 @@ def test_a_worker_of_the_township_downloads_pdf_and_word(client, window_worker, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    assert AuditEvent.objects.filter(action="view", object_id=str(document.pk)).count() == 2
+    assert AuditEvent.objects.filter(action="download", object_id=str(document.pk)).count() == 2
 
 
 def test_another_townships_worker_gets_not_found(client, other_window_worker, document):
@@ -112,3 +112,23 @@ def test_template_preview_blank_and_sample(client, window_worker):
     sample = client.get(url, {"sample": 1, "format": "docx"})
     assert sample.status_code == 200 and sample.content.startswith(b"PK")
     assert client.get(reverse("documents:template_preview", args=["D99"])).status_code == 404
+
+
+def test_a_download_before_the_worker_rendered_it_renders_it_once(client, window_worker,
+                                                                  document, case):
+    from jiuzhu.documents.models import Document, DocumentStatus
+
+    # The test's transaction never commits, so the worker never rendered it.
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.PENDING
+    html = render_to_string("documents/_list.html", {"documents": documents_for(case)})
+    assert 'data-status="pending"' in html and "文件生成中" in html
+    client.force_login(window_worker)
+    body = b"".join(_download(client, document).streaming_content)
+    assert body.startswith(b"%PDF") and document.number in pdf_text(body)
+    ready = Document.objects.get(pk=document.pk)
+    assert ready.status == DocumentStatus.READY and ready.pdf_sha256
+    docx = b"".join(_download(client, document, "docx").streaming_content)
+    assert docx.startswith(b"PK")
+    assert AuditEvent.objects.filter(action="render", object_id=str(document.pk)).count() == 1
+    html = render_to_string("documents/_list.html", {"documents": documents_for(case)})
+    assert ready.pdf_sha256[:12] in html and 'data-status="pending"' not in html
