@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import rules
 
+from jiuzhu.core.access import visible_path
+
 from .choices import AUDIT_READERS, HOUSEHOLD_EDITORS, HOUSEHOLD_IMPORTERS
 
 
 def in_region(user, obj) -> bool:
-    """The object's region path starts with the user's region path."""
+    """The object lies in the user's subtree (or a subtree assigned to them): a region,
+    or an object with ``region_path`` or ``region``."""
     if obj is None:
         return True
-    if user.is_superuser:
-        return True
     path = getattr(obj, "region_path", None)
+    if path is None and hasattr(obj, "path") and hasattr(obj, "level"):
+        path = obj.path
     if path is None and hasattr(obj, "region"):
         path = obj.region.path
-    return bool(user.region_path) and bool(path) and path.startswith(user.region_path)
+    return visible_path(user, path or "")
 
 
 @rules.predicate

@@ -10,10 +10,7 @@ from .models import Application
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
-    qs = Application.objects.select_related("household", "region", "assessment")
-    if user.is_superuser:
-        return qs
-    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+    return Application.objects.visible_to(user).select_related("household", "region", "assessment")
 
 
 def application_get(*, user: Any, pk: int) -> Application:
@@ -24,5 +21,5 @@ def application_get(*, user: Any, pk: int) -> Application:
 
 
 def overdue(*, user: Any) -> QuerySet[Application]:
-    """超时通报: red cases of the user's region."""
-    return applications_visible_to(user).filter(alert="red").order_by("due_date")
+    """超时通报: the user's cases that are red today (computed, no daily job needed)."""
+    return applications_visible_to(user).with_alert().filter(alert="red").order_by("due_date")

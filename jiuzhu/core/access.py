@@ -11,9 +11,9 @@ The rules, in order:
 2. a superuser and :data:`SYSTEM` (the daily job, the demo loader, a data migration)
    see everything;
 3. a user without a region sees nothing;
-4. everyone else sees the rows whose region path (or, for models that name them, one of
-   the other ``path_fields`` such as a household's grid) starts with the user's region
-   path — their subtree;
+4. everyone else sees the rows whose region path (``path_fields``) starts with the user's
+   region path — their subtree — or with the path of a subtree assigned to them
+   (**grants**: a grid worker's responsible grids, registered by the leads app);
 5. a user whose role is *scoped* (a department officer; next: a social-work organisation,
    a contracted investigator) sees, within the subtree, only the rows that a **scope**
    registered for that model and that kind of user admits; a model with no scope for
@@ -112,10 +112,32 @@ def scope_q(model: type[models.Model], user: Any) -> Q | None:
     return condition
 
 
-def region_q(path_fields: tuple[str, ...], prefix: str) -> Q:
+#: Assignments: extra subtrees a user is responsible for besides their own region (a grid
+#: worker's responsible grids, registered by the leads app; next: an organisation's
+#: contracted areas). ``grant(user) -> list of region paths``.
+GrantFn = Callable[[Any], list[str]]
+_GRANTS: list[GrantFn] = []
+
+
+def register_grant(grant: GrantFn) -> None:
+    if grant not in _GRANTS:
+        _GRANTS.append(grant)
+
+
+def user_prefixes(user: Any) -> list[str]:
+    """Every region path whose subtree the user sees: their own region's, then the
+    subtrees assigned to them (a grant costs a query only for the roles it concerns)."""
+    prefixes = [getattr(user, "region_path", "")] if getattr(user, "region_path", "") else []
+    for grant in _GRANTS:
+        prefixes += [p for p in grant(user) if p and p not in prefixes]
+    return prefixes
+
+
+def region_q(path_fields: tuple[str, ...], prefix: str | list[str]) -> Q:
     condition = Q()
-    for field in path_fields:
-        condition |= Q(**{f"{field}__startswith": prefix})
+    for path in [prefix] if isinstance(prefix, str) else prefix:
+        for field in path_fields:
+            condition |= Q(**{f"{field}__startswith": path})
     return condition
 
 
@@ -130,10 +152,10 @@ class VisibleQuerySet(models.QuerySet):
             return self.none()
         if sees_everything(user):
             return self
-        prefix = getattr(user, "region_path", "")
-        if not prefix:
+        prefixes = user_prefixes(user)
+        if not prefixes:
             return self.none()
-        qs = self.filter(region_q(self.path_fields, prefix))
+        qs = self.filter(region_q(self.path_fields, prefixes))
         extra = scope_q(self.model, user)
         if extra is not None:
             qs = qs.filter(extra)
@@ -153,8 +175,7 @@ def visible_path(user: Any, path: str) -> bool:
         return False
     if sees_everything(user):
         return True
-    prefix = getattr(user, "region_path", "")
-    return bool(prefix) and bool(path) and path.startswith(prefix)
+    return bool(path) and any(path.startswith(p) for p in user_prefixes(user))
 
 
 # --- Lookups that refuse ---------------------------------------------------------------------

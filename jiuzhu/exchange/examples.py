@@ -20,7 +20,7 @@ def example_region_code(region: Region | None) -> str:
         return region.code
     if region.level == "grid" and region.parent_id:
         return region.code[:12]
-    below = (Region.objects.filter(path__startswith=region.path, level="village")
+    below = (Region.objects.within(region).filter(level="village")
              .order_by("path").values_list("code", flat=True).first())
     return below or FALLBACK_REGION_CODE
 

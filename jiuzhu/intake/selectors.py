@@ -33,18 +33,12 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def _region_filter(qs: QuerySet, user: Any) -> QuerySet:
-    if user.is_superuser:
-        return qs
-    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
-
-
 def requests_visible_to(user: Any) -> QuerySet[Request]:
-    return _region_filter(Request.objects.select_related("household", "region"), user)
+    return Request.objects.visible_to(user).select_related("household", "region")
 
 
 def items_visible_to(user: Any) -> QuerySet[RequestItem]:
-    return _region_filter(RequestItem.objects.all(), user)
+    return RequestItem.objects.visible_to(user)
 
 
 def _item_prefetches() -> list[Any]:
@@ -89,11 +83,7 @@ def household_find(*, user: Any, q: str, limit: int = SEARCH_LIMIT) -> list[Hous
     q = (q or "").strip()
     if not q:
         return []
-    base = Household.objects.filter(status="active").select_related("region")
-    if not user.is_superuser:
-        if not user.region_path:
-            return []
-        base = base.filter(region_path__startswith=user.region_path)
+    base = Household.objects.visible_to(user).filter(status="active").select_related("region")
     if len(q) == 18 and q[:17].isdigit():
         ids = list(Member.objects.filter(id_number=q.upper()).values_list("household_id", flat=True)[:limit])
         return list(base.filter(pk__in=ids).order_by("household_id")[:limit])
@@ -138,14 +128,14 @@ def officer_inbox(user: Any) -> QuerySet[RequestItem]:
 
 
 def _alert_order(qs: QuerySet[RequestItem]) -> QuerySet[RequestItem]:
-    rank = Case(When(alert="red", then=Value(0)), When(alert="yellow", then=Value(1)),
-                default=Value(2), output_field=IntegerField())
-    return qs.annotate(alert_rank=rank).order_by("alert_rank", "due_date", "id")
+    """Today's colour (computed, not stored), red first, then yellow, then by due date."""
+    return qs.with_alert().order_by("alert_rank", "due_date", "id")
 
 
 def overdue_items(user: Any) -> QuerySet[RequestItem]:
     """Supervisors: open department items with a yellow or red alert in their region."""
-    qs = items_visible_to(user).filter(state__in=OPEN_ITEM_STATES, alert__in=["yellow", "red"])
+    qs = items_visible_to(user).filter(state__in=OPEN_ITEM_STATES).with_alert() \
+        .filter(alert__in=["yellow", "red"])
     return _alert_order(qs.select_related("request", "request__household")
                         .prefetch_related("cohandlers", "urges"))
 

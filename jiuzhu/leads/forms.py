@@ -15,7 +15,7 @@ from jiuzhu.regions.choices import AreaType
 from jiuzhu.regions.models import Region
 
 from .choices import LeadSource, LeadStatus, Outcome, Urgency
-from .selectors import assignable_workers, responsible_paths
+from .selectors import assignable_workers
 
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
@@ -29,15 +29,7 @@ class LeadBaseForm(ServiceErrorsMixin, StyledForm):
 
 def lead_region_options(user: Any) -> list[tuple[str, str]]:
     """Villages and grids the user may record a lead in (and a grid worker's own grids)."""
-    from django.db.models import Q
-
-    qs = Region.objects.filter(level__in=("village", "grid"))
-    if not user.is_superuser:
-        q = Q(pk__in=[])
-        for path in [user.region_path, *responsible_paths(user)]:
-            if path:
-                q |= Q(path__startswith=path)
-        qs = qs.filter(q)
+    qs = Region.objects.visible_to(user).filter(level__in=("village", "grid"))
     return [(r.code, f"{LEVEL_INDENT.get(r.level, '')}{r.name}")
             for r in qs.order_by("path").only("code", "name", "level")]
 
@@ -136,9 +128,7 @@ class LeadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        qs = Region.objects.filter(level="township")
-        if not user.is_superuser:
-            qs = qs.filter(path__startswith=user.region_path) if user.region_path else qs.none()
+        qs = Region.objects.visible_to(user).filter(level="township")
         self.fields["township"].choices = _blank(  # type: ignore[attr-defined]
             [(r.code, r.name) for r in qs.order_by("path").only("code", "name")], _("全部"))
         for field in self.fields.values():

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.access import VisibleQuerySet, sees_everything
 
 from .choices import LeadAction, LeadSource, LeadStatus, Outcome, TaskStatus, Urgency
 
@@ -86,6 +88,15 @@ class Lead(models.Model):
         return f"XS{self.pk:06d}" if self.pk else "XS"
 
 
+class VisitTaskQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> VisibleQuerySet:
+        """The tasks of the user's subtree, and every task assigned to the user."""
+        qs = super().visible_to(user)
+        if getattr(user, "pk", None) is None or sees_everything(user):
+            return qs
+        return qs | self.filter(assignee=user)
+
+
 class VisitTask(models.Model):
     """A visit (走访任务) to the family of a lead, due in working days, closed only with an
     outcome."""
@@ -120,7 +131,7 @@ class VisitTask(models.Model):
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("记录人"))
 
-    objects = VisibleQuerySet.as_manager()
+    objects = VisitTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from jiuzhu.accounts.choices import Role
@@ -30,25 +30,8 @@ def responsible_paths(user: Any) -> list[str]:
     return list(GridAssignment.objects.filter(worker=user).values_list("region_path", flat=True))
 
 
-def region_filter(user: Any, *, field: str = "region_path") -> Q | None:
-    """The filter of what ``user`` may see (None: everything)."""
-    if user.is_superuser:
-        return None
-    paths = [p for p in [user.region_path, *responsible_paths(user)] if p]
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def _in_region(qs: QuerySet, user: Any, *, field: str = "region_path") -> QuerySet:
-    q = region_filter(user, field=field)
-    return qs if q is None else qs.filter(q)
-
-
 def leads_visible_to(user: Any) -> QuerySet[Lead]:
-    return _in_region(Lead.objects.all(), user).select_related("region", "household",
-                                                               "created_by")
+    return Lead.objects.visible_to(user).select_related("region", "household", "created_by")
 
 
 def overdue_tasks(today: date) -> QuerySet[VisitTask]:
@@ -64,8 +47,7 @@ def lead_search(*, user: Any, status: str = "", source: str = "", township: str 
     if source:
         qs = qs.filter(source=source)
     if township:
-        region = Region.objects.filter(code=township).only("path").first()
-        qs = qs.filter(region_path__startswith=region.path) if region else qs.none()
+        qs = qs.within(Region.objects.filter(code=township).only("path").first())
     if overdue:
         qs = qs.filter(Exists(overdue_tasks(today or timezone.localdate()).filter(lead=OuterRef("pk"))))
     return qs.order_by("-created_at", "-id")
@@ -80,11 +62,8 @@ def lead_get(*, user: Any, pk: int) -> Lead:
 
 
 def tasks_visible_to(user: Any) -> QuerySet[VisitTask]:
-    qs = VisitTask.objects.all()
-    q = region_filter(user)
-    if q is not None:
-        qs = qs.filter(q | Q(assignee=user))
-    return qs.select_related("lead", "lead__region", "household", "assignee")
+    return VisitTask.objects.visible_to(user).select_related("lead", "lead__region", "household",
+                                                             "assignee")
 
 
 def task_get(*, user: Any, pk: int) -> VisitTask:
@@ -126,7 +105,7 @@ def task_alert(task: VisitTask, *, today: date) -> Alert:
 
 def grids_visible_to(user: Any) -> QuerySet[Region]:
     """The grids of the user's subtree, and a grid worker's own grids."""
-    return _in_region(Region.objects.filter(level="grid"), user, field="path").order_by("path")
+    return Region.objects.visible_to(user).filter(level="grid").order_by("path")
 
 
 def grid_get(*, user: Any, code: str) -> Region:
@@ -145,9 +124,9 @@ def grid_workers(grid: Region) -> list[User]:
 def assignable_workers(user: Any, *, region: Region | None = None) -> QuerySet[User]:
     """Grid workers and village assistants the user may name (within the user's subtree,
     or ``region``'s township when given)."""
-    qs = User.objects.filter(is_active=True, role__in=[Role.GRID_WORKER, Role.VILLAGE_ASSISTANT])
-    if not user.is_superuser:
-        qs = qs.filter(region__path__startswith=user.region_path) if user.region_path else qs.none()
+    regions = Region.objects.visible_to(user)
+    qs = User.objects.filter(is_active=True, role__in=[Role.GRID_WORKER, Role.VILLAGE_ASSISTANT],
+                             region__in=regions)
     return qs.select_related("region").order_by("role", "username")
 
 

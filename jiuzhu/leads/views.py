@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
 
@@ -154,7 +155,9 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
 @login_required
 @require_GET
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _lead_page(request, _lead_or_404(request, pk))
+    lead = _lead_or_404(request, pk)
+    audit_read(request, lead)
+    return _lead_page(request, lead)
 
 
 @login_required
@@ -218,6 +221,8 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     """A visit task: record the visit and its outcome (phone)."""
     task = _task_or_404(request, pk)
     posted = request.method == "POST"
+    if not posted:
+        audit_read(request, task.lead, via="visit")
     form = VisitForm(request.POST if posted else None,
                      initial={"visited_on": timezone.localdate()})
     status = 200
@@ -249,6 +254,8 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     row = VisitPhoto.objects.filter(pk=pk).only("task_id", "file", "content_type").first()
     if row is None or not tasks_visible_to(request.user).filter(pk=row.task_id).exists():
         raise Http404
+    audit_read(request, row, "download", region_path=tasks_visible_to(request.user)
+               .filter(pk=row.task_id).values_list("region_path", flat=True).first() or "")
     return FileResponse(row.file.open("rb"), content_type=row.content_type)
 
 
@@ -308,12 +315,16 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     workers = [a.worker for a in GridAssignment.objects.filter(grid=grid)
                .select_related("worker").order_by("id")]
-    tasks = list(VisitTask.objects.filter(region_path__startswith=grid.path,
-                                          status=TaskStatus.OPEN)
+    tasks = list(VisitTask.objects.visible_to(request.user).within(grid)
+                 .filter(status=TaskStatus.OPEN)
                  .select_related("lead", "household", "assignee").order_by("due_on", "id")[:200])
-    households = list(Household.objects.filter(leads__region_path__startswith=grid.path)
+    # the households living in the grid, and those its leads were found in
+    in_grid = (Household.objects.within(grid)
+               | Household.objects.filter(pk__in=lead_search(user=request.user).within(grid)
+                                          .values("household_id")))
+    households = list((Household.objects.visible_to(request.user) & in_grid)
                       .select_related("region").distinct().order_by("household_id")[:200])
-    leads = lead_search(user=request.user).filter(region_path__startswith=grid.path)
+    leads = lead_search(user=request.user).within(grid)
     return render(request, "leads/grid_detail.html", {
         "grid": grid, "workers": workers, "rows": with_alerts(tasks, today=today),
         "households": households, "open_leads": leads.exclude(status=LeadStatus.CLOSED).count(),

@@ -14,17 +14,12 @@ from .models import Payroll
 
 def townships_for(user: Any) -> QuerySet[Region]:
     """The townships whose payroll the user may generate (those in their subtree)."""
-    qs = Region.objects.filter(level="township")
-    if user.is_superuser:
-        return qs
-    return qs.filter(path__startswith=user.region_path) if user.region_path else qs.none()
+    return Region.objects.visible_to(user).filter(level="township")
 
 
 def payrolls_visible_to(user: Any) -> QuerySet[Payroll]:
-    qs = Payroll.objects.select_related("township", "generated_by", "confirmed_by")
-    if user.is_superuser:
-        return qs
-    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+    return Payroll.objects.visible_to(user).select_related("township", "generated_by",
+                                                           "confirmed_by")
 
 
 def payroll_get(*, user: Any, pk: int) -> Payroll:

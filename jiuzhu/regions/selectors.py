@@ -6,7 +6,7 @@ from .models import Region
 
 
 def region_subtree(*, root: Region, include_root: bool = True) -> QuerySet[Region]:
-    qs = Region.objects.filter(path__startswith=root.path)
+    qs = Region.objects.within(root)
     return qs if include_root else qs.exclude(pk=root.pk)
 
 

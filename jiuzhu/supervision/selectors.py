@@ -13,9 +13,7 @@ from .models import ReviewTask, TipOff
 
 
 def _in_region(qs: QuerySet, user: Any) -> QuerySet:
-    if user.is_superuser:
-        return qs
-    return qs.filter(region_path__startswith=user.region_path) if user.region_path else qs.none()
+    return qs.visible_to(user)
 
 
 def review_tasks_open(*, user: Any) -> QuerySet[ReviewTask]:

@@ -19,12 +19,7 @@ from .models import Finding, VerificationRequest
 
 
 def verification_requests_visible_to(user: Any) -> QuerySet[VerificationRequest]:
-    qs = VerificationRequest.objects.all()
-    if user.is_superuser:
-        return qs
-    if not user.region_path:
-        return qs.none()
-    return qs.filter(region_path__startswith=user.region_path)
+    return VerificationRequest.objects.visible_to(user)
 
 
 def verification_request_search(*, user: Any, q: str = "", status: str = ""
