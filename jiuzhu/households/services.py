@@ -87,7 +87,7 @@ def grid_check(region: Region, grid_code: str | None) -> Region | None:
     if not grid_code:
         return None
     grid = Region.objects.filter(code=grid_code, level="grid").first()
-    if grid is None or not grid.path.startswith(region.path):
+    if grid is None or not region.contains(grid):
         raise ServiceError(ErrorCode.VALIDATION, "网格有误",
                            [{"path": "grid_code", "message": f"网格 {grid_code} 不在 {region.name} 内"}])
     return grid

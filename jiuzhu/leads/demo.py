@@ -1,7 +1,7 @@
 """Demo data of grids and proactive discovery: one grid worker per demo grid (the demo's
 ``grid1`` for the first grid) and a few leads in different states. Idempotent.
 
-Called by the integrator from :func:`jiuzhu.core.demo.load_demo` after ``load_users`` and
+Called by :func:`jiuzhu.demo.loader.load_demo` after ``load_users`` and
 ``load_households``: ``load_leads_demo(regions)``."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.demo import DEMO_PASSWORD
 from jiuzhu.accounts.models import User
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.regions.models import Region
@@ -25,8 +26,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 def load_grid_workers(regions: dict[str, Region]) -> int:
     """One grid worker per grid (username ``grid`` + the grid code after the county,
     e.g. ``grid001002001``), responsible for it; returns how many were created."""
-    from jiuzhu.core.demo import DEMO_PASSWORD
-
     rng = random.Random(990102)
     created = 0
     grids = sorted((r for r in regions.values() if r.level == "grid"), key=lambda r: r.code)
@@ -55,7 +54,7 @@ def load_demo_leads(regions: dict[str, Region]) -> int:
     from . import services
 
     county = regions["990102"]
-    if Lead.objects.filter(region_path__startswith=county.path).exists():
+    if Lead.objects.within(county).exists():
         return 0
     window1 = User.objects.filter(username="window1").first()
     window2 = User.objects.filter(username="window2").first()
