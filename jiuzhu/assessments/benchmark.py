@@ -36,7 +36,7 @@ BENCH_DATE = date(2026, 6, 30)
 CHUNK = 50_000
 
 
-def _bench_village() -> Region:
+def bench_village() -> Region:
     province = region_get_or_create(code="99", name="示范省", level="province")
     city = region_get_or_create(code="9901", name="示范市", level="city", parent=province)
     county = region_get_or_create(code="990102", name="示范县", level="county", parent=city)
@@ -170,7 +170,7 @@ def _remove(village: Region) -> None:
 
 
 def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> dict[str, Any]:
-    village = _bench_village()
+    village = bench_village()
     _remove(village)
     batch = generate(n)
     first_pk = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1

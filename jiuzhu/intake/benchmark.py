@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiuzhu.accounts.models import User
-from jiuzhu.assessments.benchmark import _bench_village, insert_households
+from jiuzhu.assessments.benchmark import bench_village, insert_households
 from jiuzhu.catalogue.selectors import items_in_force
 from jiuzhu.households.models import Household, Member
 from jiuzhu.rules.synthetic import generate
@@ -160,7 +160,7 @@ def _time(client: Client, url: str, repeat: int) -> dict[str, float]:
 
 
 def bench_intake(n: int, *, requests: int = 5_000, repeat: int = 30, keep: bool = False) -> dict[str, Any]:
-    village = _bench_village()
+    village = bench_village()
     _remove(village)
     first_pk = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     started = time.perf_counter()
