@@ -1,20 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
-
 from ninja import Router
 
+from jiuzhu.core.api_types import json_body, refusals
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
+from jiuzhu.households.schemas import HouseholdDoc
+
+from .schemas import AssessmentOut
 
 router = Router(tags=["核算 assess"])
 
 
-@router.post("", response=dict[str, Any], summary="核算一户 Assess one household",
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                 "schema": {"type": "object", "description": "household.schema.json"}}}}})
+@router.post("", response={200: AssessmentOut, **refusals(400, 422)},
+             openapi_extra=json_body(HouseholdDoc), summary="核算一户 Assess one household")
 def assess_household(request):
-    """200: the result of 10-rules.md with its explanation; 422 with field errors."""
+    """200: the result of 10-rules.md with its explanation; 422 with field errors (the
+    rules engine's validator names every wrong field at once)."""
     from jiuzhu.rules.explain import assess
 
     data = loads_exact(request.body)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ninja import Router
 
+from jiuzhu.core.api_types import refusals
 from jiuzhu.households.selectors import household_get
 
 from .prescription import household_prescription
+from .schemas import PrescriptionEntryOut
 
 router = Router(tags=["大处方 prescription"])
 
 
-@router.get("/{household_ref}/prescription", response=list[dict[str, Any]],
+@router.get("/{household_ref}/prescription", response={200: list[PrescriptionEntryOut], **refusals(404)},
             summary="大处方 The comprehensive assessment of a household")
 def prescription(request, household_ref: str):
     """All catalogue items in coordination order: `[{"item_code", "status": "eligible" |

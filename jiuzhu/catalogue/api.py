@@ -6,22 +6,17 @@ from datetime import date
 
 from ninja import Router
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.api_types import refusals
 
+from .schemas import CatalogueItemOut
 from .selectors import items_in_force
 from .serializers import item_to_dict
 
 router = Router(tags=["catalogue"])
 
 
-@router.get("/items")
-def catalogue_items(request, on: str | None = None):
+@router.get("/items", response={200: list[CatalogueItemOut], **refusals(422)},
+            summary="政策清单 The service catalogue in force")
+def catalogue_items(request, on: date | None = None):
     """The items in force today (or on `?on=YYYY-MM-DD`), in catalogue order."""
-    day = None
-    if on:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            raise ServiceError(ErrorCode.VALIDATION, "日期格式应为 YYYY-MM-DD",
-                               [{"path": "on", "message": f"无效日期：{on}"}]) from None
-    return [item_to_dict(item) for item in items_in_force(day)]
+    return [item_to_dict(item) for item in items_in_force(on)]

@@ -6,55 +6,74 @@ Errors are those of the applications API: 422 with field paths, 409 ``step_not_a
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import binascii
 
 from ninja import Router, Status
 
-from jiuzhu.applications.api import JSON_BODY, _body, _household
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.audit.services import audit_read
+from jiuzhu.core.api_types import refusals
+from jiuzhu.core.errors import field_error
+from jiuzhu.households.api import household_by_ref
 
 from . import selectors, services
+from .schemas import ItemActionIn, ItemOut, RequestIn, RequestOut
 from .serializers import item_to_dict, request_to_dict
 
 router = Router(tags=["一门受理 intake"])
 
 
-@router.post("/requests", response={201: dict[str, Any]}, openapi_extra=JSON_BODY,
-             summary="一门受理 Take a request for one or more items")
-def create_request(request):
+def _files(payload: RequestIn) -> list[tuple[str, str, bytes]]:
+    files = []
+    for index, entry in enumerate(payload.files):
+        try:
+            files.append((entry.material, entry.name,
+                          base64.b64decode(entry.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise field_error(f"files[{index}].content_base64", "应为 Base64 编码的文件内容") from None
+    return files
+
+
+@router.post("/requests", response={201: RequestOut, **refusals(400, 403, 404, 422)},
+             by_alias=True, summary="一门受理 Take a request for one or more items")
+def create_request(request, payload: RequestIn):
     """Body `{"household_id", "items": ["MZ01", "JY02"], "channel", "materials":
     {"JY02": ["学籍证明"]}, "applicant": {...}, "files": [{material, name, content_base64}]}`
-    → 201 the request with its items."""
-    data, files = _body(request)
-    missing = [k for k in ("household_id", "items", "channel") if data.get(k) in (None, "", [])]
-    if missing:
-        raise ServiceError(ErrorCode.VALIDATION, "受理信息不完整",
-                           [{"path": k, "message": "必填项"} for k in missing])
+    (or multipart: the JSON in `data`, files named by material) → 201 the request with its
+    items."""
     created = services.request_create(
-        actor=request.auth, household=_household(request.auth, data["household_id"]),
-        items=data["items"], channel=str(data["channel"]), materials=data.get("materials") or {},
-        files=files, applicant=data.get("applicant") if isinstance(data.get("applicant"), dict) else None)
+        actor=request.auth, household=household_by_ref(request.auth, payload.household_id),
+        items=payload.items, channel=str(payload.channel), materials=payload.materials,
+        files=_files(payload),
+        applicant=payload.applicant.dict() if payload.applicant is not None else None)
     return Status(201, request_to_dict(selectors.request_get(user=request.auth, pk=created.pk)))
 
 
-@router.get("/requests/{int:request_id}", response=dict[str, Any], summary="受理单详情")
+@router.get("/requests/{int:request_id}", response={200: RequestOut, **refusals(404)},
+            by_alias=True, summary="受理单详情")
 def get_request(request, request_id: int):
-    return request_to_dict(selectors.request_get(user=request.auth, pk=request_id))
+    intake = selectors.request_get(user=request.auth, pk=request_id)
+    audit_read(request, intake, via="api")
+    return request_to_dict(intake)
 
 
-@router.get("/items/{int:item_id}", response=dict[str, Any], summary="受理事项详情")
+@router.get("/items/{int:item_id}", response={200: ItemOut, **refusals(404)}, by_alias=True,
+            summary="受理事项详情")
 def get_item(request, item_id: int):
-    return item_to_dict(selectors.item_get(user=request.auth, pk=item_id))
+    item = selectors.item_get(user=request.auth, pk=item_id)
+    audit_read(request, item.request, via="api", item=item.item_code)
+    return item_to_dict(item)
 
 
-@router.post("/items/{int:item_id}/actions/{action}", response=dict[str, Any],
-             openapi_extra=JSON_BODY, summary="部门办理动作 Take an action on an item")
-def act(request, item_id: int, action: str):
-    """Actions: `accept`, `request_more` (missing, note), `resubmit` (materials, note),
+@router.post("/items/{int:item_id}/actions/{action}",
+             response={200: ItemOut, **refusals(400, 403, 404, 409, 422)}, by_alias=True,
+             summary="部门办理动作 Take an action on an item")
+def act(request, item_id: int, action: str, payload: ItemActionIn | None = None):
+    """Actions: `accept` (note), `request_more` (missing, note), `resubmit` (materials, note),
     `finish` (result: granted | not_granted, note, amount), `return` (reason),
     `add_cohandler` (departments), `cohandle_finish` (result, note, amount), `urge`
     (message; supervisors). 200 the item; 409 `step_not_allowed`; 403; 404."""
-    data, _files = _body(request)
+    data = payload.dict(exclude_unset=True) if payload is not None else {}
     if action == "urge":
         services.urge(actor=request.auth, item=item_id, message=data.get("message") or "")
     else:

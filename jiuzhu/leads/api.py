@@ -4,36 +4,18 @@ has none), 409 for a step not possible in the state, 403 for a role, 404 outside
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ninja import Router, Status
 
+from jiuzhu.audit.services import audit_read
+from jiuzhu.core.api_types import refusals
 from jiuzhu.core.errors import ErrorCode, ServiceError
-from jiuzhu.core.jsonio import loads_exact
 
 from . import services
 from .models import Lead, VisitTask
+from .schemas import ConvertIn, LeadIn, LeadOut, VisitOutcomeIn
 from .selectors import assignable_workers, lead_get, task_get
-
-JSON_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"type": "object"}}}}}
-
-
-def _body(request) -> dict[str, Any]:
-    data = loads_exact(request.body or b"{}")
-    if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象", [{"path": "", "message": "应为对象"}])
-    return data
-
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ServiceError(ErrorCode.VALIDATION, "请求参数有误", [{"path": name, "message": "应为字符串"}])
-    return value
 
 
 def task_to_dict(task: VisitTask) -> dict[str, Any]:
@@ -72,63 +54,57 @@ def build_router() -> Router:
     """A new router with the leads operations (a router can be mounted on one API only)."""
     router = Router(tags=["线索 leads"])
 
-    @router.post("/leads", response={201: dict[str, Any]}, openapi_extra=JSON_BODY,
+    @router.post("/leads", response={201: LeadOut, **refusals(400, 403, 422)},
                  summary="登记线索 Record a lead")
-    def create_lead(request):
+    def create_lead(request, payload: LeadIn):
         """Body: `source` (hotline, love_station, grid_worker, other), `person_name`,
         `region_code` (a village or grid), `description`; optional `reporter_name`,
         `reporter_phone`, `station_name` (required for love_station), `id_number` (checked),
         `phone`, `address`, `urgency` (normal, urgent, critical). → 201 the lead."""
-        data = _body(request)
-        lead = services.lead_record(actor=request.auth, data={
-            name: _text(data, name) for name in services.LEAD_FIELDS})
+        lead = services.lead_record(actor=request.auth, data=payload.dict())
         return Status(201, lead_to_dict(lead_get(user=request.auth, pk=lead.pk)))
 
-    @router.get("/leads/{int:lead_id}", response=dict[str, Any], summary="线索详情")
+    @router.get("/leads/{int:lead_id}", response={200: LeadOut, **refusals(404)},
+                summary="线索详情")
     def get_lead(request, lead_id: int):
-        return lead_to_dict(lead_get(user=request.auth, pk=lead_id))
+        lead = lead_get(user=request.auth, pk=lead_id)
+        audit_read(request, lead, via="api")
+        return lead_to_dict(lead)
 
-    @router.post("/leads/{int:lead_id}/convert", response=dict[str, Any],
-                 openapi_extra=JSON_BODY, summary="转为家庭档案和走访任务 Convert a lead")
-    def convert_lead(request, lead_id: int):
+    @router.post("/leads/{int:lead_id}/convert",
+                 response={200: LeadOut, **refusals(400, 403, 404, 409, 422)},
+                 summary="转为家庭档案和走访任务 Convert a lead")
+    def convert_lead(request, lead_id: int, payload: ConvertIn | None = None):
         """Body (all optional): `id_number`, `health`, `occupation`, `area_type` (needed
         only when no active household has the ID number), `assignee` (username; default:
         the grid's responsible worker). → 200 the lead with its visit task."""
-        data = _body(request)
+        data = payload or ConvertIn()
         lead = lead_get(user=request.auth, pk=lead_id)
         assignee = None
-        if data.get("assignee"):
-            assignee = assignable_workers(request.auth).filter(
-                username=_text(data, "assignee")).first()
+        if data.assignee:
+            assignee = assignable_workers(request.auth).filter(username=data.assignee).first()
             if assignee is None:
                 raise ServiceError(ErrorCode.VALIDATION, "走访人不存在或不在您的辖区",
                                    [{"path": "assignee", "message": "走访人不存在或不在您的辖区"}])
         services.lead_convert(actor=request.auth, lead=lead, assignee=assignee,
-                              **{n: _text(data, n) for n in ("id_number", "health",
-                                                             "occupation", "area_type")})
+                              id_number=data.id_number, health=data.health,
+                              occupation=data.occupation, area_type=data.area_type)
         return lead_to_dict(lead_get(user=request.auth, pk=lead_id))
 
-    @router.post("/visits/{int:task_id}/outcome", response=dict[str, Any],
-                 openapi_extra=JSON_BODY, summary="走访结果 Record a visit and its outcome")
-    def visit_outcome(request, task_id: int):
+    @router.post("/visits/{int:task_id}/outcome",
+                 response={200: LeadOut, **refusals(400, 403, 404, 409, 422)},
+                 summary="走访结果 Record a visit and its outcome")
+    def visit_outcome(request, task_id: int, payload: VisitOutcomeIn):
         """Body: `outcome` (required: applied, already_assisted, not_eligible, unreachable,
         referred), `visited_on` (YYYY-MM-DD), `findings`; optional `outcome_note`,
         `referred_to` (required for referred), `linked_number`, `latitude`, `longitude`.
         → 200 the lead (closed, or with its next visit task after `unreachable`)."""
-        data = _body(request)
         task = task_get(user=request.auth, pk=task_id)
-        visited_on = None
-        if data.get("visited_on") not in (None, ""):
-            try:
-                visited_on = date.fromisoformat(_text(data, "visited_on"))
-            except ValueError:
-                raise ServiceError(ErrorCode.VALIDATION, "走访日期有误", [
-                    {"path": "visited_on", "message": "应为日期（YYYY-MM-DD）"}]) from None
         services.visit_record(
-            actor=request.auth, task=task, visited_on=visited_on,
-            latitude=data.get("latitude"), longitude=data.get("longitude"),
-            **{n: _text(data, n) for n in ("findings", "outcome", "outcome_note",
-                                           "referred_to", "linked_number")})
+            actor=request.auth, task=task, visited_on=payload.visited_on,
+            latitude=payload.latitude, longitude=payload.longitude, findings=payload.findings,
+            outcome=payload.outcome, outcome_note=payload.outcome_note,
+            referred_to=payload.referred_to, linked_number=payload.linked_number)
         return lead_to_dict(lead_get(user=request.auth, pk=task.lead_id))
 
     return router

@@ -1,0 +1,28 @@
+"""Schemas of ``GET /api/v1/catalogue/items`` (50-api.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Schema
+
+from jiuzhu.core.api_types import IsoDate
+
+
+class DepartmentRef(Schema):
+    code: str
+    name: str
+
+
+class CatalogueItemOut(Schema):
+    """An item in force: the fields of 50-api.md plus its materials and version date."""
+
+    code: str
+    name: str
+    department: DepartmentRef
+    level: Literal["township", "county"]
+    limit: int
+    program: Literal["dibao", "low_income", "tekun", "rigid_expense", "temporary",
+                     "emergency"] | None
+    materials: list[str]
+    valid_from: IsoDate
