@@ -1,8 +1,8 @@
 """Who may see a case's documents (文书查看权限).
 
 The documents app does not know the case models, so the check is a callback: by
-default the owner's ``region_path`` must lie in the user's region subtree (a superuser
-sees everything); a model with other rules registers its own check, e.g. in its
+default the owner must be visible to the user through the access layer
+(``Owner.objects.visible_to(user)``, ``jiuzhu/core/access.py``); a model with other rules registers its own check, e.g. in its
 AppConfig.ready(): ``owner_visibility_register(Application, application_visible)``.
 """
 
@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models
 
+from jiuzhu.core.access import sees_everything
+
 OwnerCheck = Callable[[Any, models.Model], bool]
 _checks: dict[type[models.Model], OwnerCheck] = {}
 
@@ -22,19 +24,19 @@ def owner_visibility_register(model: type[models.Model], check: OwnerCheck) -> N
     _checks[model] = check
 
 
-def _region_rule(user: Any, owner: models.Model) -> bool:
-    path = getattr(owner, "region_path", None)
-    user_path = getattr(user, "region_path", "") or ""
-    return bool(isinstance(path, str) and path and user_path and path.startswith(user_path))
+def _visible_rule(user: Any, owner: models.Model) -> bool:
+    """The owner is visible to the user through the access layer (``visible_to``)."""
+    qs = type(owner)._default_manager.all()
+    if not hasattr(qs, "visible_to"):
+        return sees_everything(user)
+    return qs.visible_to(user).filter(pk=owner.pk).exists()
 
 
 def owner_visible(user: Any, owner: models.Model | None) -> bool:
     """Whether ``user`` may see the documents of ``owner`` (the case they belong to)."""
     if owner is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
     for model in type(owner).__mro__:
         if model in _checks:
             return bool(_checks[model](user, owner))
-    return _region_rule(user, owner)
+    return _visible_rule(user, owner)
