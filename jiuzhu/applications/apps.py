@@ -8,6 +8,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from jiuzhu.calendars.services import register_daily
 
+        from . import rules  # noqa: F401  (registers the applications.* permissions)
         from .services import alerts_recompute
 
         register_daily(alerts_recompute)

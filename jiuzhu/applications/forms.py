@@ -253,36 +253,55 @@ class AssignInvestigationForm(ActionForm):
 
 
 class RecordVerificationForm(ActionForm):
-    """录入核对报告: a completed verification request of the household, or a summary."""
+    """录入核对报告: a completed verification request of the household; only where the
+    verification system could not, a manual report with its reason and source documents
+    (labelled 人工核对 on the documents)."""
 
     request_id = forms.TypedChoiceField(label=_("已完成的核对"), required=False, coerce=int,
                                         empty_value=None)
-    summary = forms.CharField(label=_("或填写核对报告摘要"), required=False, max_length=4000,
+    summary = forms.CharField(label=_("或人工核对：核对情况"), required=False, max_length=4000,
                               widget=forms.Textarea(TEXTAREA))
-    error_fields = {"report": "summary"}
+    reason = forms.CharField(label=_("人工核对的原因（未通过核对系统核对）"), required=False,
+                             max_length=1000)
+    sources = forms.FileField(label=_("人工核对所依据的原始材料"), required=False,
+                              widget=forms.ClearableFileInput(
+                                  attrs={"accept": "image/*,application/pdf"}))
+    error_fields = {"report": "summary", "report.summary": "summary", "report.reason": "reason",
+                    "files": "sources", "file": "sources", "verification": "__all__"}
 
     def __init__(self, *args: Any, requests: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.has_requests = bool(requests)
         if requests:
-            self.fields["request_id"].choices = [("", _("— 不选，填写摘要 —"))] + [
+            self.fields["request_id"].choices = [("", _("— 不选，人工核对 —"))] + [
                 (r.pk, f"核对申请 {r.pk} · {r.completed_at:%Y-%m-%d}" if getattr(r, "completed_at", None)
                  else f"核对申请 {r.pk}") for r in requests]
             self.fields["request_id"].initial = requests[0].pk
         else:
             del self.fields["request_id"]
-            self.fields["summary"].label = _("核对报告摘要")
+            self.fields["summary"].label = _("人工核对：核对情况（该家庭尚无已完成的核对申请）")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("request_id") and not (data.get("summary") or "").strip():
-            self.add_error("summary", _("请选择已完成的核对，或填写核对报告摘要"))
+        if data.get("request_id"):
+            return data
+        if not (data.get("summary") or "").strip():
+            self.add_error("summary", _("请选择已完成的核对；或填写人工核对情况"))
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", _("人工核对须说明原因"))
+        if not data.get("sources"):
+            self.add_error("sources", _("人工核对须上传所依据的原始材料"))
         return data
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
+        from .workflow import VERIFICATION_SOURCES
+
         if self.cleaned_data.get("request_id"):
             return {"request_id": self.cleaned_data["request_id"]}, []
-        return {"report": {"summary": self.cleaned_data["summary"].strip()}}, []
+        upload = self.cleaned_data["sources"]
+        return ({"report": {"summary": self.cleaned_data["summary"].strip(),
+                            "reason": self.cleaned_data["reason"].strip()}},
+                [(VERIFICATION_SOURCES, upload.name, _read(upload))])
 
 
 class RecordAppraisalForm(ActionForm):
@@ -395,15 +414,12 @@ class ApproveForm(ActionForm):
         return data, []
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "request_supplement": RequestSupplementForm, "submit_supplement": SubmitSupplementForm,
-    "reject": ReasonForm, "accept": ActionForm, "assign_investigation": AssignInvestigationForm,
-    "record_verification": RecordVerificationForm, "record_appraisal": RecordAppraisalForm,
-    "submit_opinion": SubmitOpinionForm, "publish_notice": ActionForm,
-    "record_objection": RecordObjectionForm, "close_notice": ActionForm,
-    "approve": ApproveForm, "refuse": RefuseForm, "extend_deadline": ReasonForm,
-    "withdraw": ReasonForm,
-}
+def form_for(action: str) -> type[ActionForm]:
+    """The page form of an action: the form the table names (``extra["form"]``), else a
+    button without fields."""
+    from .workflow import WORKFLOW
+
+    return globals()[WORKFLOW.action(action).extra.get("form", "ActionForm")]
 
 
 # --- the home investigation (入户调查, on a phone) -------------------------------------

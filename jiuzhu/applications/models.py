@@ -3,21 +3,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import Alert, Channel, ReviewClass, State, Step
-from .workflow import ApplicationWorkflow
 
 
-class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
+class Application(models.Model):
     """An application (申请) for an item: dibao (MZ01) and the other programmes of
     ``programs.py`` (MZ02–MZ06), through the procedure of 20-workflow.md.
 
-    Its state changes only through the transitions in ``workflow.py``, called by the
-    services in ``services.py``.
+    Its state changes only through the table in ``workflow.py``: the procedure's actions by
+    ``services.application_act``, the later steps other apps take (payment, suspension,
+    stop, review) by the methods below, which check the same table.
     """
 
     number = models.CharField(_("申请编号"), max_length=32, unique=True)
@@ -26,7 +25,8 @@ class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
                                   related_name="applications", verbose_name=_("家庭"))
     item_code = models.CharField(_("事项"), max_length=16)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    state = FSMField(_("状态"), default=State.SUBMITTED, choices=State.choices, protected=True)
+    state = models.CharField(_("状态"), max_length=50, default=State.SUBMITTED,
+                             choices=State.choices)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("受理乡镇"))
     region_path = models.CharField(max_length=128, db_index=True)
@@ -90,6 +90,27 @@ class Application(ApplicationWorkflow, ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.household.head_name}"
+
+    # Steps other apps take inside their own services (409 outside the table's states).
+    def _move(self, action: str) -> str:
+        from .workflow import WORKFLOW
+
+        return WORKFLOW.transition(self, action)
+
+    def start_payment(self) -> str:
+        return self._move("start_payment")
+
+    def suspend(self) -> str:
+        return self._move("suspend")
+
+    def resume(self) -> str:
+        return self._move("resume")
+
+    def stop(self) -> str:
+        return self._move("stop")
+
+    def review(self) -> str:
+        return self._move("review")
 
 
 class ApplicationStep(models.Model):

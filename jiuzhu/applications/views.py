@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.choices import Role
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get, household_search
 from jiuzhu.regions.models import Region
@@ -251,7 +252,9 @@ def _render_detail(request: HttpRequest, application: Application, *,
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """申请详情: header, timeline, attachments, documents and the forms of the possible actions."""
-    return _render_detail(request, _application_or_404(request, pk))
+    application = _application_or_404(request, pk)
+    audit_read(request, application)
+    return _render_detail(request, application)
 
 
 @login_required
@@ -288,6 +291,8 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
     attachment = application.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404(_("附件不存在"))
+    audit_read(request, application, "download", attachment=attachment.pk,
+               material=attachment.material)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
@@ -384,6 +389,7 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
             "investigator_2": assigned[1] if len(assigned) > 1 else "",
             "visited_on": timezone.localdate()}, neighbours=[])
         neighbours = []
+        audit_read(request, application, via="investigate")
     return render(request, "applications/investigate.html", {
         "application": application, "household": application.household, "form": form,
         "possible": possible, "error": error,

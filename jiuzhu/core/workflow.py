@@ -17,8 +17,9 @@ everything else, so nothing is written twice:
      naming each field: ``{"path": "reason", "message": "必填项"}``);
   6. the action's guards, in order (each raises :class:`ServiceError` or returns);
 
-  then it runs the handler, moves the state to the target, starts the time limit, issues
-  the documents, saves, and records (step and audit) — in one transaction;
+  then it runs the handler, moves the state to the target, starts the time limit, saves,
+  issues the documents, records (step and audit) and calls ``after`` (events for other
+  apps) — in one transaction;
 * pages and buttons: ``WORKFLOW.available(user, obj)`` lists the actions this user may take
   now (state and permission), and ``WORKFLOW.form_class(name)`` the form of an action whose
   schema is a Django form;
@@ -315,17 +316,33 @@ class Workflow:
             ctx.deadline = row.deadline(ctx) if callable(row.deadline) else row.deadline
             if ctx.deadline and self.start_deadline is not None:
                 self.start_deadline(ctx, ctx.deadline)
-            ctx.documents = tuple(row.documents(ctx) if callable(row.documents) else row.documents)
-            if ctx.documents and self.issue is not None:
-                self.issue(ctx, ctx.documents)
             if self.before_save is not None:
                 self.before_save(ctx)
             obj.save()
+            ctx.documents = tuple(row.documents(ctx) if callable(row.documents) else row.documents)
+            if ctx.documents and self.issue is not None:
+                self.issue(ctx, ctx.documents)
             if self.record is not None:
                 self.record(ctx)
             if self.after is not None:
                 self.after(ctx)
         return obj
+
+    def transition(self, obj: Any, name: str, target: str | None = None) -> str:
+        """Only the move of action ``name`` (409 outside its source states), for a step
+        another app performs inside its own service with its own checks and record (a
+        payroll starting payment, a review stopping a case). Returns the new state."""
+        row = self.action(name)
+        state = self.state_of(obj)
+        if not row.allowed_in(state):
+            display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                               f"当前状态“{display}”不能执行“{row.label}”")
+        chosen = target or (row.target if isinstance(row.target, str) else state)
+        if chosen not in row.possible_targets():
+            raise ValueError(f"{self.name}.{name}: {chosen!r} is not a target")
+        self.move(obj, row, chosen)
+        return chosen
 
     def move(self, obj: Any, action: Action, target: str) -> None:
         """Set the state: through the generated django-fsm transition when the model uses

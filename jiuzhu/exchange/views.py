@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.downloads import XLSX
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.selectors import household_search
@@ -96,6 +97,7 @@ def job_errors(request, pk: int):
     job = _job(request, pk)
     if not job.errors:
         raise Http404("该任务没有错误报告")
+    audit_read(request, job, "export", what="import_errors", rows=len(job.errors))
     out = _spool()
     error_report_write(out, job.errors)
     return _xlsx_response(out, f"导入错误报告-{job.pk}.xlsx")

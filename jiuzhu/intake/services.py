@@ -683,11 +683,32 @@ def _close_request_if_done(request: Request) -> bool:
                 .update(status=RequestStatus.CLOSED))
 
 
-def application_decided(application: Any) -> None:
-    """Called when an application changes (a signal of ``apps.py``): its request closes
-    when that was the last item without an outcome."""
+def application_decided(application: Any, *, actor: Any = None, action: str = "") -> None:
+    """Registered with ``jiuzhu.applications.events.on_decided`` (``apps.py``): called in
+    the transaction that decided ``application``. Its item decided here is finished with
+    the decision (予以救助 on approval, else 不予救助 with the reason), recorded as a step
+    and audited; the request closes when that was its last item without an outcome."""
     if application.state in APPLICATION_OPEN:
         return
+    on = timezone.localdate()
+    granted = application.state == "approved"
+    outcome = {"approved": "批准", "refused": "不予批准", "rejected": "不予受理",
+               "withdrawn": "申请已撤回"}.get(application.state, application.get_state_display())
+    reasons = "" if granted else (application.reasons or "").strip()
+    items = RequestItem.objects.select_for_update().select_related("request").filter(
+        application=application, mode=Mode.INTERNAL, state=ItemState.INTERNAL)
+    for item in items:
+        before = item.state
+        item.state, item.finished_on = ItemState.FINISHED, on
+        item.result = Result.GRANTED if granted else Result.NOT_GRANTED
+        item.result_text = f"{outcome}（申请编号 {application.number}）" + (f"：{reasons}" if reasons else "")
+        item.amount = application.approved_amount if granted else None
+        item.save()
+        detail = {"application": application.number, "decision": application.state,
+                  "action": action}
+        step_record(item, actor, "finish", before, item.state, detail, on=on)
+        audit_record(actor=actor, action="update", obj=item.request,
+                     detail={"item": item.item_code, "finish": outcome, **detail})
     for request in Request.objects.filter(items__application=application,
                                           status=RequestStatus.OPEN).distinct():
         _close_request_if_done(request)
@@ -755,10 +776,6 @@ def alerts_recompute(*, on: date | None = None, today: date | None = None) -> in
     """Daily: refresh the alert of every open department item (one calendar read for all);
     internal items follow their application. Returns how many changed."""
     on = on or today or timezone.localdate()
-    # Requests whose applications were decided without the signal (bulk updates, imports).
-    for request in Request.objects.filter(status=RequestStatus.OPEN,
-                                          items__mode=Mode.INTERNAL).distinct():
-        _close_request_if_done(request)
     rows = list(RequestItem.objects.filter(state__in=OPEN_ITEM_STATES)
                 .only("id", "started_on", "limit", "alert", "state"))
     if not rows:

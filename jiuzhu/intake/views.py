@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.choices import Channel
+from jiuzhu.audit.services import audit_read
 from jiuzhu.catalogue.selectors import items_in_force
 from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import ServiceError
@@ -144,6 +145,8 @@ def _request_or_404(request: HttpRequest, pk: int) -> Request:
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """受理回执: printable HTML, or ``?format=pdf``."""
     intake = _request_or_404(request, pk)
+    audit_read(request, intake, "download" if request.GET.get("format") == "pdf" else "view",
+               page="receipt")
     if request.GET.get("format") == "pdf":
         response = HttpResponse(receipt_pdf(intake), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{intake.number}.pdf"'
@@ -166,6 +169,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     intake = _request_or_404(request, pk)
+    audit_read(request, intake)
     return _render_detail(request, intake)
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get
 
@@ -85,6 +86,7 @@ def payroll_download(request: HttpRequest, pk: int) -> FileResponse:
         raise
     if not payroll.file:
         raise Http404
+    audit_read(request, payroll, "export", what="payroll")
     return FileResponse(payroll.file.open("rb"), as_attachment=True,
                         filename=f"{payroll.township.name}{payroll.month:%Y年%m月}发放花名册.xlsx")
 

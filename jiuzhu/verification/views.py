@@ -230,7 +230,7 @@ def authorisation_download(request: HttpRequest, pk: int) -> FileResponse:
     """The signed authorisation (D04) as uploaded."""
     verification = _request_or_404(request, pk)
     with transaction.atomic():
-        audit_record(actor=request.user, action="view", obj=verification,
+        audit_record(actor=request.user, action="download", obj=verification,
                      detail={"file": "authorisation"})
     extension = verification.authorisation.name.rsplit(".", 1)[-1]
     return FileResponse(verification.authorisation.open("rb"),

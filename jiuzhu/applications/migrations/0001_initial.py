@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django_fsm
-import jiuzhu.applications.workflow
 import jiuzhu.core.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -72,7 +71,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '低保申请',
                 'ordering': ['-submitted_at', '-id'],
             },
-            bases=(jiuzhu.applications.workflow.ApplicationWorkflow, django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ApplicationStep',

@@ -45,3 +45,18 @@ def api(client, staff):
 def files(*materials, content=PDF):
     return [{"material": m, "name": f"{m}.pdf", "content_base64": base64.b64encode(content).decode()}
             for m in materials]
+
+
+def completed_verification(household, verifier) -> int:
+    """A verification request of ``household`` run to completion (the demo source answers
+    every source in tests): the pk a decision needs."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiuzhu.verification.services import verification_request_create, verification_run
+
+    request = verification_request_create(
+        actor=verifier, household=household,
+        authorisation=SimpleUploadedFile("授权书.pdf", PDF, content_type="application/pdf"))
+    request = verification_run(request=request)
+    assert request.status == "complete", request.status
+    return request.pk

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 
-from .conftest import MATERIALS, PNG, files
+from .conftest import MATERIALS, PDF, PNG, completed_verification, files
 
 SIGN = "data:image/png;base64," + base64.b64encode(PNG).decode()
 
@@ -38,7 +38,11 @@ def investigation_body():
                        "content_base64": base64.b64encode(PNG).decode()}]}
 
 
-def test_the_whole_path_to_approval(api, poor_household, clock):
+ASSIGN = {"investigators": ["i1", "i2"]}
+
+
+def test_the_whole_path_to_approval(api, poor_household, clock, staff):
+    verification = completed_verification(poor_household, staff["verifier"])
     app = create(api, poor_household)
     assert app["state"] == "submitted" and app["alert"] == "none"
     assert app["due_date"] == "2026-03-05"  # 3 working days
@@ -48,8 +52,7 @@ def test_the_whole_path_to_approval(api, poor_household, clock):
     steps = [
         ("window", "accept", {}, "accepted"),
         ("reviewer", "assign_investigation", {"investigators": ["i1", "i2"]}, "accepted"),
-        ("verifier", "record_verification",
-         {"report": {"summary": "核对无异常", "sources": ["户籍", "车辆", "不动产"]}}, "accepted"),
+        ("verifier", "record_verification", {"request_id": verification}, "accepted"),
         ("investigator", "record_investigation", investigation_body(), "appraisal"),
         ("assistant", "record_appraisal",
          {"members_present": 15, "votes_for": 14, "votes_against": 1, "result": "pass"}, "opinion"),
@@ -125,10 +128,12 @@ def test_attachments_are_checked_by_content(api, poor_household, clock):
     assert not Application.objects.exists()
 
 
-def test_a_founded_objection_sends_the_case_back(api, poor_household, clock):
+def test_a_founded_objection_sends_the_case_back(api, poor_household, clock, staff):
+    verification = completed_verification(poor_household, staff["verifier"])
     pk = create(api, poor_household)["id"]
     api.act("window", pk, "accept")
-    api.act("verifier", pk, "record_verification", {"report": {"summary": "无异常"}})
+    api.act("reviewer", pk, "assign_investigation", ASSIGN)
+    api.act("verifier", pk, "record_verification", {"request_id": verification})
     api.act("investigator", pk, "record_investigation", investigation_body())
     api.act("assistant", pk, "record_appraisal",
             {"members_present": 13, "votes_for": 13, "votes_against": 0, "result": "pass"})
@@ -148,11 +153,15 @@ def test_two_approvers_at_once_only_one_succeeds(api, poor_household, clock, sta
 
     pk = create(api, poor_household)["id"]
     api.act("window", pk, "accept")
-    api.act("verifier", pk, "record_verification", {"report": {"summary": "无异常"}})
+    api.act("reviewer", pk, "assign_investigation", ASSIGN)
+    api.act("verifier", pk, "record_verification", {"report": {
+        "summary": "核对系统停机，依据各部门出具的证明人工核对，无异常", "reason": "核对系统停机"},
+        "files": files("核对原始材料")})
     api.act("investigator", pk, "record_investigation", investigation_body())
     api.act("assistant", pk, "record_appraisal",
             {"members_present": 13, "votes_for": 13, "votes_against": 0, "result": "pass"})
-    api.act("reviewer", pk, "submit_opinion", {"recommend": "refuse", "reasons": "收入超标"})
+    assert api.act("reviewer", pk, "submit_opinion",
+                   {"recommend": "refuse", "reasons": "收入超标"}).status_code == 200
     results = []
     for action in ("refuse", "refuse"):
         try:
@@ -181,3 +190,88 @@ def test_deadline_alerts_follow_working_days(api, poor_household, clock, staff):
     clock["today"] = date(2026, 3, 2) + timedelta(days=40)
     alerts_recompute()
     assert Application.objects.get(pk=pk).alert == "red"
+
+
+# --- the law's guards in the table ------------------------------------------------------------
+
+def test_the_survey_needs_an_assignment_first(api, poor_household, clock):
+    pk = create(api, poor_household)["id"]
+    api.act("window", pk, "accept")
+    early = api.act("investigator", pk, "record_investigation", investigation_body())
+    assert early.status_code == 409 and early.json()["code"] == "step_not_allowed"
+    case = Application.objects.get(pk=pk)
+    assert not case.investigation_recorded and not case.attachments.filter(kind="photo").exists()
+    api.act("reviewer", pk, "assign_investigation", ASSIGN)
+    assert api.act("investigator", pk, "record_investigation",
+                   investigation_body()).status_code == 200
+
+
+def test_a_typed_report_is_not_a_verification(api, poor_household, clock):
+    pk = create(api, poor_household)["id"]
+    api.act("window", pk, "accept")
+    typed = api.act("verifier", pk, "record_verification", {"report": {"x": 1}})
+    assert typed.status_code == 422
+    assert {e["path"] for e in typed.json()["errors"]} == {"report.summary", "report.reason"}
+    no_sources = api.act("verifier", pk, "record_verification",
+                         {"report": {"summary": "无异常", "reason": "系统停机"}})
+    assert no_sources.status_code == 422 and no_sources.json()["errors"][0]["path"] == "files"
+    assert api.act("verifier", pk, "record_verification", {"request_id": 99999}).status_code == 422
+    assert not Application.objects.get(pk=pk).verification_recorded
+
+
+def test_a_manual_report_is_labelled_on_the_documents(api, poor_household, clock, staff):
+    from jiuzhu.documents.models import Document
+
+    pk = create(api, poor_household)["id"]
+    api.act("window", pk, "accept")
+    manual = api.act("verifier", pk, "record_verification", {
+        "report": {"summary": "依据不动产、车辆证明核对无异常", "reason": "核对系统停机"},
+        "files": files("核对原始材料")})
+    assert manual.status_code == 200 and manual.json()["verification_manual"] is True
+    case = Application.objects.get(pk=pk)
+    assert case.verification["manual"] and case.verification["attachments"]
+    assert "人工核对" in case.verification["conclusion"]
+    import json
+
+    d08 = Document.objects.filter(object_id=str(pk), code="D08").order_by("-version").first()
+    assert d08 is not None and "人工核对" in json.dumps(d08.context, ensure_ascii=False)
+
+
+def test_no_decision_without_a_completed_verification(api, poor_household, clock, staff):
+    verification = completed_verification(poor_household, staff["verifier"])
+    pk = create(api, poor_household)["id"]
+    for who, action, body in [("window", "accept", {}),
+                              ("reviewer", "assign_investigation", ASSIGN),
+                              ("verifier", "record_verification", {"request_id": verification}),
+                              ("investigator", "record_investigation", investigation_body()),
+                              ("assistant", "record_appraisal",
+                               {"members_present": 13, "votes_for": 13, "votes_against": 0,
+                                "result": "pass"})]:
+        assert api.act(who, pk, action, body).status_code == 200, action
+    # the request is no longer a completed one of this household (e.g. re-run, failed)
+    from jiuzhu.verification.models import VerificationRequest
+
+    VerificationRequest.objects.filter(pk=verification).update(status="partial")
+    refused = api.act("reviewer", pk, "submit_opinion", {"recommend": "approve"})
+    assert refused.status_code == 409 and refused.json()["code"] == "verification_missing"
+    assert Application.objects.get(pk=pk).state == "opinion"
+    VerificationRequest.objects.filter(pk=verification).update(status="complete")
+    assert api.act("reviewer", pk, "submit_opinion", {"recommend": "approve"}).status_code == 200
+
+
+def test_no_second_application_for_an_item_open_or_received(api, poor_household, clock):
+    first = create(api, poor_household)
+    again = api.post("window", "/api/v1/applications",
+                     {"household_id": poor_household.household_id, "item_code": "MZ01",
+                      "channel": "window", "files": files(*MATERIALS)})
+    assert again.status_code == 409
+    body = again.json()
+    assert body["code"] == "already_receiving" and first["number"] in body["message"]
+    assert body["errors"][0]["path"] == "item_code" and first["number"] in body["errors"][0]["message"]
+    Application.objects.filter(pk=first["id"]).update(state="in_payment")
+    assert api.post("window", "/api/v1/applications",
+                    {"household_id": poor_household.household_id, "item_code": "MZ01",
+                     "channel": "window"}).json()["code"] == "already_receiving"
+    Application.objects.filter(pk=first["id"]).update(state="stopped")
+    assert create(api, poor_household)["number"] != first["number"]
+    assert Application.objects.count() == 2

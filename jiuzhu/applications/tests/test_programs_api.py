@@ -14,7 +14,7 @@ from jiuzhu.documents.tests.conftest import pdf_text
 from jiuzhu.households.services import household_register
 from jiuzhu.testing import household_dict, member_dict
 
-from .conftest import files
+from .conftest import completed_verification, files
 from .test_procedure_api import investigation_body
 
 
@@ -81,18 +81,21 @@ def run(api, pk, steps):
     return last
 
 
-CHECKS = [
-    ("reviewer", "assign_investigation", {"investigators": ["i1", "i2"]}, "accepted"),
-    ("verifier", "record_verification", {"report": {"summary": "核对无异常"}}, "accepted"),
-]
+def checks(household, staff):
+    verification = completed_verification(household, staff["verifier"])
+    return [("reviewer", "assign_investigation", {"investigators": ["i1", "i2"]}, "accepted"),
+            ("verifier", "record_verification", {"request_id": verification}, "accepted")]
 
 
 def recognition_path(api, household, item_code, clock, approve_body=None):
+    from jiuzhu.accounts.models import User
+
+    staff = {"verifier": User.objects.get(username="v1")}
     app = create(api, household, item_code)
     assert app["item_code"] == item_code
     assert app["number"].startswith(item_code)
     pk = app["id"]
-    run(api, pk, [("window", "accept", {}, "accepted"), *CHECKS,
+    run(api, pk, [("window", "accept", {}, "accepted"), *checks(household, staff),
                   ("investigator", "record_investigation", investigation_body(), "opinion"),
                   ("reviewer", "submit_opinion", {"recommend": "approve"}, "notice"),
                   ("reviewer", "publish_notice", {}, "notice")])
@@ -150,9 +153,9 @@ def test_a_recognition_is_valid_to_the_day_before_the_same_date_a_year_on():
     assert valid_until(date(2026, 8, 31), 6) == date(2027, 2, 27)
 
 
-def test_a_recognition_the_rules_refuse_cannot_be_recommended(api, elderly, clock):
+def test_a_recognition_the_rules_refuse_cannot_be_recommended(api, elderly, clock, staff):
     pk = create(api, elderly, "MZ02")["id"]  # P = 0 < standard: dibao, not low-income
-    run(api, pk, [("window", "accept", {}, "accepted"), *CHECKS,
+    run(api, pk, [("window", "accept", {}, "accepted"), *checks(elderly, staff),
                   ("investigator", "record_investigation", investigation_body(), "opinion")])
     refused = api.act("reviewer", pk, "submit_opinion", {"recommend": "approve"})
     assert refused.status_code == 422

@@ -46,7 +46,10 @@ def investigation() -> dict:
 
 STEPS = [
     ("window", "accept", {}, None),
-    ("verifier", "record_verification", {"report": {"summary": "核对无异常"}}, None),
+    ("reviewer", "assign_investigation", {"investigators": ["周明", "李强"]}, None),
+    ("verifier", "record_verification",
+     {"report": {"summary": "依据各部门出具的证明核对无异常", "reason": "核对系统停机"}},
+     [("核对原始材料", "sources.pdf", PDF)]),
     ("investigator", "record_investigation", investigation(), [("入户照片", "p.png", PNG)]),
     ("assistant", "record_appraisal",
      {"members_present": 13, "votes_for": 13, "votes_against": 0, "result": "pass"}, None),
@@ -280,7 +283,7 @@ def test_the_investigation_page_is_for_investigators(client, staff, poor_househo
 
 
 def test_an_investigation_from_the_phone(client, staff, poor_household):
-    case = advance(staff, submitted(staff, poor_household), "accept")
+    case = advance(staff, submitted(staff, poor_household), "assign_investigation")
     url = reverse("applications:investigate", args=[case.pk])
     client.force_login(staff["investigator"])
     form = {"investigator_1": "周明", "investigator_2": "李强", "visited_on": "2026-03-03",

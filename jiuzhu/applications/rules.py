@@ -1,0 +1,97 @@
+"""Who may take each action of an application (predicates of ``rules``): one permission
+``applications.<action>`` per row of the table in ``workflow.py``, asked by the service,
+the API, the case page's buttons and the menu alike (``user.has_perm(name, application)``).
+
+A superuser and the system actor hold every permission; an administrator may take every
+action of the procedure. Whether the case is visible to the user is not a rule here: it is
+``Application.objects.visible_to(user)`` (``jiuzhu.core.access``), checked first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from jiuzhu.accounts.choices import Role
+
+
+def _role(user: Any) -> str:
+    return str(getattr(user, "role", "") or "")
+
+
+def has_role(*roles: str) -> Any:
+    wanted = frozenset(roles) | {Role.ADMINISTRATOR}
+
+    @rules.predicate
+    def predicate(user: Any) -> bool:
+        return bool(getattr(user, "is_active", False) and getattr(user, "region_id", None)
+                    and _role(user) in wanted)
+
+    predicate.name = "has_role:" + "|".join(sorted(roles))
+    return predicate
+
+
+def decision_roles(application: Any) -> frozenset[str]:
+    """Who decides (approve/refuse): the county approver; the township reviewer too where
+    the county lets the township approve, and for temporary assistance within the
+    township's limit (above it, only the county)."""
+    from .procedure import procedure_for
+    from .programs import PROGRAMS
+
+    if application is None:
+        return frozenset({Role.COUNTY_APPROVER})
+    program = PROGRAMS.get(application.item_code, PROGRAMS["MZ01"])
+    if program.amount == "entered":
+        if application.engine_amount is not None and application.township_limit is not None \
+                and application.engine_amount > application.township_limit:
+            return frozenset({Role.COUNTY_APPROVER})
+        return frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER})
+    if procedure_for(application.region.code).approving_level == "township":
+        return frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER})
+    return frozenset({Role.COUNTY_APPROVER})
+
+
+@rules.predicate
+def may_decide(user: Any, application: Any) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "region_id", None)
+                and (_role(user) == Role.ADMINISTRATOR or _role(user) in decision_roles(application)))
+
+
+window = has_role(Role.WINDOW_WORKER)
+reviewer = has_role(Role.TOWNSHIP_REVIEWER)
+investigator = has_role(Role.INVESTIGATOR)
+verifier = has_role(Role.VERIFICATION_OFFICER)
+appraiser = has_role(Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_REVIEWER)
+supervisor = has_role(Role.SUPERVISOR)
+staff = has_role(*Role.values)
+
+#: permission → predicate (the table in ``workflow.py`` names these permissions)
+PERMISSIONS = {
+    "applications.view": staff,
+    "applications.create": window,
+    "applications.add_attachment": window | investigator | verifier | reviewer,
+    "applications.request_supplement": window,
+    "applications.submit_supplement": window,
+    "applications.reject": window,
+    "applications.accept": window,
+    "applications.assign_investigation": reviewer,
+    "applications.record_investigation": investigator,
+    "applications.record_verification": verifier,
+    "applications.record_appraisal": appraiser,
+    "applications.submit_opinion": reviewer,
+    "applications.publish_notice": reviewer,
+    "applications.record_objection": reviewer,
+    "applications.close_notice": reviewer,
+    "applications.approve": may_decide,
+    "applications.refuse": may_decide,
+    # temporary assistance above the township's limit: the county only
+    "applications.approve_above_limit": has_role(Role.COUNTY_APPROVER),
+    "applications.extend_deadline": supervisor,
+    "applications.withdraw": window,
+    "applications.view_overdue": supervisor,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    if not rules.perm_exists(_name):
+        rules.add_perm(_name, _predicate)
