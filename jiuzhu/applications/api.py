@@ -148,14 +148,14 @@ def act(request, application_id: int, action: str):
             summary="文书 The latest (or ?version=N) document as PDF, ?format=docx for Word")
 def document(request, application_id: int, code: str, format: str = "pdf",
              version: int | None = None):
-    from jiuzhu.documents.services import document_get
+    from jiuzhu.documents.services import document_file, document_get
 
     application = application_get(user=request.auth, pk=application_id)
     doc = document_get(owner=application, code=code, version=version)
     if format not in ("pdf", "docx"):
         raise ServiceError(ErrorCode.VALIDATION, "format 应为 pdf 或 docx",
                            [{"path": "format", "message": "应为 pdf 或 docx"}])
-    field = doc.pdf if format == "pdf" else doc.docx
+    field = document_file(doc, format)  # rendered now when the worker has not yet
     content_type = "application/pdf" if format == "pdf" else \
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     audit_read(request, doc, "download", region_path=application.region_path, via="api",
