@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("删除")
     VIEW = "view", _("查看个人信息")
     DOWNLOAD = "download", _("下载文件")
+    RENDER = "render", _("生成文书文件")
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     DENIED = "denied", _("拒绝访问")
@@ -39,7 +40,7 @@ ACTION_LABELS = dict(AuditAction.choices)
 #: Keys of ``AuditEvent.detail`` with their Chinese labels (the audit page shows
 #: ``label：value`` lines; an unknown key is shown as it is).
 DETAIL_LABELS = {
-    "action": _("步骤"), "after": _("修改后"), "account_tail": _("账号尾号"),
+    "action": _("步骤"), "attachment": _("附件"), "material": _("材料"), "after": _("修改后"), "account_tail": _("账号尾号"),
     "amount": _("金额"), "application": _("申请"), "assessment": _("核算"),
     "attachments": _("附件"), "bank_account": _("银行账户"), "batch": _("批次"),
     "before": _("修改前"), "benefit": _("保障金额"), "changes": _("变更"), "code": _("编码"),
@@ -65,8 +66,10 @@ DETAIL_LABELS = {
     "worker": _("责任人"),
 }
 
-#: Values of ``detail["via"]`` and ``detail["what"]`` that have a Chinese name.
+#: Values of ``detail["via"]``, ``["what"]``, ``["page"]`` that have a Chinese name.
 DETAIL_VALUE_LABELS = {
     "api": _("接口"), "prescription": _("大处方"), "print": _("打印"),
-    "authorisation": _("授权书"), "page": _("页面"),
+    "authorisation": _("授权书"), "page": _("页面"), "receipt": _("受理回执"),
+    "investigate": _("入户调查页面"), "visit": _("走访页面"), "payroll": _("发放花名册"),
+    "import_errors": _("导入错误报告"), "audit": _("审计日志"), "households": _("家庭档案"),
 }

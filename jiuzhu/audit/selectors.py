@@ -7,19 +7,24 @@ from django.db.models import Q, QuerySet
 from .models import AuditEvent
 
 
-def audit_event_search(*, user, q: str = "", action: str = "", since: date | None = None,
-                       until: date | None = None) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.select_related("actor")
-    if not user.is_superuser:
-        # A supervisor or administrator sees the events of their own subtree and their
-        # own users' logins.
-        qs = qs.filter(Q(region_path__startswith=user.region_path)
-                       | Q(actor__region__path__startswith=user.region_path))
+def audit_event_search(*, user, q: str = "", action: str = "", actor: str = "",
+                       object_type: str = "", object_ref: str = "",
+                       since: date | None = None, until: date | None = None
+                       ) -> QuerySet[AuditEvent]:
+    """The events ``user`` may read (their subtree's, and those of their subtree's users),
+    by keyword, action, actor (account or name), object (kind; number or name) and dates."""
+    qs = AuditEvent.objects.visible_to(user).select_related("actor", "actor__region")
     if q:
         qs = qs.filter(Q(actor_name__icontains=q) | Q(object_repr__icontains=q)
                        | Q(object_id=q) | Q(ip=q if _looks_like_ip(q) else None))
     if action:
         qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(Q(actor_name__iexact=actor) | Q(actor__full_name__contains=actor))
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_ref:
+        qs = qs.filter(Q(object_id=object_ref) | Q(object_repr__contains=object_ref))
     if since:
         qs = qs.filter(at__date__gte=since)
     if until:

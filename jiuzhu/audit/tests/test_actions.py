@@ -1,5 +1,5 @@
 """Every action code written to the audit is a choice with a Chinese label: the code is
-scanned for ``audit_record(action=…)`` and ``audit_read(…, what)``, so a new action without
+scanned for ``audit_record(action=…)`` and ``audit_read(…, action)``, so a new action without
 a label fails here."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import jiuzhu
 from jiuzhu.audit.choices import AuditAction
 
 ROOT = Path(jiuzhu.__file__).parent
-HELPERS = ROOT / "audit" / "services.py"  # defines them; audit_read checks ``what`` itself
-CALLS = {"audit_record": ("action", None), "audit_read": ("what", 2)}
+HELPERS = ROOT / "audit" / "services.py"  # defines them; audit_read checks ``action`` itself
+CALLS = {"audit_record": ("action", None), "audit_read": ("action", 2)}
 
 
 def _name(func: ast.expr) -> str:
@@ -140,7 +140,7 @@ def work(actor, obj, flag):
     audit_record(actor=actor, action="create" if flag else "levitate", obj=obj)
     audit_record(actor=actor, action=MOVE)
     audit_read(actor, obj, "peek")
-    audit_read(actor, obj, what="download")
+    audit_read(actor, obj, action="download", what="payroll")
     helper(actor, "juggle", obj)
     helper(actor, "update", obj)
     audit_record(actor=actor, action=compute())
