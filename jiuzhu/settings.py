@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "jiuzhu.applications",
     "jiuzhu.payments", "jiuzhu.supervision",
     "jiuzhu.catalogue", "jiuzhu.intake", "jiuzhu.leads", "jiuzhu.selfservice",
+    # the top floor: the home page and the demo county loader (they may import any app)
+    "jiuzhu.portal", "jiuzhu.demo",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +153,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

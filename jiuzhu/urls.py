@@ -4,6 +4,7 @@ from django.urls import include, path
 from jiuzhu.api import api
 
 urlpatterns = [
+    path("", include("jiuzhu.portal.urls")),
     path("", include("jiuzhu.core.urls")),
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("households/", include("jiuzhu.households.urls")),

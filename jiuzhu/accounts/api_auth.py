@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
 
-from jiuzhu.accounts.services import token_authenticate
+from .services import token_authenticate
 
 
 class BearerToken(HttpBearer):

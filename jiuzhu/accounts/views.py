@@ -18,7 +18,7 @@ from .services import login_is_throttled
 def login_view(request):
     """登录: throttled per user name and address; every attempt is audited."""
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("portal:home")
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "").strip().lower()
@@ -34,7 +34,7 @@ def login_view(request):
                 login(request, user)
                 audit_record(actor=user, action="login", detail={"username": user.username},
                              region_path=user.region_path)
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(request.GET.get("next") or "portal:home")
         else:
             audit_record(actor=None, actor_name=username, action="login_failed",
                          detail={"username": username})

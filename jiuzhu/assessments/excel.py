@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.audit.downloads import xlsx_response
 
 from .choices import CIRCLE_LABELS
 

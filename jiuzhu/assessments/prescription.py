@@ -8,6 +8,7 @@ via the pure :mod:`jiuzhu.rules.prescription`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,10 +19,29 @@ from django.utils import timezone
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
-from jiuzhu.intake.selectors import items_receiving
 from jiuzhu.rules.prescription import CODES, NAMES, prescribe
 
 from .services import household_snapshot
+
+# What a household already receives is known above this app (its intake items and its
+# applications). The app that knows registers a provider in its ready() (intake does), so
+# assessments never imports it.
+ReceivingProvider = Callable[[Household], set[str]]
+_RECEIVING: list[ReceivingProvider] = []
+
+
+def register_receiving(provider: ReceivingProvider) -> None:
+    """Add a source of the catalogue codes a household already receives or has open."""
+    if provider not in _RECEIVING:
+        _RECEIVING.append(provider)
+
+
+def items_receiving(household: Household) -> set[str]:
+    """Catalogue codes the household receives or has open, from every registered provider."""
+    codes: set[str] = set()
+    for provider in _RECEIVING:
+        codes |= provider(household)
+    return codes
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.audit.downloads import xlsx_response
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from . import selectors, services
@@ -30,7 +30,7 @@ from .models import Item
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not services.may_administer(request.user):
+    if not request.user.has_perm("catalogue.administer"):
         raise PermissionDenied(_("只有系统管理员可以维护政策清单"))
 
 

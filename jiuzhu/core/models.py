@@ -23,3 +23,19 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.value}"
+
+
+class Flag(models.Model):
+    """Something the platform records about its own database, by name (see
+    :mod:`jiuzhu.core.flags`), e.g. ``demo_county``: the demo county was loaded here."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    value = models.CharField(_("值"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("系统标记")
+        verbose_name_plural = _("系统标记")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -22,11 +22,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.choices import Channel
+from jiuzhu.audit.downloads import xlsx_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.catalogue.selectors import items_in_force
-from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.selectors import household_get
 
@@ -40,11 +39,11 @@ EXPORT_LIMIT = 10_000
 
 
 def _may_take(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in services.WINDOW_ROLES)
+    return bool(user.has_perm("intake.take_request"))
 
 
 def _is_supervisor(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in services.SUPERVISOR_ROLES)
+    return bool(user.has_perm("intake.view_overdue"))
 
 
 def _errors_by_path(error: ServiceError) -> dict[str, str]:
@@ -218,7 +217,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """部门待办: the officer's department items in their region, alerts and urges first."""
     user = request.user
-    if not (user.is_superuser or user.role in (Role.DEPARTMENT_OFFICER, Role.ADMINISTRATOR)):
+    if not user.has_perm("intake.view_inbox"):
         raise PermissionDenied(_("只有部门经办人使用部门待办"))
     page, rows = selectors.paged(selectors.officer_inbox(user), request.GET.get("page"), PAGE_SIZE)
     items = [{"item": item, "actions": services.actions_available(user, item)} for item in rows]

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.audit.downloads import xlsx_response
 
 HEADERS = ("线索编号", "登记时间", "来源", "报告人", "报告人电话", "爱心驿站", "被报告人",
            "身份证号", "联系电话", "住址", "所在区划", "困难情况", "紧急程度", "状态", "家庭编号",

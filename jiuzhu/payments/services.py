@@ -23,6 +23,7 @@ from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
+from . import hooks
 from .choices import PayrollStatus
 from .models import BankAccount, Payment, Payroll
 from .months import month_of
@@ -65,14 +66,6 @@ def bank_account_set(*, actor: Any, household: Household, bank_name: str, accoun
     return account
 
 
-def _paid_amount(application: Application, month: date) -> Decimal:
-    from jiuzhu.supervision.models import PhaseOut
-
-    phase_out = PhaseOut.objects.filter(application=application, ended=False,
-                                        until__gte=month).first()
-    return phase_out.amount if phase_out else application.approved_amount
-
-
 @transaction.atomic
 def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     """The payroll (发放花名册) of ``township`` for ``month``: one payment for every case
@@ -81,8 +74,6 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     not paid; a phase-out over by then is stopped first). Generating the month again
     updates the same list without duplicates, until the list is confirmed. Cases still
     ``approved`` move to ``in_payment``."""
-    from jiuzhu.supervision.services import phase_outs_expire
-
     _authorise(actor, township.path, PAYROLL_ROLES, "乡镇")
     if township.level != "township":
         raise _field_error("township", "花名册按乡镇（街道）生成")
@@ -93,7 +84,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     if payroll is not None and payroll.status == PayrollStatus.CONFIRMED:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            f"{township.name}{month:%Y年%m月}花名册已确认，不能重新生成")
-    stopped = phase_outs_expire(actor=actor, township=township, month=month)
+    stopped = hooks.before_payroll(actor=actor, township=township, month=month)
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
     if payroll is None:
@@ -109,7 +100,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
                  .order_by("household__household_id", "pk"))
     rows: list[PayrollRow] = []
     for application in cases:
-        amount = _paid_amount(application, month)
+        amount = hooks.paid_amount(application, month)
         Payment.objects.update_or_create(application=application, month=month, defaults={
             "amount": amount, "payroll": payroll, "township": township,
             "region_path": application.region_path})

@@ -163,6 +163,14 @@ def _stop(application: Application, actor: Any, *, reasons: str, today: date,
                          "reasons": reasons})
 
 
+def phase_out_amount(application: Application, month: date) -> Decimal | None:
+    """The amount paid for ``month`` during a running phase-out, else ``None`` (the payroll
+    asks, through :mod:`jiuzhu.payments.hooks`)."""
+    phase_out = PhaseOut.objects.filter(application=application, ended=False,
+                                        until__gte=month).first()
+    return phase_out.amount if phase_out else None
+
+
 @transaction.atomic
 def phase_outs_expire(*, actor: Any, township: Any, month: date) -> list[Application]:
     """Stop every case of ``township`` whose phase-out ended before ``month``."""

@@ -12,7 +12,7 @@ def test_login_page_is_chinese(client):
 
 
 def test_pages_need_login(client, tree):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -21,7 +21,7 @@ def test_login_logout_are_audited(client, window_worker, password):
     response = client.post(reverse("accounts:login"),
                            {"username": "window1", "password": password})
     assert response.status_code == 302
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("portal:home"))
     assert "window_worker" not in home.content.decode()  # the role shows as its label
     assert "全科社工" in home.content.decode()
     client.post(reverse("accounts:logout"))

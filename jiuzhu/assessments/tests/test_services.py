@@ -14,7 +14,7 @@ from jiuzhu.assessments.services import (
     input_hash,
 )
 from jiuzhu.core.access import SYSTEM
-from jiuzhu.core.demo import household_demo_dict
+from jiuzhu.households.demo import household_demo_dict
 from jiuzhu.households.services import household_register
 
 ON = date(2026, 3, 1)

@@ -3,10 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from jiuzhu.core.demo import load_households, load_regions, load_users
+from jiuzhu.accounts.demo import load_users
+from jiuzhu.households.demo import load_households
 from jiuzhu.intake import selectors
 from jiuzhu.intake.demo import load_intake_demo
 from jiuzhu.intake.models import Request, RequestItem, Urge
+from jiuzhu.regions.demo import load_regions
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from jiuzhu.core.demo import DEMO_PASSWORD, load_regions, load_users
+from jiuzhu.accounts.demo import DEMO_PASSWORD, load_users
 from jiuzhu.leads.demo import load_leads_demo
 from jiuzhu.leads.models import GridAssignment, Lead, VisitTask
+from jiuzhu.regions.demo import load_regions
 
 pytestmark = pytest.mark.django_db
 

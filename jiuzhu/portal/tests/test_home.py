@@ -10,7 +10,7 @@ def test_home_counts_only_the_users_region(client, window_worker, other_window_w
     household_register(actor=other_window_worker,
                        data=household_dict(region_code="990102002001"))
     client.force_login(window_worker)
-    page = client.get(reverse("core:home"))
+    page = client.get(reverse("portal:home"))
     assert page.context["totals"] == {"total": 2, "people": 3}
     assert [(r.code, n) for r, n in page.context["by_region"]] == [("990102001001", 2)]
 
