@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jiuzhu.accounts.api_auth import BearerToken, StaffSession
+from jiuzhu.core.api_types import ExactJsonParser, request_errors
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 api = NinjaAPI(
@@ -16,7 +17,13 @@ api = NinjaAPI(
     description="社会救助一门受理平台接口。认证：`Authorization: Bearer <令牌>`（`jiuzhu token create --user 用户名`）。",
     auth=[BearerToken(), StaffSession()],
     urls_namespace="api",
+    parser=ExactJsonParser(),
 )
+
+#: The code of an error raised as a bare HTTP status (django-ninja's own refusals).
+CODE_BY_STATUS = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHORIZED,
+                  403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+                  409: ErrorCode.STEP_NOT_ALLOWED, 422: ErrorCode.VALIDATION}
 
 
 def _error(request, status: int, code: str, message: str, errors=None):
@@ -41,13 +48,15 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+    if isinstance(exc.__cause__, ServiceError):  # the body could not be read (bad JSON)
+        return on_service_error(request, exc.__cause__)
+    code = CODE_BY_STATUS.get(exc.status_code, ErrorCode.BAD_REQUEST)
+    return _error(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    errors = [{"path": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body",
-               "message": e.get("msg", "")} for e in exc.errors]
+    errors = request_errors(exc.errors)
     return _error(request, 422, ErrorCode.VALIDATION, "请求参数有误", errors)
 
 
@@ -59,6 +68,9 @@ def _register_routers() -> None:
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
     from jiuzhu.leads.api import router as leads_router
+    from jiuzhu.payments.api import router as payments_router
+    from jiuzhu.supervision.api import router as supervision_router
+    from jiuzhu.verification.api import router as verification_router
 
     api.add_router("/households", households_router)
     api.add_router("/households", prescription_router)
@@ -67,6 +79,9 @@ def _register_routers() -> None:
     api.add_router("/catalogue", catalogue_router)
     api.add_router("/intake", intake_router)
     api.add_router("", leads_router)  # /leads…, /visits…
+    api.add_router("/verification", verification_router)
+    api.add_router("/payrolls", payments_router)
+    api.add_router("", supervision_router)  # /reviews…, /tipoffs…
 
 
 _register_routers()

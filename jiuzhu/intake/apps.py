@@ -22,14 +22,10 @@ class IntakeConfig(AppConfig):
 
         register_receiving(items_receiving)
 
-        from django.db.models.signals import post_save
-
-        from jiuzhu.applications.models import Application
+        # An item decided here closes with its application's decision, in the same
+        # transaction (a one-way hook of applications; no signal, no sweep).
+        from jiuzhu.applications.events import on_decided
 
         from .services import application_decided
 
-        def on_application_saved(sender, instance, **kwargs):
-            application_decided(instance)
-
-        post_save.connect(on_application_saved, sender=Application,
-                          dispatch_uid="intake_application_decided", weak=False)
+        on_decided(application_decided)
