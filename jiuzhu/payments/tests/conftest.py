@@ -7,9 +7,16 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from jiuzhu.accounts.models import User
 from jiuzhu.applications.models import Application
 from jiuzhu.applications.tests import conftest as procedure
-from jiuzhu.applications.tests.conftest import ACTIONS, MATERIALS, PNG, files
+from jiuzhu.applications.tests.conftest import (
+    ACTIONS,
+    MATERIALS,
+    PNG,
+    completed_verification,
+    files,
+)
 from jiuzhu.testing import ApiClient, UserFactory
 
 # The procedure's fixtures: one user per role in township 1, and a poor household.
@@ -51,7 +58,9 @@ def approve(api, household, clock, *, on=date(2026, 3, 9)) -> Application:
     pk = created.json()["id"]
     steps = [
         ("window", "accept", {}),
-        ("verifier", "record_verification", {"report": {"summary": "核对无异常"}}),
+        ("reviewer", "assign_investigation", {"investigators": ["周明", "李强"]}),
+        ("verifier", "record_verification", {"request_id": completed_verification(
+            household, User.objects.get(username="v1"))}),
         ("investigator", "record_investigation", {
             "investigators": ["周明", "李强"], "location": {"lat": 30.1, "lng": 104.2},
             "signatures": {"investigator_1": SIGN, "investigator_2": SIGN, "applicant": SIGN},
