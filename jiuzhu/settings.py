@@ -204,11 +204,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
 
-# Economic-status verification: departments' export files, and the demo source (off in
-# production: VERIFICATION_DEMO=false).
+# Economic-status verification: departments' export files, and the demo source. The demo
+# source is off unless VERIFICATION_DEMO=true; without it, it answers only for the
+# households of the demo county after `jiuzhu demo` loaded it into this database.
 VERIFICATION_EXPORT_DIR = Path(os.environ.get("VERIFICATION_EXPORT_DIR",
                                               DATA_DIR / "verification_exports"))
-VERIFICATION_DEMO = _env_bool("VERIFICATION_DEMO", True)
+VERIFICATION_DEMO = _env_bool("VERIFICATION_DEMO", False)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ STORAGES = {**STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The tests' households ask the demo source for verification (production default: off).
+VERIFICATION_DEMO = True
 # Live-server threads must not keep connections open past a test (PostgreSQL would then
 # refuse to drop the test database).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

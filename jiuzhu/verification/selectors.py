@@ -109,6 +109,9 @@ def verification_report(request: VerificationRequest) -> dict[str, Any]:
             "received_at": _when(response.received_at) if response else None,
             "error": response.error if response else "",
             "failed_attempts": len(response.attempts) if response else 0,
+            # answered by the demo source (演示数据), not by the department
+            "demo": bool(response and isinstance(response.payload, dict)
+                         and response.payload.get("demo")),
         })
 
     people = [{"member_id": m["member_id"], "name": m["name"], "id_number": m["id_number"]}
@@ -134,6 +137,7 @@ def verification_report(request: VerificationRequest) -> dict[str, Any]:
             lines = lines_by_member.get(member_id, [])
             if lines or (member_id != HOUSEHOLD and source["status"] != ResponseStatus.OK):
                 group["sources"].append({"code": source["code"], "name": source["name"],
+                                         "demo": source["demo"],
                                          "status": source["status"],
                                          "status_label": source["status_label"],
                                          "lines": lines})
@@ -156,6 +160,7 @@ def verification_report(request: VerificationRequest) -> dict[str, Any]:
         "groups": [g for g in groups if g["sources"]],
         "summary": counts,
         "complete": request.status == RequestStatus.COMPLETE,
+        "demo": any(source["demo"] for source in sources),
     }
 
 
