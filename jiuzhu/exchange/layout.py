@@ -119,7 +119,8 @@ def _flag(key: str, label: str) -> Column:
 
 
 HOUSEHOLD_ID = Column("household_id", "家庭编号", required=True, width=16,
-                      hint="本文件内唯一；成员、赡养义务人、车辆用它对应到家庭")
+                      hint="本文件内唯一；成员、赡养义务人、车辆用它对应到家庭；"
+                           "新家庭可填“新1”“新2”…，导入时自动编号（H＋区划代码＋序号）")
 
 HOUSEHOLDS = Sheet("家庭", "household", (
     HOUSEHOLD_ID,

@@ -140,13 +140,26 @@ def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any) -> list[RowErr
     unreadable = {(e.sheet, e.row, e.column) for e in parsed.errors}
     for done, household in enumerate(parsed.households, start=1):
         try:
-            household_validate(actor=actor, data=household.data)
+            household_validate(actor=actor, data=registry_data(household))
         except ServiceError as exc:
             errors.extend(e for e in _located(household, exc)
                           if (e.sheet, e.row, e.column) not in unreadable)
         if done % PROGRESS_EVERY == 0:
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
     return _in_order(errors)
+
+
+#: A 家庭编号 beginning with this only links the rows of the file (新1, 新2 …); the
+#: registry numbers the household (H + region code + serial).
+NEW_HOUSEHOLD_PREFIX = "新"
+
+
+def registry_data(household: ParsedHousehold) -> dict[str, Any]:
+    """The household as the registry takes it: without its 家庭编号 when that is a new
+    household's key in the file (``NEW_HOUSEHOLD_PREFIX``), so it is numbered on import."""
+    if str(household.household_id).startswith(NEW_HOUSEHOLD_PREFIX):
+        return {k: v for k, v in household.data.items() if k != "household_id"}
+    return household.data
 
 
 def _located(household: ParsedHousehold, exc: ServiceError) -> list[RowError]:
@@ -177,7 +190,7 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
     with transaction.atomic():
         for done, household in enumerate(parsed.households, start=1):
             try:
-                household_register(actor=actor, data=household.data, reason=reason)
+                household_register(actor=actor, data=registry_data(household), reason=reason)
             except ServiceError as exc:
                 # Something changed since validation (another import, a registration).
                 raise _WriteRefused(_located(household, exc)) from exc

@@ -130,7 +130,8 @@ class HouseholdSearchForm(forms.Form):
 class HouseholdForm(StyledForm):
     """The household itself (家庭基本信息), with its expenditures, assets and flags."""
 
-    household_id = forms.CharField(label=field_label(Household, "household_id"), max_length=40)
+    household_id = forms.CharField(label=field_label(Household, "household_id"), max_length=40,
+                                   required=False, help_text=_("留空则自动编号（H＋区划代码＋序号）"))
     region = forms.ChoiceField(label=field_label(Household, "region"))
     area_type = forms.ChoiceField(label=field_label(Household, "area_type"),
                                   choices=_blank_choice(AreaType.choices))

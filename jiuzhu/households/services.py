@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import sees_everything
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.numbers import counter_next
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.validation import validate_household
 
@@ -23,7 +24,10 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     if not isinstance(data, dict):
         raise ServiceError(ErrorCode.VALIDATION, "家庭信息应为 JSON 对象",
                            [{"path": "", "message": "应为对象"}])
-    errors = [e.as_dict() for e in validate_household(data)]
+    # No household number: household_register numbers it (household_number).
+    numbered = bool(data.get("household_id"))
+    errors = [e.as_dict() for e in validate_household(
+        data if numbered or existing is not None else {**data, "household_id": "H"})]
     members = data.get("members") if isinstance(data.get("members"), list) else []
     seen: dict[str, int] = {}
     for index, member in enumerate(members):
@@ -47,7 +51,8 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     if not _may_write(actor, region):
         raise ServiceError(ErrorCode.FORBIDDEN, "您无权在该区划登记或修改家庭",
                            [{"path": "region_code", "message": "不在您的管辖范围内"}])
-    if existing is None and Household.objects.filter(household_id=data["household_id"]).exists():
+    if existing is None and numbered and \
+            Household.objects.filter(household_id=data["household_id"]).exists():
         raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, "家庭编号已存在",
                            [{"path": "household_id", "message": "家庭编号已被使用"}])
     _check_duplicate_members(members, exclude=existing)
@@ -98,6 +103,17 @@ def location_path(region: Region, grid: Region | None) -> str:
     return grid.path if grid is not None else region.path
 
 
+def household_number(region: Region) -> str:
+    """The next household number of ``region`` (the township or village it is registered
+    in): H + the region code + a serial of at least four digits from the region's counter
+    (H9901020010010001); a number some household was given explicitly is skipped. Call it
+    in the transaction that saves the household."""
+    while True:
+        number = f"H{region.code}{counter_next(f'households:{region.code}'):04d}"
+        if not Household.objects.filter(household_id=number).exists():
+            return number
+
+
 @transaction.atomic
 def household_register(*, actor: Any, data: dict[str, Any], reason: str = "",
                        grid_code: str | None = None) -> Household:
@@ -105,7 +121,8 @@ def household_register(*, actor: Any, data: dict[str, Any], reason: str = "",
     places it in a grid of its village (its grid worker then sees it)."""
     region = household_validate(actor=actor, data=data)
     grid = grid_check(region, grid_code)
-    household = Household(household_id=data["household_id"], region=region, grid=grid,
+    number = data.get("household_id") or household_number(region)
+    household = Household(household_id=number, region=region, grid=grid,
                           region_path=location_path(region, grid),
                           created_by=actor if getattr(actor, "pk", None) else None,
                           **household_fields(data))

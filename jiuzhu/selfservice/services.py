@@ -8,7 +8,6 @@ refusal raises :class:`ServiceError` naming the field and stores nothing.
 from __future__ import annotations
 
 import hmac
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -91,8 +90,8 @@ def household_data_from(draft: dict[str, Any], *, on: date) -> dict[str, Any]:
             "occupation": row.get("occupation") or "none",
         })
     data: dict[str, Any] = {
-        # A provisional number; the window keeps it or links an existing household.
-        "household_id": f"WS{on:%Y%m%d}{secrets.token_hex(3).upper()}",
+        # No household number: the window links an existing household, or registers this
+        # one and it is numbered then (H + village code + serial, households.services).
         "region_code": village.code,
         "area_type": village.area_type or "rural",
         "assessment_date": on.isoformat(),
