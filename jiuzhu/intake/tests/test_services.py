@@ -302,16 +302,23 @@ def test_a_request_closes_when_every_item_has_an_outcome(staff, family):
     assert request.status == "closed"
 
 
-def test_the_daily_job_closes_requests_decided_meanwhile(staff, family):
-    from jiuzhu.applications.models import Application
+def test_the_decision_finishes_the_item_in_its_transaction_audited(staff, family):
+    """No signal and no daily sweep: the application's decision (here a withdrawal) finishes
+    the item decided here and closes the request at once, with a step and an audit event."""
+    from jiuzhu.applications.services import application_act
+    from jiuzhu.audit.models import AuditEvent
     from jiuzhu.intake.models import Request
 
     request = take(staff, family, items=("MZ01",))
     application = item_of(request, "MZ01").application
-    Application.objects.filter(pk=application.pk).update(state="refused")  # no signal
-    assert Request.objects.get(pk=request.pk).status == "open"
-    services.alerts_recompute(on=ON)
+    application_act(actor=staff["window"], application_id=application.pk, action="withdraw",
+                    data={"reason": "申请人撤回"})
+    item = item_of(request, "MZ01")
+    assert item.state == "finished" and item.result == "not_granted"
+    assert application.number in item.result_text and "申请人撤回" in item.result_text
+    assert item.steps.filter(action="finish").exists()
     assert Request.objects.get(pk=request.pk).status == "closed"
+    assert AuditEvent.objects.filter(detail__item="MZ01", detail__application=application.number).exists()
 
 
 def test_an_online_request_for_temporary_assistance_starts_its_procedure_when_taken(staff):
