@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.calendars.alerts import AlertQuerySetMixin, Due, current_alert
 from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
 from .choices import Alert, Channel, ReviewClass, State, Step
+
+
+class ApplicationQuerySet(AlertQuerySetMixin, VisibleQuerySet):
+    """Visibility (``visible_to``) and today's alert colour (``with_alert``)."""
 
 
 class Application(models.Model):
@@ -41,8 +47,10 @@ class Application(models.Model):
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     due_date = models.DateField(_("环节期限"), null=True, blank=True)
     final_due_date = models.DateField(_("办结期限"), null=True, blank=True)
-    alert = models.CharField(_("预警"), max_length=8, choices=Alert.choices, default=Alert.NONE,
-                             db_index=True)
+    # The first day the step / the total is yellow (预警起始日), set with the due dates; the
+    # colour itself (``alert``) is computed from these dates and today whenever it is read.
+    yellow_on = models.DateField(_("环节预警起始日"), null=True, blank=True)
+    final_yellow_on = models.DateField(_("办结预警起始日"), null=True, blank=True)
     deadlines_provisional = models.BooleanField(_("期限为暂定"), default=False)
     extended = models.BooleanField(_("已延期"), default=False)
     extension_reason = models.TextField(_("延期理由"), blank=True)
@@ -81,7 +89,11 @@ class Application(models.Model):
     reasons = models.TextField(_("不予受理/不予批准/撤回理由"), blank=True)
     missing_materials = models.JSONField(_("需补正材料"), default=list, blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = ApplicationQuerySet.as_manager()
+
+    # 时限预警: red past the step's or the total's due date, yellow from its first yellow
+    # day, while a step runs (20-workflow.md "Alerts"); lists use ``with_alert()``.
+    alert = current_alert()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -90,6 +102,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.household.head_name}"
+
+    @classmethod
+    def alert_dues(cls) -> tuple[Due, ...]:
+        running = Q(step__in=[s for s in Step.values if s != Step.NONE])
+        return (Due("due_date", "yellow_on", when=running),
+                Due("final_due_date", "final_yellow_on", when=running))
+
+    def get_alert_display(self) -> str:
+        return str(Alert(self.alert).label)
 
     # Steps other apps take inside their own services (409 outside the table's states).
     def _move(self, action: str) -> str:

@@ -72,7 +72,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     # The list needs no assessment (its result is large): only household and township.
     cases = selectors.applications_visible_to(request.user).select_related(None) \
-        .select_related("household", "region")
+        .select_related("household", "region").with_alert()
     if state in State.values:
         cases = cases.filter(state=state)
     if alert in Alert.values:
@@ -421,7 +421,7 @@ def overdue_notice(request: HttpRequest) -> HttpResponse:
     red = list(selectors.overdue(user=user).select_related(None)
                .select_related("household", "region__parent"))
     yellow = list(selectors.applications_visible_to(user).select_related(None)
-                  .select_related("household", "region__parent").filter(alert=Alert.YELLOW)
+                  .select_related("household", "region__parent").with_alert().filter(alert=Alert.YELLOW)
                   .order_by("due_date", "number"))
     passed = {app.pk: min([d for d in (app.due_date, app.final_due_date) if d and d < today],
                           default=None) for app in red}

@@ -102,8 +102,8 @@ def _fill_intake(village: Any, households: list[int], user: User, requests: int)
                 department_code=item.department.code, mode=Mode.TRANSFER, household_id=household,
                 region_path=village.path, materials=item.materials[:1], state=state,
                 limit=item.limit, started_on=received, due_date=received + timedelta(days=item.limit),
-                alert=("red", "yellow", "none")[index % 3] if state not in (
-                    ItemState.FINISHED, ItemState.RETURNED) else "none"))
+                # received over 40 days: red, yellow and none mixed (computed when read)
+                yellow_on=received + timedelta(days=2 * item.limit // 3 + 1)))
     RequestItem.objects.bulk_create(items, batch_size=2000)
     item_pks = list(RequestItem.objects.filter(request__number__startswith="SLBENCH").values_list("pk", flat=True))
     ItemStep.objects.bulk_create([ItemStep(item_id=pk, action="transfer", to_state="transferred",

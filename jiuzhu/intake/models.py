@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.applications.choices import Channel
+from jiuzhu.calendars.alerts import AlertQuerySetMixin, Due, current_alert
 from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.core.fields import FenField
 
@@ -61,6 +63,10 @@ class Request(models.Model):
         return f"{self.number} {self.applicant_name}"
 
 
+class RequestItemQuerySet(AlertQuerySetMixin, VisibleQuerySet):
+    """Visibility (``visible_to``) and today's alert colour (``with_alert``)."""
+
+
 class RequestItem(models.Model):
     """One item of a request: decided here (``internal``: its application) or handled by a
     department (``transfer``/``cohandle``), with its own state, due date and alert."""
@@ -84,7 +90,9 @@ class RequestItem(models.Model):
     started_on = models.DateField(_("起算日"))
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     deadline_provisional = models.BooleanField(default=False)
-    alert = models.CharField(_("预警"), max_length=8, choices=Alert.choices, default=Alert.NONE)
+    # The first day the item is yellow (two thirds of its limit), set with its due date; the
+    # colour itself (``alert``) is computed from the dates and today whenever it is read.
+    yellow_on = models.DateField(_("预警起始日"), null=True, blank=True)
     missing = models.JSONField(_("需补充材料"), default=list, blank=True)
     result = models.CharField(_("办理结果"), max_length=16, choices=Result.choices, blank=True)
     result_text = models.TextField(_("结果说明"), blank=True)
@@ -92,18 +100,34 @@ class RequestItem(models.Model):
     reason = models.TextField(_("退回理由"), blank=True)
     finished_on = models.DateField(_("办结日期"), null=True, blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = RequestItemQuerySet.as_manager()
+
+    # 时限预警 of today: a department item red past its due date and yellow from its first
+    # yellow day (none while more materials are asked for); an item decided here has its
+    # application's colour. Lists use ``with_alert()``.
+    alert = current_alert()
 
     class Meta:
         ordering = ["request", "id"]
         verbose_name = _("受理事项")
         verbose_name_plural = _("受理事项")
         indexes = [models.Index(fields=["department_code", "state", "region_path"]),
-                   models.Index(fields=["alert", "region_path"]),
                    models.Index(fields=["household", "state"])]
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.item_name}"
+
+    @classmethod
+    def alert_dues(cls) -> tuple[Due, ...]:
+        from jiuzhu.applications.models import Application
+
+        counting = Q(state__in=[ItemState.TRANSFERRED, ItemState.ACCEPTED, ItemState.RESUBMITTED])
+        internal = Q(state=ItemState.INTERNAL)
+        return (Due("due_date", "yellow_on", when=counting),
+                *(due.via("application", when=internal) for due in Application.alert_dues()))
+
+    def get_alert_display(self) -> str:
+        return str(Alert(self.alert).label)
 
     @property
     def is_open(self) -> bool:

@@ -25,7 +25,8 @@ from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.attachments import upload_kind
 from jiuzhu.applications.choices import Channel
 from jiuzhu.audit.services import audit_record
-from jiuzhu.calendars.selectors import add_working_days, alert_for, calendar_window
+from jiuzhu.calendars.alerts import row_alert, yellow_from
+from jiuzhu.calendars.selectors import add_working_days
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
 from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
@@ -34,7 +35,7 @@ from jiuzhu.core.numbers import next_number, query_code
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
-from .choices import OPEN_ITEM_STATES, Alert, ItemState, Mode, RequestStatus, Result
+from .choices import OPEN_ITEM_STATES, ItemState, Mode, RequestStatus, Result
 from .models import CoHandler, ItemStep, Request, RequestFile, RequestItem, Urge
 
 WINDOW_ROLES = frozenset({Role.WINDOW_WORKER, Role.ADMINISTRATOR})
@@ -309,6 +310,7 @@ def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: 
         else:
             row.mode, row.state = Mode.TRANSFER, ItemState.TRANSFERRED
             row.due_date, row.deadline_provisional = _due(on, item.limit)
+            row.yellow_on = yellow_from(on, item.limit)
             row.save()
             step_record(row, actor, "transfer", "", row.state,
                         {"department": item.department.code,
@@ -549,10 +551,6 @@ def item_act(*, actor: Any, item: RequestItem | int, action: str, data: dict[str
         ctx = Context(row, actor, data, on)
         before = row.state
         recorded = HANDLERS[action](ctx, codes)
-        if row.state in OPEN_ITEM_STATES:
-            row.alert = item_alert(row, on)
-        else:
-            row.alert = Alert.NONE
         row.save()
         step_record(row, actor, action, before, row.state, recorded, on=on)
         _close_request_if_done(row.request)
@@ -593,6 +591,7 @@ def _resubmit(ctx: Context, _codes: set[str]) -> dict[str, Any]:
     # The time limit runs again from the day the materials are complete (材料补齐之日起).
     item.started_on = ctx.on
     item.due_date, item.deadline_provisional = _due(ctx.on, item.limit)
+    item.yellow_on = yellow_from(ctx.on, item.limit)
     return {"materials": [str(m) for m in supplied], "note": _text(ctx, "note", required=False)}
 
 
@@ -764,33 +763,17 @@ def urge_acknowledge(*, actor: Any, urge: Urge | int) -> Urge:
 
 # --- due dates and alerts ---------------------------------------------------------------------
 
-def item_alert(item: RequestItem, on: date, calendar: Any = None) -> str:
-    """yellow past two thirds of the item's limit, red past its due date (20-workflow.md);
-    none while the family is asked for more (the time limit runs again on resubmission)."""
-    if item.state == ItemState.MORE_REQUESTED:
-        return Alert.NONE
-    return alert_for(started=item.started_on, limit=item.limit, today=on, calendar=calendar).level
+def item_alert(item: RequestItem, on: date) -> str:
+    """The item's colour on ``on``: yellow past two thirds of its limit, red past its due date
+    (20-workflow.md); none while the family is asked for more (the limit runs again on
+    resubmission); an item decided here has its application's. ``item.alert`` is today's."""
+    return row_alert(item, RequestItem.alert_dues(), today=on)
 
 
 def alerts_recompute(*, on: date | None = None, today: date | None = None) -> int:
-    """Daily: refresh the alert of every open department item (one calendar read for all);
-    internal items follow their application. Returns how many changed."""
-    on = on or today or timezone.localdate()
-    rows = list(RequestItem.objects.filter(state__in=OPEN_ITEM_STATES)
-                .only("id", "started_on", "limit", "alert", "state"))
-    if not rows:
-        return 0
-    first = min(r.started_on for r in rows)
-    longest = max(r.limit for r in rows)
-    from datetime import timedelta
-
-    window = calendar_window(first, max(on, first + timedelta(days=2 * longest + 62)))
+    """Daily: the due date shown for an item decided here follows its application's (the
+    colour needs no refresh: it is computed whenever it is read). Returns how many changed."""
     changed = 0
-    for row in rows:
-        level = item_alert(row, on, window)
-        if level != row.alert:
-            RequestItem.objects.filter(pk=row.pk).update(alert=level)
-            changed += 1
     internal = (RequestItem.objects.filter(mode=Mode.INTERNAL, state=ItemState.INTERNAL)
                 .select_related("application"))
     for row in internal:
@@ -798,7 +781,7 @@ def alerts_recompute(*, on: date | None = None, today: date | None = None) -> in
         if app is None:
             continue
         due = app.final_due_date or app.due_date
-        if row.alert != app.alert or row.due_date != due:
-            RequestItem.objects.filter(pk=row.pk).update(alert=app.alert, due_date=due)
+        if row.due_date != due:
+            RequestItem.objects.filter(pk=row.pk).update(due_date=due)
             changed += 1
     return changed

@@ -79,7 +79,6 @@ def test_one_window_three_items_two_departments_and_an_urge(browser, live_server
     # An older request is overdue; the supervisor urges it and the officer sees the urge.
     old = services.request_create(actor=staff["window"], household=family, items=["JY05"],
                                   channel="window", on=timezone.localdate() - timedelta(days=60))
-    services.alerts_recompute()
     late = old.items.get()
     assert RequestItem.objects.get(pk=late.pk).alert == "red"
     supervisor = session(browser, base, staff["supervisor"])

@@ -4,6 +4,7 @@ co-handling, due dates, alerts, urges and the selectors other apps call."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.audit.models import AuditEvent
@@ -102,7 +103,8 @@ def test_region_and_role(staff, family):
     refused("forbidden", take, {"window": staff["reviewer"]}, family)
     jy02 = item_of(take(staff, family, items=("JY02",)), "JY02")
     refused("not_found", services.item_act, actor=staff["other_jy"], item=jy02, action="accept")
-    refused("forbidden", services.item_act, actor=staff["cl"], item=jy02, action="accept")
+    # another department's item is not with CL: not found, like another township's
+    refused("not_found", services.item_act, actor=staff["cl"], item=jy02, action="accept")
     refused("forbidden", services.item_act, actor=staff["window"], item=jy02, action="accept")
     refused("not_found", services.item_act, actor=staff["jy"], item=jy02, action="fly")
     assert RequestItem.objects.get(pk=jy02.pk).state == "transferred"
@@ -207,15 +209,26 @@ def test_cohandling_with_two_departments(staff, family):
     assert ("cohandle_finish", "WJ") in steps and ("cohandle_finish", "JY") in steps
 
 
-def test_alerts_and_overdue_and_urges(staff, family):
+def test_alerts_and_overdue_and_urges(staff, family, monkeypatch):
+    """The colour follows the day it is read: no daily job runs in this test."""
+    clock = {"today": date(2026, 3, 16)}
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: clock["today"])
     jy02 = item_of(take(staff, family, items=("JY02",)), "JY02")  # due 23 March
+
+    def colour() -> tuple[str, str]:  # one row, and the SQL of every list
+        return (RequestItem.objects.get(pk=jy02.pk).alert,
+                RequestItem.objects.with_alert().get(pk=jy02.pk).alert)
+
     assert services.alerts_recompute in daily_functions()
-    assert services.alerts_recompute(on=date(2026, 3, 16)) == 0  # 10 of 15 working days
-    assert services.alerts_recompute(on=date(2026, 3, 17)) == 1  # 11 of 15 > two thirds
-    assert RequestItem.objects.get(pk=jy02.pk).alert == "yellow"
-    services.alerts_recompute(on=date(2026, 3, 24))
-    assert RequestItem.objects.get(pk=jy02.pk).alert == "red"
+    assert colour() == ("none", "none")  # 10 of 15 working days
+    assert list(selectors.overdue_items(staff["supervisor"])) == []
+    clock["today"] = date(2026, 3, 17)  # 11 of 15 > two thirds
+    assert colour() == ("yellow", "yellow")
+    assert [i.alert for i in selectors.overdue_items(staff["supervisor"])] == ["yellow"]
+    clock["today"] = date(2026, 3, 24)  # the day after the due date
+    assert colour() == ("red", "red")
     assert [i.pk for i in selectors.overdue_items(staff["supervisor"])] == [jy02.pk]
+    assert [i.alert for i in selectors.officer_inbox(staff["jy"])] == ["red"]
     assert list(selectors.overdue_items(staff["other_window"])) == []
     refused("forbidden", services.urge, actor=staff["jy"], item=jy02, message="快办")
     refused("validation_error", services.urge, actor=staff["supervisor"], item=jy02, message=" ")

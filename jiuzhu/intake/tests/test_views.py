@@ -162,7 +162,6 @@ def test_overdue_urge_and_acknowledge(client, staff, family, password, django_as
     request = make(staff, family, on=date(2025, 12, 1))
     for _ in range(3):
         make(staff, family, items=("JY05",), on=date(2025, 12, 1))
-    services.alerts_recompute()
     jy02 = request.items.get(item_code="JY02")
     assert jy02.alert == "red"
     login(client, staff["supervisor"], password)
