@@ -23,14 +23,6 @@ TOP = {"portal", "demo"}
 NOT_IN_RULES = {"django", "ninja", "rules", "simple_history", "django_fsm", "django_tasks",
                 "django_tasks_db", "pydantic"}
 
-# Import edges still being removed by other work of issue 9 (the applications app is being
-# changed to announce its decisions through a hook instead of calling payments and
-# supervision). Nothing else may be added here; delete each entry once its edge is gone.
-ALLOWED_WHILE_ISSUE9_IN_PROGRESS: set[tuple[str, str]] = {
-    ("applications", "payments"),
-    ("applications", "supervision"),
-}
-
 
 def _modules() -> list[Path]:
     """Every module of the project except tests and migrations."""
@@ -153,9 +145,7 @@ def test_nothing_imports_the_top_apps(graph):
 
 def test_the_apps_form_no_cycle(graph):
     edges, where, _outside = graph
-    allowed = {s: {t for t in targets if (s, t) not in ALLOWED_WHILE_ISSUE9_IN_PROGRESS}
-               for s, targets in edges.items()}
-    cycle = _cycle(allowed)
+    cycle = _cycle(edges)
     if cycle:
         steps = [f"{a} -> {b} ({', '.join(where[(a, b)][:3])})"
                  for a, b in zip(cycle, cycle[1:], strict=False)]
