@@ -28,6 +28,16 @@ def is_staff_member(user) -> bool:
 
 
 @rules.predicate
+def works_cases(user) -> bool:
+    """Civil-affairs staff: every role but a department officer (who sees only the items of
+    their department, in their inbox)."""
+    if getattr(user, "is_system", False) is True or user.is_superuser:
+        return True
+    role = getattr(user, "role", "")
+    return bool(role) and role != "department_officer"
+
+
+@rules.predicate
 def within_region(user, obj) -> bool:
     return in_region(user, obj)
 
@@ -56,4 +66,5 @@ rules.add_perm("households.view_household", is_staff_member & within_region)
 rules.add_perm("households.add_household", is_staff_member & can_edit_households & within_region)
 rules.add_perm("households.change_household", is_staff_member & can_edit_households & within_region)
 rules.add_perm("households.import_household", is_staff_member & can_import_households)
+rules.add_perm("households.view_list", is_staff_member)
 rules.add_perm("audit.view_auditevent", is_staff_member & can_read_audit)

@@ -14,6 +14,7 @@ from typing import Any
 import rules
 
 from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.rules import is_staff_member, works_cases
 
 
 def _role(user: Any) -> str:
@@ -90,6 +91,8 @@ PERMISSIONS = {
     "applications.extend_deadline": supervisor,
     "applications.withdraw": window,
     "applications.view_overdue": supervisor,
+    # the list of cases (申请办理): civil-affairs staff, not a department officer
+    "applications.view_list": is_staff_member & works_cases,
 }
 
 for _name, _predicate in PERMISSIONS.items():

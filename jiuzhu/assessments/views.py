@@ -124,6 +124,8 @@ def _apply_trial(snapshot: dict[str, Any], household: dict[str, Any],
 def ranking_view(request):
     """困难程度排序: the most difficult first, by region and circle; Excel export."""
     user = request.user
+    if not user.has_perm("assessments.view_ranking"):
+        raise PermissionDenied
     region = _region_param(request)
     circle = request.GET.get("circle")
     circle_value = int(circle) if circle in {"0", "1", "2", "3", "4"} else None
@@ -154,11 +156,11 @@ def _region_param(request) -> Region | None:
 @login_required
 def batches(request):
     """批量重新核算: start a run for a region and follow its progress."""
+    if not request.user.has_perm("assessments.run_batch"):
+        raise PermissionDenied
     form = BatchForm(request.POST or None, user=request.user,
                      initial={"on": timezone.localdate()})
     if request.method == "POST":
-        if not request.user.has_perm("assessments.run_batch"):
-            raise PermissionDenied
         if form.is_valid():
             run = services.batch_create(actor=request.user, region=form.cleaned_data["region"],
                                         on=form.cleaned_data["on"])

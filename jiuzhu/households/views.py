@@ -58,6 +58,8 @@ def _export_url(search: dict[str, str]) -> str | None:
 def household_list(request: HttpRequest) -> HttpResponse:
     """家庭档案: search by ID number, name, household number or address; filter by region
     and status. An HTMX request gets only the results partial."""
+    if not request.user.has_perm("households.view_list"):
+        raise PermissionDenied
     form = HouseholdSearchForm(request.GET or None, user=request.user)
     search = form.search_arguments()
     households = household_search(user=request.user, **search)

@@ -159,6 +159,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """窗口待办: online requests awaiting the window first, then open requests."""
+    if not request.user.has_perm("intake.view_queue"):
+        raise PermissionDenied(_("部门经办人请在部门收件箱办理"))
     page, rows = selectors.paged(selectors.window_queue(request.user), request.GET.get("page"),
                                  PAGE_SIZE * 2)
     return render(request, "intake/queue.html", {"page": page, "rows": rows,

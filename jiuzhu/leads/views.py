@@ -23,10 +23,6 @@ from jiuzhu.households.models import Household
 
 from . import services
 from .choices import (
-    GRID_MANAGERS,
-    LEAD_CLOSERS,
-    LEAD_CONVERTERS,
-    LEAD_RECORDERS,
     LeadStatus,
     TaskStatus,
 )
@@ -54,12 +50,8 @@ def _refused(error: ServiceError) -> None:
         raise PermissionDenied(error.message)
 
 
-def _may(user: Any, roles: frozenset[str]) -> bool:
-    return bool(user.is_superuser or user.role in roles)
-
-
-def _require(user: Any, roles: frozenset[str]) -> None:
-    if not _may(user, roles):
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -89,6 +81,7 @@ def _task_or_404(request: HttpRequest, pk: int) -> VisitTask:
 @require_GET
 def lead_list(request: HttpRequest) -> HttpResponse:
     """线索: leads by state, source, township and overdue, newest first."""
+    _require(request.user, "leads.view_list")
     form = LeadFilterForm(request.GET or None, user=request.user)
     today = timezone.localdate()
     leads = list(lead_search(user=request.user, today=today, **form.search_arguments())
@@ -103,12 +96,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         rows.append({"lead": lead, "task": task, "alert": alerts.get(task.pk) if task else None})
     return render(request, "leads/lead_list.html", {
         "form": form, "rows": rows, "limit": LIST_LIMIT, "query": request.GET.urlencode(),
-        "may_record": _may(request.user, LEAD_RECORDERS)})
+        "may_record": request.user.has_perm("leads.record_lead")})
 
 
 @login_required
 @require_GET
 def lead_export(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "leads.view_list")
     """The filtered leads as an Excel workbook (线索台账)."""
     form = LeadFilterForm(request.GET or None, user=request.user)
     leads = lead_search(user=request.user, today=timezone.localdate(), **form.search_arguments())
@@ -118,7 +112,7 @@ def lead_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def lead_create(request: HttpRequest) -> HttpResponse:
     """登记线索: phone-friendly; the hotline operator is a window worker entering it."""
-    _require(request.user, LEAD_RECORDERS)
+    _require(request.user, "leads.record_lead")
     posted = request.method == "POST"
     form = LeadForm(request.POST if posted else None, user=request.user)
     if posted and form.is_valid():
@@ -141,8 +135,8 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
     tasks = list(lead.tasks.select_related("assignee", "closed_by").prefetch_related("photos"))
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     alerts = {row.task.pk: row.alert for row in with_alerts(open_tasks, today=today)}
-    may_convert = lead.status == LeadStatus.NEW and _may(user, LEAD_CONVERTERS)
-    may_close = lead.status != LeadStatus.CLOSED and _may(user, LEAD_CLOSERS)
+    may_convert = lead.status == LeadStatus.NEW and user.has_perm("leads.convert_lead")
+    may_close = lead.status != LeadStatus.CLOSED and user.has_perm("leads.close_lead")
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "tasks": [(t, alerts.get(t.pk)) for t in tasks],
         "events": lead.events.select_related("actor"),
@@ -165,7 +159,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """转为家庭档案和走访任务."""
     lead = _lead_or_404(request, pk)
-    _require(request.user, LEAD_CONVERTERS)
+    _require(request.user, "leads.convert_lead")
     form = ConvertForm(request.POST, user=request.user, lead=lead)
     if form.is_valid():
         try:
@@ -190,7 +184,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 def lead_close(request: HttpRequest, pk: int) -> HttpResponse:
     """办结线索 with an outcome (without one: 422 naming ``outcome``)."""
     lead = _lead_or_404(request, pk)
-    _require(request.user, LEAD_CLOSERS)
+    _require(request.user, "leads.close_lead")
     form = CloseForm(request.POST)
     form.is_valid()
     try:
@@ -211,6 +205,7 @@ def lead_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的走访任务 (phone): the user's open visit tasks, the most urgent first."""
+    _require(request.user, "leads.view_my_tasks")
     today = timezone.localdate()
     rows = with_alerts(list(my_open_tasks(user=request.user)[:200]), today=today)
     return render(request, "leads/my_tasks.html", {"rows": rows, "today": today})
@@ -265,13 +260,14 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 def grid_list(request: HttpRequest) -> HttpResponse:
     """网格责任人: every grid of the region with its responsible workers; name one (POST)."""
     user = request.user
+    _require(user, "leads.view_grids")
     grids = list(grids_visible_to(user).select_related("parent").prefetch_related(Prefetch("grid_assignments",
                                    GridAssignment.objects.select_related("worker"))))
-    may_manage = _may(user, GRID_MANAGERS)
+    may_manage = user.has_perm("leads.manage_grids")
     posted = request.method == "POST"
     form = AssignForm(request.POST if posted else None, user=user, grids=grids) if may_manage else None
     if posted:
-        _require(user, GRID_MANAGERS)
+        _require(user, "leads.manage_grids")
         assert form is not None
         if form.is_valid():
             try:
@@ -291,7 +287,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grid_unassign(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, GRID_MANAGERS)
+    _require(request.user, "leads.manage_grids")
     assignment = GridAssignment.objects.select_related("grid", "worker").filter(pk=pk).first()
     if assignment is None:
         raise Http404
@@ -308,6 +304,7 @@ def grid_unassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A grid: its responsible workers, the households found in it and its open visit tasks."""
+    _require(request.user, "leads.view_grids")
     try:
         grid = grid_get(user=request.user, code=code)
     except ServiceError as error:

@@ -18,8 +18,6 @@ from .forms import BankAccountForm, PayrollForm
 from .models import BankAccount
 from .selectors import payroll_get, payrolls_visible_to, townships_for
 from .services import (
-    ACCOUNT_ROLES,
-    PAYROLL_ROLES,
     bank_account_set,
     payroll_confirm,
     payroll_generate,
@@ -33,15 +31,15 @@ def _refused(error: ServiceError) -> None:
         raise PermissionDenied(error.message)
 
 
-def _require(user, roles) -> None:
-    if not (user.is_superuser or user.role in roles):
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
         raise PermissionDenied
 
 
 @login_required
 def payroll(request: HttpRequest) -> HttpResponse:
     """发放花名册: pick a township and a month, generate, download; the past lists."""
-    _require(request.user, PAYROLL_ROLES)
+    _require(request.user, "payments.view_payroll")
     posted = request.method == "POST"
     form = PayrollForm(request.POST if posted else None, townships=townships_for(request.user))
     if posted and form.is_valid():
@@ -78,7 +76,7 @@ def payroll_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def payroll_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require(request.user, PAYROLL_ROLES)
+    _require(request.user, "payments.view_payroll")
     try:
         payroll = payroll_get(user=request.user, pk=pk)
     except ServiceError as error:
@@ -99,9 +97,11 @@ def account(request: HttpRequest, household_pk: int) -> HttpResponse:
     except ServiceError as error:
         _refused(error)
         raise
-    _require(request.user, ACCOUNT_ROLES)
+    _require(request.user, "payments.set_account")
     current = BankAccount.objects.filter(household=household).first()
     posted = request.method == "POST"
+    if not posted:
+        audit_read(request, household, what="bank_account")
     initial = ({"bank_name": current.bank_name, "account_number": current.account_number,
                 "holder_name": current.holder_name} if current else
                {"holder_name": household.head_name})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.documents.selectors import documents_for
 from jiuzhu.households.selectors import household_get
@@ -39,8 +40,8 @@ def _refused(error: ServiceError) -> None:
         raise PermissionDenied(error.message)
 
 
-def _require(user: Any, roles: frozenset[str]) -> None:
-    if not (user.is_superuser or user.role in roles):
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -50,7 +51,7 @@ def _require(user: Any, roles: frozenset[str]) -> None:
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     """复核任务: the open reviews of the user's region, overdue ones first (in red)."""
-    _require(request.user, services.REVIEW_ROLES | services.SUPERVISION_ROLES)
+    _require(request.user, "supervision.view_reviews")
     tasks = list(review_tasks_open(user=request.user)[:500])
     return render(request, "supervision/review_list.html",
                   {"tasks": tasks, "today": timezone.localdate()})
@@ -68,7 +69,7 @@ def _task_or_404(request: HttpRequest, pk: int):
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A review task: run it (POST) and see the result and its documents."""
     task = _task_or_404(request, pk)
-    _require(request.user, services.REVIEW_ROLES | services.SUPERVISION_ROLES)
+    _require(request.user, "supervision.view_reviews")
     status = 200
     if request.method == "POST":
         try:
@@ -81,6 +82,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("复核完成：%(outcome)s") % {"outcome": task.get_outcome_display()})
             return redirect("supervision:review", pk=task.pk)
     application = task.application
+    if request.method != "POST":
+        audit_read(request, application, via="review")
     return render(request, "supervision/review_detail.html", {
         "task": task, "application": application, "documents": documents_for(application),
         "statement_form": StatementForm(),
@@ -114,7 +117,7 @@ def review_statement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tipoff_list(request: HttpRequest) -> HttpResponse:
     """举报核查: the tip-offs of the user's region; record a new one."""
-    _require(request.user, services.SUPERVISION_ROLES)
+    _require(request.user, "supervision.view_tipoffs")
     posted = request.method == "POST"
     form = TipOffForm(request.POST if posted else None,
                       initial={"received_on": timezone.localdate()})
@@ -164,14 +167,16 @@ def _tipoff_or_404(request: HttpRequest, pk: int):
     except ServiceError as error:
         _refused(error)
         raise
-    _require(request.user, services.SUPERVISION_ROLES)
+    _require(request.user, "supervision.view_tipoffs")
     return tip_off
 
 
 @login_required
 @require_GET
 def tipoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _tipoff_page(request, _tipoff_or_404(request, pk))
+    tip_off = _tipoff_or_404(request, pk)
+    audit_read(request, tip_off)
+    return _tipoff_page(request, tip_off)
 
 
 @login_required

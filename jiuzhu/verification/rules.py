@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from jiuzhu.accounts.rules import is_staff_member, within_region
+from jiuzhu.accounts.rules import is_staff_member, within_region, works_cases
 
 from .choices import VERIFIERS
 
@@ -25,3 +25,4 @@ rules.add_perm("verification.add_verificationrequest",
 rules.add_perm("verification.run_verificationrequest",
                is_staff_member & is_verifier & within_region)
 rules.add_perm("verification.decide_finding", is_staff_member & is_verifier & within_region)
+rules.add_perm("verification.view_list", is_staff_member & works_cases)

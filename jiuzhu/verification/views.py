@@ -68,6 +68,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     """核对申请: the requests in the user's region, newest first."""
+    if not request.user.has_perm("verification.view_list"):
+        raise PermissionDenied
     form = RequestSearchForm(request.GET or None)
     search = form.cleaned_data if form.is_valid() else {}
     requests = verification_request_search(user=request.user, q=search.get("q", ""),

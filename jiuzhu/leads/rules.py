@@ -1,0 +1,21 @@
+"""Who may open which page of the grid and leads, and take which step (predicates of
+``rules``), asked by the views, the menu and the buttons alike."""
+
+from __future__ import annotations
+
+import rules
+
+from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.rules import has_role, is_staff_member, works_cases
+
+from .choices import GRID_MANAGERS, LEAD_CLOSERS, LEAD_CONVERTERS, LEAD_RECORDERS
+
+rules.add_perm("leads.record_lead", is_staff_member & has_role(*LEAD_RECORDERS))
+rules.add_perm("leads.convert_lead", is_staff_member & has_role(*LEAD_CONVERTERS))
+rules.add_perm("leads.close_lead", is_staff_member & has_role(*LEAD_CLOSERS))
+rules.add_perm("leads.manage_grids", is_staff_member & has_role(*GRID_MANAGERS))
+# 我的走访任务: those who are sent on visits
+rules.add_perm("leads.view_my_tasks",
+               is_staff_member & has_role(Role.GRID_WORKER, Role.VILLAGE_ASSISTANT))
+rules.add_perm("leads.view_list", is_staff_member & works_cases)
+rules.add_perm("leads.view_grids", is_staff_member & works_cases)

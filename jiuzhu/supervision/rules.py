@@ -1,0 +1,13 @@
+"""Who may open the reviews and tip-offs (predicates of ``rules``)."""
+
+from __future__ import annotations
+
+import rules
+
+from jiuzhu.accounts.rules import has_role, is_staff_member
+
+from .services import REVIEW_ROLES, SUPERVISION_ROLES
+
+rules.add_perm("supervision.view_reviews",
+               is_staff_member & has_role(*(REVIEW_ROLES | SUPERVISION_ROLES)))
+rules.add_perm("supervision.view_tipoffs", is_staff_member & has_role(*SUPERVISION_ROLES))
