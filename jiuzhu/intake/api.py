@@ -12,12 +12,13 @@ import binascii
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.api_types import refusals
+from jiuzhu.core.api_types import body_schema, refusals, validate_input
 from jiuzhu.core.errors import field_error
+from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.households.api import household_by_ref
 
 from . import selectors, services
-from .schemas import ItemActionIn, ItemOut, RequestIn, RequestOut
+from .schemas import ItemOut, RequestIn, RequestOut, UrgeIn
 from .serializers import item_to_dict, request_to_dict
 
 router = Router(tags=["一门受理 intake"])
@@ -65,17 +66,28 @@ def get_item(request, item_id: int):
     return item_to_dict(item)
 
 
+def _action_bodies() -> dict:
+    """Every action's body from the transition table, and the supervisors' urge."""
+    extra = services.WORKFLOW.openapi_body()
+    variants = extra["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    variants.append({**body_schema(UrgeIn), "title": "urge（督办）"})
+    del extra["requestBody"]["content"]["multipart/form-data"]
+    return extra
+
+
 @router.post("/items/{int:item_id}/actions/{action}",
              response={200: ItemOut, **refusals(400, 403, 404, 409, 422)}, by_alias=True,
-             summary="部门办理动作 Take an action on an item")
-def act(request, item_id: int, action: str, payload: ItemActionIn | None = None):
-    """Actions: `accept` (note), `request_more` (missing, note), `resubmit` (materials, note),
-    `finish` (result: granted | not_granted, note, amount), `return` (reason),
-    `add_cohandler` (departments), `cohandle_finish` (result, note, amount), `urge`
-    (message; supervisors). 200 the item; 409 `step_not_allowed`; 403; 404."""
-    data = payload.dict(exclude_unset=True) if payload is not None else {}
+             openapi_extra=_action_bodies(), summary="部门办理动作 Take an action on an item")
+def act(request, item_id: int, action: str):
+    """The actions of the item's transition table (``intake.services.WORKFLOW``): `accept`
+    (note), `request_more` (missing, note), `resubmit` (materials, note), `finish` (result:
+    granted | not_granted, note, amount), `return` (reason), `add_cohandler` (departments),
+    `cohandle_finish` (result, note, amount); and `urge` (message; supervisors). 200 the
+    item; 409 `step_not_allowed` (nothing changed); 403; 404; 422 naming the field."""
+    data = loads_exact(request.body or b"{}")
     if action == "urge":
-        services.urge(actor=request.auth, item=item_id, message=data.get("message") or "")
+        urge = validate_input(UrgeIn, data)
+        services.urge(actor=request.auth, item=item_id, message=urge.message)
     else:
         services.item_act(actor=request.auth, item=item_id, action=action, data=data)
     return item_to_dict(selectors.item_get(user=request.auth, pk=item_id))

@@ -36,8 +36,10 @@ def leads_item(user, item) -> bool:
 @rules.predicate
 def assists_item(user, item) -> bool:
     """An officer of one of the item's assisting departments (协办部门)."""
-    return item is not None and getattr(user, "role", "") == Role.DEPARTMENT_OFFICER and \
-        item.cohandlers.filter(department_code=getattr(user, "department", "") or "-").exists()
+    if item is None or getattr(user, "role", "") != Role.DEPARTMENT_OFFICER:
+        return False
+    department = getattr(user, "department", "") or "-"
+    return any(c.department_code == department for c in item.cohandlers.all())  # prefetched
 
 
 intake_admin = has_role(Role.ADMINISTRATOR)

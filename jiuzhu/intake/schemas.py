@@ -3,8 +3,6 @@ returned (as ``serializers.py`` writes them)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ninja import Schema
 from pydantic import Field, JsonValue
 
@@ -43,21 +41,10 @@ class RequestIn(Schema):
     files: list[FileIn] = []
 
 
-class ItemActionIn(Schema):
-    """The fields of a department's action; which are required depends on the action:
-    `accept` (note), `request_more` (missing, note), `resubmit` (materials, note),
-    `finish` and `cohandle_finish` (result, note, amount), `return` (reason),
-    `add_cohandler` (departments, note), `urge` (message)."""
+class UrgeIn(Schema):
+    """督办 (supervisors): the message shown to the item's officers."""
 
-    note: str | None = None
-    missing: list[str] | str | None = None
-    materials: list[str] | None = None
-    result: Result | None = None
-    amount: Decimal | str | None = None
-    reason: str | None = None
-    departments: list[str] | str | None = None
-    department: str | None = None
-    message: str | None = None
+    message: str = ""
 
 
 class ApplicationRef(Schema):

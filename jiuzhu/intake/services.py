@@ -11,15 +11,16 @@ department code, region covering the household).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.attachments import upload_kind
@@ -29,9 +30,12 @@ from jiuzhu.calendars.alerts import row_alert, yellow_from
 from jiuzhu.calendars.selectors import add_working_days
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
-from jiuzhu.core.errors import ErrorCode, ServiceError, text_value
+from jiuzhu.core.access import visible_path
+from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.core.numbers import next_number, query_code
+from jiuzhu.core.workflow import Action, Workflow
+from jiuzhu.core.workflow import Context as WorkflowContext
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
@@ -63,7 +67,7 @@ def _actor_name(actor: Any) -> str:
 
 
 def may_see(user: Any, region_path: str) -> bool:
-    return bool(user.is_superuser or (user.region_path and region_path.startswith(user.region_path)))
+    return visible_path(user, region_path)
 
 
 def _is_admin(user: Any) -> bool:
@@ -430,198 +434,146 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
     return request
 
 
-# --- department actions -------------------------------------------------------------------
-
-@dataclass
-class Context:
-    item: RequestItem
-    actor: Any
-    data: dict[str, Any]
-    on: date
+# --- department actions: the transition table ---------------------------------------------
+#
+# One row per action of a department item (转办/协办): the states it starts from, where it
+# leads, the ``rules`` permission (``intake/rules.py``), the input schema, the time limit it
+# starts and its label. ``WORKFLOW`` drives ``item_act``, the API's bodies and OpenAPI, the
+# inbox buttons (``actions_available``) and the generated test of every state × action pair.
 
 
-def _text(ctx: Context, name: str, *, required: bool = True) -> str:
-    return text_value(ctx.data, name, required=required)
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
 
 
-def _amount(ctx: Context) -> Decimal | None:
-    value = ctx.data.get("amount")
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _field_error("amount", "金额格式不正确") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise _field_error("amount", "金额应为非负数，最多两位小数")
-    return amount
+class NoteIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    note: str = ""
 
 
-def _result(ctx: Context) -> str:
-    result = _text(ctx, "result")
-    if result not in Result.values:
-        raise _field_error("result", "办理结果应为 granted（予以救助）或 not_granted（不予救助）")
-    return result
+class RequestMoreIn(NoteIn):
+    missing: list[str] | str | None = Field(None, validate_default=True,
+                                            description="需补充的材料（列表，或以逗号、顿号分隔）")
+
+    @field_validator("missing", mode="after")
+    @classmethod
+    def _all_missing(cls, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = value.replace("，", ",").replace("、", ",").split(",")
+        names = [str(m).strip() for m in value or [] if str(m).strip()]
+        if not names:
+            raise ValueError("请列出全部需要补充的材料")
+        return names
 
 
-# action -> (states it may start from, who: "lead" | "window" | "cohandler" | "lead_or_window")
-RULES: dict[str, tuple[tuple[str, ...], str]] = {
-    "accept": ((ItemState.TRANSFERRED, ItemState.RESUBMITTED), "lead"),
-    "request_more": ((ItemState.ACCEPTED,), "lead"),
-    "resubmit": ((ItemState.MORE_REQUESTED,), "window"),
-    "finish": ((ItemState.ACCEPTED,), "lead"),
-    "return": ((ItemState.TRANSFERRED, ItemState.ACCEPTED, ItemState.MORE_REQUESTED,
-                ItemState.RESUBMITTED), "lead"),
-    "add_cohandler": (OPEN_ITEM_STATES, "lead_or_window"),
-    "cohandle_finish": (OPEN_ITEM_STATES, "cohandler"),
-}
-ACTIONS = tuple(RULES)
+class ResubmitIn(NoteIn):
+    materials: list[str] = Field(default_factory=list, description="补充的材料名称")
 
 
-def _role_ok(user: Any, item: RequestItem, who: str, cohandler_codes: set[str]) -> bool:
-    if _is_admin(user):
-        return True
-    officer = user.role == Role.DEPARTMENT_OFFICER
-    if who == "lead":
-        return officer and user.department == item.department_code
-    if who == "window":
-        return user.role == Role.WINDOW_WORKER
-    if who == "lead_or_window":
-        return user.role == Role.WINDOW_WORKER or (officer and user.department == item.department_code)
-    if who == "cohandler":
-        return officer and user.department in cohandler_codes
-    return False
+class ResultIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    result: str = Field(min_length=1, description="granted（予以救助）或 not_granted（不予救助）")
+    note: str = Field(min_length=1, description="办理结果说明")
+    amount: Annotated[Decimal | None, BeforeValidator(_blank_to_none)] = Field(
+        None, description="金额（元），最多两位小数")
+
+    @field_validator("result")
+    @classmethod
+    def _known_result(cls, value: str) -> str:
+        if value not in Result.values:
+            raise ValueError("办理结果应为 granted（予以救助）或 not_granted（不予救助）")
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _money(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and (not value.is_finite() or value < 0
+                                  or value != value.quantize(Decimal("0.01"))):
+            raise ValueError("金额应为非负数，最多两位小数")
+        return value
 
 
-def item_visible(user: Any, item: RequestItem) -> bool:
-    return may_see(user, item.region_path)
+class CohandleResultIn(ResultIn):
+    department: str = Field("", description="协办部门编码（管理员代为办结时）")
 
 
-def actions_available(user: Any, item: RequestItem) -> list[str]:
-    """The actions this user could take now on the item (for the forms)."""
-    if item.mode == Mode.INTERNAL:
-        return []
-    codes = {c.department_code for c in item.cohandlers.all() if not c.finished}
-    out = []
-    for action, (states, who) in RULES.items():
-        if item.state in states and _role_ok(user, item, who, codes):
-            if action == "cohandle_finish" and not (codes and (
-                    user.department in codes or _is_admin(user))):
-                continue
-            if action == "finish" and codes:  # the assisting departments finish first
-                continue
-            out.append(action)
-    return out
+class ReturnIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, description="退回理由")
 
 
-def item_act(*, actor: Any, item: RequestItem | int, action: str, data: dict[str, Any] | None = None,
-             on: date | None = None) -> RequestItem:
-    """Take ``action`` on a department item: 404 outside the actor's region (or an unknown
-    action), 403 for a role that may not, 409 ``step_not_allowed`` in a state that does not
-    allow it (or an item decided by the platform), 422 naming the missing or wrong field.
+class CohandlersIn(NoteIn):
+    departments: list[str] | str = Field(description="协办部门编码（列表，或以逗号分隔）")
 
-    ``finish`` by an officer of an assisting department finishes that department's share
-    (the same as ``cohandle_finish``); the lead department finishes the item only once every
-    assisting department has finished its own."""
-    on = on or timezone.localdate()
-    pk = item.pk if isinstance(item, RequestItem) else item
-    data = dict(data or {})
-    with transaction.atomic():
-        row = (RequestItem.objects.select_for_update().select_related("request")
-               .filter(pk=pk).first())
-        if row is None or not item_visible(actor, row):
-            raise ServiceError(ErrorCode.NOT_FOUND, "事项不存在")
-        if action not in RULES:
-            raise ServiceError(ErrorCode.NOT_FOUND, f"没有这个动作：{action}")
-        codes = set(row.cohandlers.filter(finished=False).values_list("department_code", flat=True))
-        if (action == "finish" and not _is_admin(actor) and actor.role == Role.DEPARTMENT_OFFICER
-                and actor.department != row.department_code and actor.department in
-                set(row.cohandlers.values_list("department_code", flat=True))):
-            action = "cohandle_finish"
-        states, who = RULES[action]
-        label = ACTION_LABELS[action]
-        if not _role_ok(actor, row, who, set(row.cohandlers.values_list("department_code", flat=True))):
-            raise ServiceError(ErrorCode.FORBIDDEN, f"您的岗位或部门不能执行“{label}”")
-        if row.mode == Mode.INTERNAL:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               "该事项由平台办理，请在申请办理页面操作")
-        if row.state not in states:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               f"当前状态“{row.get_state_display()}”不能执行“{label}”")
-        ctx = Context(row, actor, data, on)
-        before = row.state
-        recorded = HANDLERS[action](ctx, codes)
-        row.save()
-        step_record(row, actor, action, before, row.state, recorded, on=on)
-        _close_request_if_done(row.request)
-        audit_record(actor=actor, action="update", obj=row.request,
-                     detail={"item": row.item_code, "action": action, "from": before,
-                             "to": row.state})
-    return row
+    @field_validator("departments", mode="after")
+    @classmethod
+    def _some(cls, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = value.replace("，", ",").split(",")
+        codes = [str(d).strip().upper() for d in value if str(d).strip()]
+        if not codes:
+            raise ValueError("请选择至少一个协办部门")
+        return codes
 
 
-def _accept(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    ctx.item.state = ItemState.ACCEPTED
-    return {"note": _text(ctx, "note", required=False)}
+def _open_cohandlers(item: RequestItem) -> set[str]:
+    return set(item.cohandlers.filter(finished=False).values_list("department_code", flat=True))
 
 
-def _request_more(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    missing = ctx.data.get("missing")
-    if isinstance(missing, str):
-        missing = [m for m in missing.replace("，", ",").replace("、", ",").split(",")]
-    if not isinstance(missing, list):
-        raise _field_error("missing", "请列出全部需要补充的材料")
-    missing = [str(m).strip() for m in missing if str(m).strip()]
-    if not missing:
-        raise _field_error("missing", "请列出全部需要补充的材料")
-    note = _text(ctx, "note", required=False)
-    ctx.item.missing = missing
-    ctx.item.state = ItemState.MORE_REQUESTED
-    return {"missing": missing, "note": note}
-
-
-def _resubmit(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    item = ctx.item
-    supplied = ctx.data.get("materials") or []
-    if not isinstance(supplied, list):
-        raise _field_error("materials", "应为材料名称列表")
-    item.materials = list(dict.fromkeys([*item.materials, *[str(m) for m in supplied]]))
-    item.missing = []
-    item.state = ItemState.RESUBMITTED
-    # The time limit runs again from the day the materials are complete (材料补齐之日起).
-    item.started_on = ctx.on
-    item.due_date, item.deadline_provisional = _due(ctx.on, item.limit)
-    item.yellow_on = yellow_from(ctx.on, item.limit)
-    return {"materials": [str(m) for m in supplied], "note": _text(ctx, "note", required=False)}
-
-
-def _finish(ctx: Context, codes: set[str]) -> dict[str, Any]:
+def _cohandlers_finished_first(ctx: WorkflowContext) -> None:
+    """The lead department finishes only once every assisting department has."""
+    codes = _open_cohandlers(ctx.obj)
     if codes:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            f"协办部门尚未办结：{'、'.join(sorted(codes))}")
-    result, note, amount = _result(ctx), _text(ctx, "note"), _amount(ctx)
-    item = ctx.item
-    item.result, item.result_text, item.amount = result, note, amount
-    item.state, item.finished_on = ItemState.FINISHED, ctx.on
-    return {"result": result, "note": note, "amount": amount}
 
 
-def _return(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    reason = _text(ctx, "reason")
-    ctx.item.reason = reason
-    ctx.item.state, ctx.item.finished_on = ItemState.RETURNED, ctx.on
-    return {"reason": reason}
+def _note(ctx: WorkflowContext) -> None:
+    ctx.options["recorded"] = {"note": ctx.data.get("note", "")}
 
 
-def _add_cohandler(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    departments = ctx.data.get("departments")
-    if isinstance(departments, str):
-        departments = [d for d in departments.replace("，", ",").split(",")]
-    if not isinstance(departments, list) or not [d for d in departments if str(d).strip()]:
-        raise _field_error("departments", "请选择至少一个协办部门")
-    wanted = [str(d).strip().upper() for d in departments if str(d).strip()]
+def _request_more(ctx: WorkflowContext) -> None:
+    ctx.obj.missing = ctx.data["missing"]
+    ctx.options["recorded"] = {"missing": ctx.data["missing"], "note": ctx.data.get("note", "")}
+
+
+def _resubmit(ctx: WorkflowContext) -> None:
+    item, supplied = ctx.obj, ctx.data.get("materials", [])
+    item.materials = list(dict.fromkeys([*item.materials, *supplied]))
+    item.missing = []
+    ctx.options["recorded"] = {"materials": supplied, "note": ctx.data.get("note", "")}
+
+
+def _start_limit(ctx: WorkflowContext, key: str) -> None:
+    """The time limit runs again from the day the materials are complete (材料补齐之日起)."""
+    item = ctx.obj
+    item.started_on = ctx.today
+    item.due_date, item.deadline_provisional = _due(ctx.today, item.limit)
+    item.yellow_on = yellow_from(ctx.today, item.limit)
+
+
+def _finish(ctx: WorkflowContext) -> None:
+    item = ctx.obj
+    item.result, item.result_text = ctx.data["result"], ctx.data["note"]
+    item.amount = ctx.data.get("amount")
+    item.finished_on = ctx.today
+    ctx.options["recorded"] = {"result": item.result, "note": item.result_text,
+                               "amount": item.amount}
+
+
+def _return(ctx: WorkflowContext) -> None:
+    ctx.obj.reason = ctx.data["reason"]
+    ctx.obj.finished_on = ctx.today
+    ctx.options["recorded"] = {"reason": ctx.data["reason"]}
+
+
+def _add_cohandler(ctx: WorkflowContext) -> None:
+    wanted = ctx.data["departments"]
     known = dict(Department.objects.filter(code__in=wanted).values_list("code", "name"))
-    item = ctx.item
+    item = ctx.obj
     existing = set(item.cohandlers.values_list("department_code", flat=True))
     errors = []
     for index, code in enumerate(wanted):
@@ -636,31 +588,119 @@ def _add_cohandler(ctx: Context, _codes: set[str]) -> dict[str, Any]:
     for code in dict.fromkeys(wanted):
         CoHandler.objects.create(item=item, department_code=code, department_name=known[code])
     item.mode = Mode.COHANDLE
-    return {"departments": list(dict.fromkeys(wanted)), "note": _text(ctx, "note", required=False)}
+    ctx.options["recorded"] = {"departments": list(dict.fromkeys(wanted)),
+                               "note": ctx.data.get("note", "")}
 
 
-def _cohandle_finish(ctx: Context, _codes: set[str]) -> dict[str, Any]:
-    actor, item = ctx.actor, ctx.item
-    department = getattr(actor, "department", "")
+def _cohandle_finish(ctx: WorkflowContext) -> None:
+    actor, item = ctx.actor, ctx.obj
+    department = getattr(actor, "department", "") or ""
     if _is_admin(actor) and not department:
-        department = str(ctx.data.get("department") or "")
+        department = ctx.data.get("department", "")
     share = item.cohandlers.select_for_update().filter(department_code=department).first()
     if share is None:
         raise _field_error("department", "请指明协办部门")
     if share.finished:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "本部门的协办已办结")
-    result, note, amount = _result(ctx), _text(ctx, "note"), _amount(ctx)
-    share.result, share.result_text, share.amount = result, note, amount
+    share.result, share.result_text = ctx.data["result"], ctx.data["note"]
+    share.amount = ctx.data.get("amount")
     share.finished, share.finished_by, share.finished_at = True, _user(actor), timezone.now()
     share.save()
-    return {"department": department, "result": result, "note": note, "amount": amount}
+    ctx.options["recorded"] = {"department": department, "result": share.result,
+                               "note": share.result_text, "amount": share.amount}
 
 
-HANDLERS: dict[str, Callable[[Context, set[str]], dict[str, Any]]] = {
-    "accept": _accept, "request_more": _request_more, "resubmit": _resubmit,
-    "finish": _finish, "return": _return, "add_cohandler": _add_cohandler,
-    "cohandle_finish": _cohandle_finish,
-}
+def _record(ctx: WorkflowContext) -> None:
+    item = ctx.obj
+    step_record(item, ctx.actor, ctx.action.name, ctx.before, item.state,
+                ctx.options.get("recorded", {}), on=ctx.today)
+    _close_request_if_done(item.request)
+    audit_record(actor=ctx.actor, action="update", obj=item.request,
+                 detail={"item": item.item_code, "action": ctx.action.name,
+                         "from": ctx.before, "to": item.state})
+
+
+S = ItemState
+WORKFLOW = Workflow(
+    name="intake", model=RequestItem, states=ItemState.values, not_found="事项不存在",
+    select_related=("request",), start_deadline=_start_limit, record=_record,
+    actions=[
+        Action("accept", "部门受理", source=(S.TRANSFERRED, S.RESUBMITTED), target=S.ACCEPTED,
+               permission="intake.accept_item", schema=NoteIn, handler=_note),
+        Action("request_more", "一次性告知补充材料", source=(S.ACCEPTED,),
+               target=S.MORE_REQUESTED, permission="intake.request_more", schema=RequestMoreIn,
+               handler=_request_more),
+        Action("resubmit", "补充材料", source=(S.MORE_REQUESTED,), target=S.RESUBMITTED,
+               permission="intake.resubmit", schema=ResubmitIn, deadline="item_limit",
+               handler=_resubmit),
+        Action("finish", "办结", source=(S.ACCEPTED,), target=S.FINISHED,
+               permission="intake.finish_item", schema=ResultIn,
+               guards=(_cohandlers_finished_first,), handler=_finish),
+        Action("return", "退回", source=(S.TRANSFERRED, S.ACCEPTED, S.MORE_REQUESTED,
+                                       S.RESUBMITTED),
+               target=S.RETURNED, permission="intake.return_item", schema=ReturnIn,
+               handler=_return),
+        Action("add_cohandler", "增加协办部门", source=OPEN_ITEM_STATES, target=None,
+               permission="intake.add_cohandler", schema=CohandlersIn, handler=_add_cohandler),
+        Action("cohandle_finish", "协办办结", source=OPEN_ITEM_STATES, target=None,
+               permission="intake.cohandle_finish", schema=CohandleResultIn,
+               handler=_cohandle_finish),
+    ],
+)
+ACTIONS = tuple(a.name for a in WORKFLOW)
+ACTION_LABELS.update(WORKFLOW.labels())
+
+
+def item_visible(user: Any, item: RequestItem) -> bool:
+    return RequestItem.objects.visible_to(user).filter(pk=item.pk).exists()
+
+
+def _as_cohandler(actor: Any, item: RequestItem, action: str) -> str:
+    """``finish`` by an officer of an assisting department finishes that department's share
+    (``cohandle_finish``)."""
+    if (action == "finish" and not _is_admin(actor)
+            and getattr(actor, "role", "") == Role.DEPARTMENT_OFFICER
+            and actor.department != item.department_code
+            and item.cohandlers.filter(department_code=actor.department).exists()):
+        return "cohandle_finish"
+    return action
+
+
+def actions_available(user: Any, item: RequestItem) -> list[str]:
+    """The actions this user could take now on the item (for the inbox buttons): those of
+    the table its state and the user's permission allow; ``finish`` only once the assisting
+    departments have finished, ``cohandle_finish`` only while one of them is open."""
+    if item.mode == Mode.INTERNAL:
+        return []
+    codes = {c.department_code for c in item.cohandlers.all() if not c.finished}
+    out = []
+    for action in WORKFLOW.available(user, item):
+        if action.name == "cohandle_finish" and not (codes and (
+                getattr(user, "department", "") in codes or _is_admin(user))):
+            continue
+        if action.name == "finish" and codes:  # the assisting departments finish first
+            continue
+        out.append(action.name)
+    return out
+
+
+def item_act(*, actor: Any, item: RequestItem | int, action: str, data: dict[str, Any] | None = None,
+             on: date | None = None) -> RequestItem:
+    """Take ``action`` on a department item through :data:`WORKFLOW`: 404 outside what the
+    actor sees (or an unknown action), 403 without the action's permission, 409
+    ``step_not_allowed`` in a state the action does not start from (an item decided by the
+    platform is in none), 422 naming the missing or wrong field; nothing changes then.
+
+    ``finish`` by an officer of an assisting department finishes that department's share
+    (the same as ``cohandle_finish``); the lead department finishes the item only once every
+    assisting department has finished its own."""
+    pk = item.pk if isinstance(item, RequestItem) else item
+    WORKFLOW.action(action)
+    if action == "finish":
+        row = RequestItem.objects.visible_to(actor).filter(pk=pk).first()
+        if row is not None:
+            action = _as_cohandler(actor, row, action)
+    return WORKFLOW.perform(actor=actor, obj=pk, action=action, data=data, today=on)
 
 
 #: Application states in which an item decided here is still being handled.

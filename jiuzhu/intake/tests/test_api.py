@@ -47,7 +47,8 @@ def test_actions(api, family):
     jy02 = next(i["id"] for i in data["items"] if i["item_code"] == "JY02")
     response = api.act("jy", jy02, "finish", {"result": "granted", "note": "x"})
     assert response.status_code == 409 and response.json()["code"] == "step_not_allowed"
-    assert api.act("cl", jy02, "accept").status_code == 403
+    assert api.act("cl", jy02, "accept").status_code == 404  # not with CL
+    assert api.act("window", jy02, "accept").status_code == 403
     assert api.act("other_jy", jy02, "accept").status_code == 404
     assert api.act("jy", jy02, "accept").json()["state"] == "accepted"
     response = api.act("jy", jy02, "return", {})
