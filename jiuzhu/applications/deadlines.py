@@ -11,7 +11,7 @@ from jiuzhu.calendars.selectors import add_calendar_days, add_working_days
 from .choices import Step
 from .models import Application
 
-STEP_LIMIT_NAMES = {
+STEP_LIMIT_NAMES: dict[str, str] = {
     Step.ACCEPTANCE: "acceptance", Step.SUPPLEMENT: "supplement",
     Step.INVESTIGATION: "investigation", Step.APPRAISAL: "appraisal",
     Step.OPINION: "opinion", Step.NOTICE: "notice", Step.DECISION: "decision",

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
@@ -137,12 +137,19 @@ class Due:
                    when=reduce(operator.and_, both) if both else None)
 
 
+def _lookup(child: Any) -> tuple[str, Any]:
+    """A leaf of a ``Q``: (lookup, value)."""
+    lookup, value = child
+    return str(lookup), value
+
+
 def prefixed(q: Q, relation: str) -> Q:
     """``q`` with every lookup read through ``relation``."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     out.children = [prefixed(child, relation) if isinstance(child, Q)
-                    else (f"{relation}__{child[0]}", child[1]) for child in q.children]
+                    else (f"{relation}__{_lookup(child)[0]}", _lookup(child)[1])
+                    for child in q.children]
     return out
 
 
@@ -176,16 +183,18 @@ def alert_rank(name: str = "alert") -> Case:
                 default=Value(RANK[NONE]), output_field=IntegerField())
 
 
-class AlertQuerySetMixin(models.QuerySet):
-    """``with_alert()`` for the queryset of a model with ``alert_dues()``."""
+class AlertQuerySetMixin:
+    """``with_alert()`` for the queryset of a model with ``alert_dues()``: mix it into the
+    model's queryset class (``class Q(AlertQuerySetMixin, VisibleQuerySet)``)."""
 
     def with_alert(self, today: date | None = None) -> Any:
         """Annotate ``alert`` (today's colour) and ``alert_rank`` (red 0, yellow 1, none 2),
         to list, filter (``.filter(alert="red")``) and sort by the current colour."""
-        if "alert" in self.query.annotations and today is None:
-            return self
-        expression = alert_expression(self.model.alert_dues(), today=today)
-        return self.annotate(alert=expression).annotate(alert_rank=alert_rank("alert"))
+        qs = cast("models.QuerySet[Any]", self)
+        if "alert" in qs.query.annotations and today is None:
+            return qs
+        expression = alert_expression(qs.model.alert_dues(), today=today)  # type: ignore[attr-defined]
+        return qs.annotate(alert=expression).annotate(alert_rank=alert_rank("alert"))
 
 
 def _resolve(obj: Any, path: str) -> Any:
@@ -211,7 +220,7 @@ def matches(obj: Any, q: Q | None) -> bool:
         if isinstance(child, Q):
             results.append(matches(obj, child))
             continue
-        lookup, wanted = child
+        lookup, wanted = _lookup(child)
         path, _, name = lookup.rpartition("__")
         if name not in _LOOKUPS:
             path, name = lookup, "exact"
