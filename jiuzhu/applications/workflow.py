@@ -238,7 +238,7 @@ def _record_verification(ctx: Context) -> None:
         if not sources:
             raise field_error("files", f"人工核对须上传所依据的原始材料（{VERIFICATION_SOURCES}）")
         app.verification = {
-            "manual": True, "summary": manual["summary"], "reason": manual["reason"],
+            "manual": True, "findings": manual["summary"], "reason": manual["reason"],
             "sources_named": manual.get("sources", []), "attachments": sources,
             "agency": "人工核对（未经居民家庭经济状况核对信息系统）",
             "conclusion": f"本次为人工核对（未经核对系统），依据上传的原始材料 {len(sources)} 份；"

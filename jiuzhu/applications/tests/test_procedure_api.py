@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 
-from .conftest import MATERIALS, PDF, PNG, completed_verification, files
+from .conftest import MATERIALS, PNG, completed_verification, files
 
 SIGN = "data:image/png;base64," + base64.b64encode(PNG).decode()
 
@@ -171,6 +171,13 @@ def test_two_approvers_at_once_only_one_succeeds(api, poor_household, clock, sta
         except ServiceError as exc:
             results.append(exc.code)
     assert results == ["ok", "step_not_allowed"]
+    # decided on a manual verification: the refusal (D14) says so
+    import json
+
+    from jiuzhu.documents.models import Document
+
+    d14 = Document.objects.get(object_id=str(pk), code="D14")
+    assert "人工核对" in json.dumps(d14.content, ensure_ascii=False)
 
 
 def test_deadline_alerts_follow_working_days(api, poor_household, clock, staff):

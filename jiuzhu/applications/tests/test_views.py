@@ -381,3 +381,32 @@ def test_the_public_notice_shows_masked_names_and_nothing_personal(
     with django_assert_max_num_queries(3):
         content = client.get(url).content.decode()
     assert "李*龙" in content and "王*锤" in content
+
+
+# --- a second application for an item already open or received -----------------------------
+
+def test_the_one_window_refuses_a_second_dibao_application_with_the_reason(
+        client, staff, poor_household):
+    """The window (jiuzhu/intake) starts MZ01 through application_create: a family whose
+    dibao is already open — or paid — is refused with 409 and the case named on the form."""
+    from jiuzhu.intake.models import Request
+
+    first = submitted(staff, poor_household)
+    client.force_login(staff["window"])
+    data = {"household": poor_household.pk, "items": ["MZ01"], "channel": "window",
+            "applicant_name": "张三"}
+    for state in ("submitted", "in_payment"):
+        Application.objects.filter(pk=first.pk).update(state=state)
+        for material in MATERIALS:
+            data[f"f_MZ01_{material}"] = SimpleUploadedFile(f"{material}.pdf", PDF)
+        response = client.post(reverse("intake:create"), data)
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert first.number in page and "不能重复申请" in page
+        assert not Request.objects.exists()
+        assert Application.objects.count() == 1
+    # the case page's own form says the same
+    response = client.post(reverse("applications:create") + f"?household={poor_household.pk}",
+                           {"household": poor_household.pk, "item_code": "MZ01",
+                            "channel": "window"})
+    assert response.status_code == 409 and first.number in response.content.decode()
