@@ -42,8 +42,10 @@ def demo_answers(region_code: str = "") -> bool:
     once the demo county was loaded into this database. Never in production by default."""
     if getattr(settings, "VERIFICATION_DEMO", False):
         return True
+    if not region_code:
+        return False
     county = flag_value(DEMO_COUNTY)
-    return bool(county and region_code and region_code.startswith(county))
+    return bool(county) and region_code.startswith(county)
 
 
 class SourceRegistry(Mapping[str, SourceAdapter]):
