@@ -24,6 +24,12 @@ class KeptForeverQuerySet(VisibleQuerySet):
         raise PermissionError("核对记录永久保存，不能删除")
 
 
+class RequestPartQuerySet(KeptForeverQuerySet):
+    """Responses and findings: visible with their verification request."""
+
+    path_fields = ("request__region_path",)
+
+
 class KeptForever(models.Model):
     objects = KeptForeverQuerySet.as_manager()
 
@@ -99,6 +105,8 @@ class SourceResponse(KeptForever):
     error = models.CharField(_("错误"), max_length=500, blank=True)
     attempts = models.JSONField(_("失败记录"), default=list, blank=True)
 
+    objects = RequestPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["request", "id"]
         verbose_name = _("数据源返回")
@@ -138,6 +146,8 @@ class Finding(KeptForever):
                                    related_name="+")
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     reason = models.TextField(_("处理理由"), blank=True)
+
+    objects = RequestPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["request", "id"]
