@@ -8,7 +8,13 @@ import rules
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.rules import has_role, is_staff_member, works_cases
 
-from .choices import GRID_MANAGERS, LEAD_CLOSERS, LEAD_CONVERTERS, LEAD_RECORDERS
+from .choices import (
+    GRID_MANAGERS,
+    LEAD_CLOSERS,
+    LEAD_CONVERTERS,
+    LEAD_RECORDERS,
+    VISIT_RECORDERS,
+)
 
 rules.add_perm("leads.record_lead", is_staff_member & has_role(*LEAD_RECORDERS))
 rules.add_perm("leads.convert_lead", is_staff_member & has_role(*LEAD_CONVERTERS))
@@ -19,3 +25,13 @@ rules.add_perm("leads.view_my_tasks",
                is_staff_member & has_role(Role.GRID_WORKER, Role.VILLAGE_ASSISTANT))
 rules.add_perm("leads.view_list", is_staff_member & works_cases)
 rules.add_perm("leads.view_grids", is_staff_member & works_cases)
+
+
+@rules.predicate
+def visits_it(user, task) -> bool:
+    """The worker the visit task was given to."""
+    return task is not None and getattr(task, "assignee_id", None) == getattr(user, "pk", None)
+
+
+# 记录走访结果 (the ``record`` row of VISIT_WORKFLOW): the assignee, or a colleague of the region
+rules.add_perm("leads.record_visit", is_staff_member & (visits_it | has_role(*VISIT_RECORDERS)))

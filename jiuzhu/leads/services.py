@@ -15,13 +15,18 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from ninja import Schema
+from pydantic import ConfigDict, Field
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
 from jiuzhu.applications.attachments import sniff
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days
+from jiuzhu.core.access import visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.workflow import Action, Workflow
+from jiuzhu.core.workflow import Context as WorkflowContext
 from jiuzhu.households.choices import HouseholdStatus
 from jiuzhu.households.models import Member
 from jiuzhu.households.services import household_register
@@ -31,11 +36,8 @@ from jiuzhu.rules.validation import birth_date_from_id, id_check_character
 
 from .choices import (
     GRID_MANAGERS,
-    LEAD_CLOSERS,
-    LEAD_CONVERTERS,
     LEAD_RECORDERS,
     VISIT_LIMIT_DAYS,
-    VISIT_RECORDERS,
     LeadAction,
     LeadSource,
     LeadStatus,
@@ -44,7 +46,7 @@ from .choices import (
     Urgency,
 )
 from .models import GridAssignment, Lead, LeadEvent, VisitPhoto, VisitTask
-from .selectors import responsible_paths
+from .schemas import VisitOutcomeIn
 
 PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -60,10 +62,7 @@ def _require(actor: Any, roles: frozenset[str], message: str) -> None:
 
 def _sees(actor: Any, path: str) -> bool:
     """Whether ``actor`` may see what lies at ``path`` (own subtree or responsible grids)."""
-    if actor is None or actor.is_superuser:
-        return True
-    prefixes = [p for p in [actor.region_path, *responsible_paths(actor)] if p]
-    return any(path.startswith(p) for p in prefixes)
+    return actor is None or visible_path(actor, path)
 
 
 def _refuse(errors: list[dict[str, str]], message: str = "信息有误，请按提示修改") -> None:
@@ -245,23 +244,12 @@ def lead_household_data(*, lead: Lead, id_number: str, health: str, occupation: 
     return data
 
 
-@transaction.atomic
-def lead_convert(*, actor: Any, lead: Lead, id_number: str = "", health: str = "",
-                 occupation: str = "", area_type: str = "", assignee: User | None = None,
-                 today: date | None = None) -> VisitTask:
-    """Make a lead a household record and a visit task (转为家庭档案和走访任务).
-
-    The active household of the ID number is used if there is one; otherwise a household
-    is registered with the reported person as head. The task goes to ``assignee`` or the
-    grid's first responsible worker and is due in three working days."""
-    _require(actor, LEAD_CONVERTERS, "您的岗位不能转化线索")
-    lead = Lead.objects.select_for_update().select_related("region").get(pk=lead.pk)
-    if not _sees(actor, lead.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
-    if lead.status != LeadStatus.NEW:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该线索已转化或已办结",
-                           [{"path": "status", "message": f"当前状态：{lead.get_status_display()}"}])
-    today = today or timezone.localdate()
+def _convert(ctx: WorkflowContext) -> None:
+    """转为家庭档案和走访任务 (the ``convert`` row): the household and the first visit task."""
+    lead, actor, today = ctx.obj, ctx.actor, ctx.today
+    id_number, health = ctx.data.get("id_number", ""), ctx.data.get("health", "")
+    occupation, area_type = ctx.data.get("occupation", ""), ctx.data.get("area_type", "")
+    assignee: User | None = ctx.options.get("assignee")
     id_number = (id_number or lead.id_number or "").strip().upper()
     errors: list[dict[str, str]] = []
     if id_number:
@@ -317,13 +305,26 @@ def lead_convert(*, actor: Any, lead: Lead, id_number: str = "", health: str = "
         created_by=actor if getattr(actor, "pk", None) else None)
     lead.household = household
     lead.id_number = id_number
-    lead.status = LeadStatus.VISITING
-    lead.save(update_fields=["household", "id_number", "status"])
     detail = {"household": household.household_id, "household_created": created,
               "task": task.pk, "assignee": assignee.username, "due_on": task.due_on.isoformat()}
-    _event(lead, actor, LeadAction.CONVERT, data=detail)
-    audit_record(actor=actor, action="lead_convert", obj=lead, detail={"lead": lead.number, **detail})
-    return task
+    ctx.options.setdefault("out", {})["task"] = task
+    ctx.options["record"] = (LeadAction.CONVERT, "lead_convert", detail, "")
+
+
+def lead_convert(*, actor: Any, lead: Lead, id_number: str = "", health: str = "",
+                 occupation: str = "", area_type: str = "", assignee: User | None = None,
+                 today: date | None = None) -> VisitTask:
+    """Make a lead a household record and a visit task (转为家庭档案和走访任务), through the
+    ``convert`` row of :data:`LEAD_WORKFLOW`.
+
+    The active household of the ID number is used if there is one; otherwise a household
+    is registered with the reported person as head. The task goes to ``assignee`` or the
+    grid's first responsible worker and is due in three working days."""
+    out: dict[str, Any] = {}
+    LEAD_WORKFLOW.perform(actor=actor, obj=lead, action="convert", today=today, data={
+        "id_number": id_number or "", "health": health or "", "occupation": occupation or "",
+        "area_type": area_type or ""}, assignee=assignee, out=out)
+    return out["task"]
 
 
 # --- visits and outcomes --------------------------------------------------------------------
@@ -389,30 +390,16 @@ def _photos(photos: list[tuple[str, bytes]]) -> tuple[list[dict[str, Any]], list
     return kept, errors
 
 
-@transaction.atomic
-def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findings: str,
-                 outcome: str, outcome_note: str = "", referred_to: str = "",
-                 linked_number: str = "", latitude: Any = None, longitude: Any = None,
-                 photos: list[tuple[str, bytes]] | None = None,
-                 today: date | None = None) -> VisitTask:
-    """Record a visit and its outcome (走访结果), which closes the task.
-
-    Without an outcome nothing is closed (422 naming ``outcome``). ``unreachable`` keeps the
-    lead open and gives the same worker the next visit task; any other outcome closes the
-    lead with it."""
-    task = (VisitTask.objects.select_for_update().select_related("lead", "assignee")
-            .get(pk=task.pk))
-    if not (_sees(actor, task.region_path) or task.assignee_id == getattr(actor, "pk", None)):
-        raise ServiceError(ErrorCode.NOT_FOUND, "走访任务不存在")
-    if actor is not None and task.assignee_id != actor.pk:
-        _require(actor, VISIT_RECORDERS, "只有走访人本人或窗口工作人员可以记录走访")
-    if task.status != TaskStatus.OPEN:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该走访任务已完成",
-                           [{"path": "status", "message": f"当前状态：{task.get_status_display()}"}])
-    today = today or timezone.localdate()
-    findings, outcome_note = (findings or "").strip(), (outcome_note or "").strip()
-    referred_to, linked_number = (referred_to or "").strip(), (linked_number or "").strip()
-    outcome = (outcome or "").strip()
+def _visit(ctx: WorkflowContext) -> None:
+    """The ``record`` row of :data:`VISIT_WORKFLOW`: the visit, its photos, and the lead —
+    closed with the outcome, or given the next task when the family was unreachable."""
+    task, actor, today, d = ctx.obj, ctx.actor, ctx.today, ctx.data
+    photos: list[tuple[str, bytes]] = ctx.options.get("photos") or []
+    visited_on = ctx.input.visited_on
+    findings, outcome_note = d.get("findings", ""), d.get("outcome_note", "")
+    referred_to, linked_number = d.get("referred_to", ""), d.get("linked_number", "")
+    outcome = d.get("outcome", "")
+    latitude, longitude = d.get("latitude"), d.get("longitude")
     errors = _outcome_errors(outcome=outcome, referred_to=referred_to,
                              linked_number=linked_number, actor=actor,
                              lead_path=task.region_path)
@@ -438,7 +425,9 @@ def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findin
     task.outcome, task.outcome_note = outcome, outcome_note
     task.referred_to = referred_to if outcome == Outcome.REFERRED else ""
     task.linked_number = linked_number if outcome == Outcome.APPLIED else ""
-    task.status, task.closed_at, task.closed_by = TaskStatus.DONE, now, user
+    task.closed_at, task.closed_by = now, user
+    # done before the next task exists (one open task per lead): the row's own move, early
+    VISIT_WORKFLOW.move(task, ctx.action, TaskStatus.DONE)
     task.save()
     for photo in kept:
         digest = hashlib.sha256(photo["content"]).hexdigest()
@@ -459,33 +448,46 @@ def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findin
         _event(lead, actor, LeadAction.REVISIT,
                data={"task": following.pk, "due_on": following.due_on.isoformat()})
     else:
+        _follow(LEAD_WORKFLOW, lead, "visited")
         _close(lead, actor, outcome=outcome, note=outcome_note or findings, now=now)
     audit_record(actor=actor, action="lead_visit", obj=lead, detail={"lead": lead.number, **detail})
-    return task
+
+
+@transaction.atomic
+def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findings: str,
+                 outcome: str, outcome_note: str = "", referred_to: str = "",
+                 linked_number: str = "", latitude: Any = None, longitude: Any = None,
+                 photos: list[tuple[str, bytes]] | None = None,
+                 today: date | None = None) -> VisitTask:
+    """Record a visit and its outcome (走访结果), which closes the task, through the
+    ``record`` row of :data:`VISIT_WORKFLOW` (the assignee, or a window worker or village
+    assistant of the region).
+
+    Without an outcome nothing is closed (422 naming ``outcome``). ``unreachable`` keeps the
+    lead open and gives the same worker the next visit task; any other outcome closes the
+    lead with it."""
+    return VISIT_WORKFLOW.perform(actor=actor, obj=task, action="record", today=today, data={
+        "visited_on": visited_on.isoformat() if visited_on else None, "findings": findings or "",
+        "outcome": outcome or "", "outcome_note": outcome_note or "",
+        "referred_to": referred_to or "", "linked_number": linked_number or "",
+        "latitude": latitude, "longitude": longitude}, photos=photos)
 
 
 def _close(lead: Lead, actor: Any, *, outcome: str, note: str, now: Any) -> None:
-    lead.status, lead.outcome, lead.outcome_note = LeadStatus.CLOSED, outcome, note
+    """The lead's outcome (its state was moved by a row of :data:`LEAD_WORKFLOW`)."""
+    lead.outcome, lead.outcome_note = outcome, note
     lead.closed_at = now
     lead.closed_by = actor if getattr(actor, "pk", None) else None
     lead.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "closed_by"])
     _event(lead, actor, LeadAction.CLOSE, data={"outcome": outcome}, note=note)
 
 
-@transaction.atomic
-def lead_close(*, actor: Any, lead: Lead, outcome: str, note: str = "", referred_to: str = "",
-               linked_number: str = "") -> Lead:
-    """Close a lead with an outcome without (another) visit, e.g. a family already assisted;
-    an open visit task is withdrawn. ``unreachable`` cannot close a lead."""
-    _require(actor, LEAD_CLOSERS, "您的岗位不能办结线索")
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    if not _sees(actor, lead.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "线索不存在")
-    if lead.status == LeadStatus.CLOSED:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该线索已办结",
-                           [{"path": "status", "message": "已办结"}])
-    outcome, note = (outcome or "").strip(), (note or "").strip()
-    referred_to, linked_number = (referred_to or "").strip(), (linked_number or "").strip()
+def _close_lead(ctx: WorkflowContext) -> None:
+    """The ``close`` row of :data:`LEAD_WORKFLOW`: an outcome without (another) visit; an
+    open visit task is withdrawn (its ``withdraw`` row)."""
+    lead, actor, d = ctx.obj, ctx.actor, ctx.data
+    outcome, note = d.get("outcome", ""), d.get("note", "")
+    referred_to, linked_number = d.get("referred_to", ""), d.get("linked_number", "")
     errors = _outcome_errors(outcome=outcome, referred_to=referred_to,
                              linked_number=linked_number, actor=actor,
                              lead_path=lead.region_path, allow_unreachable=False)
@@ -493,11 +495,96 @@ def lead_close(*, actor: Any, lead: Lead, outcome: str, note: str = "", referred
         errors.append({"path": "note", "message": "请说明办结理由"})
     _refuse(errors, "不能办结该线索，请按提示修改")
     now = timezone.now()
-    withdrawn = list(lead.tasks.filter(status=TaskStatus.OPEN).values_list("pk", flat=True))
-    lead.tasks.filter(pk__in=withdrawn).update(status=TaskStatus.CANCELLED, closed_at=now,
-                                               closed_by=actor if getattr(actor, "pk", None) else None)
+    user = actor if getattr(actor, "pk", None) else None
+    withdrawn = []
+    for task in lead.tasks.select_for_update().filter(status=TaskStatus.OPEN):
+        _follow(VISIT_WORKFLOW, task, "withdraw")
+        task.closed_at, task.closed_by = now, user
+        task.save(update_fields=["status", "closed_at", "closed_by"])
+        withdrawn.append(task.pk)
     extra = " ".join(x for x in (referred_to, linked_number) if x)
-    _close(lead, actor, outcome=outcome, note=f"{note}（{extra}）" if extra else note, now=now)
-    audit_record(actor=actor, action="lead_close", obj=lead,
-                 detail={"lead": lead.number, "outcome": outcome, "withdrawn_tasks": withdrawn})
-    return lead
+    lead.outcome, lead.outcome_note = outcome, f"{note}（{extra}）" if extra else note
+    lead.closed_at, lead.closed_by = now, user
+    ctx.options["record"] = (LeadAction.CLOSE, "lead_close",
+                             {"outcome": outcome, "withdrawn_tasks": withdrawn}, lead.outcome_note)
+
+
+def lead_close(*, actor: Any, lead: Lead, outcome: str, note: str = "", referred_to: str = "",
+               linked_number: str = "") -> Lead:
+    """Close a lead with an outcome without (another) visit, e.g. a family already assisted;
+    an open visit task is withdrawn. ``unreachable`` cannot close a lead."""
+    return LEAD_WORKFLOW.perform(actor=actor, obj=lead, action="close", data={
+        "outcome": outcome or "", "note": note or "", "referred_to": referred_to or "",
+        "linked_number": linked_number or ""})
+
+
+# --- the transition tables ---------------------------------------------------------------------
+#
+# A lead: new → (convert) visiting → closed, by a visit's outcome or closed directly; a visit
+# task: open → done (recorded) or cancelled (withdrawn when its lead is closed). The rows
+# whose permission is empty are taken only by another row's handler, never by a user.
+
+
+def _follow(workflow: Workflow, obj: Any, name: str) -> None:
+    """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
+    row = workflow.action(name)
+    if not row.allowed_in(workflow.state_of(obj)):
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"当前状态不能“{row.label}”")
+    workflow.move(obj, row, row.possible_targets()[0])
+
+
+def _record_lead(ctx: WorkflowContext) -> None:
+    event, audit_action, detail, note = ctx.options["record"]
+    lead = ctx.obj
+    _event(lead, ctx.actor, event, data=detail, note=note if event == LeadAction.CLOSE else "")
+    audit_record(actor=ctx.actor, action=audit_action, obj=lead,
+                 detail={"lead": lead.number, **detail})
+
+
+class ConvertIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    id_number: str = ""
+    health: str = ""
+    occupation: str = ""
+    area_type: str = ""
+
+
+class CloseIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    outcome: str = Field("", description="applied, already_assisted, not_eligible, referred")
+    note: str = Field("", description="办结理由")
+    referred_to: str = ""
+    linked_number: str = ""
+
+
+class VisitIn(VisitOutcomeIn):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+LEAD_WORKFLOW = Workflow(
+    name="leads", model=Lead, states=LeadStatus.values, state_field="status",
+    not_found="线索不存在", select_related=("region",), record=_record_lead,
+    actions=[
+        Action("convert", "转为家庭档案和走访任务", source=(LeadStatus.NEW,),
+               target=LeadStatus.VISITING, permission="leads.convert_lead", schema=ConvertIn,
+               deadline=None, handler=_convert),
+        Action("close", "办结", source=(LeadStatus.NEW, LeadStatus.VISITING),
+               target=LeadStatus.CLOSED, permission="leads.close_lead", schema=CloseIn,
+               handler=_close_lead),
+        Action("visited", "走访后办结", source=(LeadStatus.VISITING,),
+               target=LeadStatus.CLOSED),
+    ],
+)
+
+VISIT_WORKFLOW = Workflow(
+    name="visits", model=VisitTask, states=TaskStatus.values, state_field="status",
+    not_found="走访任务不存在", select_related=("lead", "assignee"),
+    actions=[
+        Action("record", "记录走访结果", source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
+               permission="leads.record_visit", schema=VisitIn, handler=_visit),
+        Action("withdraw", "撤销走访任务", source=(TaskStatus.OPEN,),
+               target=TaskStatus.CANCELLED),
+    ],
+)
