@@ -120,3 +120,20 @@ def test_a_closed_case_is_never_yellow_or_red(staff, poor_household, clock):
     clock["today"] = date(2026, 6, 1)
     assert Application.objects.get(pk=case.pk).alert == "none"
     assert Application.objects.with_alert().get(pk=case.pk).alert == "none"
+
+
+def test_the_migration_fills_the_first_yellow_days_of_running_cases(staff, poor_household,
+                                                                   clock):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("jiuzhu.applications.migrations.0005_alert_computed")
+    case = submitted(staff, poor_household)
+    services.application_act(actor=staff["window"], application_id=case.pk, action="accept",
+                             data={})
+    kept = Application.objects.values_list("yellow_on", "final_yellow_on").get(pk=case.pk)
+    assert all(kept)
+    Application.objects.filter(pk=case.pk).update(yellow_on=None, final_yellow_on=None)
+    migration.fill_yellow_dates(apps, None)
+    assert Application.objects.values_list("yellow_on", "final_yellow_on").get(pk=case.pk) == kept
