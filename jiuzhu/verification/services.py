@@ -24,15 +24,18 @@ from django.utils import timezone
 
 from jiuzhu.accounts.rules import in_region
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _invalid
+from jiuzhu.core.workflow import Action, Workflow
+from jiuzhu.core.workflow import Context as WorkflowContext
 from jiuzhu.households.choices import HouseholdStatus
 from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
 from jiuzhu.households.services import household_update
 
 from .adapters import SOURCE_CODES, SourceUnavailable, adapter_for, source_name
-from .choices import FindingStatus, RequestStatus, ResponseStatus
+from .choices import UNFINISHED, FindingStatus, RequestStatus, ResponseStatus
 from .compare import NotApplicable, apply_found, compare
 from .models import Finding, SourceResponse, VerificationRequest
 from .selectors import has_complete_report, latest_complete_request, verification_report
@@ -141,21 +144,21 @@ def _enqueue(request_id: int) -> None:
     verification_run_task.enqueue(request_id)
 
 
-@transaction.atomic
 def verification_run_enqueue(*, actor: Any, request: VerificationRequest) -> VerificationRequest:
-    """Queue a run asking the sources that have not answered yet (重新查询)."""
-    _require(actor, request, "verification.run_verificationrequest", missing="核对申请不存在")
-    request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status == RequestStatus.COMPLETE:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "所有数据源均已返回，无需重新查询")
+    """Queue a run asking the sources that have not answered yet (重新查询): the ``run``
+    row of :data:`WORKFLOW` (404 outside the region, 403 without the verifier's permission,
+    409 once every source answered)."""
+    return WORKFLOW.perform(actor=actor, obj=request, action="run")
+
+
+def _queue(ctx: WorkflowContext) -> None:
+    request = ctx.obj
     request.queued_at = timezone.now()
-    request.save(update_fields=["queued_at"])
     pending = list(request.responses.exclude(status=ResponseStatus.OK)
                    .values_list("source", flat=True))
-    audit_record(actor=actor, action="verify", obj=request,
+    audit_record(actor=ctx.actor, action="verify", obj=request,
                  detail={"step": "queued", "sources": pending})
     transaction.on_commit(lambda: _enqueue(request.pk))
-    return request
 
 
 # --- run -------------------------------------------------------------------------------
@@ -171,21 +174,52 @@ def verification_run(*, request: VerificationRequest) -> VerificationRequest:
     outcome: dict[str, str] = {}
     for response in request.responses.exclude(status=ResponseStatus.OK):
         outcome[response.source] = _ask(request, response, declared, members)
-    with transaction.atomic():
-        request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
-        statuses = list(request.responses.values_list("status", flat=True))
-        answered = statuses.count(ResponseStatus.OK)
-        if answered == len(statuses):
-            request.status = RequestStatus.COMPLETE
-            request.completed_at = request.completed_at or timezone.now()
-        else:
-            request.status = RequestStatus.PARTIAL if answered else RequestStatus.FAILED
-        request.last_run_at = timezone.now()
-        request.save(update_fields=["status", "completed_at", "last_run_at"])
-        audit_record(actor=None, action="verify", obj=request, detail={
-            "step": "run", "status": request.status, "sources": outcome,
-            "findings": request.findings.count()})
-    return request
+    return WORKFLOW.perform(actor=SYSTEM, obj=request, action="answer", sources=outcome)
+
+
+def _answered(ctx: WorkflowContext) -> str:
+    """Where the sources' answers leave the request: complete when every source answered,
+    partial when some did, failed when none did."""
+    statuses = list(ctx.obj.responses.values_list("status", flat=True))
+    answered = statuses.count(ResponseStatus.OK)
+    if answered == len(statuses):
+        return RequestStatus.COMPLETE
+    return RequestStatus.PARTIAL if answered else RequestStatus.FAILED
+
+
+def _record_answers(ctx: WorkflowContext) -> None:
+    """After ``answer``: when the run ended, and the audit (``run`` audits in its handler)."""
+    if ctx.action.name != "answer":
+        return
+    request = ctx.obj
+    if ctx.target == RequestStatus.COMPLETE and request.completed_at is None:
+        request.completed_at = timezone.now()
+    request.last_run_at = timezone.now()
+    request.save(update_fields=["completed_at", "last_run_at"])
+    audit_record(actor=SYSTEM, action="verify", obj=request, detail={
+        "step": "run", "status": request.status, "sources": ctx.options.get("sources", {}),
+        "findings": request.findings.count()})
+
+
+# --- the transition table of a request -------------------------------------------------
+#
+# pending → (answer) partial | complete | failed; ``run`` (重新查询) queues another run of the
+# sources that have not answered, from every state but complete. ``answer`` is the task
+# worker's (the system actor's): no user holds its permission.
+
+WORKFLOW = Workflow(
+    name="verification", model=VerificationRequest, states=RequestStatus.values,
+    state_field="status", not_found="核对申请不存在",
+    actions=[
+        Action("run", "重新查询", source=UNFINISHED, target=None,
+               permission="verification.run_verificationrequest", handler=_queue),
+        Action("answer", "数据源返回", source=(*UNFINISHED, RequestStatus.COMPLETE),
+               target=_answered, targets=(RequestStatus.PARTIAL, RequestStatus.COMPLETE,
+                                          RequestStatus.FAILED),
+               permission="verification.record_answers"),
+    ],
+    record=_record_answers,
+)
 
 
 def _ask(request: VerificationRequest, response: SourceResponse, declared: dict[str, Any],
