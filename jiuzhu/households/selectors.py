@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from jiuzhu.core.access import not_visible
+from jiuzhu.core.access import VisibleQuerySet, not_visible
 
 from .models import Household, Member
 
 
-def households_visible_to(user: Any) -> QuerySet[Household]:
+def households_visible_to(user: Any) -> VisibleQuerySet[Household]:
     return Household.objects.visible_to(user)
 
 
@@ -42,7 +42,7 @@ def household_search(*, user: Any, q: str = "", region_code: str = "",
 def household_get(*, user: Any, pk: int | None = None, household_id: str | None = None,
                   for_update: bool = False) -> Household:
     """One household the user may see; another township's is 'not found', like a missing one."""
-    qs = households_visible_to(user).select_related("region")
+    qs = households_visible_to(user).select_related("region", "grid")
     lookup = {"pk": pk} if pk is not None else {"household_id": household_id}
     household = qs.filter(**lookup).first()
     if household is None:

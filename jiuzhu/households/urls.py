@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/deactivate/", views.household_deactivate_view, name="deactivate"),
+    path("<int:pk>/grid/", views.household_grid_view, name="grid"),
 ]

@@ -22,13 +22,19 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.regions.models import Region
 
 from .choices import FLAG_NAMES, HouseholdStatus
 from .forms import HouseholdForms, HouseholdSearchForm, field_label, household_initial
 from .models import Household
 from .selectors import household_get, household_history, household_search
 from .serializers import household_to_dict
-from .services import household_deactivate, household_register, household_update
+from .services import (
+    household_deactivate,
+    household_register,
+    household_set_grid,
+    household_update,
+)
 
 PAGE_SIZE = 25
 
@@ -102,7 +108,26 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": household_history(household=household),
         "may_change": (household.status == HouseholdStatus.ACTIVE
                        and request.user.has_perm("households.change_household", household)),
+        "grids": list(Region.objects.within(household.region).filter(level="grid")
+                      .order_by("code").only("code", "name")),
     })
+
+
+@login_required
+@require_POST
+def household_grid_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """调整网格: place the household in a grid of its village (its grid worker then sees it)."""
+    household = _household_or_404(request, pk)
+    if not request.user.has_perm("households.change_household", household):
+        raise PermissionDenied
+    try:
+        household = household_set_grid(actor=request.user, household=household,
+                                       grid_code=request.POST.get("grid_code", "").strip() or None)
+    except ServiceError as error:
+        messages.error(request, error.message + "".join(f"（{e['message']}）" for e in error.errors))
+    else:
+        messages.success(request, _("网格已调整。"))
+    return redirect("households:detail", pk=household.pk)
 
 
 def _save(request: HttpRequest, forms: HouseholdForms, *,

@@ -117,3 +117,31 @@ def test_a_department_officer_sees_only_what_is_with_the_department(tree, homes)
     # of models without a department scope, an officer sees nothing
     assert not Region.objects.visible_to(officer).exists()
     assert second not in Household.objects.visible_to(officer)
+
+
+def test_the_household_page_places_a_household_in_a_grid(client, tree, homes, window_worker):
+    from django.urls import reverse
+
+    _first, second = homes
+    worker = UserFactory(role="grid_worker", region=tree["grid2"])
+    client.force_login(worker)
+    assert client.get(reverse("households:detail", args=[second.pk])).status_code == 404
+    client.force_login(window_worker)  # another township's window: not theirs to move
+    assert client.post(reverse("households:grid", args=[second.pk]),
+                       {"grid_code": tree["grid2"].code}).status_code == 404
+    other = UserFactory(role="window_worker", region=tree["town2"])
+    client.force_login(other)
+    page = client.get(reverse("households:detail", args=[second.pk])).content.decode()
+    assert "未划入网格" in page and f'value="{tree["grid2"].code}"' in page
+    client.post(reverse("households:grid", args=[second.pk]), {"grid_code": tree["grid2"].code})
+    second.refresh_from_db()
+    assert second.grid == tree["grid2"] and second.region_path == tree["grid2"].path
+    client.force_login(worker)
+    page = client.get(reverse("households:detail", args=[second.pk])).content.decode()
+    assert tree["grid2"].name in page
+    client.force_login(other)
+    response = client.post(reverse("households:grid", args=[second.pk]),
+                           {"grid_code": tree["grid1"].code}, follow=True)
+    assert "不在" in response.content.decode()  # a grid of another village is refused, named
+    second.refresh_from_db()
+    assert second.grid == tree["grid2"]
