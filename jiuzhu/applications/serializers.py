@@ -184,7 +184,7 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
     from .workflow import WORKFLOW
 
     documents = documents_for(application) if documents is None else documents
-    result = application.assessment.result if application.assessment_id else None
+    result = application.assessment.result if application.assessment is not None else None
     return {
         "id": application.pk,
         "number": application.number,

@@ -100,6 +100,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     if channel == Channel.PROXY and not any(m == "代办授权书" for m, _n, _d in files or []):
         raise _field_error("files", "代办须上传申请人签字的授权委托书（代办授权书）")
     township = household.region if household.region.level == "township" else household.region.parent
+    assert township is not None  # a household lies in a village or township
     application = Application(
         number=_next_number(township.code, today, item_code), query_code=query_code(Application),
         household=household, item_code=item_code, channel=channel, region=township,

@@ -151,7 +151,9 @@ def _objection_target(ctx: Context) -> str:
 
 def _step_if_moved(ctx: Context) -> str | None:
     """The time limit of the new state when the action moved the case; none otherwise."""
-    return STEP_OF_STATE.get(ctx.target) if ctx.target != ctx.before else None
+    if ctx.target is None or ctx.target == ctx.before:
+        return None
+    return STEP_OF_STATE.get(State(ctx.target))
 
 
 def _approve_documents(ctx: Context) -> tuple[str, ...]:

@@ -258,7 +258,7 @@ class Workflow:
         try:
             parsed = schema.model_validate(data)
         except ValidationError as exc:
-            errors = [{"path": _path(error["loc"]), "message": _message(error)}
+            errors = [{"path": _path(error["loc"]), "message": _message(dict(error))}
                       for error in exc.errors()]
             raise ServiceError(ErrorCode.VALIDATION, "输入有误：" + "；".join(
                 f"{e['path'] or '请求'} {e['message']}" for e in errors), errors) from None
