@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
+from jiuzhu.applications.choices import OPEN_STATES
+from jiuzhu.applications.models import Application
 from jiuzhu.households.selectors import households_visible_to
+from jiuzhu.intake.choices import OPEN_ITEM_STATES
+from jiuzhu.intake.models import RequestItem
 from jiuzhu.regions.selectors import region_subtree
 
 
@@ -30,4 +34,18 @@ def home(request):
     subtree_size = region_subtree(root=region).count() if region else 0
     return render(request, "portal/home.html", {
         "totals": totals, "by_region": by_region, "subtree_size": subtree_size,
+        "alerts": _alert_counts(request.user),
     })
+
+
+def _alert_counts(user) -> dict[str, dict[str, int]]:
+    """时限预警: the red and yellow cases and department items the user sees, by today's
+    colour (computed, not stored): one query each."""
+    counts = {"red": Count("pk", filter=Q(alert="red")),
+              "yellow": Count("pk", filter=Q(alert="yellow"))}
+    return {
+        "applications": Application.objects.visible_to(user).filter(state__in=OPEN_STATES)
+        .with_alert().aggregate(**counts),
+        "items": RequestItem.objects.visible_to(user).filter(state__in=OPEN_ITEM_STATES)
+        .with_alert().aggregate(**counts),
+    }
