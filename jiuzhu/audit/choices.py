@@ -56,7 +56,7 @@ DETAIL_LABELS = {
     "number": _("编号"), "object_id": _("对象编号"), "online": _("网上申请"),
     "outcome": _("结果"), "owner": _("所属"), "page": _("页面"), "prefix": _("令牌前缀"),
     "previous_version": _("原版本"), "query": _("查询条件"), "query_code": _("查询码"),
-    "reason": _("原因"), "reasons": _("理由"), "request": _("受理单"), "reset": _("重置"),
+    "reason": _("原因"), "reasons": _("理由"), "request": _("受理单"), "reset": _("重置"), "review": _("复核任务"),
     "retired": _("停用"), "rows": _("行数"), "sha256": _("SHA-256 摘要"),
     "source": _("数据来源"), "sources": _("数据来源"), "status": _("状态"),
     "step": _("环节"), "stopped": _("停发"), "take": _("受理"), "tip_off": _("举报"),
@@ -71,5 +71,6 @@ DETAIL_VALUE_LABELS = {
     "api": _("接口"), "prescription": _("大处方"), "print": _("打印"),
     "authorisation": _("授权书"), "page": _("页面"), "receipt": _("受理回执"),
     "investigate": _("入户调查页面"), "visit": _("走访页面"), "payroll": _("发放花名册"),
-    "import_errors": _("导入错误报告"), "audit": _("审计日志"), "households": _("家庭档案"),
+    "import_errors": _("导入错误报告"), "review": _("复核页面"),
+    "bank_account": _("发放账户"), "audit": _("审计日志"), "households": _("家庭档案"),
 }

@@ -49,16 +49,15 @@ def audit_read(who: Any, obj: models.Model | None = None, action: str = AuditAct
                region_path: str = "", **detail: Any) -> AuditEvent:
     """One read of personal data: ``action`` is ``view`` (a page or an API answer),
     ``download`` (a file) or ``export`` (a list); ``who`` is the request or the user;
-    ``detail`` says what was read (``what="payroll"``, ``via="api"``, …). Written in its own
-    transaction, so the row stays whatever the page does next."""
+    ``detail`` says what was read (``what="payroll"``, ``via="api"``, …). One INSERT: in
+    autocommit it stands alone, whatever the page does next."""
     if action not in READS:
         raise ValueError(f"not a read: {action!r}")
     actor = reader_of(who)
     if obj is None and not region_path:
         region_path = getattr(actor, "region_path", "") or ""
-    with transaction.atomic():
-        return audit_record(actor=actor, action=action, obj=obj, region_path=region_path,
-                            detail=detail or None)
+    return audit_record(actor=actor, action=action, obj=obj, region_path=region_path,
+                        detail=detail or None)
 
 
 # --- denied access ----------------------------------------------------------------------------

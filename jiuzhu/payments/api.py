@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from jiuzhu.audit.downloads import xlsx_response
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.api_types import iso, refusals
 from jiuzhu.core.errors import ErrorCode, ServiceError, field_error
 
@@ -79,6 +80,7 @@ def generate_payroll(request, payload: PayrollIn):
 def get_payroll(request, payroll_id: int):
     payroll = payroll_get(user=request.auth, pk=payroll_id)
     _require_payroll_role(request.auth)
+    audit_read(request, payroll, via="api")
     return payroll_to_dict(payroll)
 
 

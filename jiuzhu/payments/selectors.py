@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.access import not_visible
 from jiuzhu.regions.models import Region
 
 from .models import Payroll
@@ -25,5 +25,5 @@ def payrolls_visible_to(user: Any) -> QuerySet[Payroll]:
 def payroll_get(*, user: Any, pk: int) -> Payroll:
     payroll = payrolls_visible_to(user).filter(pk=pk).first()
     if payroll is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "花名册不存在")
+        raise not_visible(user, Payroll, "花名册不存在", pk=pk)
     return payroll

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
+from jiuzhu.audit.services import audit_read
 from jiuzhu.core.api_types import bodies_by_action, iso, refusals, validate_input
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
@@ -107,6 +108,7 @@ def list_reviews(request):
 def get_review(request, task_id: int):
     task = review_task_get(user=request.auth, pk=task_id)
     _require(request.auth, READ_REVIEWS)
+    audit_read(request, task.application, via="api", review=task.pk)
     return review_to_dict(task)
 
 
@@ -163,7 +165,9 @@ def create_tipoff(request, payload: TipOffIn):
 @router.get("/tipoffs/{int:tipoff_id}", response={200: TipOffOut, **refusals(403, 404)},
             summary="举报核查 A tip-off")
 def get_tipoff(request, tipoff_id: int):
-    return tipoff_to_dict(_tipoff(request, tipoff_id))
+    tip_off = _tipoff(request, tipoff_id)
+    audit_read(request, tip_off, via="api")
+    return tipoff_to_dict(tip_off)
 
 
 def _interview(actor: Any, tip_off: TipOff, data: InterviewIn) -> None:

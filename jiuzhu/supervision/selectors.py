@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.access import not_visible
 
 from .choices import TaskStatus
 from .models import ReviewTask, TipOff
@@ -28,7 +28,7 @@ def review_task_get(*, user: Any, pk: int) -> ReviewTask:
             .select_related("application__household", "application__region", "assessment",
                             "done_by").filter(pk=pk).first())
     if task is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "复核任务不存在")
+        raise not_visible(user, ReviewTask, "复核任务不存在", pk=pk)
     return task
 
 
@@ -40,5 +40,5 @@ def tipoffs_visible_to(user: Any) -> QuerySet[TipOff]:
 def tipoff_get(*, user: Any, pk: int) -> TipOff:
     tip_off = tipoffs_visible_to(user).filter(pk=pk).first()
     if tip_off is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "举报不存在")
+        raise not_visible(user, TipOff, "举报不存在", pk=pk)
     return tip_off

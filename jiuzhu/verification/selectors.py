@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from jiuzhu.core.access import not_visible
-from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
 
 from .adapters import SOURCE_INFO, source_name
@@ -52,7 +51,7 @@ def finding_get(*, user: Any, pk: int) -> Finding:
     finding = (Finding.objects.select_related("request__household")
                .filter(pk=pk, request__in=verification_requests_visible_to(user)).first())
     if finding is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "核对差异不存在")
+        raise not_visible(user, Finding, "核对差异不存在", pk=pk)
     return finding
 
 
