@@ -1,6 +1,8 @@
 """The apps form layers: every import of every module (function-local ones included) points
 down. ``core`` and ``rules`` import no app, ``rules`` nothing of Django, nothing imports the
-top apps (``portal``, ``demo``), and the graph of app-level imports has no cycle.
+top apps (``portal``, ``demo``), the graph of app-level imports has no cycle, and every app
+imports only apps on lower floors of :data:`FLOORS` (the README's picture) or to its right
+on its own floor.
 
 A lower app that needs something only a higher app knows offers a hook the higher app
 registers in its ``ready()`` (``core.access.register_scope``,
@@ -19,6 +21,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2]  # jiuzhu/
 APPS = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
 TOP = {"portal", "demo"}
+# The README's picture, top floor first; on a floor an app may import the apps to its right.
+FLOORS = [
+    ["portal", "demo", "selfservice"],
+    ["intake", "leads", "supervision", "payments"],
+    ["applications"],
+    ["assessments", "verification", "catalogue", "documents", "exchange"],
+    ["households", "calendars"],
+    ["accounts", "audit", "regions"],
+    ["core", "rules"],
+]
 # The engine is a pure library: none of these, and no other app of the project.
 NOT_IN_RULES = {"django", "ninja", "rules", "simple_history", "django_fsm", "django_tasks",
                 "django_tasks_db", "pydantic"}
@@ -155,3 +167,17 @@ def test_the_apps_form_no_cycle(graph):
 def test_the_cycle_finder_names_the_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_every_app_is_on_a_floor():
+    placed = [app for floor in FLOORS for app in floor]
+    assert sorted(placed) == APPS, "put every app on one floor of FLOORS (and the README)"
+
+
+def test_every_import_points_down_or_right(graph):
+    edges, where, _outside = graph
+    position = {app: (level, index) for level, floor in enumerate(FLOORS)
+                for index, app in enumerate(floor)}
+    upward = {(s, t): where[(s, t)] for s, targets in edges.items() for t in targets
+              if s in position and t in position and position[t] <= position[s]}
+    assert not upward, f"imports up (or left) the floors of the README: {upward}"
