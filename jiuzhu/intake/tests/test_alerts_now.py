@@ -81,3 +81,20 @@ def test_the_migration_fills_the_first_yellow_day_of_department_items(staff, fam
     migration.fill_yellow_on(apps, None)
     assert RequestItem.objects.get(pk=jy02.pk).yellow_on == kept
     assert request.items.get(item_code="MZ01").yellow_on is None  # its application's counts
+
+
+def test_the_page_shows_the_applications_current_due_date_at_once(client, staff, family,
+                                                                  clock):
+    from django.urls import reverse
+
+    from jiuzhu.applications.services import application_act
+
+    request = take(staff, family)
+    application = request.items.get(item_code="MZ01").application
+    application = application_act(actor=staff["window"], application_id=application.pk,
+                                  action="accept", data={})
+    assert application.final_due_date == date(2026, 4, 14)  # 30 working days (清明 6 April)
+    client.force_login(staff["window"])
+    page = client.get(reverse("intake:detail", args=[request.pk])).content.decode()
+    card = page.split('data-testid="item-MZ01"')[1].split("</article>")[0]
+    assert "2026-04-14" in card  # no daily job has copied it to the item
