@@ -94,7 +94,8 @@ def _graph() -> tuple[dict[str, set[str]], dict[tuple[str, str], list[str]],
             target = parts[1] if parts[1] in APPS else "jiuzhu." + parts[1]
             if target != source and (parts[1] in APPS or (PACKAGE / f"{parts[1]}.py").exists()):
                 edges[source].add(target)
-                where[(source, target)].append(here)
+                if here not in where[(source, target)]:
+                    where[(source, target)].append(here)
     return edges, where, outside
 
 
