@@ -76,7 +76,45 @@ class _Module:
                 names = [a.arg for a in function.args.args + function.args.kwonlyargs]
                 if node.id in names:
                     return self.callers(function, node.id, depth + 1)
+                assigned = self.assigned(function, node.id, depth + 1)
+                if assigned:
+                    return assigned
         return [None]
+
+    def assigned(self, function: ast.FunctionDef, name: str, depth: int) -> list[str | None]:
+        """The values a local name is given in ``function``: ``name = …``, or unpacked from
+        a keyed tuple, ``a, name, b = options["key"]``, whose tuples are assigned
+        (``options["key"] = (…)``) or written (``{"key": (…)}``) elsewhere in the module."""
+        found: list[str | None] = []
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == name:
+                found += self.values(node.value, node, depth)
+            elif (isinstance(target, ast.Tuple) and isinstance(node.value, ast.Subscript)
+                  and isinstance(node.value.slice, ast.Constant)):
+                index = next((i for i, e in enumerate(target.elts)
+                              if isinstance(e, ast.Name) and e.id == name), None)
+                if index is not None:
+                    found += self.keyed(node.value.slice.value, index, depth) or [None]
+        return found
+
+    def keyed(self, key: object, index: int, depth: int) -> list[str | None]:
+        found: list[str | None] = []
+        for node in ast.walk(self.tree):
+            tuples: list[ast.expr] = []
+            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)
+                    and isinstance(node.targets[0].slice, ast.Constant)
+                    and node.targets[0].slice.value == key):
+                tuples.append(node.value)
+            elif isinstance(node, ast.Dict):
+                tuples += [v for k, v in zip(node.keys, node.values, strict=True)
+                           if isinstance(k, ast.Constant) and k.value == key]
+            for value in tuples:
+                if isinstance(value, ast.Tuple) and len(value.elts) > index:
+                    found += self.values(value.elts[index], node, depth)
+        return found
 
     def callers(self, function: ast.FunctionDef, param: str, depth: int) -> list[str | None]:
         """The values the module's calls of ``function`` pass for ``param``."""
@@ -144,7 +182,19 @@ def work(actor, obj, flag):
     helper(actor, "juggle", obj)
     helper(actor, "update", obj)
     audit_record(actor=actor, action=compute())
+
+def unpacked(ctx):
+    kind, audit_action, detail = ctx.options["record"]
+    audit_record(actor=ctx.actor, action=audit_action)
+    local = "view" if ctx.flag else "squint"
+    audit_record(actor=ctx.actor, action=local)
+
+def first(ctx):
+    ctx.options["record"] = (1, "create", {})
+
+def second(ctx):
+    ctx.options["record"] = (2, "vanish", {})
 '''
     problems = sorted(p.split(" ", 1)[1] for p in undefined_actions(source))
     assert problems == sorted(["'frobnicate'", "'levitate'", "'teleport'", "'peek'", "'juggle'",
-                               "None"])
+                               "None", "'vanish'", "'squint'"])
