@@ -14,7 +14,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.views import mask_name
 from jiuzhu.testing import SCREENSHOTS, UserFactory, browser_login
 
-from .conftest import MATERIALS, PDF, PNG
+from .conftest import MATERIALS, PDF, PNG, completed_verification
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -122,10 +122,12 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
         ".field-error, .alert-danger").all_inner_texts()
     expect(phone.locator(".alert-success")).to_contain_text("入户调查已录入")
 
-    # 4. The verification officer records the report: the case moves to the appraisal.
+    # 4. The verification officer records the completed verification request of the
+    # household (offered first): the case moves to the appraisal.
+    request_id = completed_verification(poor_household, staff["verifier"])
     verifier = session(browser, base, staff["verifier"])
     verifier.goto(detail)
-    verifier.fill('[name="record_verification-summary"]', "八个部门核对无异常")
+    assert verifier.input_value('[name="record_verification-request_id"]') == str(request_id)
     act(verifier, "record_verification")
     expect(verifier.locator('[data-testid="state"]')).to_have_text("民主评议")
 
@@ -206,3 +208,16 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
     assert head.name in cells
     assert head.id_number not in cells  # masked on the list
     assert Application.objects.get(pk=case.pk).state == "in_payment"
+
+    # 11. At the one window a second dibao application for the family is refused, with the
+    # reason and the case it already receives by.
+    window.goto(f"{base}/intake/new/?household={poor_household.pk}&items=MZ01")
+    window.fill('[name="applicant_name"]', head.name)
+    for index, material in enumerate(MATERIALS):
+        window.set_input_files(f'input[name="f_MZ01_{material}"]', str(tmp_path / f"{index}.pdf"))
+    window.locator('[data-testid="submit"]').click()
+    window.wait_for_load_state()
+    refusal = window.locator('.alert-danger[role="alert"]').first
+    expect(refusal).to_contain_text(case.number)
+    expect(refusal).to_contain_text("不能重复申请")
+    assert Application.objects.filter(household=poor_household, item_code="MZ01").count() == 1
