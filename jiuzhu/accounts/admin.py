@@ -8,7 +8,8 @@ from .models import ApiToken, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "role", "region", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = BaseUserAdmin.fieldsets + (("岗位与区划", {"fields": ("role", "region", "full_name", "phone")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()),
+                 ("岗位与区划", {"fields": ("role", "region", "full_name", "phone")}))
 
 
 @admin.register(ApiToken)

@@ -34,7 +34,7 @@ class User(AbstractUser):
     @property
     def region_path(self) -> str:
         """The prefix of every region path this user may see ('' means none)."""
-        return self.region.path if self.region_id else ""
+        return self.region.path if self.region_id and self.region is not None else ""
 
 
 def token_digest(raw: str) -> str:

@@ -59,6 +59,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action="password_change",
-                     region_path=self.request.user.region_path)
+                     region_path=getattr(self.request.user, "region_path", ""))
         messages.success(self.request, _("密码已修改。"))
         return response

@@ -12,7 +12,7 @@ from jiuzhu.core.fields import FenField
 from .choices import Alert, Channel, ReviewClass, State, Step
 
 
-class ApplicationQuerySet(AlertQuerySetMixin, VisibleQuerySet):
+class ApplicationQuerySet(AlertQuerySetMixin, VisibleQuerySet["Application"]):
     """Visibility (``visible_to``) and today's alert colour (``with_alert``)."""
 
 

@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 
 from jiuzhu.core.access import not_visible
 
-from .models import Application
+from .models import Application, ApplicationQuerySet
 
 
-def applications_visible_to(user: Any) -> QuerySet[Application]:
+def applications_visible_to(user: Any) -> ApplicationQuerySet:
     return Application.objects.visible_to(user).select_related("household", "region", "assessment")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,19 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.households.choices import Health, Occupation
 from jiuzhu.regions.models import Region
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0), "required": False}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0), "required": False}
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
 
 
 class BatchForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("区划"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("区划"), queryset=Region.objects.none())
     on = forms.DateField(label=_("核算日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Region.objects.visible_to(user).filter(
             level__in=("province", "city", "county", "township", "village"))
-        self.fields["region"].queryset = qs.order_by("path")
-        self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.name}"
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = qs.order_by("path")
 
 
 class WhatIfHouseholdForm(forms.Form):

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from jiuzhu.core.access import VisibleQuerySet
 from jiuzhu.regions.models import Region
 
 from .models import Assessment, BatchRun, Standing
 
 
-def standings_visible_to(user: Any) -> QuerySet[Standing]:
+def standings_visible_to(user: Any) -> VisibleQuerySet[Standing]:
     return Standing.objects.visible_to(user).filter(household__status="active")
 
 

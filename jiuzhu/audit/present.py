@@ -159,8 +159,8 @@ def actor_text(event: AuditEvent) -> tuple[str, str]:
         if user.full_name:
             name = f"{user.full_name}（{user.username}）"
         return name, str(role)
-    name = ACTOR_NAMES.get(event.actor_name)
-    return (name, "") if name else (event.actor_name or "—", "")
+    known = ACTOR_NAMES.get(event.actor_name)
+    return (known, "") if known else (event.actor_name or "—", "")
 
 
 def event_rows(events: Iterable[AuditEvent]) -> list[EventRow]:

@@ -38,7 +38,8 @@ class CalendarDayForm(forms.Form):
 
     def clean(self):
         """Report every problem at once, as the service would (it checks again)."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "date" in data and "kind" in data:
             for problem in calendar_day_problems(day=data["date"], kind=data["kind"],
                                                  name=data.get("name", ""),

@@ -35,7 +35,9 @@ class ItemForm(ErrorsMixin, forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(d.code, f"{d.code} {d.name}") for d in departments]
+        department = self.fields["department"]
+        assert isinstance(department, forms.ChoiceField)
+        department.choices = [(d.code, f"{d.code} {d.name}") for d in departments]
 
 
 class NewItemForm(ItemForm):

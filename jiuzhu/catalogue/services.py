@@ -234,7 +234,7 @@ def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[
     note = _clean_note(note, errors)
     first = _first_date(code)
     day = _check_date(code, valid_from, errors, today, first=first)
-    if errors:
+    if errors or day is None:  # no day comes with an error
         raise _invalid(errors)
     base = _base_version(code, day)
     if base is None:  # pragma: no cover - excluded by the first-version check
@@ -322,7 +322,7 @@ def item_retire(*, actor: Any, code: str, valid_from: Any, note: str,
     errors: list[dict[str, str]] = []
     note = _clean_note(note, errors)
     day = _check_date(code, valid_from, errors, _today(today), first=_first_date(code))
-    if errors:
+    if errors or day is None:  # no day comes with an error
         raise _invalid(errors)
     base = _base_version(code, day)
     if base is None or base.retired:
@@ -360,7 +360,8 @@ def _check_department_name(name: str, errors: list[dict[str, str]], exclude: int
         errors.append({"path": "name", "message": "请填写部门名称"})
     elif len(name) > 64:
         errors.append({"path": "name", "message": "部门名称不能超过 64 个字"})
-    elif Department.objects.filter(name=name).exclude(pk=exclude).exists():
+    # pk=None is a valid lookup (IS NULL: excludes nothing); django-stubs rejects None.
+    elif Department.objects.filter(name=name).exclude(pk=exclude).exists():  # type: ignore[misc]
         errors.append({"path": "name", "message": f"已有名为“{name}”的部门"})
 
 

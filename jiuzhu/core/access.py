@@ -25,7 +25,7 @@ The rules, in order:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -141,13 +141,16 @@ def region_q(path_fields: tuple[str, ...], prefix: str | list[str]) -> Q:
     return condition
 
 
-class VisibleQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class VisibleQuerySet(models.QuerySet[_M]):
     """A queryset that knows who may see its rows. Subclass and set ``path_fields`` when
     the region path is not in ``region_path`` (e.g. ``("region__path",)``)."""
 
     path_fields: tuple[str, ...] = ("region_path",)
 
-    def visible_to(self, user: Any) -> VisibleQuerySet:
+    def visible_to(self, user: Any) -> Self:
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if sees_everything(user):
@@ -161,7 +164,7 @@ class VisibleQuerySet(models.QuerySet):
             qs = qs.filter(extra)
         return qs
 
-    def within(self, region: Any) -> VisibleQuerySet:
+    def within(self, region: Any) -> Self:
         """Rows inside ``region``'s subtree (a filter chosen on a page, not access)."""
         if region is None:
             return self.none()

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.parser import Parser
-from pydantic import Field, WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from .errors import ErrorCode
 from .jsonio import loads_exact
@@ -127,7 +127,7 @@ def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def body_schema(model: type[Schema]) -> dict[str, Any]:
+def body_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON schema of ``model`` with its definitions written in place, for an
     ``openapi_extra`` request body of a route that reads its body itself."""
     schema = model.model_json_schema()
@@ -146,7 +146,7 @@ def body_schema(model: type[Schema]) -> dict[str, Any]:
     return inline(schema)
 
 
-def json_body(model: type[Schema], *, required: bool = True) -> dict[str, Any]:
+def json_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
     """``openapi_extra`` documenting a JSON request body described by ``model``."""
     return {"requestBody": {"required": required, "content": {
         "application/json": {"schema": body_schema(model)}}}}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,10 @@ class FenField(models.BigIntegerField):
     """Money stored exactly as integer fen (分); Python sees Decimal yuan (元)."""
 
     description = _("金额（元，按分存储）")
+    # What django-stubs lets a model attribute be set to and read as: Decimal yuan, not the
+    # int of the IntegerField it is stored as (hence the ignores).
+    _pyi_private_set_type: Decimal | int | float | str | models.expressions.Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def from_db_value(self, value, expression, connection):
         if value is None:
@@ -36,10 +41,12 @@ class FenField(models.BigIntegerField):
             raise ValidationError(_("金额最多两位小数"), code="invalid")
         return int(fen)
 
-    def formfield(self, **kwargs):
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None,
+                  **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {"form_class": forms.DecimalField, "max_digits": 14, "decimal_places": 2,
-                    "min_value": Decimal(0)}
+        defaults: dict[str, Any] = {
+            "form_class": form_class or forms.DecimalField, "choices_form_class": choices_form_class,
+            "max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)

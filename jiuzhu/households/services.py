@@ -28,7 +28,8 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     numbered = bool(data.get("household_id"))
     errors = [e.as_dict() for e in validate_household(
         data if numbered or existing is not None else {**data, "household_id": "H"})]
-    members = data.get("members") if isinstance(data.get("members"), list) else []
+    given = data.get("members")
+    members = given if isinstance(given, list) else []
     seen: dict[str, int] = {}
     for index, member in enumerate(members):
         number = member.get("id_number") if isinstance(member, dict) else None

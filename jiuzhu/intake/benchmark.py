@@ -182,6 +182,7 @@ def bench_intake(n: int, *, requests: int = 5_000, repeat: int = 30, keep: bool 
     sample = Household.objects.filter(region=village).order_by("pk")[n // 2]
     member = Member.objects.filter(household=sample, position=0).first()
     opened = Request.objects.filter(pk__in=request_pks, status=RequestStatus.OPEN).order_by("pk").first()
+    assert member is not None and opened is not None, "the filled village has members and open requests"
     screens: list[tuple[str, str, str]] = [
         ("create", "bench_window", reverse("intake:create")),
         ("create_prefilled", "bench_window",

@@ -63,7 +63,7 @@ class Request(models.Model):
         return f"{self.number} {self.applicant_name}"
 
 
-class RequestItemQuerySet(AlertQuerySetMixin, VisibleQuerySet):
+class RequestItemQuerySet(AlertQuerySetMixin, VisibleQuerySet["RequestItem"]):
     """Visibility (``visible_to``) and today's alert colour (``with_alert``)."""
 
 

@@ -14,7 +14,7 @@ from jiuzhu.core.access import not_visible
 from jiuzhu.households.models import Household, Member
 
 from .choices import OPEN_ITEM_STATES, ItemState, RequestStatus, Result
-from .models import CoHandler, ItemStep, Request, RequestItem, Urge
+from .models import CoHandler, ItemStep, Request, RequestItem, RequestItemQuerySet, Urge
 from .services import ACTION_LABELS
 
 SEARCH_LIMIT = 20
@@ -37,7 +37,7 @@ def requests_visible_to(user: Any) -> QuerySet[Request]:
     return Request.objects.visible_to(user).select_related("household", "region")
 
 
-def items_visible_to(user: Any) -> QuerySet[RequestItem]:
+def items_visible_to(user: Any) -> RequestItemQuerySet:
     return RequestItem.objects.visible_to(user)
 
 
@@ -85,8 +85,8 @@ def household_find(*, user: Any, q: str, limit: int = SEARCH_LIMIT) -> list[Hous
         return []
     base = Household.objects.visible_to(user).filter(status="active").select_related("region")
     if len(q) == 18 and q[:17].isdigit():
-        ids = list(Member.objects.filter(id_number=q.upper()).values_list("household_id", flat=True)[:limit])
-        return list(base.filter(pk__in=ids).order_by("household_id")[:limit])
+        exact = list(Member.objects.filter(id_number=q.upper()).values_list("household_id", flat=True)[:limit])
+        return list(base.filter(pk__in=exact).order_by("household_id")[:limit])
     ids = set(Member.objects.filter(_prefix("name", q)).values_list("household_id", flat=True)[:limit * 5])
     rows = list(base.filter(Q(pk__in=ids) | Q(household_id=q) | _prefix("head_name", q))
                 .order_by("household_id")[:limit])
@@ -127,7 +127,7 @@ def officer_inbox(user: Any) -> QuerySet[RequestItem]:
                                               to_attr="open_urges")))
 
 
-def _alert_order(qs: QuerySet[RequestItem]) -> QuerySet[RequestItem]:
+def _alert_order(qs: RequestItemQuerySet) -> RequestItemQuerySet:
     """Today's colour (computed, not stored), red first, then yellow, then by due date."""
     return qs.with_alert().order_by("alert_rank", "due_date", "id")
 
@@ -231,10 +231,10 @@ def request_by_query_code(code: str) -> PublicRequest | None:
                                     entry.department.name if entry else "", "awaiting_window",
                                     str(RequestStatus.AWAITING_WINDOW.label), None, "", []))
     for row in request.items.all():
-        if row.application_id:
-            state = row.application.state
+        if row.application_id and (application := row.application) is not None:
+            state = application.state
             label = str(AppState(state).label)
-            due = row.application.due_date
+            due = application.due_date
         else:
             state, label, due = row.state, row.get_state_display(), row.due_date
         items.append(PublicItem(

@@ -56,7 +56,7 @@ def request_to_dict(request: Request) -> dict[str, Any]:
         "number": request.number,
         "query_code": request.query_code,
         "household": request.household_id,
-        "household_id": request.household.household_id if request.household_id else None,
+        "household_id": request.household.household_id if request.household is not None else None,
         "channel": request.channel,
         "status": request.status,
         "applicant": {"name": request.applicant_name, "phone": request.applicant_phone,

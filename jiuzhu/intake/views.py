@@ -97,14 +97,14 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
         materials = {code: request.POST.getlist(f"m_{code}") for code in selected}
         files = []
         for upload in request.FILES.getlist("f_proxy"):  # 代办: the signed authorisation
-            files.append(("代办授权书", upload.name, upload.read()))
+            files.append(("代办授权书", upload.name or "", upload.read()))
         for field in request.FILES:
             if field.startswith("f_") and field != "f_proxy":
                 _prefix, code, material = field.split("_", 2)
                 if code.upper() not in selected:
                     continue
                 for upload in request.FILES.getlist(field):
-                    files.append((material, upload.name, upload.read()))
+                    files.append((material, upload.name or "", upload.read()))
         applicant = {key: request.POST.get(f"applicant_{key}", "")
                      for key in ("name", "phone", "id_number", "agent_name", "agent_phone",
                                  "agent_id_number")}

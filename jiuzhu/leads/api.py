@@ -42,7 +42,7 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "id_number": lead.id_number, "phone": lead.phone, "address": lead.address,
         "region_code": lead.region.code, "description": lead.description,
         "urgency": lead.urgency,
-        "household_id": lead.household.household_id if lead.household_id else None,
+        "household_id": lead.household.household_id if lead.household is not None else None,
         "outcome": lead.outcome or None, "outcome_note": lead.outcome_note,
         "created_at": lead.created_at.isoformat(),
         "closed_at": lead.closed_at.isoformat() if lead.closed_at else None,

@@ -80,7 +80,7 @@ class ConvertForm(LeadBaseForm):
         super().__init__(*args, **kwargs)
         self.workers = {str(u.pk): u for u in assignable_workers(user)}
         self.fields["assignee"].choices = _blank(  # type: ignore[attr-defined]
-            [(pk, f"{u} · {u.get_role_display()} · {u.region.name}")
+            [(pk, f"{u} · {u.get_role_display()} · {u.region.name if u.region else ''}")
              for pk, u in self.workers.items()], _("网格责任人（默认）"))
         if not self.is_bound:
             self.initial.setdefault("id_number", lead.id_number)
@@ -157,7 +157,7 @@ class AssignForm(LeadBaseForm):
         self.fields["grid"].choices = _blank(  # type: ignore[attr-defined]
             [(g.code, g.name) for g in grids])
         self.fields["worker"].choices = _blank(  # type: ignore[attr-defined]
-            [(pk, f"{u} · {u.region.name}") for pk, u in self.workers.items()])
+            [(pk, f"{u} · {u.region.name if u.region else ''}") for pk, u in self.workers.items()])
 
     def clean_grid(self) -> Region:
         return self.grids[self.cleaned_data["grid"]]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -88,8 +88,8 @@ class Lead(models.Model):
         return f"XS{self.pk:06d}" if self.pk else "XS"
 
 
-class VisitTaskQuerySet(VisibleQuerySet):
-    def visible_to(self, user: Any) -> VisibleQuerySet:
+class VisitTaskQuerySet(VisibleQuerySet["VisitTask"]):
+    def visible_to(self, user: Any) -> Self:
         """The tasks of the user's subtree, and every task assigned to the user."""
         qs = super().visible_to(user)
         if getattr(user, "pk", None) is None or sees_everything(user):

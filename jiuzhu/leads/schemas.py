@@ -44,8 +44,8 @@ class ConvertIn(Schema):
     id_number: str = ""
     health: str = ""
     occupation: str = ""
-    area_type: str = Field("", description="urban 或 rural（没有在册家庭时必填）")
-    assignee: str = Field("", description="走访人用户名（默认：网格责任人）")
+    area_type: str = Field(default="", description="urban 或 rural（没有在册家庭时必填）")
+    assignee: str = Field(default="", description="走访人用户名（默认：网格责任人）")
 
 
 class VisitOutcomeIn(Schema):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
 from jiuzhu.calendars.selectors import Alert, alert_for, calendar_window
-from jiuzhu.core.access import not_visible
+from jiuzhu.core.access import VisibleQuerySet, not_visible
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
@@ -30,7 +30,7 @@ def responsible_paths(user: Any) -> list[str]:
     return list(GridAssignment.objects.filter(worker=user).values_list("region_path", flat=True))
 
 
-def leads_visible_to(user: Any) -> QuerySet[Lead]:
+def leads_visible_to(user: Any) -> VisibleQuerySet[Lead]:
     return Lead.objects.visible_to(user).select_related("region", "household", "created_by")
 
 
@@ -39,7 +39,7 @@ def overdue_tasks(today: date) -> QuerySet[VisitTask]:
 
 
 def lead_search(*, user: Any, status: str = "", source: str = "", township: str = "",
-                overdue: bool = False, today: date | None = None) -> QuerySet[Lead]:
+                overdue: bool = False, today: date | None = None) -> VisibleQuerySet[Lead]:
     """Leads by state, source and township; ``overdue``: an open visit task past its due date."""
     qs = leads_visible_to(user)
     if status:

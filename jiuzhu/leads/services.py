@@ -334,7 +334,8 @@ def _linked_exists(number: str, actor: Any, lead_path: str = "") -> bool:
     of the township (or village) the lead lies in."""
     from jiuzhu.applications.models import Application
 
-    for model in [Application, *apps.get_app_config("intake").get_models()]:
+    candidates: list[Any] = [Application, *apps.get_app_config("intake").get_models()]
+    for model in candidates:
         try:
             model._meta.get_field("number")
             model._meta.get_field("region_path")

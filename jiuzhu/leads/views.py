@@ -24,6 +24,7 @@ from jiuzhu.households.models import Household
 from . import services
 from .choices import (
     LeadStatus,
+    Outcome,
     TaskStatus,
 )
 from .excel import leads_workbook_response
@@ -223,7 +224,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if posted:
         form.is_valid()
-        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")]
+        photos = [(f.name or "", f.read()) for f in request.FILES.getlist("photos")]
         try:
             services.visit_record(actor=request.user, task=task, photos=photos,
                                   **_values(form, blank=("visited_on",)))
@@ -233,7 +234,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             status = error.status
         else:
             messages.success(request, _("走访已记录：%(outcome)s") % {
-                "outcome": dict(form.fields["outcome"].choices).get(form.cleaned_data["outcome"])})
+                "outcome": dict(Outcome.choices).get(form.cleaned_data["outcome"])})
             return redirect("leads:my_tasks")
     return render(request, "leads/visit.html", {
         "task": task, "lead": task.lead, "form": form,

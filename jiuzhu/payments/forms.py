@@ -10,13 +10,15 @@ from .months import month_parse
 
 
 class PayrollForm(forms.Form):
-    township = forms.ModelChoiceField(label=_("乡镇（街道）"), queryset=None,
+    township: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("乡镇（街道）"), queryset=None,
                                       empty_label=None)
     month = forms.CharField(label=_("发放月份"), widget=forms.TextInput(attrs={"type": "month"}))
 
     def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships
+        township = self.fields["township"]
+        assert isinstance(township, forms.ModelChoiceField)
+        township.queryset = townships
 
     def clean_month(self) -> date:
         try:

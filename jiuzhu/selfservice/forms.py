@@ -118,7 +118,8 @@ class HouseholdForm(BigForm):
                                  *[(town.name, town.villages) for town in townships]]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         village, township = data.get("village"), data.get("township")
         if village:
             if township and self.township_of.get(village) != township:

@@ -53,7 +53,7 @@ def _guard(request: HttpRequest, step: str) -> HttpResponse | None:
     return None
 
 
-def _raw(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
+def _raw(request: HttpRequest, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: request.POST.get(name, "")[:500] for name in names}
 
 
@@ -216,7 +216,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
             upload = request.FILES.get(f"file-{index}")
             if upload is None:
                 continue
-            if upload.size > MAX_UPLOAD_BYTES:
+            if (upload.size or 0) > MAX_UPLOAD_BYTES:
                 errors[material] = _("“%(m)s”的文件太大，不能超过 10 MB") % {"m": material}
                 continue
             data = upload.read()

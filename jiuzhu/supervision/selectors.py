@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
-from jiuzhu.core.access import not_visible
+from jiuzhu.core.access import VisibleQuerySet, not_visible
 
 from .choices import TaskStatus
 from .models import ReviewTask, TipOff
 
+_Q = TypeVar("_Q", bound=VisibleQuerySet)
 
-def _in_region(qs: QuerySet, user: Any) -> QuerySet:
+
+def _in_region(qs: _Q, user: Any) -> _Q:
     return qs.visible_to(user)
 
 

@@ -5,6 +5,7 @@ that may not act gets 403. Every page calls one service and shows its refusal.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -88,7 +89,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task, "application": application, "documents": documents_for(application),
         "statement_form": StatementForm(),
         "has_statement": services.statement_notice_issued(application),
-        "may_run": request.user.is_superuser or request.user.role in services.REVIEW_ROLES,
+        "may_run": request.user.is_superuser or getattr(request.user, "role", "") in services.REVIEW_ROLES,
     }, status=status)
 
 
@@ -141,7 +142,7 @@ def tipoff_list(request: HttpRequest) -> HttpResponse:
                   status=422 if posted else 200)
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
     "interview": (InterviewForm, services.tipoff_interview),
     "suspend": (SuspendForm, services.tipoff_suspend),
     "statement": (StatementForm, services.tipoff_statement_notice),

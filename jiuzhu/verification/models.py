@@ -7,7 +7,7 @@ household with a verification cannot be deleted either (it is deactivated instea
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -105,7 +105,7 @@ class SourceResponse(KeptForever):
     error = models.CharField(_("错误"), max_length=500, blank=True)
     attempts = models.JSONField(_("失败记录"), default=list, blank=True)
 
-    objects = RequestPartQuerySet.as_manager()
+    objects: ClassVar[models.Manager[Any]] = RequestPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["request", "id"]
@@ -147,7 +147,7 @@ class Finding(KeptForever):
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     reason = models.TextField(_("处理理由"), blank=True)
 
-    objects = RequestPartQuerySet.as_manager()
+    objects: ClassVar[models.Manager[Any]] = RequestPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["request", "id"]

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                                            content_type="application/json")
                     times.append((time.perf_counter() - started) * 1000)
                     if response.status_code != 200:
-                        raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]}")
+                        raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
                 raise _Rollback
         except _Rollback:
             pass
