@@ -183,6 +183,7 @@ def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> d
                            "(SELECT MAX(id) FROM households_household))")
             cursor.execute("ANALYZE")
     seconds_insert = time.perf_counter() - started
+    assert village.parent is not None  # the bench village lies in a township
     run = batch_create(actor=SYSTEM, region=village.parent, on=BENCH_DATE, chunk_size=chunk_size)
     started = time.perf_counter()
     batch_execute(run=run)
