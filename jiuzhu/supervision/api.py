@@ -12,23 +12,18 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.api_types import bodies_by_action, iso, refusals, validate_input
+from jiuzhu.core.api_types import iso, refusals
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.documents.selectors import documents_for
 from jiuzhu.households.api import household_by_ref
-from jiuzhu.payments.months import month_parse
 
 from . import services
 from .models import ReviewTask, TipOff
 from .schemas import (
-    CloseIn,
-    InterviewIn,
-    RecoveryIn,
     ReviewTaskList,
     ReviewTaskOut,
     StatementIn,
-    SuspendIn,
     TipOffIn,
     TipOffOut,
     TipOffRows,
@@ -170,50 +165,21 @@ def get_tipoff(request, tipoff_id: int):
     return tipoff_to_dict(tip_off)
 
 
-def _interview(actor: Any, tip_off: TipOff, data: InterviewIn) -> None:
-    services.tipoff_interview(actor=actor, tip_off=tip_off, **data.dict())
-
-
-def _suspend(actor: Any, tip_off: TipOff, data: SuspendIn) -> None:
-    services.tipoff_suspend(actor=actor, tip_off=tip_off, **data.dict())
-
-
-def _statement(actor: Any, tip_off: TipOff, data: StatementIn) -> None:
-    services.tipoff_statement_notice(actor=actor, tip_off=tip_off, **data.dict())
-
-
-def _recover(actor: Any, tip_off: TipOff, data: RecoveryIn) -> None:
-    services.tipoff_recovery_order(actor=actor, tip_off=tip_off,
-                                   from_month=month_parse(data.from_month),
-                                   to_month=month_parse(data.to_month), reasons=data.reasons)
-
-
-def _close(actor: Any, tip_off: TipOff, data: CloseIn) -> None:
-    services.tipoff_close(actor=actor, tip_off=tip_off, summary=data.summary,
-                          findings=data.findings, decision=str(data.decision))
-
-
-#: The actions of the tip-off page: (body schema, what it does).
-TIPOFF_ACTIONS: dict[str, tuple[Any, Any]] = {
-    "interview": (InterviewIn, _interview),
-    "suspend": (SuspendIn, _suspend),
-    "statement": (StatementIn, _statement),
-    "recover": (RecoveryIn, _recover),
-    "close": (CloseIn, _close),
-}
+def _tipoff_bodies() -> dict[str, Any]:
+    extra = services.TIPOFF_WORKFLOW.openapi_body()
+    del extra["requestBody"]["content"]["multipart/form-data"]
+    return extra
 
 
 @router.post("/tipoffs/{int:tipoff_id}/actions/{action}",
              response={200: TipOffOut, **refusals(400, 403, 404, 409, 422)},
-             openapi_extra=bodies_by_action({name: schema for name, (schema, _do)
-                                             in TIPOFF_ACTIONS.items()}),
+             openapi_extra=_tipoff_bodies(),
              summary="核查处理 Take an action on a tip-off")
 def act_tipoff(request, tipoff_id: int, action: str):
-    """`interview` (D20), `suspend` (D22), `statement` (D23), `recover` (D21, needs D23),
+    """The rows of the tip-off's transition table (``supervision.services.TIPOFF_WORKFLOW``):
+    `interview` (D20), `suspend` (D22), `statement` (D23), `recover` (D21, needs D23),
     `close` (D24; decision none | resume | stop, a stop needs D23). 409 once closed."""
     tip_off = _tipoff(request, tipoff_id)
-    if action not in TIPOFF_ACTIONS:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"没有这个动作：{action}")
-    schema, do = TIPOFF_ACTIONS[action]
-    do(request.auth, tip_off, validate_input(schema, loads_exact(request.body or b"{}")))
+    services.TIPOFF_WORKFLOW.perform(actor=request.auth, obj=tip_off, action=action,
+                                     data=loads_exact(request.body or b"{}"))
     return tipoff_to_dict(tipoff_get(user=request.auth, pk=tipoff_id))

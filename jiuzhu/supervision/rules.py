@@ -11,3 +11,7 @@ from .services import REVIEW_ROLES, SUPERVISION_ROLES
 rules.add_perm("supervision.view_reviews",
                is_staff_member & has_role(*(REVIEW_ROLES | SUPERVISION_ROLES)))
 rules.add_perm("supervision.view_tipoffs", is_staff_member & has_role(*SUPERVISION_ROLES))
+
+# The rows of REVIEW_WORKFLOW and TIPOFF_WORKFLOW (services.py).
+rules.add_perm("supervision.run_review", is_staff_member & has_role(*REVIEW_ROLES))
+rules.add_perm("supervision.act_tipoff", is_staff_member & has_role(*SUPERVISION_ROLES))

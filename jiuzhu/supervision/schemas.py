@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from jiuzhu.core.api_types import IsoDate, IsoDateTime, MoneyText, MonthText
 
@@ -56,6 +56,8 @@ class ReviewTaskList(Schema):
 class StatementIn(Schema):
     """陈述申辩告知 (D23), before an adverse decision."""
 
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     decision: str = Field(min_length=1, description="拟作出的决定")
     facts: str = Field(min_length=1, description="认定的事实")
     legal_basis: str = ""
@@ -70,23 +72,48 @@ class TipOffIn(Schema):
 
 
 class InterviewIn(Schema):
+    """约谈通知 (D20)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     reason: str = Field(min_length=1)
     scheduled_at: str = Field(min_length=1)
     place: str = Field(min_length=1)
 
 
 class SuspendIn(Schema):
-    reasons: str = Field(min_length=1)
-    requirements: str = ""
+    """暂停发放 (D22) while the tip-off is checked; the case must be in payment."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    reasons: str = Field(min_length=1, description="暂停理由")
+    requirements: str = Field("", description="需说明或提供的材料")
+    respond_by: date | None = None
 
 
 class RecoveryIn(Schema):
+    """责令退还 (D21) what was paid for the months of the period; needs D23 first."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     from_month: MonthText
     to_month: MonthText
     reasons: str = Field(min_length=1)
+    deadline: date | None = None
+
+    @field_validator("to_month")
+    @classmethod
+    def _ordered(cls, value: str, info: ValidationInfo) -> str:
+        if value < info.data.get("from_month", ""):
+            raise ValueError("截止月份不能早于起始月份")
+        return value
 
 
 class CloseIn(Schema):
+    """结案 (D24): none, resume (a suspended case) or stop (needs D23)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     summary: str = Field(min_length=1, description="核查情况概述")
     findings: str = ""
     decision: Closure = Closure.NONE

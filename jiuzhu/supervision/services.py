@@ -23,15 +23,19 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
+from jiuzhu.core.workflow import Action, Workflow
+from jiuzhu.core.workflow import Context as WorkflowContext
 from jiuzhu.documents.models import Document
 from jiuzhu.households.models import Household
 from jiuzhu.payments.models import Payment
-from jiuzhu.payments.months import add_months, month_of
+from jiuzhu.payments.months import add_months, month_of, month_parse
 
 from .choices import Closure, Outcome, TaskStatus, TipOffAction, TipOffSource, TipOffStatus
 from .models import PhaseOut, ReviewTask, TipOff, TipOffEvent
+from .schemas import CloseIn, InterviewIn, RecoveryIn, StatementIn, SuspendIn
 
 REVIEW_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.COUNTY_APPROVER, Role.ADMINISTRATOR})
@@ -46,9 +50,9 @@ PHASE_OUT_MONTHS = 6
 def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str) -> None:
     """404 outside the actor's region (like a missing record), then 403 for a role that
     may not. ``actor=None`` is the system (a scheduled job)."""
-    if actor is None or actor.is_superuser:
+    if actor is None or sees_everything(actor):
         return
-    if not (actor.region_path and region_path.startswith(actor.region_path)):
+    if not visible_path(actor, region_path):
         raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
     if actor.role not in roles:
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
@@ -149,9 +153,13 @@ def _stop(application: Application, actor: Any, *, reasons: str, today: date,
     application.save()
     effective = _next_month(today)
     PhaseOut.objects.filter(application=application, ended=False).update(ended=True)
-    ReviewTask.objects.filter(application=application, status=TaskStatus.OPEN).exclude(
-        pk=keep_task).update(
-        status=TaskStatus.DONE, outcome=Outcome.STOP, note="案件已停发", done_at=timezone.now())
+    for other in (ReviewTask.objects.select_for_update()
+                  .filter(application=application, status=TaskStatus.OPEN)
+                  # pk=None (no task kept) is a valid IS NULL lookup; django-stubs rejects None
+                  .exclude(pk=keep_task)):  # type: ignore[misc]
+        _follow(REVIEW_WORKFLOW, other, "close_with_case")
+        other.outcome, other.note, other.done_at = Outcome.STOP, "案件已停发", timezone.now()
+        other.save(update_fields=["status", "outcome", "note", "done_at"])
     record_step(application, actor, action, before, application.state,
                 {"reasons": reasons, "effective_month": effective})
     issue_documents(application, actor, ["D17", *extra_codes], start_month=_iso_month(effective),
@@ -190,7 +198,10 @@ def phase_outs_expire(*, actor: Any, township: Any, month: date) -> list[Applica
 
 
 def _statement_notice(application: Application, actor: Any, *, decision: str, facts: str,
-                      legal_basis: str, respond_by: date | None, today: date) -> None:
+                      legal_basis: str, respond_by: date | None, today: date,
+                      issue: bool = True) -> dict[str, Any]:
+    """Record the notice on the case and issue D23 (or, ``issue=False``, return the
+    document's context for the table's ``statement`` row to issue)."""
     if not decision.strip():
         raise _field_error("decision", "请写明拟作出的决定")
     if not facts.strip():
@@ -198,12 +209,15 @@ def _statement_notice(application: Application, actor: Any, *, decision: str, fa
     respond_by = respond_by or today + timedelta(days=3)
     record_step(application, actor, "statement_notice", application.state, application.state,
                 {"decision": decision, "facts": facts, "respond_by": respond_by})
-    issue_documents(application, actor, ["D23"], proposed={
+    document = {"proposed": {
         "decision": decision, "facts": facts,
         "legal_basis": legal_basis or "《社会救助暂行办法》《最低生活保障审核确认办法》",
-        "respond_by": respond_by.isoformat()})
+        "respond_by": respond_by.isoformat()}}
+    if issue:
+        issue_documents(application, actor, ["D23"], **document)
     audit_record(actor=actor, action="update", obj=application,
                  detail={"action": "statement_notice", "decision": decision})
+    return document
 
 
 @transaction.atomic
@@ -224,7 +238,6 @@ def application_statement_notice(*, actor: Any, application: Application, decisi
 
 # --- reviews ---------------------------------------------------------------------------------
 
-@transaction.atomic
 def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> ReviewTask:
     """复核: assess the household again and act on the result (20-workflow.md):
 
@@ -234,16 +247,15 @@ def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> Re
     - not eligible because of a veto: stop (D17), only after a D23 has been issued.
 
     D18 (复核表) records every run; the next review is scheduled unless the case stopped.
+    The ``run`` row of :data:`REVIEW_WORKFLOW` (404, 403 ``supervision.run_review``, 409 once
+    done or when the case is no longer paid).
     """
-    today = today or timezone.localdate()
-    task = ReviewTask.objects.select_for_update().get(pk=task.pk)
-    application = _lock_case(task.application_id)
-    authorise(actor, application.region_path, REVIEW_ROLES, what="复核任务")
-    if task.status != TaskStatus.OPEN:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该复核任务已完成")
-    if application.state not in PAID_STATES:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"案件状态为“{application.get_state_display()}”，不能复核")
+    return REVIEW_WORKFLOW.perform(actor=actor, obj=task, action="run", today=today)
+
+
+def _review(ctx: WorkflowContext) -> None:
+    task, actor, today = ctx.obj, ctx.actor, ctx.today
+    application = ctx.options["application"]
     month = month_of(today)
     before_amount = application.approved_amount
     record = assessment_run(actor=actor, household=application.household, on=today)
@@ -302,8 +314,10 @@ def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> Re
                         review={**review, "result": "维持", "findings": task.note},
                         phase_out_until=_iso_month(phase_out.until))
 
-    task.status, task.done_at = TaskStatus.DONE, timezone.now()
+    task.done_at = timezone.now()
     task.done_by = actor if getattr(actor, "pk", None) else None
+    # done before the next review exists (one open review per case): the row's own move
+    REVIEW_WORKFLOW.move(task, ctx.action, TaskStatus.DONE)
     task.save()
     audit_record(actor=actor, action="update", obj=task,
                  detail={"outcome": task.outcome, "assessment": record.pk,
@@ -313,7 +327,8 @@ def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> Re
             _task_create(application, next_due, actor=actor)
         else:
             review_schedule(application, actor=actor)
-    return task
+
+
 
 
 def _review_transition(application: Application, actor: Any, outcome: str,
@@ -379,74 +394,6 @@ def _event(tip_off: TipOff, actor: Any, action: str, code: str, data: dict[str, 
         if actor else "系统")
 
 
-def _lock_tipoff(actor: Any, tip_off: TipOff) -> tuple[TipOff, Application]:
-    tip_off = TipOff.objects.select_for_update().filter(pk=tip_off.pk).first()
-    if tip_off is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "举报不存在")
-    authorise(actor, tip_off.region_path, SUPERVISION_ROLES, what="举报")
-    if tip_off.status != TipOffStatus.OPEN:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该举报已结案")
-    application = _lock_case(tip_off.application_id)
-    tip_off.application = application
-    return tip_off, application
-
-
-@transaction.atomic
-def tipoff_interview(*, actor: Any, tip_off: TipOff, reason: str, scheduled_at: str,
-                     place: str) -> TipOff:
-    """约谈 the household: the interview notice (D20)."""
-    tip_off, application = _lock_tipoff(actor, tip_off)
-    for name, value in (("reason", reason), ("scheduled_at", scheduled_at), ("place", place)):
-        if not str(value).strip():
-            raise _field_error(name, "必填项")
-    _event(tip_off, actor, TipOffAction.INTERVIEW, "D20",
-           {"reason": reason, "scheduled_at": scheduled_at, "place": place})
-    issue_documents(application, actor, ["D20"], interview={
-        "reason": reason, "scheduled_at": scheduled_at, "place": place})
-    audit_record(actor=actor, action="update", obj=tip_off, detail={"action": "interview"})
-    return tip_off
-
-
-@transaction.atomic
-def tipoff_suspend(*, actor: Any, tip_off: TipOff, reasons: str, requirements: str = "",
-                   respond_by: date | None = None, today: date | None = None) -> TipOff:
-    """暂停发放 while the tip-off is checked (D22): the case leaves the payroll."""
-    tip_off, application = _lock_tipoff(actor, tip_off)
-    today = today or timezone.localdate()
-    if not reasons.strip():
-        raise _field_error("reasons", "请写明暂停发放的理由")
-    if application.state != State.IN_PAYMENT:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"案件状态为“{application.get_state_display()}”，不能暂停发放")
-    before = application.state
-    application.suspend()
-    application.save()
-    record_step(application, actor, "suspend", before, application.state,
-                {"tip_off": tip_off.pk, "reasons": reasons})
-    _event(tip_off, actor, TipOffAction.SUSPEND, "D22", {"reasons": reasons})
-    issue_documents(application, actor, ["D22"], start_month=_iso_month(_next_month(today)),
-                    reasons=[reasons], suspension={
-        "requirements": requirements or "请于限期内到乡镇（街道）说明情况并提供相关材料",
-        "respond_by": (respond_by or today + timedelta(days=15)).isoformat()})
-    audit_record(actor=actor, action="update", obj=application,
-                 detail={"action": "suspend", "from": before, "to": application.state,
-                         "tip_off": tip_off.pk})
-    return tip_off
-
-
-@transaction.atomic
-def tipoff_statement_notice(*, actor: Any, tip_off: TipOff, decision: str, facts: str,
-                            legal_basis: str = "", respond_by: date | None = None,
-                            today: date | None = None) -> TipOff:
-    """陈述申辩告知 (D23) before an adverse decision on the tip-off."""
-    tip_off, application = _lock_tipoff(actor, tip_off)
-    _statement_notice(application, actor, decision=decision, facts=facts,
-                      legal_basis=legal_basis, respond_by=respond_by,
-                      today=today or timezone.localdate())
-    _event(tip_off, actor, TipOffAction.STATEMENT, "D23", {"decision": decision})
-    return tip_off
-
-
 def payments_in_period(application: Application, from_month: date, to_month: date) -> Decimal:
     """The sum of the payments for the months from ``from_month`` to ``to_month``."""
     total = Payment.objects.filter(application=application, month__gte=month_of(from_month),
@@ -454,47 +401,160 @@ def payments_in_period(application: Application, from_month: date, to_month: dat
     return total if total is not None else Decimal("0.00")
 
 
-@transaction.atomic
+def tipoff_interview(*, actor: Any, tip_off: TipOff, reason: str, scheduled_at: str,
+                     place: str) -> TipOff:
+    """约谈 the household: the interview notice (D20)."""
+    return TIPOFF_WORKFLOW.perform(actor=actor, obj=tip_off, action="interview", data={
+        "reason": reason, "scheduled_at": scheduled_at, "place": place})
+
+
+def tipoff_suspend(*, actor: Any, tip_off: TipOff, reasons: str, requirements: str = "",
+                   respond_by: date | None = None, today: date | None = None) -> TipOff:
+    """暂停发放 while the tip-off is checked (D22): the case leaves the payroll."""
+    return TIPOFF_WORKFLOW.perform(actor=actor, obj=tip_off, action="suspend", today=today, data={
+        "reasons": reasons, "requirements": requirements, "respond_by": respond_by})
+
+
+def tipoff_statement_notice(*, actor: Any, tip_off: TipOff, decision: str, facts: str,
+                            legal_basis: str = "", respond_by: date | None = None,
+                            today: date | None = None) -> TipOff:
+    """陈述申辩告知 (D23) before an adverse decision on the tip-off."""
+    return TIPOFF_WORKFLOW.perform(actor=actor, obj=tip_off, action="statement", today=today,
+                                   data={"decision": decision, "facts": facts,
+                                         "legal_basis": legal_basis, "respond_by": respond_by})
+
+
 def tipoff_recovery_order(*, actor: Any, tip_off: TipOff, from_month: date, to_month: date,
                           reasons: str, deadline: date | None = None,
                           today: date | None = None) -> TipOff:
     """责令退还 (D21) what was paid for the months in the period while not eligible."""
-    tip_off, application = _lock_tipoff(actor, tip_off)
-    today = today or timezone.localdate()
-    if month_of(from_month) > month_of(to_month):
-        raise _field_error("to_month", "截止月份不能早于起始月份")
-    if not reasons.strip():
-        raise _field_error("reasons", "请写明责令退还的理由")
-    _require_statement_notice(application, "责令退还")
+    return TIPOFF_WORKFLOW.perform(actor=actor, obj=tip_off, action="recover", today=today, data={
+        "from_month": _iso_month(month_of(from_month)), "to_month": _iso_month(month_of(to_month)),
+        "reasons": reasons, "deadline": deadline})
+
+
+def tipoff_close(*, actor: Any, tip_off: TipOff, summary: str, findings: str,
+                 decision: str = Closure.NONE, today: date | None = None) -> TipOff:
+    """结案 (D24), optionally resuming a suspended case or stopping it (a stop needs D23)."""
+    return TIPOFF_WORKFLOW.perform(actor=actor, obj=tip_off, action="close", today=today, data={
+        "summary": summary, "findings": findings, "decision": decision})
+
+
+# --- the transition tables -----------------------------------------------------------------
+#
+# A review task: open → done (``run``; ``close_with_case`` when its case is stopped). A
+# tip-off: open → closed (``close``), with the actions on the way that keep it open. Each
+# row names its permission (``supervision/rules.py``), its input and its documents; the
+# rows without a permission are taken only by another action.
+
+
+def _follow(workflow: Workflow, obj: Any, name: str) -> None:
+    """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
+    row = workflow.action(name)
+    if not row.allowed_in(workflow.state_of(obj)):
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"当前状态不能“{row.label}”")
+    workflow.move(obj, row, row.possible_targets()[0])
+
+
+def _lock_application(ctx: WorkflowContext) -> None:
+    """The case, locked after the task or tip-off (the order every action takes)."""
+    application = _lock_case(ctx.obj.application_id)
+    ctx.options["application"] = application
+    if isinstance(ctx.obj, TipOff):
+        ctx.obj.application = application
+
+
+def _case_paid(ctx: WorkflowContext) -> None:
+    application = ctx.options["application"]
+    if application.state not in PAID_STATES:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           f"案件状态为“{application.get_state_display()}”，不能复核")
+
+
+def _case_in_payment(ctx: WorkflowContext) -> None:
+    application = ctx.options["application"]
+    if application.state != State.IN_PAYMENT:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           f"案件状态为“{application.get_state_display()}”，不能暂停发放")
+
+
+def _statement_issued(ctx: WorkflowContext) -> None:
+    _require_statement_notice(ctx.options["application"], "责令退还")
+
+
+def _closure_allowed(ctx: WorkflowContext) -> None:
+    application, decision = ctx.options["application"], ctx.data["decision"]
+    if decision == Closure.RESUME and application.state != State.SUSPENDED:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件未暂停发放，无需恢复")
+    if decision == Closure.STOP:
+        if application.state not in PAID_STATES:
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件不在保，不能停发")
+        _require_statement_notice(application, "停发")
+
+
+def _issue_tipoff_documents(ctx: WorkflowContext, codes: tuple[str, ...]) -> None:
+    issue_documents(ctx.options["application"], ctx.actor, list(codes),
+                    **ctx.options.get("document", {}))
+
+
+def _interview(ctx: WorkflowContext) -> None:
+    tip_off, d = ctx.obj, ctx.data
+    _event(tip_off, ctx.actor, TipOffAction.INTERVIEW, "D20",
+           {"reason": d["reason"], "scheduled_at": d["scheduled_at"], "place": d["place"]})
+    ctx.options["document"] = {"interview": {
+        "reason": d["reason"], "scheduled_at": d["scheduled_at"], "place": d["place"]}}
+    audit_record(actor=ctx.actor, action="update", obj=tip_off, detail={"action": "interview"})
+
+
+def _suspend(ctx: WorkflowContext) -> None:
+    tip_off, actor, today, application = ctx.obj, ctx.actor, ctx.today, ctx.options["application"]
+    reasons = ctx.data["reasons"]
+    before = application.state
+    application.suspend()
+    application.save()
+    record_step(application, actor, "suspend", before, application.state,
+                {"tip_off": tip_off.pk, "reasons": reasons})
+    _event(tip_off, actor, TipOffAction.SUSPEND, "D22", {"reasons": reasons})
+    ctx.options["document"] = {
+        "start_month": _iso_month(_next_month(today)), "reasons": [reasons], "suspension": {
+            "requirements": ctx.data.get("requirements") or "请于限期内到乡镇（街道）说明情况并提供相关材料",
+            "respond_by": (ctx.data.get("respond_by") or today + timedelta(days=15)).isoformat()}}
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "suspend", "from": before, "to": application.state,
+                         "tip_off": tip_off.pk})
+
+
+def _statement(ctx: WorkflowContext) -> None:
+    d = ctx.data
+    ctx.options["document"] = _statement_notice(
+        ctx.options["application"], ctx.actor, decision=d["decision"], facts=d["facts"],
+        legal_basis=d.get("legal_basis", ""), respond_by=d.get("respond_by"), today=ctx.today,
+        issue=False)
+    _event(ctx.obj, ctx.actor, TipOffAction.STATEMENT, "D23", {"decision": d["decision"]})
+
+
+def _recover(ctx: WorkflowContext) -> None:
+    tip_off, application, today = ctx.obj, ctx.options["application"], ctx.today
+    from_month, to_month = month_parse(ctx.data["from_month"]), month_parse(ctx.data["to_month"])
     amount = payments_in_period(application, from_month, to_month)
     if amount <= 0:
         raise _field_error("from_month", "该期间没有发放记录")
     tip_off.recovery_amount = amount
-    tip_off.save(update_fields=["recovery_amount"])
-    _event(tip_off, actor, TipOffAction.RECOVER, "D21",
-           {"from_month": month_of(from_month), "to_month": month_of(to_month), "amount": amount})
-    issue_documents(application, actor, ["D21"], reasons=[reasons], recovery={
-        "period_from": _iso_month(month_of(from_month)),
-        "period_to": _iso_month(month_of(to_month)), "amount": str(amount),
-        "deadline": (deadline or today + timedelta(days=30)).isoformat()})
-    audit_record(actor=actor, action="update", obj=tip_off,
+    _event(tip_off, ctx.actor, TipOffAction.RECOVER, "D21",
+           {"from_month": from_month, "to_month": to_month, "amount": amount})
+    ctx.options["document"] = {"reasons": [ctx.data["reasons"]], "recovery": {
+        "period_from": _iso_month(from_month), "period_to": _iso_month(to_month),
+        "amount": str(amount),
+        "deadline": (ctx.data.get("deadline") or today + timedelta(days=30)).isoformat()}}
+    audit_record(actor=ctx.actor, action="update", obj=tip_off,
                  detail={"action": "recover", "amount": str(amount)})
-    return tip_off
 
 
-@transaction.atomic
-def tipoff_close(*, actor: Any, tip_off: TipOff, summary: str, findings: str,
-                 decision: str = Closure.NONE, today: date | None = None) -> TipOff:
-    """结案 (D24), optionally resuming a suspended case or stopping it (a stop needs D23)."""
-    tip_off, application = _lock_tipoff(actor, tip_off)
-    today = today or timezone.localdate()
-    if decision not in Closure.values:
-        raise _field_error("decision", "请选择结案处理")
-    if not summary.strip():
-        raise _field_error("summary", "请填写核查情况概述")
+def _close(ctx: WorkflowContext) -> None:
+    tip_off, actor, today = ctx.obj, ctx.actor, ctx.today
+    application, d = ctx.options["application"], ctx.data
+    decision, summary, findings = d["decision"], d["summary"], d.get("findings", "")
     if decision == Closure.RESUME:
-        if application.state != State.SUSPENDED:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件未暂停发放，无需恢复")
         before = application.state
         application.resume()
         application.save()
@@ -503,20 +563,52 @@ def tipoff_close(*, actor: Any, tip_off: TipOff, summary: str, findings: str,
         audit_record(actor=actor, action="update", obj=application,
                      detail={"action": "resume", "from": before, "to": application.state})
     elif decision == Closure.STOP:
-        if application.state not in PAID_STATES:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件不在保，不能停发")
-        _require_statement_notice(application, "停发")
         _stop(application, actor, reasons=findings or summary, today=today, action="tipoff_stop")
-    tip_off.findings = findings.strip() or tip_off.findings
-    tip_off.status, tip_off.closure, tip_off.closed_on = TipOffStatus.CLOSED, decision, today
-    tip_off.save()
+    tip_off.findings = findings or tip_off.findings
+    tip_off.closure, tip_off.closed_on = decision, today
     _event(tip_off, actor, TipOffAction.CLOSE, "D24", {"decision": decision})
     # D19 again (a new version) now that the check has findings and a conclusion.
-    issue_documents(application, actor, ["D19", "D24"], tipoff=_tipoff_context(tip_off), closure={
+    ctx.options["document"] = {"tipoff": {**_tipoff_context(tip_off),
+                                          "conclusion": str(Closure(decision).label)},
+                               "closure": {
         "source": f"{tip_off.get_source_display()}举报（{tip_off.received_on.isoformat()}）",
         "summary": summary, "findings": tip_off.findings,
         "decision": str(Closure(decision).label), "closed_on": today.isoformat(),
-        "handler": _name(actor)})
+        "handler": _name(actor)}}
     audit_record(actor=actor, action="update", obj=tip_off,
                  detail={"action": "close", "decision": decision})
-    return tip_off
+
+
+REVIEW_WORKFLOW = Workflow(
+    name="reviews", model=ReviewTask, states=TaskStatus.values, state_field="status",
+    not_found="复核任务不存在", prepare=_lock_application,
+    actions=[
+        Action("run", "复核", source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
+               permission="supervision.run_review", guards=(_case_paid,), handler=_review,
+               extra={"documents": "D18, and D16 (amount changed) or D17 (stop)"}),
+        Action("close_with_case", "随案件停发结束", source=(TaskStatus.OPEN,),
+               target=TaskStatus.DONE),
+    ],
+)
+
+TIPOFF_WORKFLOW = Workflow(
+    name="tipoffs", model=TipOff, states=TipOffStatus.values, state_field="status",
+    not_found="举报不存在", prepare=_lock_application, issue=_issue_tipoff_documents,
+    actions=[
+        Action("interview", "约谈", source=(TipOffStatus.OPEN,), target=None,
+               permission="supervision.act_tipoff", schema=InterviewIn, documents=("D20",),
+               handler=_interview),
+        Action("suspend", "暂停发放", source=(TipOffStatus.OPEN,), target=None,
+               permission="supervision.act_tipoff", schema=SuspendIn, documents=("D22",),
+               guards=(_case_in_payment,), handler=_suspend),
+        Action("statement", "陈述申辩告知", source=(TipOffStatus.OPEN,), target=None,
+               permission="supervision.act_tipoff", schema=StatementIn, documents=("D23",),
+               handler=_statement),
+        Action("recover", "责令退还", source=(TipOffStatus.OPEN,), target=None,
+               permission="supervision.act_tipoff", schema=RecoveryIn, documents=("D21",),
+               guards=(_statement_issued,), handler=_recover),
+        Action("close", "结案", source=(TipOffStatus.OPEN,), target=TipOffStatus.CLOSED,
+               permission="supervision.act_tipoff", schema=CloseIn, documents=("D19", "D24"),
+               guards=(_closure_allowed,), handler=_close),
+    ],
+)
