@@ -53,3 +53,18 @@ def load_users(regions: dict[str, Region]) -> list[User]:
             user.save(update_fields=["password"])
         users.append(user)
     return users
+
+
+def demo_user(username: str) -> User | None:
+    """The demo user ``username`` when it is still what the demo made it (active, its demo
+    role, inside its demo region): the other demo modules act as this person, so the
+    history reads like a real office; ``None`` when it was changed (then they act as the
+    system, or leave out what needs a person)."""
+    wanted = {row[0]: (row[1], row[2]) for row in DEMO_USERS}
+    user = User.objects.select_related("region").filter(username=username).first()
+    if user is None or not user.is_active or username not in wanted:
+        return None
+    role, code = wanted[username]
+    if user.role != role or user.region is None or not code.startswith(user.region.code):
+        return None
+    return user

@@ -195,9 +195,18 @@ def household_demo_dict(rng: random.Random, *, household_id: str, village: Regio
     }
 
 
+def village_grids(regions: dict[str, Region], village: Region) -> list[Region]:
+    """The grids of a demo village, in code order."""
+    return sorted((r for r in regions.values()
+                   if r.level == "grid" and r.code.startswith(village.code)
+                   and len(r.code) == len(village.code) + 3), key=lambda r: r.code)
+
+
 def load_households(regions: dict[str, Region], *, per_village: int,
                     progress: Callable[[int, int], None] | None = None) -> int:
-    """Register the demo households that are not there yet; returns how many were added."""
+    """Register the demo households that are not there yet, each in a grid of its village
+    (round-robin: the n-th household of a village in its (n mod grids)-th grid, so the
+    first household of 东门社区 is in ``grid1``'s grid); returns how many were added."""
     from .services import household_register
 
     villages = [r for r in regions.values() if r.level == "village"]
@@ -209,6 +218,7 @@ def load_households(regions: dict[str, Region], *, per_village: int,
     done = 0
     for village in villages:
         rng = random.Random(int(village.code))
+        grids = village_grids(regions, village)
         with transaction.atomic():
             for n in range(1, per_village + 1):
                 household_id = f"H{village.code}{n:03d}"
@@ -218,8 +228,176 @@ def load_households(regions: dict[str, Region], *, per_village: int,
                 done += 1
                 if household_id in existing:
                     continue
-                household_register(actor=SYSTEM, data=data, reason="演示数据")
+                grid = grids[(n - 1) % len(grids)] if grids else None
+                household_register(actor=SYSTEM, data=data, reason="演示数据",
+                                   grid_code=grid.code if grid else None)
                 added += 1
         if progress:
             progress(done, total)
     return added
+
+
+def place_in_grids(regions: dict[str, Region]) -> int:
+    """Place every household of a demo village that has no grid yet (registered before
+    households had grids, imported, converted from a lead, taken from an online request)
+    in a grid of its village, round-robin by household number; returns how many."""
+    from .services import household_set_grid
+
+    placed = 0
+    villages = [r for r in regions.values() if r.level == "village"]
+    for village in villages:
+        grids = village_grids(regions, village)
+        if not grids:
+            continue
+        numbers = list(Household.objects.filter(region=village).order_by("household_id")
+                       .values_list("pk", "household_id", "grid_id"))
+        with transaction.atomic():
+            for index, (pk, _number, grid_id) in enumerate(numbers):
+                if grid_id is not None:
+                    continue
+                household = Household.objects.select_related("region").get(pk=pk)
+                household_set_grid(actor=SYSTEM, household=household,
+                                   grid_code=grids[index % len(grids)].code)
+                placed += 1
+    return placed
+
+
+# --- the families of the demo cases ----------------------------------------------------------
+#
+# The applications, verifications, payments and supervision demos need families whose
+# situation the story needs (poor enough for dibao, an old person alone for special
+# hardship), whatever ``per_village`` is: a few fixed families, numbered H<village>9NN so
+# they never meet the generated ones (H<village>001…).
+
+# key: (village, number, address, members: (name, relation, birth, female, health,
+#       occupation, wages a year, pension a year), extra)
+CASE_FAMILIES: dict[str, tuple[str, int, str, list[tuple], dict[str, Any]]] = {
+    "submitted_red": ("990102001001", 901, "人民路 21 号 2 单元", [
+        ("赵德明", "head", date(1967, 4, 12), False, "serious_illness", "unemployed", 1200, 0),
+        ("孙秀芬", "spouse", date(1969, 9, 3), True, "severe_disability", "none", 0, 0)], {}),
+    "submitted": ("990102001002", 902, "解放路 45 号 1 单元", [
+        ("钱小燕", "head", date(1987, 6, 20), True, "healthy", "casual_work", 9000, 0),
+        ("李子航", "child", date(2015, 2, 11), False, "healthy", "student", 0, 0)], {}),
+    "supplement": ("990102001003", 903, "建设路 12 号 3 单元", [
+        ("周国庆", "head", date(1949, 10, 1), False, "chronic_illness", "none", 0, 1800)], {}),
+    "investigation": ("990102001001", 904, "中山路 88 号 1 单元", [
+        ("吴建华", "head", date(1979, 3, 15), False, "moderate_disability", "casual_work", 6000, 0),
+        ("郑丽娟", "spouse", date(1981, 7, 22), True, "chronic_illness", "none", 0, 0),
+        ("吴思远", "child", date(2011, 9, 1), False, "healthy", "student", 0, 0)], {}),
+    "appraisal": ("990102001004", 905, "河滨路 7 号 2 单元", [
+        ("冯桂兰", "head", date(1952, 1, 18), True, "serious_illness", "none", 0, 1500)], {}),
+    "opinion": ("990102001005", 906, "文化路 33 号 1 单元", [
+        ("陈志强", "head", date(1970, 11, 5), False, "serious_illness", "unemployed", 1500, 0),
+        ("林小梅", "spouse", date(1972, 4, 30), True, "severe_disability", "none", 0, 0)], {}),
+    "notice": ("990102001001", 907, "新华街 16 号 4 单元", [
+        ("黄淑珍", "head", date(1985, 8, 8), True, "healthy", "casual_work", 8400, 0),
+        ("黄子涵", "child", date(2016, 3, 9), True, "healthy", "student", 0, 0)], {}),
+    "decision": ("990102001006", 908, "东大街 52 号 2 单元", [
+        ("杨树林", "head", date(1947, 12, 24), False, "severe_disability", "none", 0, 1200)], {}),
+    "approved": ("990102001002", 909, "人民路 130 号 1 单元", [
+        ("朱大海", "head", date(1966, 2, 2), False, "serious_illness", "unemployed", 1000, 0),
+        ("何翠英", "spouse", date(1968, 6, 6), True, "moderate_disability", "none", 0, 0)], {}),
+    "paid_overdue": ("990102001001", 910, "解放路 9 号 3 单元", [
+        ("马丽", "head", date(1989, 5, 17), True, "healthy", "casual_work", 9600, 0),
+        ("马子轩", "child", date(2017, 10, 10), False, "healthy", "student", 0, 0)], {}),
+    "paid": ("990102001007", 911, "建设路 66 号 1 单元", [
+        ("罗永福", "head", date(1978, 1, 9), False, "moderate_disability", "casual_work", 6000, 0),
+        ("宋玉兰", "spouse", date(1980, 3, 3), True, "chronic_illness", "none", 0, 0),
+        ("罗佳琪", "child", date(2012, 4, 4), True, "healthy", "student", 0, 0),
+        ("罗老汉", "parent", date(1946, 5, 5), False, "serious_illness", "none", 0, 0)], {}),
+    "suspended": ("990102001008", 912, "中山路 5 号 2 单元", [
+        ("唐金凤", "head", date(1958, 9, 9), True, "serious_illness", "none", 0, 1600)], {}),
+    "refused": ("990102001003", 913, "河滨路 101 号 1 单元", [
+        ("韩卫东", "head", date(1975, 7, 7), False, "healthy", "fixed_employment", 42000, 0),
+        ("曹艳", "spouse", date(1977, 8, 8), True, "healthy", "casual_work", 18000, 0)],
+        {"financial_assets": 90000}),
+    "withdrawn": ("990102001004", 914, "文化路 2 号 1 单元", [
+        ("许文斌", "head", date(1983, 12, 12), False, "chronic_illness", "casual_work", 7000, 0)], {}),
+    "tekun": ("990102001005", 915, "新华街 3 号 1 单元", [
+        ("邓老太", "head", date(1942, 2, 14), True, "severe_disability", "none", 0, 0)],
+        {"care_level": "full"}),
+    "temporary": ("990102001006", 916, "东大街 19 号 3 单元", [
+        ("彭小军", "head", date(1968, 10, 20), False, "serious_illness", "unemployed", 1200, 0),
+        ("彭秀兰", "spouse", date(1970, 1, 21), True, "severe_disability", "none", 0, 0)], {}),
+    "donghe_accepted": ("990102002002", 917, "河口村 3 组 12 号", [
+        ("王有田", "head", date(1955, 5, 1), False, "serious_illness", "farming", 2000, 600)], {}),
+    "donghe_paid": ("990102002003", 918, "柳树村 5 组 7 号", [
+        ("李满仓", "head", date(1960, 6, 1), False, "severe_disability", "none", 0, 900),
+        ("张桂花", "spouse", date(1962, 7, 1), True, "chronic_illness", "farming", 1500, 0)], {}),
+    "xishan_submitted": ("990102003001", 919, "西山村 2 组 30 号", [
+        ("石头", "head", date(1972, 3, 1), False, "moderate_disability", "farming", 3000, 0),
+        ("石秀英", "spouse", date(1974, 4, 1), True, "serious_illness", "none", 0, 0)], {}),
+    "xishan_temporary": ("990102003002", 920, "石门村 1 组 8 号", [
+        ("龙大山", "head", date(1964, 9, 1), False, "serious_illness", "farming", 2400, 0)], {}),
+}
+
+
+def case_family_dict(key: str, regions: dict[str, Region], taken: set[str]) -> dict[str, Any]:
+    """The household dict of the demo case family ``key`` (ID numbers not yet ``taken``)."""
+    village_code, number, address, people, extra = CASE_FAMILIES[key]
+    village = regions[village_code]
+    members = []
+    for index, (name, relation, birth, female, health, occupation, wages, pension) in \
+            enumerate(people, start=1):
+        sequence = number * 10 + index
+        id_number = id_number_make(area=village.code[:6], birth=birth, sequence=sequence,
+                                   female=female)
+        while id_number in taken:
+            sequence += 53
+            id_number = id_number_make(area=village.code[:6], birth=birth, sequence=sequence,
+                                       female=female)
+        taken.add(id_number)
+        income = {k: Decimal(v) for k, v in (("wages", wages), ("pension", pension)) if v}
+        member: dict[str, Any] = {
+            "member_id": f"M{index}", "name": name, "id_number": id_number,
+            "relation": relation, "birth_date": birth.isoformat(), "health": health,
+            "occupation": occupation, "in_school": occupation == "student",
+            "school_level": ("primary" if _age(birth) < 12 else "junior")
+            if occupation == "student" else "none",
+            "income": income}
+        if relation == "head" and extra.get("care_level"):
+            member["care_level"] = extra["care_level"]
+        members.append(member)
+    rural = village.area_type == "rural"
+    return {
+        "household_id": f"H{village.code}{number}",
+        "region_code": village.code, "area_type": village.area_type,
+        "assessment_date": ASSESSMENT_DATE.isoformat(),
+        "address": address if rural else f"{village.name}{address}",
+        "phone": f"1380099{number:04d}",
+        "members": members, "supporters": [],
+        "expenditures": {"medical": Decimal(6000), "education": Decimal(0),
+                         "insurance_premiums": Decimal(360), "other_rigid": Decimal(0)},
+        "assets": {"vehicles": [], "homes_owned": 1, "housing_area_m2": Decimal(45),
+                   "dilapidated_housing": False,
+                   "financial_assets": Decimal(extra.get("financial_assets", 2000)),
+                   "business_registration": False, "large_machinery_value": Decimal(0),
+                   "livestock_sheep_units": Decimal(0),
+                   "contracted_land_mu": Decimal(3) if rural else Decimal(0),
+                   "commercial_insurance_premium_annual": Decimal(0), "debts": Decimal(0)},
+        "flags": {"single_parent": len(people) == 2 and people[1][1] == "child",
+                  "recent_hardship_event": key.endswith("temporary")},
+    }
+
+
+def load_case_households(regions: dict[str, Region]) -> dict[str, Household]:
+    """Register the families of the demo cases that are not there yet (each in the first
+    grid of its village); returns every one of them by key."""
+    from .models import Member
+    from .services import household_register
+
+    found = {h.household_id: h for h in Household.objects.filter(household_id__in=[
+        f"H{village}{number}" for village, number, *_rest in CASE_FAMILIES.values()])}
+    families: dict[str, Household] = {}
+    taken: set[str] | None = None
+    for key, (village_code, number, *_rest) in CASE_FAMILIES.items():
+        household = found.get(f"H{village_code}{number}")
+        if household is None:
+            if taken is None:
+                taken = set(Member.objects.values_list("id_number", flat=True))
+            grids = village_grids(regions, regions[village_code])
+            household = household_register(
+                actor=SYSTEM, data=case_family_dict(key, regions, taken), reason="演示数据",
+                grid_code=grids[0].code if grids else None)
+        families[key] = household
+    return families

@@ -6,14 +6,16 @@ Called by :func:`jiuzhu.demo.loader.load_demo` after ``load_users`` and
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from jiuzhu.accounts.demo import DEMO_PASSWORD
+from jiuzhu.accounts.demo import DEMO_PASSWORD, demo_user
 from jiuzhu.accounts.models import User
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.regions.models import Region
 
@@ -106,6 +108,60 @@ def load_demo_leads(regions: dict[str, Region]) -> int:
     return 4
 
 
+def place_lead_households(regions: dict[str, Region]) -> int:
+    """A household registered from a lead of a grid lives in that grid (its grid worker
+    then sees it); returns how many were placed."""
+    from jiuzhu.households.services import household_set_grid
+
+    placed = 0
+    leads = (Lead.objects.within(regions["990102"])
+             .filter(household__isnull=False, household__grid__isnull=True,
+                     region__level="grid").select_related("household__region", "region"))
+    for lead in leads:
+        if lead.household is not None and lead.household.region.contains(lead.region):
+            household_set_grid(actor=SYSTEM, household=lead.household, grid_code=lead.region.code)
+            placed += 1
+    return placed
+
+
 def load_leads_demo(regions: dict[str, Region]) -> dict[str, int]:
     return {"grid_workers_added": load_grid_workers(regions),
-            "leads_added": load_demo_leads(regions)}
+            "leads_added": load_demo_leads(regions),
+            "photo_visits_added": load_visit_photo_demo(regions),
+            "households_placed": place_lead_households(regions)}
+
+
+#: A 1×1 PNG: the photo a grid worker takes on a visit.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def load_visit_photo_demo(regions: dict[str, Region]) -> int:
+    """A lead of ``grid1``'s grid visited with a photo (the family guided to apply).
+    Once: nothing happens when a visit of the county already has a photo."""
+    from . import services
+    from .models import VisitPhoto, VisitTask
+
+    county = regions["990102"]
+    if VisitPhoto.objects.filter(task__in=VisitTask.objects.within(county)).exists():
+        return 0
+    window1, grid1 = demo_user("window1"), demo_user("grid1")
+    grid = regions["990102001001001"]
+    if window1 is None or grid1 is None or grid1.region_id != grid.pk:
+        return 0
+    today = timezone.localdate()
+    with transaction.atomic():
+        lead = services.lead_record(actor=grid1, data={
+            "source": "grid_worker", "person_name": "陶春花",
+            "id_number": id_number_make(area="990102", birth=date(1956, 4, 9), sequence=470,
+                                        female=True),
+            "phone": "13700990105", "address": "东门社区文化路 27 号", "region_code": grid.code,
+            "description": "独居老人，老伴去年去世，没有养老金，靠邻居接济。"})
+        task = services.lead_convert(actor=window1, lead=lead, health="chronic_illness",
+                                     occupation="none", today=today)
+        services.visit_record(actor=grid1, task=task, visited_on=today,
+                              findings="老人独居，房屋老旧，无固定收入，已指导其到街道窗口申请低保。",
+                              outcome="applied", outcome_note="已引导申请低保",
+                              latitude="34.265800", longitude="108.954100",
+                              photos=[("走访照片.png", PHOTO)], today=today)
+    return 1

@@ -1,0 +1,180 @@
+"""The demo county holds rows in every list a user opens — cases in every state with their
+materials, documents, verifications, payroll, reviews, tip-offs, a visit photo, an import,
+batch runs and assessments, most in 城关街道 and some in every township — made through the
+services, and loading it a second time adds nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.demo.loader import load_demo
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+TOWNSHIPS = ("990102001", "990102002", "990102003")
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker):
+    """The small demo county (one generated family a village), loaded once for the module
+    and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(per_village=1)
+        from jiuzhu.regions.models import Region
+
+        yield {r.code: r for r in Region.objects.filter(code__startswith="990102")}
+        transaction.set_rollback(True)
+
+
+def _within(label: str, region):
+    return apps.get_model(label).objects.within(region)
+
+
+def test_cases_in_every_state_of_the_procedure(county):
+    from jiuzhu.applications.models import Application
+
+    town = county["990102001"]
+    states = Counter(Application.objects.within(town).values_list("state", flat=True))
+    for state in ("submitted", "awaiting_supplement", "accepted", "appraisal", "opinion",
+                  "notice", "decision", "approved", "in_payment", "suspended", "refused",
+                  "withdrawn"):
+        assert states[state] >= 1, (state, states)
+    items = set(Application.objects.within(county["990102"]).values_list("item_code", flat=True))
+    assert {"MZ01", "MZ03", "MZ04"} <= items
+    for code in TOWNSHIPS:
+        assert Application.objects.within(county[code]).exists(), code
+    assigned = Application.objects.within(town).filter(state="accepted").exclude(investigators=[])
+    assert assigned.exists()
+    assert Application.objects.within(town).filter(state="notice",
+                                                   notice_published_on__isnull=False).exists()
+    # the history names the people of the office, not only the system
+    from jiuzhu.applications.models import ApplicationStep
+
+    actors = set(ApplicationStep.objects.filter(application__in=Application.objects.within(town))
+                 .values_list("actor__username", flat=True))
+    assert {"window1", "reviewer1", "investigator1", "verifier1", "approver1"} <= actors
+    # deadlines relative to today: some yellow, at least one red
+    colours = Counter(Application.objects.within(county["990102"]).with_alert()
+                      .values_list("alert", flat=True))
+    assert colours["yellow"] >= 2 and colours["red"] >= 1, colours
+
+
+def test_materials_photos_and_documents(county):
+    from jiuzhu.applications.models import Application, Attachment
+    from jiuzhu.documents.models import Document
+
+    town = county["990102001"]
+    cases = Application.objects.within(town)
+    kinds = set(Attachment.objects.filter(application__in=cases).values_list("kind", flat=True))
+    assert {"material", "photo", "signature"} <= kinds
+    approved = cases.filter(state__in=["approved", "in_payment"], item_code="MZ01").first()
+    assert approved is not None
+    codes = set(Document.objects.filter(object_id=str(approved.pk),
+                                        content_type__model="application")
+                .values_list("code", flat=True))
+    assert {"D01", "D03", "D04", "D05", "D06", "D07", "D08", "D09", "D10", "D11", "D12",
+            "D13", "D15"} <= codes
+    assert approved.verification.get("request_id")
+
+
+def test_verifications_with_findings_some_decided(county):
+    from jiuzhu.verification.models import Finding, VerificationRequest
+
+    town = county["990102001"]
+    requests = VerificationRequest.objects.within(town)
+    assert requests.filter(status="complete").exists()
+    assert all(r.authorisation for r in requests)
+    statuses = Counter(Finding.objects.filter(request__in=requests).values_list("status", flat=True))
+    assert statuses["open"] >= 1 and statuses["accepted"] + statuses["dismissed"] >= 1, statuses
+
+
+def test_payrolls_and_bank_accounts(county):
+    from jiuzhu.applications.models import Application
+    from jiuzhu.payments.models import BankAccount, Payroll
+    from jiuzhu.payments.months import add_months, month_of
+
+    town = county["990102001"]
+    month = month_of(timezone.localdate())
+    current = Payroll.objects.get(township=town, month=month)
+    assert current.status == "draft" and current.count >= 1
+    previous = Payroll.objects.get(township=town, month=add_months(month, -1))
+    assert previous.status == "confirmed" and previous.count >= 1
+    paid = Application.objects.within(county["990102"]).filter(
+        state__in=["approved", "in_payment", "suspended"]).values("household")
+    assert paid.exists()
+    assert BankAccount.objects.filter(household__in=paid).count() == \
+        len({row["household"] for row in paid})
+
+
+def test_reviews_and_tipoffs(county):
+    from jiuzhu.supervision.models import ReviewTask, TipOff
+
+    town = county["990102001"]
+    tasks = ReviewTask.objects.within(town)
+    assert tasks.filter(status="open").exists()
+    assert tasks.filter(status="open", due_on__lt=timezone.localdate()).count() >= 1
+    assert ReviewTask.objects.within(county["990102"]).filter(status="done").exists()
+    states = set(TipOff.objects.within(county["990102"]).values_list("status", flat=True))
+    assert states == {"open", "closed"}
+    assert TipOff.objects.within(town).exists()
+
+
+def test_visit_photo_import_batch_runs_and_assessments(county):
+    from jiuzhu.assessments.models import Assessment, BatchRun
+    from jiuzhu.exchange.models import ImportJob
+    from jiuzhu.households.models import Household
+    from jiuzhu.leads.models import VisitPhoto, VisitTask
+
+    town = county["990102001"]
+    assert VisitPhoto.objects.filter(task__in=VisitTask.objects.within(town)).exists()
+    job = ImportJob.objects.within(town).get()
+    assert job.status == "done", (job.status, job.errors)
+    assert Household.objects.filter(household_id__startswith="H99010200100180").count() == 3
+    for code in TOWNSHIPS:
+        assert BatchRun.objects.filter(region=county[code], status="done").exists(), code
+    assert Assessment.objects.filter(household__in=Household.objects.within(town)).exists()
+
+
+def test_every_household_lives_in_a_grid_and_grid1_sees_its_own(county):
+    from jiuzhu.accounts.models import User
+    from jiuzhu.households.models import Household
+
+    households = Household.objects.within(county["990102"])
+    assert households.exists() and not households.filter(grid__isnull=True).exists()
+    grid1 = User.objects.get(username="grid1")
+    seen = Household.objects.visible_to(grid1)
+    assert seen.exists()
+    assert set(seen.values_list("grid__code", flat=True)) == {"990102001001001"}
+
+
+def test_loading_again_adds_nothing(county):
+    labels = ["households.Household", "households.Member", "applications.Application",
+              "applications.ApplicationStep", "applications.Attachment", "documents.Document",
+              "verification.VerificationRequest", "verification.Finding", "payments.Payroll",
+              "payments.Payment", "payments.BankAccount", "supervision.ReviewTask",
+              "supervision.TipOff", "leads.Lead", "leads.VisitTask", "leads.VisitPhoto",
+              "exchange.ImportJob", "assessments.BatchRun", "assessments.Assessment",
+              "intake.Request", "audit.AuditEvent"]
+    labels = [label for label in labels if _model(label) is not None]
+
+    def counts():
+        return {label: _model(label).objects.count() for label in labels}
+
+    before = counts()
+    summary = load_demo(per_village=1)
+    assert summary["households_added"] == 0 and summary["cases_added"] == 0
+    after = counts()
+    changed = {k: (before[k], after[k]) for k in labels if before[k] != after[k]}
+    assert not changed, changed
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
