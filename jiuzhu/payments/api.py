@@ -19,13 +19,14 @@ from .models import Payroll
 from .months import month_parse
 from .schemas import PayrollIn, PayrollList, PayrollOut
 from .selectors import payroll_get, payrolls_visible_to, townships_for
-from .services import PAYROLL_ROLES, payroll_confirm, payroll_generate
+from .services import payroll_confirm, payroll_generate
 
 router = Router(tags=["发放 payroll"])
 
 
 def _require_payroll_role(user: Any) -> None:
-    if not (user.is_superuser or getattr(user, "role", None) in PAYROLL_ROLES):
+    """The page's predicate (``payments/rules.py``): the payroll roles."""
+    if not user.has_perm("payments.view_payroll"):
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.api_types import iso, refusals
+from jiuzhu.core.api_types import iso, json_body, refusals, validate_input
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.documents.selectors import documents_for
@@ -32,11 +32,13 @@ from .selectors import review_task_get, review_tasks_open, tipoff_get, tipoffs_v
 
 router = Router(tags=["动态管理与监管 reviews and tip-offs"])
 
-READ_REVIEWS = services.REVIEW_ROLES | services.SUPERVISION_ROLES
+READ_REVIEWS = "supervision.view_reviews"
+READ_TIPOFFS = "supervision.view_tipoffs"
 
 
-def _require(user: Any, roles: frozenset[str]) -> None:
-    if not (user.is_superuser or getattr(user, "role", None) in roles):
+def _require(user: Any, permission: str) -> None:
+    """The pages' predicates (``supervision/rules.py``)."""
+    if not user.has_perm(permission):
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
 
 
@@ -120,9 +122,11 @@ def run_review(request, task_id: int):
 
 @router.post("/reviews/{int:task_id}/statement",
              response={200: ReviewTaskOut, **refusals(400, 403, 404, 409, 422)},
+             openapi_extra=json_body(StatementIn),
              summary="陈述申辩告知 Statement-and-defence notice (D23) before a stop")
-def review_statement(request, task_id: int, payload: StatementIn):
-    task = review_task_get(user=request.auth, pk=task_id)
+def review_statement(request, task_id: int):
+    task = review_task_get(user=request.auth, pk=task_id)  # 404 before the body's 422
+    payload = validate_input(StatementIn, loads_exact(request.body or b"{}"))
     services.application_statement_notice(actor=request.auth, application=task.application,
                                           **payload.dict())
     return review_to_dict(review_task_get(user=request.auth, pk=task_id))
@@ -132,13 +136,13 @@ def review_statement(request, task_id: int, payload: StatementIn):
 
 def _tipoff(request: Any, pk: int) -> TipOff:
     tip_off = tipoff_get(user=request.auth, pk=pk)
-    _require(request.auth, services.SUPERVISION_ROLES)
+    _require(request.auth, READ_TIPOFFS)
     return tip_off
 
 
 @router.get("/tipoffs", response={200: TipOffRows, **refusals(403)}, summary="举报列表 Tip-offs")
 def list_tipoffs(request):
-    _require(request.auth, services.SUPERVISION_ROLES)
+    _require(request.auth, READ_TIPOFFS)
     rows = list(tipoffs_visible_to(request.auth).select_related("application__household")[:200])
     return {"count": len(rows), "items": [
         {"id": t.pk, "application": _case(t.application), "source": t.source,
@@ -149,7 +153,7 @@ def list_tipoffs(request):
 @router.post("/tipoffs", response={201: TipOffOut, **refusals(400, 403, 404, 422)},
              summary="登记举报 Record a tip-off (issues D19)")
 def create_tipoff(request, payload: TipOffIn):
-    _require(request.auth, services.SUPERVISION_ROLES)
+    _require(request.auth, READ_TIPOFFS)
     household = household_by_ref(request.auth, payload.household_id.strip())
     tip_off = services.tipoff_record(actor=request.auth, household=household,
                                      source=str(payload.source), content=payload.content,

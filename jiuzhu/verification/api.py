@@ -13,8 +13,9 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.api_types import iso, refusals
+from jiuzhu.core.api_types import iso, json_body, refusals, validate_input
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.households.api import household_by_ref
 
 from .choices import Decision
@@ -59,11 +60,13 @@ def request_to_dict(request: VerificationRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/requests", response={200: VerificationRequestList, **refusals(422)},
+@router.get("/requests", response={200: VerificationRequestList, **refusals(403, 422)},
             summary="核对申请列表 Verification requests")
 def list_requests(request, q: str = "", status: str = "", page: int = 1):
     """The requests in the user's region, newest first; `?q=` a household number or the
     head's name, `?status=` pending | partial | complete | failed; 25 a page."""
+    if not request.auth.has_perm("verification.view_list"):  # the page's predicate
+        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能查看核对申请")
     found = verification_request_search(user=request.auth, q=q, status=status)
     paginator = Paginator(found, PAGE_SIZE)
     current = paginator.get_page(page)
@@ -112,13 +115,15 @@ def run_request(request, request_id: int):
 
 @router.post("/findings/{int:finding_id}/decide",
              response={200: FindingDecidedOut, **refusals(400, 403, 404, 409, 422)},
-             summary="处理差异 Accept or dismiss a difference")
-def decide_finding(request, finding_id: int, payload: DecisionIn):
+             openapi_extra=json_body(DecisionIn), summary="处理差异 Accept or dismiss a difference")
+def decide_finding(request, finding_id: int):
     """`accept` writes the found value into the household (with the reason in its history);
-    `dismiss` keeps the declaration (the reason is required)."""
+    `dismiss` keeps the declaration (the reason is required). The body is read after the
+    access checks (404/403 before 422)."""
     finding = finding_get(user=request.auth, pk=finding_id)
     if not request.auth.has_perm("verification.decide_finding", finding.request):
         raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
+    payload = validate_input(DecisionIn, loads_exact(request.body or b"{}"))
     decide = finding_accept if payload.decision == Decision.ACCEPT else finding_dismiss
     decided = decide(actor=request.auth, finding=finding, reason=payload.reason)
     return {"finding_id": decided.pk, "status": decided.status,
