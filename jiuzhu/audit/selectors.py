@@ -15,8 +15,10 @@ def audit_event_search(*, user, q: str = "", action: str = "", actor: str = "",
     by keyword, action, actor (account or name), object (kind; number or name) and dates."""
     qs = AuditEvent.objects.visible_to(user).select_related("actor", "actor__region")
     if q:
-        qs = qs.filter(Q(actor_name__icontains=q) | Q(object_repr__icontains=q)
-                       | Q(object_id=q) | Q(ip=q if _looks_like_ip(q) else None))
+        keyword = Q(actor_name__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q)
+        if _looks_like_ip(q):
+            keyword |= Q(ip=q)
+        qs = qs.filter(keyword)
     if action:
         qs = qs.filter(action=action)
     if actor:

@@ -138,3 +138,17 @@ def test_export_requires_the_audit_permission(client, window_worker):
 def test_audit_read_accepts_only_reads(window_worker, household):
     with pytest.raises(ValueError):
         audit_read(window_worker, household, "update")
+
+
+def test_the_keyword_matches_accounts_objects_and_addresses(admin_client, window_worker,
+                                                            other_window_worker):
+    audit_record(actor=window_worker, action="login", region_path=window_worker.region_path)
+    audit_record(actor=other_window_worker, action="login",
+                 region_path=other_window_worker.region_path)
+
+    def shown(q):
+        page = admin_client.get(reverse("audit:list"), {"q": q})
+        return {r.event.actor_name for r in page.context["rows"]}
+
+    assert shown("window1") == {"window1"}  # not every event without an address
+    assert shown("10.9.8.7") == set()
