@@ -76,6 +76,12 @@ def test_the_whole_path_to_approval(api, poor_household, clock, staff):
     assert {"D01", "D03", "D04", "D05", "D06", "D07", "D08", "D09", "D10", "D11", "D12",
             "D13", "D15"} <= codes
     assert approved["assessment"]["eligible"] is True
+    assert approved["state_label"] == "已批准" and approved["actions"] == []
+    assert [(s["action"], s["from"], s["to"]) for s in approved["steps"][:2]] == [
+        ("create", "submitted", "submitted"), ("accept", "submitted", "accepted")]
+    assert approved["steps"][1]["label"] == "受理"
+    assert api.get("approver", f"/api/v1/applications/{pk}").json()["actions"] == []
+    assert api.get("window", f"/api/v1/applications/{pk}").json()["verification_manual"] is False
     pdf = api.get("window", f"/api/v1/applications/{pk}/documents/D13")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     docx = api.get("window", f"/api/v1/applications/{pk}/documents/D13?format=docx")
