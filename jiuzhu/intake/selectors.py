@@ -120,7 +120,7 @@ def officer_inbox(user: Any) -> QuerySet[RequestItem]:
                          .values_list("item_id", flat=True)[:1000])
         qs = qs.filter(Q(department_code=department) | Q(pk__in=assisting)) if assisting \
             else qs.filter(department_code=department)
-    return _alert_order(qs.select_related("request", "request__household")
+    return _alert_order(qs.select_related("request", "request__household", "item__department")
                         .prefetch_related("cohandlers", "urges",
                                           Prefetch("urges", queryset=Urge.objects.filter(
                                               acknowledged_at__isnull=True).order_by("-at"),
@@ -136,7 +136,7 @@ def overdue_items(user: Any) -> QuerySet[RequestItem]:
     """Supervisors: open department items with a yellow or red alert in their region."""
     qs = items_visible_to(user).filter(state__in=OPEN_ITEM_STATES).with_alert() \
         .filter(alert__in=["yellow", "red"])
-    return _alert_order(qs.select_related("request", "request__household")
+    return _alert_order(qs.select_related("request", "request__household", "item__department")
                         .prefetch_related("cohandlers", "urges"))
 
 

@@ -223,9 +223,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有部门经办人使用部门待办"))
     page, rows = selectors.paged(selectors.officer_inbox(user), request.GET.get("page"), PAGE_SIZE)
     items = [{"item": item, "actions": services.actions_available(user, item)} for item in rows]
-    return render(request, "intake/inbox.html", {"items": items, "page": page,
-                                                 "results": Result.choices,
-                                                 "departments": _departments()})
+    departments = _departments()
+    return render(request, "intake/inbox.html", {
+        "items": items, "page": page, "results": Result.choices, "departments": departments,
+        "department_name": dict(departments).get(user.department, user.department)})
 
 
 def _departments() -> list[tuple[str, str]]:
