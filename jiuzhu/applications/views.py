@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.choices import Role
 from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get, household_search
@@ -34,7 +33,6 @@ from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
 from .documents import item_name
 from .forms import (
-    ACTION_FORMS,
     SIGNERS,
     ActionForm,
     ApplicationCreateForm,
@@ -43,16 +41,17 @@ from .forms import (
     InvestigationForm,
     RecordVerificationForm,
     RequestSupplementForm,
+    form_for,
     neighbour_rows,
     township_investigators,
 )
 from .models import Application
 from .procedure import procedure_for
+from .workflow import WORKFLOW, label
 
 PAGE_SIZE = 25
 COMPLAINT_HOTLINE = "12345"
 SIGNATURE_LABELS = dict(SIGNERS)
-SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 
 def _application_or_404(request: HttpRequest, pk: int) -> Application:
@@ -112,8 +111,7 @@ def _item_choice(request: HttpRequest, procedure: Any) -> tuple[str, tuple[str, 
 
 
 def _may_create(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in services.ROLES["create"]
-                or user.role == Role.ADMINISTRATOR)
+    return bool(user.has_perm("applications.create"))
 
 
 # --- new application -------------------------------------------------------------------
@@ -174,7 +172,7 @@ def application_create_view(request: HttpRequest) -> HttpResponse:
 
 def _build_form(action: str, application: Application, *, data: Any = None,
                 files: Any = None) -> ActionForm:
-    cls = ACTION_FORMS[action]
+    cls = form_for(action)
     kwargs: dict[str, Any] = {"application": application, "prefix": action}
     if cls is RequestSupplementForm:
         materials = procedure_for(application.region.code).materials
@@ -187,34 +185,22 @@ def _build_form(action: str, application: Application, *, data: Any = None,
 
 
 def _complete_verifications(application: Application) -> list[Any]:
-    """The household's completed verification requests, newest first (none without the app)."""
-    try:
-        from jiuzhu.verification.models import VerificationRequest
-    except ImportError:  # pragma: no cover - the verification app is optional here
-        return []
+    """The household's completed verification requests, newest first."""
+    from jiuzhu.verification.models import VerificationRequest
+
     return list(VerificationRequest.objects.filter(household=application.household_id,
                                                    status="complete").order_by("-pk")[:10])
-
-
-ACTION_STYLE = {"reject": "outline-danger", "refuse": "outline-danger",
-                "withdraw": "outline-secondary", "extend_deadline": "outline-secondary",
-                "request_supplement": "outline-primary", "record_objection": "outline-primary"}
-ACTION_HELP = {
-    "accept": "材料齐全时受理，生成受理通知书、核对授权书和入户调查通知书。",
-    "publish_notice": "在村（居）务公开栏和公示页发布，7 天公示期自今日起算。",
-    "close_notice": "公示期满 7 天且无异议（或异议不成立）后结束公示，转县级审批。",
-    "record_investigation": "调查员在手机上录入：照片、定位、签名、邻里访问。",
-}
 
 
 def _action_panels(request: HttpRequest, application: Application,
                    bound: tuple[str, ActionForm] | None) -> list[dict[str, Any]]:
     panels = []
-    for action in services.actions_available(request.user, application):
-        panel: dict[str, Any] = {"action": action, "label": services.ACTION_LABELS[action],
-                                 "style": ACTION_STYLE.get(action, "primary"),
-                                 "help": ACTION_HELP.get(action, "")}
-        if action == "record_investigation":
+    for row in WORKFLOW.available(request.user, application):
+        action = row.name
+        panel: dict[str, Any] = {"action": action, "label": row.label,
+                                 "style": row.extra.get("style", "primary"),
+                                 "help": row.extra.get("help", "")}
+        if row.extra.get("link"):
             panel["link"] = True
         elif bound and bound[0] == action:
             panel["form"] = bound[1]
@@ -241,7 +227,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "panels": _action_panels(request, application, bound),
         "open_panel": bound[0] if bound else "",
         "error": error,
-        "error_action": services.ACTION_LABELS.get(bound[0], "") if bound else "",
+        "error_action": label(bound[0]) if bound else "",
         "item_name": item_name(application),
         "materials_missing": materials_missing(application, services.materials_required(application))
         if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
@@ -262,7 +248,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action on the case through ``application_act``; a refusal re-renders the page."""
     application = _application_or_404(request, pk)
-    if action not in ACTION_FORMS:
+    if action not in WORKFLOW or not WORKFLOW.action(action).permission:
         raise Http404(_("没有这个动作"))
     form = _build_form(action, application, data=request.POST, files=request.FILES)
     if not form.is_valid():
@@ -280,7 +266,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         return _render_detail(request, application, bound=(action, form),
                               error=error if error.code != ErrorCode.VALIDATION else None,
                               status=error.status)
-    messages.success(request, _("已完成：%(action)s") % {"action": services.ACTION_LABELS[action]})
+    messages.success(request, _("已完成：%(action)s") % {"action": label(action)})
     return redirect("applications:detail", pk=pk)
 
 
@@ -343,7 +329,7 @@ def _step_view(step: Any) -> dict[str, Any]:
                for key, value in (step.data or {}).items()
                if value not in (None, "", [], {}) and key != "files"]
     return {"at": step.at, "actor": step.actor_name or "系统",
-            "action": services.ACTION_LABELS.get(step.action, step.action),
+            "action": label(step.action),
             "from": state_labels.get(step.from_state, step.from_state),
             "to": state_labels.get(step.to_state, step.to_state),
             "changed": step.from_state != step.to_state, "details": details}
@@ -355,7 +341,7 @@ def _step_view(step: Any) -> dict[str, Any]:
 def investigate(request: HttpRequest, pk: int) -> HttpResponse:
     """入户调查 (mobile): photos, location, three signatures, neighbour visits, findings."""
     application = _application_or_404(request, pk)
-    if not services.may_act(request.user, application, "record_investigation"):
+    if not request.user.has_perm("applications.record_investigation", application):
         raise PermissionDenied(_("只有调查员可以录入入户调查"))
     possible = "record_investigation" in services.actions_available(request.user, application)
     error: ServiceError | None = None
@@ -415,7 +401,7 @@ def overdue_notice(request: HttpRequest) -> HttpResponse:
     from jiuzhu.calendars.selectors import calendar_window, working_days_between
 
     user = request.user
-    if not (user.is_superuser or user.role in SUPERVISORS):
+    if not user.has_perm("applications.view_overdue"):
         raise PermissionDenied(_("超时通报仅供督办领导查看"))
     today = timezone.localdate()
     red = list(selectors.overdue(user=user).select_related(None)
