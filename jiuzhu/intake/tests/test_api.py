@@ -60,4 +60,5 @@ def test_actions(api, family):
     assert [s["action"] for s in done["steps"]] == ["transfer", "accept", "finish"]
     cl01 = next(i["id"] for i in data["items"] if i["item_code"] == "CL01")
     assert api.act("supervisor", cl01, "urge", {"message": "请加快"}).json()["urges"][0]["message"] == "请加快"
-    assert api.act("jy", cl01, "urge", {"message": "x"}).status_code == 403
+    assert api.act("jy", cl01, "urge", {"message": "x"}).status_code == 404  # not with JY
+    assert api.act("window", cl01, "urge", {"message": "x"}).status_code == 403
