@@ -79,6 +79,8 @@ class Case:
     steps: tuple[str, ...]
     submitted_ago: int
     decided_today: bool = False
+    #: submitted so that the step it waits in is yellow today (``submitted_ago`` ignored)
+    yellow: bool = False
     opinion: dict[str, Any] = field(default_factory=lambda: {"recommend": "approve"})
 
 
@@ -92,14 +94,14 @@ def _until(last: str) -> tuple[str, ...]:
 
 
 CASES: list[Case] = [
-    Case("submitted_red", "MZ01", ("create",), 6),  # acceptance (3 working days) is late
-    Case("submitted", "MZ01", ("create",), 3),  # its last day: yellow
+    Case("submitted_red", "MZ01", ("create",), 0, yellow=True),  # acceptance due: yellow
+    Case("submitted", "MZ01", ("create",), 1),
     Case("supplement", "MZ01", ("create", "request_supplement"), 5),
-    Case("investigation", "MZ01", _until("assign_investigation"), 8),
-    Case("appraisal", "MZ01", _until("record_investigation"), 9),
+    Case("investigation", "MZ01", _until("assign_investigation"), 0, yellow=True),
+    Case("appraisal", "MZ01", _until("record_investigation"), 0, yellow=True),
     Case("opinion", "MZ01", _until("record_appraisal"), 8),
     Case("notice", "MZ01", _until("publish_notice"), 10),
-    Case("decision", "MZ01", _until("close_notice"), 20),
+    Case("decision", "MZ01", _until("close_notice"), 0, yellow=True),
     Case("approved", "MZ01", FULL, 25, decided_today=True),
     Case("paid_overdue", "MZ01", FULL, 110),  # paid for months; its review is overdue
     Case("paid", "MZ01", FULL, 70),
@@ -158,13 +160,36 @@ class Days:
         return add_working_days(day, n, calendar=self.window).due
 
 
+#: The time limit that runs after a case's last step (``calendars/limits/<county>.yaml``).
+RUNNING_STEP = {"create": "acceptance", "accept": "investigation",
+                "assign_investigation": "investigation", "record_investigation": "appraisal",
+                "record_appraisal": "opinion", "close_notice": "decision"}
+
+
 def case_dates(case: Case, days: Days) -> list[date]:
     """The day of each step of ``case``: from its submission, each step the working days
     of :data:`PATH` after the previous one (the notice's end 8 calendar days after it was
-    published, then the next working day); never after today."""
+    published, then the next working day); never after today. A ``yellow`` case is
+    submitted as late as its running step is yellow today (whatever the weekday)."""
+    if not case.yellow:
+        return _dates_from(case, days, days.back(case.submitted_ago))
+    from jiuzhu.calendars.alerts import yellow_from
+    from jiuzhu.calendars.limits import step_limits
+
+    limit = getattr(step_limits("990102"), RUNNING_STEP[case.steps[-1]])
+    for ago in range(0, 60):
+        dates = _dates_from(case, days, days.back(ago))
+        start = dates[-1]
+        first_yellow = yellow_from(start, limit, calendar=days.window)
+        if first_yellow is not None and first_yellow <= days.today <= days.forward(start, limit):
+            return dates
+    return _dates_from(case, days, days.back(case.submitted_ago))
+
+
+def _dates_from(case: Case, days: Days, submitted: date) -> list[date]:
     gaps = {action: gap for action, _role, gap in PATH}
     dates: list[date] = []
-    day = days.back(case.submitted_ago)
+    day = submitted
     for action in case.steps:
         if dates:
             if action == "close_notice":
