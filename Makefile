@@ -34,6 +34,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 
 test: install
 	$(BIN)/ruff check jiuzhu
+	$(BIN)/mypy jiuzhu
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install

@@ -36,7 +36,7 @@ MAX_ROWS = 2000
 
 def export_workbook(items: list[Item]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook: its one (active) sheet
     sheet.title = SHEET
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:

@@ -224,9 +224,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page, rows = selectors.paged(selectors.officer_inbox(user), request.GET.get("page"), PAGE_SIZE)
     items = [{"item": item, "actions": services.actions_available(user, item)} for item in rows]
     departments = _departments()
+    department = getattr(user, "department", "")  # login required: a User, never anonymous
     return render(request, "intake/inbox.html", {
         "items": items, "page": page, "results": Result.choices, "departments": departments,
-        "department_name": dict(departments).get(user.department, user.department)})
+        "department_name": dict(departments).get(department, department)})
 
 
 def _departments() -> list[tuple[str, str]]:
@@ -304,7 +305,7 @@ def _overdue_xlsx(request: HttpRequest, rows: list[RequestItem]) -> HttpResponse
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook: its one (active) sheet
     sheet.title = "督办清单"
     headers = ["受理编号", "事项编码", "事项名称", "牵头部门", "申请人", "状态", "预警", "期限", "督办次数"]
     sheet.append(headers)

@@ -58,7 +58,7 @@ def _fill(sheet, heading: str, month: date, rows: list[PayrollRow]) -> None:
 
 def payroll_workbook(*, township_name: str, month: date, rows: list[PayrollRow]) -> bytes:
     book = Workbook()
-    everything = book.active
+    everything = book.worksheets[0]  # a new workbook: its one (active) sheet
     everything.title = "全部"
     _fill(everything, f"{township_name}{month:%Y年%m月}最低生活保障金发放花名册", month, rows)
     used = {"全部"}
