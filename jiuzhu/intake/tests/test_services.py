@@ -235,7 +235,8 @@ def test_alerts_and_overdue_and_urges(staff, family, monkeypatch):
     record = services.urge(actor=staff["supervisor"], item=jy02, message="请三日内办结")
     inbox = list(selectors.officer_inbox(staff["jy"]))
     assert inbox[0].open_urges[0].message == "请三日内办结"
-    refused("forbidden", services.urge_acknowledge, actor=staff["cl"], urge=record)
+    # another department's urge is not even visible to this officer
+    refused("not_found", services.urge_acknowledge, actor=staff["cl"], urge=record)
     services.urge_acknowledge(actor=staff["jy"], urge=record)
     assert Urge.objects.get(pk=record.pk).acknowledged_at is not None
     refused("step_not_allowed", services.urge_acknowledge, actor=staff["jy"], urge=record)
