@@ -504,7 +504,8 @@ def neighbour_rows(post: Any) -> list[dict[str, str]]:
 
 def township_investigators(application: Application) -> list[Any]:
     from jiuzhu.accounts.models import User
+    from jiuzhu.regions.models import Region
 
     return list(User.objects.filter(role=Role.INVESTIGATOR, is_active=True,
-                                     region__path__startswith=application.region.path)
+                                     region__in=Region.objects.within(application.region))
                 .order_by("username"))

@@ -66,6 +66,8 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     """申请办理: the user's cases, filtered by state, alert and number or name."""
+    if not request.user.has_perm("applications.view_list"):
+        raise PermissionDenied(_("部门经办人请在部门收件箱办理"))
     state = request.GET.get("state", "")
     alert = request.GET.get("alert", "")
     q = request.GET.get("q", "").strip()

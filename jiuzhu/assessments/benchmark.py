@@ -192,7 +192,7 @@ def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> d
     # The database path must give what the engine gives on the same arrays in memory.
     batch.assessment_date[:] = BENCH_DATE.year * 10000 + BENCH_DATE.month * 100 + BENCH_DATE.day
     expected = assess_arrays(batch)
-    got = dict(Standing.objects.filter(region_path__startswith=village.path)
+    got = dict(Standing.objects.within(village)
                .values_list("household_id", "benefit_fen"))
     benefit = np.asarray([got[first_pk + i] for i in range(n)], dtype=np.int64)
     agree = bool(np.array_equal(benefit, expected.benefit))

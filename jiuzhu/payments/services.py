@@ -18,6 +18,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.programs import ONE_OFF_ITEMS
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
@@ -34,9 +35,9 @@ ACCOUNT_ROLES = HOUSEHOLD_EDITORS | {Role.TOWNSHIP_REVIEWER}
 
 
 def _authorise(actor: Any, region_path: str, roles: frozenset[str], what: str) -> None:
-    if actor is None or actor.is_superuser:
+    if actor is None or sees_everything(actor):
         return
-    if not (actor.region_path and region_path.startswith(actor.region_path)):
+    if not visible_path(actor, region_path):
         raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
     if actor.role not in roles:
         raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
