@@ -35,7 +35,7 @@ from jiuzhu.households.demo import (
 )
 from jiuzhu.households.models import Household
 from jiuzhu.intake.demo import load_intake_demo
-from jiuzhu.leads.demo import load_leads_demo
+from jiuzhu.leads.demo import load_leads_demo, load_visit_photo_demo, place_lead_households
 from jiuzhu.payments.demo import load_payments_demo
 from jiuzhu.regions.demo import DEMO_COUNTY as COUNTY_CODE
 from jiuzhu.regions.demo import load_regions
@@ -60,6 +60,8 @@ def load_demo(*, per_village: int = 84,
     before = Household.objects.within(county).count()
     added = load_households(regions, per_village=per_village, progress=progress)
     load_leads_demo(regions)
+    load_visit_photo_demo(regions)
+    place_lead_households(regions)
     load_intake_demo(regions)
     with transaction.atomic():  # the demo verification source answers from here on
         flag_set(DEMO_COUNTY, COUNTY_CODE)
