@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -70,7 +70,7 @@ class ApplicationCreateForm(ServiceErrorsMixin, BootstrapMixin, forms.Form):
                  item: tuple[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if item is not None:
-            self.fields["item_code"].choices = [item]
+            cast(forms.ChoiceField, self.fields["item_code"]).choices = [item]
             self.fields["item_code"].initial = item[0]
         self.materials = [*materials, PROXY_AUTHORISATION]
         self.load_kept(self.data if self.is_bound else None, user_pk or 0)
@@ -106,7 +106,7 @@ class ApplicationCreateForm(ServiceErrorsMixin, BootstrapMixin, forms.Form):
             if kept.get("user") == user_pk and default_storage.exists(kept["path"]):
                 self.kept[index] = {**kept, "token": token}
 
-    def keep_uploads(self, user_pk: int) -> None:
+    def keep_uploads(self, user_pk: int | None) -> None:
         """After a refusal: store the new uploads aside and remember them in the form."""
         for index in range(len(self.materials)):
             upload = self.files.get(self.add_prefix(f"material_{index}"))
@@ -117,7 +117,7 @@ class ApplicationCreateForm(ServiceErrorsMixin, BootstrapMixin, forms.Form):
             if sniff(content[:16]) is None or len(content) > MAX_BYTES:
                 continue  # a refused scan is not kept: the worker chooses another
             path = default_storage.save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}", ContentFile(content))
-            kept = {"path": path, "name": upload.name[:200], "user": user_pk}
+            kept: dict[str, Any] = {"path": path, "name": (upload.name or "")[:200], "user": user_pk}
             self.kept[index] = {**kept, "token": signing.dumps(kept, salt=KEPT_SALT)}
 
     def files_for_service(self) -> Files:
@@ -200,7 +200,7 @@ class RequestSupplementForm(ActionForm):
     def __init__(self, *args: Any, materials: tuple[str, ...] = (),
                  missing: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["missing"].choices = [(m, m) for m in materials]
+        cast(forms.ChoiceField, self.fields["missing"]).choices = [(m, m) for m in materials]
         self.fields["missing"].initial = missing or []
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
@@ -236,7 +236,7 @@ class AssignInvestigationForm(ActionForm):
 
     def __init__(self, *args: Any, investigators: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["investigators"].choices = [(str(u), f"{u}（{u.username}）")
+        cast(forms.ChoiceField, self.fields["investigators"]).choices = [(str(u), f"{u}（{u.username}）")
                                                 for u in investigators or []]
 
     def clean(self) -> dict[str, Any]:
@@ -273,7 +273,7 @@ class RecordVerificationForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.has_requests = bool(requests)
         if requests:
-            self.fields["request_id"].choices = [("", _("— 不选，人工核对 —"))] + [
+            cast(forms.ChoiceField, self.fields["request_id"]).choices = [("", _("— 不选，人工核对 —"))] + [
                 (r.pk, f"核对申请 {r.pk} · {r.completed_at:%Y-%m-%d}" if getattr(r, "completed_at", None)
                  else f"核对申请 {r.pk}") for r in requests]
             self.fields["request_id"].initial = requests[0].pk

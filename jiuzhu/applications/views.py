@@ -273,7 +273,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 
 @login_required
-def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """An attachment of a case the user may see (never a public media URL)."""
     application = _application_or_404(request, pk)
     attachment = application.attachments.filter(pk=attachment_pk).first()
@@ -298,7 +298,7 @@ FIELD_LABELS = {
     "result": "评议结果", "note": "说明", "recommend": "审核意见", "founded": "异议",
     "return_to": "退回", "amount": "批准金额（元）", "override_reason": "调整理由",
 }
-VALUE_LABELS = {
+VALUE_LABELS: dict[str, dict[Any, Any]] = {
     "recommend": {"approve": "建议批准", "refuse": "建议不予批准"},
     "result": {"pass": "通过", "fail": "未通过"},
     "founded": {True: "成立", False: "不成立"},
@@ -415,7 +415,7 @@ def overdue_notice(request: HttpRequest) -> HttpResponse:
                           default=None) for app in red}
     first = min([d for d in passed.values() if d], default=today)
     calendar = calendar_window(first + timedelta(days=1), today) if first < today else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for app in red:
         since = passed[app.pk]
         days = working_days_between(since, today, calendar=calendar) if since else 0
@@ -424,7 +424,7 @@ def overdue_notice(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda r: (-r["days"], r["application"].number))
     return render(request, "applications/overdue.html", {
         "rows": rows, "yellow": [{"application": a, "office": _office(a)} for a in yellow],
-        "today": today, "region": user.region})
+        "today": today, "region": getattr(user, "region", None)})
 
 
 # --- public notice board (公示, no login) ------------------------------------------------
@@ -457,7 +457,9 @@ def public_notice(request: HttpRequest, township_code: str) -> HttpResponse:
                    "household__head_name", "household__member_count"))
     rows = [{"name": mask_name(app.household.head_name), "people": app.household.member_count,
              "amount": app.engine_amount, "published": app.notice_published_on,
-             "ends": app.notice_published_on + timedelta(days=days), "number": app.number}
+             # the filter leaves no case without a publication day (the ORM types cannot tell)
+             "ends": app.notice_published_on + timedelta(days=days),  # type: ignore[operator]
+             "number": app.number}
             for app in cases]
     large = request.GET.get("large") == "1"
     return render(request, "applications/notice.html", {
