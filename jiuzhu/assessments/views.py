@@ -160,15 +160,14 @@ def batches(request):
         raise PermissionDenied
     form = BatchForm(request.POST or None, user=request.user,
                      initial={"on": timezone.localdate()})
-    if request.method == "POST":
-        if form.is_valid():
-            run = services.batch_create(actor=request.user, region=form.cleaned_data["region"],
-                                        on=form.cleaned_data["on"])
-            from django.db import transaction
+    if request.method == "POST" and form.is_valid():
+        run = services.batch_create(actor=request.user, region=form.cleaned_data["region"],
+                                    on=form.cleaned_data["on"])
+        from django.db import transaction
 
-            transaction.on_commit(lambda: batch_run_task.enqueue(run_id=run.pk))
-            messages.success(request, _("已开始批量核算。"))
-            return redirect("assessments:batch", pk=run.pk)
+        transaction.on_commit(lambda: batch_run_task.enqueue(run_id=run.pk))
+        messages.success(request, _("已开始批量核算。"))
+        return redirect("assessments:batch", pk=run.pk)
     runs = batch_runs_visible_to(request.user)[:20]
     return render(request, "assessments/batches.html", {"form": form, "runs": runs})
 

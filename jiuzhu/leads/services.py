@@ -23,7 +23,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.applications.attachments import sniff
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days
-from jiuzhu.core.access import visible_path
+from jiuzhu.core.access import sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.workflow import Action, Workflow
 from jiuzhu.core.workflow import Context as WorkflowContext
@@ -55,14 +55,14 @@ MAX_PHOTOS = 6
 
 
 def _require(actor: Any, roles: frozenset[str], message: str) -> None:
-    if actor is None or actor.is_superuser or getattr(actor, "role", None) in roles:
+    if sees_everything(actor) or getattr(actor, "role", None) in roles:
         return
     raise ServiceError(ErrorCode.FORBIDDEN, message)
 
 
 def _sees(actor: Any, path: str) -> bool:
     """Whether ``actor`` may see what lies at ``path`` (own subtree or responsible grids)."""
-    return actor is None or visible_path(actor, path)
+    return visible_path(actor, path)
 
 
 def _refuse(errors: list[dict[str, str]], message: str = "信息有误，请按提示修改") -> None:

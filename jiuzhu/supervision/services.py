@@ -23,7 +23,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.access import sees_everything, visible_path
+from jiuzhu.core.access import SYSTEM, sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.core.workflow import Action, Workflow
@@ -49,8 +49,8 @@ PHASE_OUT_MONTHS = 6
 
 def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str) -> None:
     """404 outside the actor's region (like a missing record), then 403 for a role that
-    may not. ``actor=None`` is the system (a scheduled job)."""
-    if actor is None or sees_everything(actor):
+    may not. A scheduled job acts as the system actor (``SYSTEM``); ``None`` is nobody."""
+    if sees_everything(actor):
         return
     if not visible_path(actor, region_path):
         raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
@@ -89,7 +89,7 @@ def review_interval_months(application: Application) -> int:
     return REVIEW_MONTHS[review_class]
 
 
-def review_schedule(application: Application, *, actor: Any = None) -> ReviewTask | None:
+def review_schedule(application: Application, *, actor: Any = SYSTEM) -> ReviewTask | None:
     """The case's open review task, created if there is none: reviews fall on the start
     month plus whole intervals, so the next is one interval after the last one's due date
     (however early or late it was done). None for a case that is no longer paid."""

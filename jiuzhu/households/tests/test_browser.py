@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.households.models import Household
 from jiuzhu.households.services import household_register
@@ -100,7 +101,7 @@ def test_register_find_and_keep_it_from_another_township(
     page.screenshot(path=str(SCREENSHOTS / "households_detail.png"), full_page=True)
 
     # Find it in the list by typing the spouse's ID number (live search).
-    neighbour = household_register(actor=None, data=household_dict(household_id="BR-2026-002"))
+    neighbour = household_register(actor=SYSTEM, data=household_dict(household_id="BR-2026-002"))
     page.goto(f"{live_server.url}/households/")
     rows = page.locator("#household-results tbody tr")
     expect(rows).to_have_count(2)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from jiuzhu.audit.models import AuditEvent
+from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.choices import FLAG_NAMES, INCOME_KINDS
 from jiuzhu.households.forms import HouseholdForms
 from jiuzhu.households.models import Household
@@ -69,7 +70,7 @@ def form_post(data: dict[str, Any], *, reason: str | None = None,
 
 
 def registered(**kwargs: Any) -> Household:
-    return household_register(actor=None, data=household_dict(**kwargs))
+    return household_register(actor=SYSTEM, data=household_dict(**kwargs))
 
 
 def field_errors(html: str, field_id: str) -> list[str]:
