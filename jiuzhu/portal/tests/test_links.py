@@ -28,13 +28,16 @@ def links(html: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_no_link_shown_to_a_demo_user_is_refused(client):
+    from jiuzhu.accounts.demo import DEMO_USERS
     from jiuzhu.accounts.models import User
     from jiuzhu.demo.loader import load_demo
     from jiuzhu.portal.menu import entries_for
 
     load_demo(per_village=1)
     problems = []
-    for user in User.objects.filter(is_active=True).order_by("username"):
+    # one demo user of each role (the README's table; not the grid worker of every grid)
+    names = ["admin", *(row[0] for row in DEMO_USERS)]
+    for user in User.objects.filter(username__in=names).order_by("username"):
         client.force_login(user)
         pages = ["/"] + [e.url() for e in entries_for(user) if not e.href]
         seen: set[str] = set()
