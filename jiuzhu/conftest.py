@@ -72,3 +72,22 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_in_the_live_server():
+    """The live server of the browser tests shares the test database connection with the
+    test (an in-memory SQLite one cannot be shared otherwise): it must serve one request at a
+    time, or a page's polling (verification progress every 3 s) meets a form post on the
+    same connection ("cannot start a transaction within a transaction"). Django closes each
+    connection after its response when the server is not threaded."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override  # the thread's run() applies it
+
+    LiveServerThread.server_class = OneAtATime
+    yield
