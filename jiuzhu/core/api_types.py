@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from .errors import ErrorCode
 from .jsonio import loads_exact
-from .workflow import MESSAGES
+from .workflow import error_message, error_path
 
 # Dates and moments are sent as the ISO text the serializers write (never re-formatted).
 IsoDate = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
@@ -86,27 +86,6 @@ class ExactJsonParser(Parser):
                     for name in request.FILES for upload in request.FILES.getlist(name)]
             return data
         return loads_exact(request.body or b"{}")
-
-
-def error_path(loc: Sequence[Any]) -> str:
-    """A pydantic location as the services name fields: ``members[1].id_number``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def error_message(error: dict[str, Any]) -> str:
-    """A pydantic error in Chinese (the wording of :data:`jiuzhu.core.workflow.MESSAGES`)."""
-    if error.get("type") in ("value_error", "assertion_error"):
-        message = str(error.get("msg", ""))
-        for prefix in ("Value error, ", "Assertion failed, "):
-            message = message.removeprefix(prefix)
-        return message
-    return MESSAGES.get(str(error.get("type")), str(error.get("msg", "输入有误")))
 
 
 def request_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:

@@ -258,7 +258,7 @@ class Workflow:
         try:
             parsed = schema.model_validate(data)
         except ValidationError as exc:
-            errors = [{"path": _path(error["loc"]), "message": _message(dict(error))}
+            errors = [{"path": error_path(error["loc"]), "message": error_message(dict(error))}
                       for error in exc.errors()]
             raise ServiceError(ErrorCode.VALIDATION, "输入有误：" + "；".join(
                 f"{e['path'] or '请求'} {e['message']}" for e in errors), errors) from None
@@ -381,7 +381,8 @@ def _fsm_method(row: Action, targets: tuple[str, ...], state_field: str, transit
                       target=return_value(*targets))(method)
 
 
-def _path(loc: Sequence[Any]) -> str:
+def error_path(loc: Sequence[Any]) -> str:
+    """A pydantic location as the services name fields: ``members[1].id_number``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -407,10 +408,11 @@ MESSAGES = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
-    if error["type"] in ("value_error", "assertion_error"):
+def error_message(error: dict[str, Any]) -> str:
+    """A pydantic error in Chinese (the wording of :data:`MESSAGES`)."""
+    if error.get("type") in ("value_error", "assertion_error"):
         message = str(error.get("msg", ""))
         for prefix in ("Value error, ", "Assertion failed, "):
             message = message.removeprefix(prefix)
         return message
-    return MESSAGES.get(error["type"], str(error.get("msg", "输入有误")))
+    return MESSAGES.get(str(error.get("type")), str(error.get("msg", "输入有误")))
