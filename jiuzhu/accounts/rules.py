@@ -54,13 +54,9 @@ def has_role(*roles):
     return predicate
 
 
-def _has_role(roles):
-    return has_role(*roles)
-
-
-can_edit_households = _has_role(HOUSEHOLD_EDITORS)
-can_import_households = _has_role(HOUSEHOLD_IMPORTERS)
-can_read_audit = _has_role(AUDIT_READERS)
+can_edit_households = has_role(*HOUSEHOLD_EDITORS)
+can_import_households = has_role(*HOUSEHOLD_IMPORTERS)
+can_read_audit = has_role(*AUDIT_READERS)
 
 rules.add_perm("households.view_household", is_staff_member & within_region)
 rules.add_perm("households.add_household", is_staff_member & can_edit_households & within_region)
