@@ -202,12 +202,12 @@ def denial_reason(user: Any, obj: models.Model) -> str:
     """Why ``user`` may not see ``obj`` (which exists), in Chinese."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "未登录"
-    prefix = getattr(user, "region_path", "")
-    if not prefix:
+    if not getattr(user, "region_path", ""):
         return "账号没有所属区划"
     manager = type(obj)._base_manager
     path_fields = getattr(type(obj)._default_manager.all(), "path_fields", None)
-    if path_fields and manager.filter(region_q(path_fields, prefix), pk=obj.pk).exists():
+    prefixes = user_prefixes(user)  # the same subtrees visible_to uses, grants included
+    if path_fields and manager.filter(region_q(path_fields, prefixes), pk=obj.pk).exists():
         return "不在本人的部门或机构范围"
     return "不在本人辖区"
 
