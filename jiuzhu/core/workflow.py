@@ -15,14 +15,18 @@ everything else, so nothing is written twice:
   4. the object's state is one of the action's sources (409 ``step_not_allowed``);
   5. ``data`` validates against the action's input schema (422 ``validation_error``
      naming each field: ``{"path": "reason", "message": "必填项"}``);
-  6. the action's guards, in order (each raises :class:`ServiceError` or returns);
+  6. the action's conditions on the case (``requires``), then its guards on the input
+     (``guards``), in order (each raises :class:`ServiceError` or returns);
 
   then it runs the handler, moves the state to the target, starts the time limit, saves,
-  issues the documents, records (step and audit) and calls ``after`` (events for other
-  apps) — in one transaction;
+  issues the documents (reserved in the transaction; the documents app renders them after
+  commit), records (step and audit) and calls ``after`` (events for other apps) — in one
+  transaction;
 * pages and buttons: ``WORKFLOW.available(user, obj)`` lists the actions this user may take
-  now (state and permission), and ``WORKFLOW.form_class(name)`` the form of an action whose
-  schema is a Django form;
+  now (state, permission and the ``requires`` conditions), ``WORKFLOW.offers(user, obj)``
+  the same with the ones a condition refuses kept, each with its reason (for a disabled
+  button whose title says why), and ``WORKFLOW.form_class(name)`` the form of an action
+  whose schema is a Django form;
 * the API: ``action.schema`` is a django-ninja ``Schema`` (pydantic) validated here, and
   ``WORKFLOW.openapi_body()`` documents every action's body;
 * tests: ``WORKFLOW.pairs()`` gives every (state, action, allowed) pair, so a generated
@@ -60,7 +64,7 @@ possible targets), to mix into the model, and ``perform`` moves the state throug
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -68,6 +72,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import ErrorCode, ServiceError
 
@@ -81,13 +86,20 @@ class Action:
 
     ``target`` is a state, ``None`` (the state stays), or a callable ``(ctx) -> state``
     evaluated after the handler, choosing among ``targets`` (declared so that the table
-    still says every state an action can lead to). ``documents`` are codes, or a callable
-    ``(ctx) -> codes`` when they depend on the case. ``deadline`` is the key of the time
-    limit the action starts (or a callable ``(ctx) -> key | None``); ``None`` starts none.
-    ``schema`` is a ninja ``Schema`` (pydantic model) or a Django form class; ``None``
-    takes no input. ``guards`` run after validation and before the handler; ``handler``
-    does the action's own work on ``ctx.obj``. ``extra`` carries display hints (button
-    style, help text) that are not rules.
+    still says every state an action can lead to). ``documents`` are codes; or, when they
+    depend on how the action came out, a mapping ``{outcome: codes}`` — the outcome is
+    ``ctx.outcome``, set by the handler, or what the row's ``outcome`` selector
+    ``(ctx) -> key`` returns after the handler, and an outcome the mapping does not declare
+    is a programming error, like an undeclared target; or a callable ``(ctx) -> codes``.
+    ``deadline`` is the key of the time limit the action starts (or a callable
+    ``(ctx) -> key | None``); ``None`` starts none. ``schema`` is a ninja ``Schema``
+    (pydantic model) or a Django form class; ``None`` takes no input. ``requires`` are
+    conditions on the case alone (never on the input: they also decide whether a button is
+    offered, with a context whose ``data`` is empty and ``options["offering"]`` is true,
+    before ``prepare`` and outside any lock); ``guards`` may look at the input. Both run
+    after validation and before the handler, ``requires`` first; ``handler`` does the
+    action's own work on ``ctx.obj``. ``extra`` carries display hints (button style, help
+    text) that are not rules.
     """
 
     name: str
@@ -96,11 +108,14 @@ class Action:
     target: str | Callable[[Context], str] | None = None
     permission: str = ""
     schema: Any = None
-    documents: tuple[str, ...] | Callable[[Context], Sequence[str]] = ()
+    documents: (tuple[str, ...] | Mapping[str, tuple[str, ...]]
+                | Callable[[Context], Sequence[str]]) = field(default=(), hash=False)
     deadline: str | Callable[[Context], str | None] | None = None
     guards: tuple[Guard, ...] = ()
     handler: Handler | None = None
     targets: tuple[str, ...] = ()
+    requires: tuple[Guard, ...] = ()
+    outcome: Callable[[Context], str] | None = None
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def possible_targets(self) -> tuple[str, ...]:
@@ -113,6 +128,49 @@ class Action:
 
     def allowed_in(self, state: str) -> bool:
         return state in self.source
+
+    def possible_documents(self) -> tuple[str, ...]:
+        """Every document code the table declares for this action (all outcomes; none
+        for a callable, which the table does not spell out)."""
+        if isinstance(self.documents, Mapping):
+            return tuple(dict.fromkeys(c for codes in self.documents.values() for c in codes))
+        return () if callable(self.documents) else tuple(self.documents)
+
+    def documents_for(self, ctx: Context) -> tuple[str, ...]:
+        """The codes this action issues, as it came out (see the class docstring)."""
+        if isinstance(self.documents, Mapping):
+            key = self.outcome(ctx) if self.outcome is not None else ctx.outcome
+            if key not in self.documents:
+                raise RuntimeError(f"{self.name}: outcome {key!r} has no documents declared")
+            return tuple(self.documents[key])
+        if callable(self.documents):
+            return tuple(self.documents(ctx))
+        return tuple(self.documents)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An action offered to a user on a case: ``reason`` says why it cannot be taken now
+    (the message of the first ``requires`` condition that refuses; ``""`` when it can)."""
+
+    action: Action
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reason
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def label(self) -> str:
+        return self.action.label
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return self.action.extra
 
 
 @dataclass
@@ -133,6 +191,7 @@ class Context:
     target: str | None = None
     deadline: str | None = None
     documents: tuple[str, ...] = ()
+    outcome: str | None = None
 
 
 class Workflow:
@@ -184,7 +243,7 @@ class Workflow:
         """The action called ``name``; 404 when there is none."""
         action = self.actions.get(name)
         if action is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, f"没有这个动作：{name}")
+            raise ServiceError(ErrorCode.NOT_FOUND, _("没有这个动作：%(name)s") % {"name": name})
         return action
 
     def label(self, name: str) -> str:
@@ -204,12 +263,37 @@ class Workflow:
             return False
         return bool(user is not None and user.has_perm(action.permission, obj))
 
-    def available(self, user: Any, obj: Any) -> list[Action]:
-        """The actions ``user`` may take on ``obj`` now: its state allows them and the user
-        holds their permission (for buttons and menus)."""
+    def available(self, user: Any, obj: Any, *, today: date | None = None) -> list[Action]:
+        """The actions ``user`` may take on ``obj`` now: its state allows them, the user
+        holds their permission and their ``requires`` conditions hold (for buttons and
+        menus: only what would not be refused)."""
+        return [o.action for o in self.offers(user, obj, today=today) if o.allowed]
+
+    def offers(self, user: Any, obj: Any, *, today: date | None = None) -> list[Offer]:
+        """The actions whose state and permission allow ``user`` to take them on ``obj``,
+        each with the reason a ``requires`` condition refuses it now (``""`` when none
+        does): a page shows the refused ones as disabled buttons titled with the reason."""
         state = self.state_of(obj)
-        return [a for a in self.actions.values()
+        return [Offer(a, self.refusal(user, obj, a, today=today)) for a in self.actions.values()
                 if a.allowed_in(state) and self.permitted(user, obj, a.name)]
+
+    def refusal(self, user: Any, obj: Any, action: Action | str, *,
+                today: date | None = None) -> str:
+        """Why ``action``'s ``requires`` conditions refuse it on ``obj`` now (``""`` when
+        they all hold); state and permission are not considered."""
+        row = self.action(action) if isinstance(action, str) else action
+        if not row.requires:
+            return ""
+        state = self.state_of(obj)
+        ctx = Context(workflow=self, action=row, obj=obj, actor=user, data={}, raw={},
+                      today=today or timezone.localdate(), files=[], before=state,
+                      options={"offering": True})
+        for condition in row.requires:
+            try:
+                condition(ctx)
+            except ServiceError as refused:
+                return refused.message
+        return ""
 
     def pairs(self) -> list[tuple[str, str, bool]]:
         """Every (state, action, allowed) pair of the table, for generated tests."""
@@ -240,8 +324,8 @@ class Workflow:
         422 naming every wrong field."""
         data = data or {}
         if not isinstance(data, dict):
-            raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象",
-                               [{"path": "", "message": "应为对象"}])
+            raise ServiceError(ErrorCode.VALIDATION, _("请求内容应为 JSON 对象"),
+                               [{"path": "", "message": _("应为对象")}])
         schema = action.schema
         if schema is None:
             return {}, None
@@ -250,7 +334,7 @@ class Workflow:
             if not form.is_valid():
                 errors = [{"path": name if name != "__all__" else "", "message": str(message)}
                           for name, messages in form.errors.items() for message in messages]
-                raise ServiceError(ErrorCode.VALIDATION, errors[0]["message"] if errors else "输入有误",
+                raise ServiceError(ErrorCode.VALIDATION, errors[0]["message"] if errors else _("输入有误"),
                                    errors)
             return dict(form.cleaned_data), form
         from pydantic import ValidationError
@@ -279,12 +363,12 @@ class Workflow:
     def check(self, actor: Any, obj: Any, action: Action) -> None:
         """403 without the permission, 409 in a state the action does not start from."""
         if not self.permitted(actor, obj, action.name):
-            raise ServiceError(ErrorCode.FORBIDDEN, f"您的岗位不能执行“{action.label}”")
+            raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能执行“%(label)s”") % {"label": action.label})
         state = self.state_of(obj)
         if not action.allowed_in(state):
             display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               f"当前状态“{display}”不能执行“{action.label}”")
+                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": action.label})
 
     def perform(self, *, actor: Any, obj: Any, action: str, data: dict[str, Any] | None = None,
                 files: list[Any] | None = None, today: date | None = None,
@@ -304,7 +388,7 @@ class Workflow:
                           options=options)
             if self.prepare is not None:
                 self.prepare(ctx)
-            for guard in row.guards:
+            for guard in (*row.requires, *row.guards):
                 guard(ctx)
             if row.handler is not None:
                 row.handler(ctx)
@@ -319,7 +403,7 @@ class Workflow:
             if self.before_save is not None:
                 self.before_save(ctx)
             obj.save()
-            ctx.documents = tuple(row.documents(ctx) if callable(row.documents) else row.documents)
+            ctx.documents = row.documents_for(ctx)
             if ctx.documents and self.issue is not None:
                 self.issue(ctx, ctx.documents)
             if self.record is not None:
@@ -337,7 +421,7 @@ class Workflow:
         if not row.allowed_in(state):
             display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               f"当前状态“{display}”不能执行“{row.label}”")
+                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": row.label})
         chosen = target or (row.target if isinstance(row.target, str) else state)
         if chosen not in row.possible_targets():
             raise ValueError(f"{self.name}.{name}: {chosen!r} is not a target")

@@ -92,3 +92,65 @@ def test_unknown_action_is_404_and_a_bare_transition_checks_the_source():
         workflow.transition(case, "finish")
     assert refused.value.code == "step_not_allowed" and case.state == "done"
     assert workflow.transition(case, "note") == "done"  # stays
+
+
+def _assigned(ctx):
+    if not ctx.obj.assigned:
+        raise ServiceError("step_not_allowed", "尚未指派")
+
+
+def test_conditions_on_the_case_decide_which_buttons_are_offered():
+    workflow = Workflow(name="t", model=None, states=["open"], actions=[
+        Action("survey", "调查", source=("open",), permission="t.survey", requires=(_assigned,)),
+        Action("note", "备注", source=("open",), permission="t.note"),
+    ])
+    case, clerk = SimpleNamespace(state="open", assigned=False), user("t.survey", "t.note")
+    assert [a.name for a in workflow.available(clerk, case)] == ["note"]
+    assert [(o.name, o.allowed, o.reason) for o in workflow.offers(clerk, case)] == [
+        ("survey", False, "尚未指派"), ("note", True, "")]
+    assert workflow.refusal(clerk, case, "survey") == "尚未指派"
+    case.assigned = True
+    assert [a.name for a in workflow.available(clerk, case)] == ["survey", "note"]
+    assert workflow.offers(user("t.note"), case)[0].name == "note"  # permission first
+
+
+class _Rows:
+    """A stand-in manager: ``visible_to(…).select_for_update().filter(pk=…).first()``."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def visible_to(self, actor):
+        return self
+
+    def select_for_update(self):
+        return self
+
+    def filter(self, pk):
+        return self
+
+    def first(self):
+        return self.obj
+
+
+def _reviewed(ctx):
+    ctx.outcome = ctx.options["came_out"]
+
+
+@pytest.mark.django_db
+def test_documents_may_depend_on_the_outcome():
+    case = SimpleNamespace(pk=1, state="open", save=lambda: None)
+    issued: list[tuple[str, ...]] = []
+    workflow = Workflow(
+        name="t", model=SimpleNamespace(objects=_Rows(case)), states=["open", "done"],
+        issue=lambda ctx, codes: issued.append(codes), actions=[
+            Action("review", "复核", source=("open",), permission="t.review", handler=_reviewed,
+                   documents={"same": ("D18",), "changed": ("D16", "D18")}),
+        ])
+    assert workflow.action("review").possible_documents() == ("D18", "D16")
+    clerk = user("t.review")
+    workflow.perform(actor=clerk, obj=1, action="review", came_out="changed")
+    workflow.perform(actor=clerk, obj=1, action="review", came_out="same")
+    assert issued == [("D16", "D18"), ("D18",)]
+    with pytest.raises(RuntimeError, match="no documents declared"):
+        workflow.perform(actor=clerk, obj=1, action="review", came_out="lost")
