@@ -10,6 +10,7 @@ import binascii
 from typing import Any
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
@@ -56,8 +57,8 @@ def _decode(files: list[FileIn]) -> Files:
             out.append((item.material, item.name, base64.b64decode(item.content_base64,
                                                                    validate=True)))
         except (binascii.Error, ValueError):
-            raise ServiceError(ErrorCode.VALIDATION, "附件格式有误", [{
-                "path": f"files[{index}].content_base64", "message": "应为 base64"}]) from None
+            raise ServiceError(ErrorCode.VALIDATION, _("附件格式有误"), [{
+                "path": f"files[{index}].content_base64", "message": _("应为 base64")}]) from None
     return out
 
 
@@ -74,14 +75,14 @@ def _action_data(request) -> tuple[dict[str, Any], Files]:
     else:
         data = loads_exact(request.body or b"{}")
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象",
-                           [{"path": "", "message": "应为对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("请求内容应为 JSON 对象"),
+                           [{"path": "", "message": _("应为对象")}])
     raw = data.pop("files", None) or []
     try:
         files = FilesIn.model_validate({"files": raw}).files
     except Exception:  # pydantic's ValidationError: name the field
-        raise ServiceError(ErrorCode.VALIDATION, "附件格式有误", [{
-            "path": "files", "message": "应为 {material, name, content_base64} 的列表"}]) from None
+        raise ServiceError(ErrorCode.VALIDATION, _("附件格式有误"), [{
+            "path": "files", "message": _("应为 {material, name, content_base64} 的列表")}]) from None
     return data, _decode(files)
 
 
@@ -95,8 +96,8 @@ def _household(user, ref: int | str) -> Household:
         if household is None and ref.isdigit():
             household = qs.filter(pk=int(ref)).first()
     if household is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在",
-                           [{"path": "household_id", "message": "家庭不存在或不在您的辖区"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
+                           [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
     return household
 
 
@@ -153,8 +154,8 @@ def document(request, application_id: int, code: str, format: str = "pdf",
     application = application_get(user=request.auth, pk=application_id)
     doc = document_get(owner=application, code=code, version=version)
     if format not in ("pdf", "docx"):
-        raise ServiceError(ErrorCode.VALIDATION, "format 应为 pdf 或 docx",
-                           [{"path": "format", "message": "应为 pdf 或 docx"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("format 应为 pdf 或 docx"),
+                           [{"path": "format", "message": _("应为 pdf 或 docx")}])
     field = document_file(doc, format)  # rendered now when the worker has not yet
     content_type = "application/pdf" if format == "pdf" else \
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -27,14 +28,14 @@ def upload_kind(data: bytes, path: str = "file") -> tuple[str, str]:
     """(content type, extension) of an uploaded scan; 422 naming ``path`` when it is empty,
     larger than MAX_BYTES, or not JPEG, PNG or PDF by its content."""
     if not data:
-        raise ServiceError(ErrorCode.VALIDATION, "文件为空", [{"path": path, "message": "文件为空"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("文件为空"), [{"path": path, "message": _("文件为空")}])
     if len(data) > MAX_BYTES:
-        raise ServiceError(ErrorCode.VALIDATION, "文件过大",
-                           [{"path": path, "message": f"文件不能超过 {MAX_BYTES // 1024 // 1024} MB"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("文件过大"),
+                           [{"path": path, "message": _("文件不能超过 %(megabytes)s MB") % {"megabytes": MAX_BYTES // 1024 // 1024}}])
     kind_of = sniff(bytes(data[:16]))
     if kind_of is None:
-        raise ServiceError(ErrorCode.VALIDATION, "文件类型不支持",
-                           [{"path": path, "message": "只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("文件类型不支持"),
+                           [{"path": path, "message": _("只接受 JPEG、PNG 图片或 PDF 文件（按内容识别）")}])
     return kind_of
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -33,8 +34,8 @@ def procedure_for(region_code: str) -> Procedure:
     county = region_code[:6]
     path = FOLDER / f"{county}.yaml"
     if not path.exists():
-        raise ServiceError(ErrorCode.VALIDATION, f"县 {county} 没有低保程序设置",
-                           [{"path": "region_code", "message": "该县未配置审核确认程序"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("县 %(county)s 没有低保程序设置") % {"county": county},
+                           [{"path": "region_code", "message": _("该县未配置审核确认程序")}])
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Procedure(
         county=county, item_code=data["item_code"], appraisal=data["appraisal"],

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 
@@ -76,9 +78,9 @@ def valid_until(decided_on: date, months: int) -> date:
 def program_of(item_code: str) -> ItemProgram:
     program = PROGRAMS.get(item_code)
     if program is None:
-        raise ServiceError(ErrorCode.VALIDATION, f"事项 {item_code} 不在本程序办理",
+        raise ServiceError(ErrorCode.VALIDATION, _("事项 %(item_code)s 不在本程序办理") % {"item_code": item_code},
                            [{"path": "item_code", "message":
-                             f"本程序办理事项：{'、'.join(PROGRAMS)}；其他事项请通过综合受理转办"}])
+                             _("本程序办理事项：%(items)s；其他事项请通过综合受理转办") % {"items": '、'.join(PROGRAMS)}}])
     return program
 
 
@@ -107,7 +109,7 @@ def program_check(snapshot: dict[str, Any], item_code: str) -> ProgramCheck:
 
     (result,) = prescribe([snapshot])
     if "errors" in result:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息不完整，无法核算", result["errors"])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息不完整，无法核算"), result["errors"])
     entry = next(e for e in result["prescription"] if e["item_code"] == item_code)
     summary = result["summary"]
     qualifies = entry["status"] in ("eligible", "possible")
@@ -134,11 +136,11 @@ def parse_amount(value: Any, path: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ServiceError(ErrorCode.VALIDATION, "金额格式不正确",
-                           [{"path": path, "message": "金额格式不正确"}]) from None
+        raise ServiceError(ErrorCode.VALIDATION, _("金额格式不正确"),
+                           [{"path": path, "message": _("金额格式不正确")}]) from None
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ServiceError(ErrorCode.VALIDATION, "金额应为正数，最多两位小数",
-                           [{"path": path, "message": "金额应为正数，最多两位小数"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("金额应为正数，最多两位小数"),
+                           [{"path": path, "message": _("金额应为正数，最多两位小数")}])
     return amount
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import SYSTEM
@@ -70,9 +71,9 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     or has it open (the message names that case)."""
     today = today or timezone.localdate()
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
     if not actor.has_perm("applications.create", household):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能受理申请")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
     procedure = procedure_for(household.region.code)
     errors = []
     if item_code == "MZ01" and item_code != procedure.item_code:
@@ -88,7 +89,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     if household.status != "active":
         errors.append({"path": "household_id", "message": "家庭已注销"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "申请信息有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("申请信息有误"), errors)
     existing = receiving_case(household, item_code, today)
     if existing is not None:
         how = "正在办理" if existing.state in OPEN_STATES else "正在享受"
@@ -185,11 +186,11 @@ def attachments_add(*, actor: Any, application_id: int, files: Files) -> Applica
     application = Application.objects.visible_to(actor).select_for_update() \
         .select_related("region", "household").filter(pk=application_id).first()
     if application is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "申请不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("申请不存在"))
     if not actor.has_perm("applications.add_attachment", application):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能上传申请材料")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能上传申请材料"))
     if application.state not in BEFORE_DECISION:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "申请已办结，不能再上传材料")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("申请已办结，不能再上传材料"))
     if not files:
         raise _field_error("files", "请选择要上传的文件")
     for material, name, content in files:

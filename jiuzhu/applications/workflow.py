@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError, field_error
 from jiuzhu.core.workflow import Action, Context, Workflow
@@ -86,8 +87,8 @@ def investigation_assigned(ctx: Context) -> None:
     """调查须先指派: the survey is recorded only by a case whose investigation was assigned."""
     app = app_of(ctx)
     if not app.investigators and not app.investigation_organisation:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "尚未指派入户调查，不能录入调查结果",
-                           [{"path": "investigators", "message": "请先由乡镇审核人指派入户调查"}])
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("尚未指派入户调查，不能录入调查结果"),
+                           [{"path": "investigators", "message": _("请先由乡镇审核人指派入户调查")}])
 
 
 def verification_done(ctx: Context) -> None:
@@ -188,8 +189,8 @@ def _accept(ctx: Context) -> None:
     app = app_of(ctx)
     missing = materials_missing(app, materials_required(app))
     if missing:
-        raise ServiceError(ErrorCode.VALIDATION, "申请材料不齐全，不能受理",
-                           [{"path": "materials", "message": f"缺少：{'、'.join(missing)}"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("申请材料不齐全，不能受理"),
+                           [{"path": "materials", "message": _("缺少：%(missing)s") % {"missing": '、'.join(missing)}}])
     deadlines.start_total(app, ctx.today)
     deadlines.item_total(app)
 
@@ -199,7 +200,7 @@ def _assign_investigation(ctx: Context) -> None:
     people = [str(p) for p in ctx.data.get("investigators") or []]
     organisation = ctx.data.get("organisation") or ""
     if not organisation and len(people) < 2:
-        raise field_error("investigators", "入户调查须指派至少 2 名调查人员，或委托第三方机构")
+        raise field_error("investigators", _("入户调查须指派至少 2 名调查人员，或委托第三方机构"))
     app.investigators = people
     app.investigation_organisation = organisation
 
@@ -209,9 +210,9 @@ def _record_investigation(ctx: Context) -> None:
     signatures = ctx.data["signatures"]
     missing = [k for k in ("investigator_1", "investigator_2", "applicant") if not signatures.get(k)]
     if missing:
-        raise field_error("signatures", f"缺少签名：{'、'.join(missing)}")
+        raise field_error("signatures", _("缺少签名：%(missing)s") % {"missing": '、'.join(missing)})
     if not app.attachments.filter(kind="photo").exists():
-        raise field_error("photos", "请上传至少 1 张入户照片")
+        raise field_error("photos", _("请上传至少 1 张入户照片"))
     app.investigation_recorded = True
     app.investigation = {"investigators": ctx.data["investigators"],
                          "location": ctx.data["location"],
@@ -224,7 +225,7 @@ def _record_investigation(ctx: Context) -> None:
             try:
                 content = base64.b64decode(value.split(",", 1)[1], validate=True)
             except ValueError:
-                raise field_error(f"signatures.{who}", "签名图片无法读取") from None
+                raise field_error(f"signatures.{who}", _("签名图片无法读取")) from None
             attachment_store(application=app, actor=ctx.actor, data=content,
                              name=f"{who}.png", kind="signature", material=who,
                              path=f"signatures.{who}")
@@ -238,7 +239,7 @@ def _record_verification(ctx: Context) -> None:
     elif manual:
         sources = list(app.attachments.filter(material=VERIFICATION_SOURCES).values_list("pk", flat=True))
         if not sources:
-            raise field_error("files", f"人工核对须上传所依据的原始材料（{VERIFICATION_SOURCES}）")
+            raise field_error("files", _("人工核对须上传所依据的原始材料（%(sources)s）") % {"sources": VERIFICATION_SOURCES})
         app.verification = {
             "manual": True, "findings": manual["summary"], "reason": manual["reason"],
             "sources_named": manual.get("sources", []), "attachments": sources,
@@ -247,8 +248,7 @@ def _record_verification(ctx: Context) -> None:
                           f"原因：{manual['reason']}；核对情况：{manual['summary']}",
         }
     else:
-        raise field_error("request_id", "请选择已完成的核对申请；无法通过核对系统核对时，"
-                                        "填写人工核对情况和原因并上传原始材料")
+        raise field_error("request_id", _("请选择已完成的核对申请；无法通过核对系统核对时，填写人工核对情况和原因并上传原始材料"))
     app.verification_recorded = True
 
 
@@ -258,9 +258,9 @@ def _verification_report(app: Application, request_id: int) -> dict[str, Any]:
 
     request = VerificationRequest.objects.filter(pk=request_id, household=app.household).first()
     if request is None:
-        raise field_error("request_id", "核对请求不存在或不属于该家庭")
+        raise field_error("request_id", _("核对请求不存在或不属于该家庭"))
     if request.status != "complete":
-        raise field_error("request_id", "核对尚未完成")
+        raise field_error("request_id", _("核对尚未完成"))
     return _jsonable(verification_report(request))
 
 
@@ -269,9 +269,9 @@ def _record_appraisal(ctx: Context) -> None:
     present = ctx.data["members_present"]
     minimum = _procedure(ctx).appraisal_min_members
     if present < minimum or present % 2 == 0:
-        raise field_error("members_present", f"参加评议人数应为不少于 {minimum} 的单数")
+        raise field_error("members_present", _("参加评议人数应为不少于 %(minimum)s 的单数") % {"minimum": minimum})
     if ctx.data["votes_for"] + ctx.data["votes_against"] > present:
-        raise field_error("votes_for", "票数之和不能超过参加人数")
+        raise field_error("votes_for", _("票数之和不能超过参加人数"))
     app.appraisal_pending = False
     app.appraisal = {k: ctx.data.get(k, "") for k in
                      ("members_present", "votes_for", "votes_against", "result", "note")}
@@ -284,12 +284,12 @@ def _submit_opinion(ctx: Context) -> None:
     recommend = ctx.data["recommend"]
     reasons = ctx.data.get("reasons", "")
     if recommend == "refuse" and not reasons:
-        raise field_error("reasons", "必填项")
+        raise field_error("reasons", _("必填项"))
     record = assessment_run(actor=ctx.actor, household=app.household, on=ctx.today)
     program = program_of(app.item_code)
     if program.amount == "dibao":
         if recommend == "approve" and not record.eligible:
-            raise ServiceError(ErrorCode.VALIDATION, "核算结果不符合低保条件，不能建议批准",
+            raise ServiceError(ErrorCode.VALIDATION, _("核算结果不符合低保条件，不能建议批准"),
                                [{"path": "recommend", "message": record.result["explanation"]["decision"]["reason"]}])
         amount = record.benefit_monthly
     else:
@@ -310,14 +310,14 @@ def _program_opinion(ctx: Context, record: Any, recommend: str) -> Decimal | Non
         if recommend != "approve":
             return None
         if ctx.data.get("amount") is None:
-            raise field_error("amount", "请填写拟救助金额（元）")
+            raise field_error("amount", _("请填写拟救助金额（元）"))
         amount = parse_amount(ctx.data["amount"])
         check_temporary_amount(amount, check)
         return amount
     if recommend == "approve" and not check.qualifies:
         from .documents import item_name
 
-        raise ServiceError(ErrorCode.VALIDATION, f"核算结果不符合{item_name(app)}条件，不能建议批准",
+        raise ServiceError(ErrorCode.VALIDATION, _("核算结果不符合%(item_name)s条件，不能建议批准") % {"item_name": item_name(app)},
                            [{"path": "recommend", "message": check.reason}])
     return check.amount if program.amount == "tekun" else None
 
@@ -325,7 +325,7 @@ def _program_opinion(ctx: Context, record: Any, recommend: str) -> Decimal | Non
 def _publish_notice(ctx: Context) -> None:
     app = app_of(ctx)
     if app.notice_published_on is not None:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "公示已经发布")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("公示已经发布"))
     app.notice_published_on = ctx.today
     app.notice_round += 1
 
@@ -349,11 +349,11 @@ def _record_objection(ctx: Context) -> None:
 def _close_notice(ctx: Context) -> None:
     app = app_of(ctx)
     if app.notice_published_on is None:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "公示尚未发布")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("公示尚未发布"))
     days = (ctx.today - app.notice_published_on).days
     wanted = _procedure(ctx).notice_calendar_days
     if days < wanted:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"公示期为 {wanted} 天，已公示 {days} 天")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("公示期为 %(wanted)s 天，已公示 %(days)s 天") % {"wanted": wanted, "days": days})
 
 
 def _following(first: Any) -> Any:
@@ -365,13 +365,13 @@ def _approve(ctx: Context) -> None:
     app = app_of(ctx)
     program = program_of(app.item_code)
     if app.recommend != "approve" or (app.engine_amount is None and program.amount != ""):
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "乡镇审核意见为不予批准，不能批准")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("乡镇审核意见为不予批准，不能批准"))
     amount = app.engine_amount
     override = ctx.data.get("override_reason", "")
     if program.amount and ctx.data.get("amount") is not None:
         amount = parse_amount(ctx.data["amount"])
         if amount != app.engine_amount and not override:
-            raise field_error("override_reason", "批准金额与核算金额不同，须说明理由")
+            raise field_error("override_reason", _("批准金额与核算金额不同，须说明理由"))
     first = ctx.today.replace(day=1)
     if program.amount == "entered":
         assert amount is not None
@@ -379,8 +379,9 @@ def _approve(ctx: Context) -> None:
         if app.township_limit is not None and amount > app.township_limit and \
                 not ctx.actor.has_perm("applications.approve_above_limit", app):
             raise ServiceError(ErrorCode.FORBIDDEN,
-                               f"金额 {amount:.2f} 元超过乡镇审批限额 {app.township_limit:.2f} 元，须报县级审批",
-                               [{"path": "amount", "message": "超过乡镇审批限额，须县级审批"}])
+                               _("金额 %(amount)s 元超过乡镇审批限额 %(limit)s 元，须报县级审批")
+                               % {"amount": f"{amount:.2f}", "limit": f"{app.township_limit:.2f}"},
+                               [{"path": "amount", "message": _("超过乡镇审批限额，须县级审批")}])
     app.approved_amount = amount
     app.override_reason = override
     if program.monthly:
@@ -415,9 +416,9 @@ def _refuse(ctx: Context) -> None:
 def _extend_deadline(ctx: Context) -> None:
     app = app_of(ctx)
     if app.extended:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "办理期限只能延长一次")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("办理期限只能延长一次"))
     if app.accepted_on is None:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "尚未受理，不能延长办结期限")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("尚未受理，不能延长办结期限"))
     app.extended, app.extension_reason = True, ctx.data["reason"]
     deadlines.extend_total(app)
     deadlines.item_total(app)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from jiuzhu.core.api_types import json_body, refusals
@@ -21,9 +22,9 @@ def assess_household(request):
 
     data = loads_exact(request.body)
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息应为 JSON 对象",
-                           [{"path": "", "message": "应为对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息应为 JSON 对象"),
+                           [{"path": "", "message": _("应为对象")}])
     result = assess([data])[0]
     if "errors" in result:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息有误", result["errors"])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息有误"), result["errors"])
     return result

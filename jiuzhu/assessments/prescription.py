@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -79,14 +80,14 @@ def household_prescription(*, actor: Any, household: Household,
     Reading it shows personal data, so it is audited like the other household reads.
     """
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
     on = on or timezone.localdate()
     snapshot = household_snapshot(household, on=on)
     receiving = items_receiving(household)
     names, departments = _catalogue(on)
     (result,) = prescribe([snapshot], [receiving], names={c: names.get(c, NAMES[c]) for c in CODES})
     if "errors" in result:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息不完整，无法生成大处方", result["errors"])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息不完整，无法生成大处方"), result["errors"])
     with transaction.atomic():
         audit_record(actor=actor, action="view", obj=household, detail={"via": "prescription"})
     return Prescription(

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -52,7 +53,7 @@ def assessment_run(*, actor: Any, household: Household, on: date | None = None) 
     snapshot = household_snapshot(household, on=on)
     result = assess([snapshot])[0]
     if "errors" in result:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息不完整，无法核算", result["errors"])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息不完整，无法核算"), result["errors"])
     record = Assessment.objects.create(
         household=household, assessment_date=on,
         parameters_effective=date.fromisoformat(result["parameters_effective"]),
@@ -100,9 +101,9 @@ def batch_create(*, actor: Any, region: Region, on: date | None = None,
                  chunk_size: int = 20000) -> BatchRun:
     """Queue the re-assessment of every active household under ``region``."""
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
-        raise ServiceError(ErrorCode.NOT_FOUND, "区划不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("区划不存在"))
     if not actor.has_perm("assessments.run_batch"):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能发起批量核算")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能发起批量核算"))
     total = Household.objects.within(region).filter(status="active").count()
     run = BatchRun.objects.create(region=region, assessment_date=on or timezone.localdate(),
                                   total=total, chunk_size=chunk_size,
@@ -185,9 +186,9 @@ def batch_resume(*, actor: Any, run: BatchRun) -> bool:
     from .tasks import batch_run_task
 
     if not BatchRun.objects.visible_to(actor).filter(pk=run.pk).exists():
-        raise ServiceError(ErrorCode.NOT_FOUND, "批量核算不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("批量核算不存在"))
     if not actor.has_perm("assessments.run_batch"):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能继续批量核算")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能继续批量核算"))
     if run.status == BatchStatus.DONE:
         return False
     audit_record(actor=actor, action="assess", obj=run.region,

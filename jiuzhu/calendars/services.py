@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -177,14 +178,14 @@ def calendar_day_reset(*, actor: Any, day: date, reason: str) -> CalendarDay:
     """Undo a manual edit: the day takes its official (or weekend-rule) status again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(ErrorCode.VALIDATION, "请填写恢复原因",
-                           [{"path": "reason", "message": "请填写恢复原因"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("请填写恢复原因"),
+                           [{"path": "reason", "message": _("请填写恢复原因")}])
     try:
         row = CalendarDay.objects.select_for_update().get(date=day)
     except CalendarDay.DoesNotExist:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"日历中没有 {day.isoformat()}") from None
+        raise ServiceError(ErrorCode.NOT_FOUND, _("日历中没有 %(day)s") % {"day": day.isoformat()}) from None
     if row.source != DaySource.MANUAL:
-        raise ServiceError(ErrorCode.VALIDATION, f"{day.isoformat()} 没有人工调整，无需恢复")
+        raise ServiceError(ErrorCode.VALIDATION, _("%(day)s 没有人工调整，无需恢复") % {"day": day.isoformat()})
     before = _snapshot(row)
     default, source = _default_day(day)
     row.is_workday, row.kind, row.name = default.is_workday, default.kind, default.name

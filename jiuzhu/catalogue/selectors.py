@@ -11,6 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -33,8 +34,8 @@ def item_in_force(code: str, on: date | None = None) -> Item:
     item = (Item.objects.filter(code=code, valid_from__lte=day).select_related("department")
             .order_by("-valid_from").first())
     if item is None or item.retired:
-        raise ServiceError(ErrorCode.VALIDATION, f"事项 {code} 不在政策清单中",
-                           [{"path": "item_code", "message": f"未知或已停用的事项：{code}"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("事项 %(code)s 不在政策清单中") % {"code": code},
+                           [{"path": "item_code", "message": _("未知或已停用的事项：%(code)s") % {"code": code}}])
     return item
 
 
@@ -77,8 +78,8 @@ def item_versions_any(code: str) -> list[Item]:
     versions = list(Item.objects.filter(code=code).select_related("department", "created_by")
                     .order_by("-valid_from"))
     if not versions:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"事项 {code} 不存在",
-                           [{"path": "code", "message": f"未知的事项：{code}"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("事项 %(code)s 不存在") % {"code": code},
+                           [{"path": "code", "message": _("未知的事项：%(code)s") % {"code": code}}])
     return versions
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.audit.services import audit_record
@@ -61,12 +62,12 @@ def may_administer(user: Any) -> bool:
 
 def _require_admin(actor: Any) -> None:
     if not may_administer(actor):
-        raise ServiceError(ErrorCode.FORBIDDEN, "只有系统管理员可以维护政策清单")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("只有系统管理员可以维护政策清单"))
 
 
 def _invalid(errors: list[dict[str, str]]) -> ServiceError:
     message = "；".join(e["message"] for e in errors[:3])
-    return ServiceError(ErrorCode.VALIDATION, message or "输入有误", errors)
+    return ServiceError(ErrorCode.VALIDATION, message or _("输入有误"), errors)
 
 
 def _today(today: date | None) -> date:
@@ -219,8 +220,8 @@ def _departments() -> dict[str, Department]:
 
 def _known_item(code: str) -> None:
     if not Item.objects.filter(code=code).exists():
-        raise ServiceError(ErrorCode.NOT_FOUND, f"事项 {code} 不存在",
-                           [{"path": "code", "message": f"未知的事项：{code}"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("事项 %(code)s 不存在") % {"code": code},
+                           [{"path": "code", "message": _("未知的事项：%(code)s") % {"code": code}}])
 
 
 def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[str, Any],
@@ -241,7 +242,7 @@ def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[
         raise _invalid([{"path": "valid_from", "message": "该日期事项尚未设立"}])
     if base.retired:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"事项 {code} 自 {base.valid_from.isoformat()} 起已停用，不能再修订")
+                           _("事项 %(code)s 自 %(valid_from)s 起已停用，不能再修订") % {"code": code, "valid_from": base.valid_from.isoformat()})
     diff = {f: [_value(base, f), (v.code if isinstance(v, Department) else v)]
             for f, v in clean.items() if _value(base, f) != (v.code if isinstance(v, Department) else v)}
     if not diff:
@@ -265,8 +266,8 @@ def item_revise(*, actor: Any, code: str, valid_from: Any, note: str,
     item = _revise(actor=actor, code=code, valid_from=valid_from, note=note, changes=changes,
                    today=_today(today), departments=_departments())
     if item is None:
-        raise ServiceError(ErrorCode.VALIDATION, "修订内容与该日现行版本相同，没有需要保存的修改",
-                           [{"path": "changes", "message": "没有修改任何内容"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("修订内容与该日现行版本相同，没有需要保存的修改"),
+                           [{"path": "changes", "message": _("没有修改任何内容")}])
     return item
 
 
@@ -326,7 +327,7 @@ def item_retire(*, actor: Any, code: str, valid_from: Any, note: str,
         raise _invalid(errors)
     base = _base_version(code, day)
     if base is None or base.retired:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"事项 {code} 在该日已停用")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("事项 %(code)s 在该日已停用") % {"code": code})
     item = _copy(base, valid_from=day, retired=True)
     item.created_by = actor if getattr(actor, "pk", None) else None
     item.note = note
@@ -371,8 +372,8 @@ def department_rename(*, actor: Any, code: str, name: str, note: str) -> Departm
     _require_admin(actor)
     department = Department.objects.select_for_update().filter(code=code).first()
     if department is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"部门 {code} 不存在",
-                           [{"path": "code", "message": f"未知的部门：{code}"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("部门 %(code)s 不存在") % {"code": code},
+                           [{"path": "code", "message": _("未知的部门：%(code)s") % {"code": code}}])
     errors: list[dict[str, str]] = []
     name = str(name or "").strip()
     _check_department_name(name, errors, exclude=department.pk)
@@ -441,7 +442,7 @@ def catalogue_import(*, actor: Any, content: bytes, valid_from: Any, note: str,
         errors.append({"path": "file", "message": "文件中没有事项"})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION,
-                           f"导入未执行：共 {len(errors)} 处错误，请改正后重新导入", errors)
+                           _("导入未执行：共 %(count)s 处错误，请改正后重新导入") % {"count": len(errors)}, errors)
     _audit(actor, "import", None, {"valid_from": valid_from.isoformat(), "note": note,
                                    **{k: v for k, v in result.items()}})
     return result

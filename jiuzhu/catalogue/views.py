@@ -237,8 +237,8 @@ def admin_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload is None:
-                raise ServiceError(ErrorCode.VALIDATION, "请选择 Excel 文件",
-                                   [{"path": "file", "message": "请选择 Excel 文件"}])
+                raise ServiceError(ErrorCode.VALIDATION, _("请选择 Excel 文件"),
+                                   [{"path": "file", "message": _("请选择 Excel 文件")}])
             result = services.catalogue_import(actor=request.user, content=upload.read(),
                                                valid_from=form.cleaned_data["valid_from"],
                                                note=form.cleaned_data["note"])

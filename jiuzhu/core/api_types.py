@@ -14,6 +14,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.parser import Parser
 from pydantic import BaseModel, Field, WithJsonSchema
@@ -139,14 +140,14 @@ def validate_input(model: type[Schema], data: Any) -> Any:
     from .errors import ServiceError
 
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "请求内容应为 JSON 对象",
-                           [{"path": "", "message": "应为对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("请求内容应为 JSON 对象"),
+                           [{"path": "", "message": _("应为对象")}])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = [{"path": error_path(e["loc"]), "message": error_message(dict(e))}
                   for e in exc.errors()]
-        raise ServiceError(ErrorCode.VALIDATION, "请求参数有误", errors) from None
+        raise ServiceError(ErrorCode.VALIDATION, _("请求参数有误"), errors) from None
 
 
 def bodies_by_action(models: dict[str, type[Schema]]) -> dict[str, Any]:

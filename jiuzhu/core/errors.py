@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class ErrorCode(StrEnum):
     VALIDATION = "validation_error"
@@ -61,8 +63,8 @@ def text_value(data: dict[str, Any], name: str, *, required: bool = True) -> str
     value = data.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise field_error(name, "必填项")
+            raise field_error(name, _("必填项"))
         return ""
     if not isinstance(value, str):
-        raise field_error(name, "应为文字")
+        raise field_error(name, _("应为文字"))
     return value.strip()

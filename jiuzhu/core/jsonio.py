@@ -6,6 +6,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .errors import ErrorCode, ServiceError
 
 
@@ -13,7 +15,7 @@ def loads_exact(raw: bytes | str) -> Any:
     try:
         return json.loads(raw, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ServiceError(ErrorCode.BAD_REQUEST, f"请求内容不是有效的 JSON：{exc}") from None
+        raise ServiceError(ErrorCode.BAD_REQUEST, _("请求内容不是有效的 JSON：%(exc)s") % {"exc": exc}) from None
 
 
 def plain_number(value: Decimal) -> int | float:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import Variable, VariableDoesNotExist
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -176,7 +177,7 @@ def _template(source: str) -> Template:
     try:
         return _ENGINE.from_string(source)
     except TemplateSyntaxError as error:
-        raise ServiceError(ErrorCode.VALIDATION, f"模板语法有误：{error}",
+        raise ServiceError(ErrorCode.VALIDATION, _("模板语法有误：%(error)s") % {"error": error},
                            [{"path": source[:80], "message": str(error)}])
 
 
@@ -375,7 +376,7 @@ def _render_table(block: dict[str, Any], r: _Renderer) -> Table:
     for row in rows:
         if _columns(row) != len(widths):
             raise ServiceError(ErrorCode.VALIDATION,
-                               f"表格列数不一致：应为 {len(widths)} 列，某行为 {_columns(row)} 列")
+                               _("表格列数不一致：应为 %(widths)s 列，某行为 %(columns)s 列") % {"widths": len(widths), "columns": _columns(row)})
     return Table(rows=tuple(rows), widths=tuple(w / total for w in widths))
 
 

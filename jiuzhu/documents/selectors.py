@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -35,7 +36,7 @@ def document_get(*, owner: models.Model, code: str, version: int | None = None) 
     document = documents.select_related("issued_by", "office").order_by("-version").first()
     if document is None:
         label = f"{code} 第 {version} 版" if version is not None else code
-        raise ServiceError(ErrorCode.NOT_FOUND, f"该案件没有文书 {label}")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("该案件没有文书 %(label)s") % {"label": label})
     return document
 
 

@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import SYSTEM
@@ -132,14 +133,14 @@ def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region
     """
     entry = catalogue_entry(code)
     if entry is None:
-        raise ServiceError(ErrorCode.VALIDATION, f"没有文书代码 {code}",
-                           [{"path": "code", "message": "应为 D01 至 D24"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("没有文书代码 %(code)s") % {"code": code},
+                           [{"path": "code", "message": _("应为 D01 至 D24")}])
     if getattr(office, "level", None) not in OFFICE_LEVELS:
-        raise ServiceError(ErrorCode.VALIDATION, "出具单位应为乡镇（街道）或县级区划",
-                           [{"path": "office", "message": "应为乡镇（街道）或县级区划"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("出具单位应为乡镇（街道）或县级区划"),
+                           [{"path": "office", "message": _("应为乡镇（街道）或县级区划")}])
     if owner is None or owner.pk is None:
-        raise ServiceError(ErrorCode.VALIDATION, "文书所属案件尚未保存",
-                           [{"path": "owner", "message": "应为已保存的对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("文书所属案件尚未保存"),
+                           [{"path": "owner", "message": _("应为已保存的对象")}])
     spec = template_find(code, office)
 
     _lock_owner(owner)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -75,11 +76,11 @@ def template_candidates(code: str, region: Any) -> list[Path]:
 def template_find(code: str, region: Any = None) -> DocSpec:
     """The template of ``code`` that applies to ``region`` (a Region, or None for default)."""
     if catalogue_entry(code) is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"没有文书代码 {code}")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("没有文书代码 %(code)s") % {"code": code})
     for path in template_candidates(code, region):
         if path.is_file():
             return template_load(path)
-    raise ServiceError(ErrorCode.NOT_FOUND, f"文书 {code} 没有模板文件")
+    raise ServiceError(ErrorCode.NOT_FOUND, _("文书 %(code)s 没有模板文件") % {"code": code})
 
 
 _cache: dict[Path, tuple[float, DocSpec]] = {}
@@ -97,7 +98,7 @@ def template_load(path: Path) -> DocSpec:
         spec = _parse(path)
         _cache[path] = (mtime, spec)
     if spec.errors:
-        raise ServiceError(ErrorCode.VALIDATION, f"模板文件 {spec.source} 有误",
+        raise ServiceError(ErrorCode.VALIDATION, _("模板文件 %(source)s 有误") % {"source": spec.source},
                            [{"path": spec.source, "message": e} for e in spec.errors])
     return spec
 

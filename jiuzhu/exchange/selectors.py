@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
@@ -22,7 +23,7 @@ def import_jobs_for(*, user: Any) -> QuerySet[ImportJob]:
 def import_job_get(*, user: Any, pk: int) -> ImportJob:
     job = import_jobs_for(user=user).defer(None).filter(pk=pk).first()
     if job is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "导入任务不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("导入任务不存在"))
     return job
 
 

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -56,7 +57,7 @@ EXPORT_CHUNK = 1000
 def import_job_create(*, actor: Any, upload: UploadedFile) -> ImportJob:
     """Store an uploaded workbook as an import job and queue its processing."""
     if not actor.has_perm("households.import_household"):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权导入家庭数据")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权导入家庭数据"))
     problem = upload_problem(upload, upload.size or 0, settings.IMPORT_MAX_BYTES)
     if problem:
         raise ServiceError(ErrorCode.BAD_REQUEST, problem, [{"path": "file", "message": problem}])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_record
@@ -29,8 +30,8 @@ def household_by_ref(user, ref: object, *, path: str = "household_id") -> Househ
         if household is None and ref.isdigit():
             household = qs.filter(pk=int(ref)).first()
     if household is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在",
-                           [{"path": path, "message": "家庭不存在或不在您的辖区"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
+                           [{"path": path, "message": _("家庭不存在或不在您的辖区")}])
     return household
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from jiuzhu.audit.services import audit_record
@@ -22,8 +23,8 @@ from .serializers import household_fields, member_fields, supporter_fields
 def household_validate(*, actor: Any, data: Any, existing: Household | None = None) -> Region:
     """Check a household dict completely; returns its region. Raises ServiceError."""
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息应为 JSON 对象",
-                           [{"path": "", "message": "应为对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息应为 JSON 对象"),
+                           [{"path": "", "message": _("应为对象")}])
     # No household number: household_register numbers it (household_number).
     numbered = bool(data.get("household_id"))
     errors = [e.as_dict() for e in validate_household(
@@ -47,15 +48,15 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
         elif region.level not in ("township", "village"):
             errors.append({"path": "region_code", "message": "家庭应登记到乡镇或村（社区）"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息有误，请按提示修改", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息有误，请按提示修改"), errors)
     assert region is not None
     if not _may_write(actor, region):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权在该区划登记或修改家庭",
-                           [{"path": "region_code", "message": "不在您的管辖范围内"}])
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权在该区划登记或修改家庭"),
+                           [{"path": "region_code", "message": _("不在您的管辖范围内")}])
     if existing is None and numbered and \
             Household.objects.filter(household_id=data["household_id"]).exists():
-        raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, "家庭编号已存在",
-                           [{"path": "household_id", "message": "家庭编号已被使用"}])
+        raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, _("家庭编号已存在"),
+                           [{"path": "household_id", "message": _("家庭编号已被使用")}])
     _check_duplicate_members(members, exclude=existing)
     return region
 
@@ -81,9 +82,9 @@ def _check_duplicate_members(members: list[dict], *, exclude: Household | None) 
     if found:
         raise ServiceError(
             ErrorCode.DUPLICATE_MEMBER,
-            "成员已在另一个在册家庭中登记，不能重复登记",
+            _("成员已在另一个在册家庭中登记，不能重复登记"),
             [{"path": f"members[{numbers[n]}].id_number",
-              "message": "该身份证号已在另一个在册家庭中登记"} for n in found],
+              "message": _("该身份证号已在另一个在册家庭中登记")} for n in found],
         )
 
 
@@ -94,8 +95,8 @@ def grid_check(region: Region, grid_code: str | None) -> Region | None:
         return None
     grid = Region.objects.filter(code=grid_code, level="grid").first()
     if grid is None or not region.contains(grid):
-        raise ServiceError(ErrorCode.VALIDATION, "网格有误",
-                           [{"path": "grid_code", "message": f"网格 {grid_code} 不在 {region.name} 内"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("网格有误"),
+                           [{"path": "grid_code", "message": _("网格 %(grid_code)s 不在 %(name)s 内") % {"grid_code": grid_code, "name": region.name}}])
     return grid
 
 
@@ -132,8 +133,8 @@ def household_register(*, actor: Any, data: dict[str, Any], reason: str = "",
         with transaction.atomic():
             household.save()
     except IntegrityError:
-        raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, "家庭编号已存在",
-                           [{"path": "household_id", "message": "家庭编号已被使用"}]) from None
+        raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, _("家庭编号已存在"),
+                           [{"path": "household_id", "message": _("家庭编号已被使用")}]) from None
     _create_children(household, data, actor=actor, reason=reason or "登记")
     audit_record(actor=actor, action="create", obj=household,
                  detail={"household_id": household.household_id, "reason": reason})
@@ -148,7 +149,7 @@ def household_update(*, actor: Any, household: Household, data: dict[str, Any],
     data = {**data, "household_id": household.household_id}
     region = household_validate(actor=actor, data=data, existing=household)
     if not _may_write(actor, household.region):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权修改该家庭")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权修改该家庭"))
     if household.region_id != region.pk:
         household.grid = None  # moved to another village: its grid is not known yet
     household.region = region
@@ -168,7 +169,7 @@ def household_set_grid(*, actor: Any, household: Household, grid_code: str | Non
     """Place a household in a grid of its village (or in none)."""
     household = Household.objects.select_for_update().select_related("region").get(pk=household.pk)
     if not _may_write(actor, household.region):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权修改该家庭")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权修改该家庭"))
     grid = grid_check(household.region, grid_code)
     household.grid = grid
     household.region_path = location_path(household.region, grid)
@@ -262,8 +263,8 @@ class _Rows:
 @transaction.atomic
 def household_deactivate(*, actor: Any, household: Household, reason: str) -> Household:
     if not reason.strip():
-        raise ServiceError(ErrorCode.VALIDATION, "请填写注销原因",
-                           [{"path": "reason", "message": "必填项"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("请填写注销原因"),
+                           [{"path": "reason", "message": _("必填项")}])
     household.status = HouseholdStatus.INACTIVE
     _mark(household, actor, reason)
     household.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
@@ -31,7 +32,7 @@ def _files(payload: RequestIn) -> list[tuple[str, str, bytes]]:
             files.append((entry.material, entry.name,
                           base64.b64decode(entry.content_base64, validate=True)))
         except (binascii.Error, ValueError):
-            raise field_error(f"files[{index}].content_base64", "应为 Base64 编码的文件内容") from None
+            raise field_error(f"files[{index}].content_base64", _("应为 Base64 编码的文件内容")) from None
     return files
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
@@ -176,7 +177,7 @@ def _applicant(applicant: Any, household: Household | None, channel: str) -> App
         errors.append({"path": "applicant.agent_name",
                        "message": "代办、陪办须填写代办/陪办人姓名"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "申请人信息有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("申请人信息有误"), errors)
     return Applicant(name=name[:64], phone=str(data.get("phone") or "").strip()[:20],
                      id_number=id_number, agent_name=agent_name[:64],
                      agent_phone=str(data.get("agent_phone") or "").strip()[:20],
@@ -198,7 +199,7 @@ def _items(codes: Any, on: date) -> list[Item]:
         except ServiceError:
             errors.append({"path": f"items[{index}]", "message": f"未知或已停用的事项：{code}"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "事项有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("事项有误"), errors)
     return out
 
 
@@ -224,7 +225,7 @@ def _materials(materials: Any, items: list[Item]) -> dict[str, list[str]]:
             continue
         out[code] = [m for m in item.materials if m in {str(n) for n in names}]
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "材料清单有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("材料清单有误"), errors)
     return out
 
 
@@ -251,10 +252,10 @@ def request_create(*, actor: Any, household: Household, items: list[str], channe
     "agent_id_number"}`` (the head of the household by default)."""
     on = on or timezone.localdate()
     if not may_see(actor, household.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在",
-                           [{"path": "household_id", "message": "家庭不存在或不在您的辖区"}])
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
+                           [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
     if not _may_take(actor):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能受理申请")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
     if channel not in Channel.values:
         raise _field_error("channel", f"渠道应为：{'、'.join(Channel.values)}")
     if household.status != "active":
@@ -303,7 +304,7 @@ def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: 
                                                   files=mine, today=on)
             except ServiceError as error:
                 detail = "；".join(e.get("message", "") for e in error.errors) or error.message
-                raise ServiceError(error.code, f"事项 {item.code}（{item.name}）不能受理：{detail}",
+                raise ServiceError(error.code, _("事项 %(code)s（%(name)s）不能受理：%(detail)s") % {"code": item.code, "name": item.name, "detail": detail},
                                    [{"path": f"items[{index}]",
                                      "message": f"{item.code} {item.name}：{detail}"}]) from None
             row.mode, row.state, row.application = Mode.INTERNAL, ItemState.INTERNAL, application
@@ -388,13 +389,13 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
     :func:`request_create` would; the request becomes ``open``."""
     on = on or timezone.localdate()
     if not may_see(actor, request.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "受理单不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("受理单不存在"))
     if not _may_take(actor):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能受理申请")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request.pk)
         if request.status != RequestStatus.AWAITING_WINDOW:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该申请已由窗口受理")
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该申请已由窗口受理"))
         if household is None:
             from jiuzhu.households.services import household_register
 
@@ -408,8 +409,8 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
                                    [{**e, "path": f"household_data.{e['path']}".rstrip(".")}
                                     for e in error.errors]) from None
         elif not may_see(actor, household.region_path):
-            raise ServiceError(ErrorCode.NOT_FOUND, "家庭不存在",
-                               [{"path": "household_id", "message": "家庭不存在或不在您的辖区"}])
+            raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
+                               [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
         if household.status != "active":
             raise _field_error("household_id", "家庭已注销")
         catalogue = _items(items if items is not None else request.requested_items, on)
@@ -528,7 +529,7 @@ def _cohandlers_finished_first(ctx: WorkflowContext) -> None:
     codes = _open_cohandlers(ctx.obj)
     if codes:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"协办部门尚未办结：{'、'.join(sorted(codes))}")
+                           _("协办部门尚未办结：%(departments)s") % {"departments": '、'.join(sorted(codes))})
 
 
 def _note(ctx: WorkflowContext) -> None:
@@ -584,7 +585,7 @@ def _add_cohandler(ctx: WorkflowContext) -> None:
         elif code in existing:
             errors.append({"path": f"departments[{index}]", "message": f"{known[code]} 已在协办"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "协办部门有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("协办部门有误"), errors)
     for code in dict.fromkeys(wanted):
         CoHandler.objects.create(item=item, department_code=code, department_name=known[code])
     item.mode = Mode.COHANDLE
@@ -601,7 +602,7 @@ def _cohandle_finish(ctx: WorkflowContext) -> None:
     if share is None:
         raise _field_error("department", "请指明协办部门")
     if share.finished:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "本部门的协办已办结")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("本部门的协办已办结"))
     share.result, share.result_text = ctx.data["result"], ctx.data["note"]
     share.amount = ctx.data.get("amount")
     share.finished, share.finished_by, share.finished_at = True, _user(actor), timezone.now()
@@ -762,11 +763,11 @@ def urge(*, actor: Any, item: RequestItem | int, message: str) -> Urge:
     with transaction.atomic():
         row = RequestItem.objects.select_for_update().select_related("request").filter(pk=pk).first()
         if row is None or not item_visible(actor, row):
-            raise ServiceError(ErrorCode.NOT_FOUND, "事项不存在")
+            raise ServiceError(ErrorCode.NOT_FOUND, _("事项不存在"))
         if not (actor.is_superuser or actor.role in SUPERVISOR_ROLES):
-            raise ServiceError(ErrorCode.FORBIDDEN, "只有督办人员可以督办")
+            raise ServiceError(ErrorCode.FORBIDDEN, _("只有督办人员可以督办"))
         if row.mode == Mode.INTERNAL or row.state not in OPEN_ITEM_STATES:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "只能督办部门正在办理的事项")
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("只能督办部门正在办理的事项"))
         message = (message or "").strip() if isinstance(message, str) else ""
         if not message:
             raise _field_error("message", "请填写督办意见")
@@ -785,15 +786,15 @@ def urge_acknowledge(*, actor: Any, urge: Urge | int) -> Urge:
     with transaction.atomic():
         record = Urge.objects.select_for_update().select_related("item").filter(pk=pk).first()
         if record is None or not item_visible(actor, record.item):
-            raise ServiceError(ErrorCode.NOT_FOUND, "督办记录不存在")
+            raise ServiceError(ErrorCode.NOT_FOUND, _("督办记录不存在"))
         item = record.item
         departments = {item.department_code,
                        *item.cohandlers.values_list("department_code", flat=True)}
         if not (_is_admin(actor) or (actor.role == Role.DEPARTMENT_OFFICER
                                      and actor.department in departments)):
-            raise ServiceError(ErrorCode.FORBIDDEN, "只有承办部门可以签收督办")
+            raise ServiceError(ErrorCode.FORBIDDEN, _("只有承办部门可以签收督办"))
         if record.acknowledged_at is not None:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "督办已签收")
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("督办已签收"))
         record.acknowledged_at, record.acknowledged_by = timezone.now(), _user(actor)
         record.save()
         step_record(item, actor, "urge_acknowledge", item.state, item.state, {"urge": record.pk},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
@@ -84,8 +85,8 @@ def build_router() -> Router:
         if data.assignee:
             assignee = assignable_workers(request.auth).filter(username=data.assignee).first()
             if assignee is None:
-                raise ServiceError(ErrorCode.VALIDATION, "走访人不存在或不在您的辖区",
-                                   [{"path": "assignee", "message": "走访人不存在或不在您的辖区"}])
+                raise ServiceError(ErrorCode.VALIDATION, _("走访人不存在或不在您的辖区"),
+                                   [{"path": "assignee", "message": _("走访人不存在或不在您的辖区")}])
         services.lead_convert(actor=request.auth, lead=lead, assignee=assignee,
                               id_number=data.id_number, health=data.health,
                               occupation=data.occupation, area_type=data.area_type)

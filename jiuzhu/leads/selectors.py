@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
@@ -111,7 +112,7 @@ def grids_visible_to(user: Any) -> QuerySet[Region]:
 def grid_get(*, user: Any, code: str) -> Region:
     grid = grids_visible_to(user).filter(code=code).first()
     if grid is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, "网格不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("网格不存在"))
     return grid
 
 

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -102,7 +103,7 @@ def grid_assign(*, actor: Any, grid: Region, worker: User) -> GridAssignment:
     """Name ``worker`` (a grid worker) responsible for ``grid``."""
     _require(actor, GRID_MANAGERS, "您无权指定网格责任人")
     if grid.level != "grid" or not _sees(actor, grid.path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "网格不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("网格不存在"))
     errors = []
     if worker.role != Role.GRID_WORKER or not worker.is_active:
         errors.append({"path": "worker", "message": "只能指定岗位为网格员的在职用户"})
@@ -123,7 +124,7 @@ def grid_assign(*, actor: Any, grid: Region, worker: User) -> GridAssignment:
 def grid_unassign(*, actor: Any, assignment: GridAssignment) -> None:
     _require(actor, GRID_MANAGERS, "您无权调整网格责任人")
     if not _sees(actor, assignment.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, "网格责任人不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("网格责任人不存在"))
     audit_record(actor=actor, action="grid_unassign", obj=assignment,
                  detail={"grid": assignment.grid.code, "worker": assignment.worker.username})
     assignment.delete()
@@ -138,7 +139,7 @@ LEAD_FIELDS = ("source", "reporter_name", "reporter_phone", "station_name", "per
 def lead_validate(*, actor: Any, data: dict[str, Any]) -> tuple[dict[str, Any], Region]:
     """The cleaned fields of a new lead and its region. Raises ServiceError (422)."""
     if not isinstance(data, dict):
-        raise ServiceError(ErrorCode.VALIDATION, "线索信息应为对象", [{"path": "", "message": "应为对象"}])
+        raise ServiceError(ErrorCode.VALIDATION, _("线索信息应为对象"), [{"path": "", "message": _("应为对象")}])
     clean = {name: _text(data, name) for name in LEAD_FIELDS}
     clean["id_number"] = clean["id_number"].upper()
     clean["urgency"] = clean["urgency"] or Urgency.NORMAL
@@ -273,8 +274,8 @@ def _convert(ctx: WorkflowContext) -> None:
             household = member.household
             if not _sees(actor, household.region_path):
                 raise ServiceError(ErrorCode.DUPLICATE_MEMBER,
-                                   "该身份证号已在其他辖区的在册家庭中登记，请联系该辖区处理",
-                                   [{"path": "id_number", "message": "已在其他辖区的在册家庭中登记"}])
+                                   _("该身份证号已在其他辖区的在册家庭中登记，请联系该辖区处理"),
+                                   [{"path": "id_number", "message": _("已在其他辖区的在册家庭中登记")}])
     created = household is None
     if household is None:
         village = _village_of(lead.region)
@@ -530,7 +531,7 @@ def _follow(workflow: Workflow, obj: Any, name: str) -> None:
     """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
     row = workflow.action(name)
     if not row.allowed_in(workflow.state_of(obj)):
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"当前状态不能“{row.label}”")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": row.label})
     workflow.move(obj, row, row.possible_targets()[0])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.downloads import xlsx_response
@@ -27,7 +28,7 @@ router = Router(tags=["发放 payroll"])
 def _require_payroll_role(user: Any) -> None:
     """The page's predicate (``payments/rules.py``): the payroll roles."""
     if not user.has_perm("payments.view_payroll"):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
 
 
 def _name(user: Any) -> str | None:
@@ -55,7 +56,7 @@ def list_payrolls(request, month: str = ""):
         try:
             payrolls = payrolls.filter(month=month_parse(month))
         except ValueError:
-            raise field_error("month", "月份格式应为 2026-04") from None
+            raise field_error("month", _("月份格式应为 2026-04")) from None
     rows = list(payrolls[:200])
     return {"count": len(rows), "items": [payroll_to_dict(p) for p in rows]}
 
@@ -67,11 +68,11 @@ def generate_payroll(request, payload: PayrollIn):
     _require_payroll_role(request.auth)
     township = townships_for(request.auth).filter(code=payload.township).first()
     if township is None:
-        raise field_error("township", "乡镇（街道）不存在或不在您的辖区")
+        raise field_error("township", _("乡镇（街道）不存在或不在您的辖区"))
     try:
         month = month_parse(payload.month)
     except ValueError:
-        raise field_error("month", "月份格式应为 2026-04") from None
+        raise field_error("month", _("月份格式应为 2026-04")) from None
     made = payroll_generate(actor=request.auth, township=township, month=month)
     return Status(201, payroll_to_dict(payroll_get(user=request.auth, pk=made.pk)))
 
@@ -100,7 +101,7 @@ def download_payroll(request, payroll_id: int) -> HttpResponse:
     payroll = payroll_get(user=request.auth, pk=payroll_id)
     _require_payroll_role(request.auth)
     if not payroll.file:
-        raise ServiceError(ErrorCode.NOT_FOUND, "花名册文件不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("花名册文件不存在"))
     with payroll.file.open("rb") as handle:
         content = handle.read()
     return xlsx_response(request, content, what="payroll", rows=payroll.count,

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import HOUSEHOLD_EDITORS, Role
 from jiuzhu.applications.choices import State
@@ -38,9 +39,9 @@ def _authorise(actor: Any, region_path: str, roles: frozenset[str], what: str) -
     if sees_everything(actor):  # the system actor (a scheduled job) or a superuser
         return
     if not visible_path(actor, region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("%(what)s不存在") % {"what": what})
     if actor.role not in roles:
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
 
 
 @transaction.atomic
@@ -58,7 +59,7 @@ def bank_account_set(*, actor: Any, household: Household, bank_name: str, accoun
     if not holder_name:
         errors.append({"path": "holder_name", "message": "请填写户名"})
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "账户信息有误", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("账户信息有误"), errors)
     account, created = BankAccount.objects.update_or_create(household=household, defaults={
         "bank_name": bank_name, "account_number": account_number, "holder_name": holder_name,
         "updated_by": actor if getattr(actor, "pk", None) else None})
@@ -84,7 +85,8 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     payroll = Payroll.objects.select_for_update().filter(township=township, month=month).first()
     if payroll is not None and payroll.status == PayrollStatus.CONFIRMED:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"{township.name}{month:%Y年%m月}花名册已确认，不能重新生成")
+                           _("%(township)s%(year)s年%(month)s月花名册已确认，不能重新生成")
+                           % {"township": township.name, "year": month.year, "month": f"{month.month:02d}"})
     stopped = hooks.before_payroll(actor=actor, township=township, month=month)
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
@@ -151,7 +153,7 @@ def payroll_confirm(*, actor: Any, payroll: Payroll) -> Payroll:
     payroll = Payroll.objects.select_for_update().get(pk=payroll.pk)
     _authorise(actor, payroll.region_path, PAYROLL_ROLES, "花名册")
     if payroll.status == PayrollStatus.CONFIRMED:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "花名册已确认")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("花名册已确认"))
     payroll.status, payroll.confirmed_at = PayrollStatus.CONFIRMED, timezone.now()
     payroll.confirmed_by = actor if getattr(actor, "pk", None) else None
     payroll.save()

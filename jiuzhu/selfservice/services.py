@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.audit.services import audit_record
@@ -104,7 +105,7 @@ def household_data_from(draft: dict[str, Any], *, on: date) -> dict[str, Any]:
     errors = [e.as_dict() for e in validate_household(data)
               if e.path.startswith(("members", "address", "phone"))]
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, "家庭信息有误，请按提示修改", errors)
+        raise ServiceError(ErrorCode.VALIDATION, _("家庭信息有误，请按提示修改"), errors)
     return data
 
 
@@ -181,7 +182,7 @@ def progress_find(*, code: str, last4: str, ip: str | None) -> gateway.TrackedRe
         with transaction.atomic():
             audit_record(actor=None, action=TRACK_FAILED_ACTION, actor_name=RESIDENT,
                          detail={"code": code[:8]})
-        raise ServiceError(ErrorCode.NOT_FOUND, "查询码或身份证号码后 4 位不正确，请核对后重试")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("查询码或身份证号码后 4 位不正确，请核对后重试"))
     return found
 
 

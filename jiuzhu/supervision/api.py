@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jiuzhu.audit.services import audit_read
@@ -39,7 +40,7 @@ READ_TIPOFFS = "supervision.view_tipoffs"
 def _require(user: Any, permission: str) -> None:
     """The pages' predicates (``supervision/rules.py``)."""
     if not user.has_perm(permission):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
 
 
 def _money(value: Any) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.choices import State
@@ -53,9 +54,9 @@ def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str)
     if sees_everything(actor):
         return
     if not visible_path(actor, region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, f"{what}不存在")
+        raise ServiceError(ErrorCode.NOT_FOUND, _("%(what)s不存在") % {"what": what})
     if actor.role not in roles:
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能办理此事项")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
 
 
 def _lock_case(pk: int) -> Application:
@@ -138,8 +139,8 @@ def _require_statement_notice(application: Application, decision: str) -> None:
     if not statement_notice_issued(application):
         raise ServiceError(
             ErrorCode.STEP_NOT_ALLOWED,
-            f"作出“{decision}”前须先出具陈述申辩告知书（D23），告知当事人拟作出的决定及其陈述、申辩的权利",
-            [{"path": "D23", "message": "尚未出具陈述申辩告知书"}])
+            _("作出“%(decision)s”前须先出具陈述申辩告知书（D23），告知当事人拟作出的决定及其陈述、申辩的权利") % {"decision": decision},
+            [{"path": "D23", "message": _("尚未出具陈述申辩告知书")}])
 
 
 def _stop(application: Application, actor: Any, *, reasons: str, today: date,
@@ -229,7 +230,7 @@ def application_statement_notice(*, actor: Any, application: Application, decisi
     application = _lock_case(application.pk)
     authorise(actor, application.region_path, REVIEW_ROLES | SUPERVISION_ROLES, what="申请")
     if application.state not in PAID_STATES:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "该案件不在保，无需陈述申辩告知")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该案件不在保，无需陈述申辩告知"))
     _statement_notice(application, actor, decision=decision, facts=facts,
                       legal_basis=legal_basis, respond_by=respond_by,
                       today=today or timezone.localdate())
@@ -452,7 +453,7 @@ def _follow(workflow: Workflow, obj: Any, name: str) -> None:
     """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
     row = workflow.action(name)
     if not row.allowed_in(workflow.state_of(obj)):
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, f"当前状态不能“{row.label}”")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": row.label})
     workflow.move(obj, row, row.possible_targets()[0])
 
 
@@ -468,14 +469,14 @@ def _case_paid(ctx: WorkflowContext) -> None:
     application = ctx.options["application"]
     if application.state not in PAID_STATES:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"案件状态为“{application.get_state_display()}”，不能复核")
+                           _("案件状态为“%(state)s”，不能复核") % {"state": application.get_state_display()})
 
 
 def _case_in_payment(ctx: WorkflowContext) -> None:
     application = ctx.options["application"]
     if application.state != State.IN_PAYMENT:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"案件状态为“{application.get_state_display()}”，不能暂停发放")
+                           _("案件状态为“%(state)s”，不能暂停发放") % {"state": application.get_state_display()})
 
 
 def _statement_issued(ctx: WorkflowContext) -> None:
@@ -485,10 +486,10 @@ def _statement_issued(ctx: WorkflowContext) -> None:
 def _closure_allowed(ctx: WorkflowContext) -> None:
     application, decision = ctx.options["application"], ctx.data["decision"]
     if decision == Closure.RESUME and application.state != State.SUSPENDED:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件未暂停发放，无需恢复")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("案件未暂停发放，无需恢复"))
     if decision == Closure.STOP:
         if application.state not in PAID_STATES:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "案件不在保，不能停发")
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("案件不在保，不能停发"))
         _require_statement_notice(application, "停发")
 
 

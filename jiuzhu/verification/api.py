@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -66,7 +67,7 @@ def list_requests(request, q: str = "", status: str = "", page: int = 1):
     """The requests in the user's region, newest first; `?q=` a household number or the
     head's name, `?status=` pending | partial | complete | failed; 25 a page."""
     if not request.auth.has_perm("verification.view_list"):  # the page's predicate
-        raise ServiceError(ErrorCode.FORBIDDEN, "您的岗位不能查看核对申请")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能查看核对申请"))
     found = verification_request_search(user=request.auth, q=q, status=status)
     paginator = Paginator(found, PAGE_SIZE)
     current = paginator.get_page(page)
@@ -97,7 +98,7 @@ def create_request(request, household_id: Form[str], authorisation: File[Uploade
     all sources when absent). → 201 the request; its first run is queued."""
     household = household_by_ref(request.auth, household_id)
     if not request.auth.has_perm("verification.add_verificationrequest", household):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权进行家庭经济状况核对操作（需核对员岗位）"))
     created = verification_request_create(actor=request.auth, household=household,
                                           authorisation=authorisation, sources=sources or None)
     return Status(201, request_to_dict(verification_request_get(user=request.auth, pk=created.pk)))
@@ -122,7 +123,7 @@ def decide_finding(request, finding_id: int):
     access checks (404/403 before 422)."""
     finding = finding_get(user=request.auth, pk=finding_id)
     if not request.auth.has_perm("verification.decide_finding", finding.request):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权进行家庭经济状况核对操作（需核对员岗位）"))
     payload = validate_input(DecisionIn, loads_exact(request.body or b"{}"))
     decide = finding_accept if payload.decision == Decision.ACCEPT else finding_dismiss
     decided = decide(actor=request.auth, finding=finding, reason=payload.reason)

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.rules import in_region
 from jiuzhu.audit.services import audit_record
@@ -67,7 +68,7 @@ def _require(actor: Any, obj: Any, perm: str, *, missing: str) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False) or not in_region(actor, obj):
         raise ServiceError(ErrorCode.NOT_FOUND, missing)
     if not actor.has_perm(perm, obj):
-        raise ServiceError(ErrorCode.FORBIDDEN, "您无权进行家庭经济状况核对操作（需核对员岗位）")
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权进行家庭经济状况核对操作（需核对员岗位）"))
 
 
 # --- request ---------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def verification_request_create(*, actor: Any, household: Household,
     signed authorisation; the first run is queued once this commits."""
     _require(actor, household, "verification.add_verificationrequest", missing="家庭不存在")
     if household.status != HouseholdStatus.ACTIVE:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "已注销的家庭不能发起核对")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已注销的家庭不能发起核对"))
     codes = _source_codes(sources)
     content_type, extension, digest, size = authorisation_check(authorisation)
     members = [{"member_id": m.member_id, "name": m.name, "id_number": m.id_number}
@@ -275,7 +276,7 @@ def _open_finding(actor: Any, finding: Finding, reason: str) -> tuple[Finding, s
         raise _invalid("reason", "请填写处理理由")
     if finding.status != FindingStatus.OPEN:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           f"该差异已处理（{finding.get_status_display()}），不能重复处理")
+                           _("该差异已处理（%(status)s），不能重复处理") % {"status": finding.get_status_display()})
     return finding, reason
 
 
@@ -321,10 +322,10 @@ def finding_accept(*, actor: Any, finding: Finding, reason: str) -> Finding:
     finding, reason = _open_finding(actor, finding, reason)
     if not finding.applicable:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           "该差异不能自动更新家庭信息，请核实后在家庭档案中修改，或选择不采纳")
+                           _("该差异不能自动更新家庭信息，请核实后在家庭档案中修改，或选择不采纳"))
     household = Household.objects.select_related("region").get(pk=finding.request.household_id)
     if household.status != HouseholdStatus.ACTIVE:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, "家庭已注销，不能更新家庭信息")
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("家庭已注销，不能更新家庭信息"))
     try:
         data = apply_found(household_to_dict(household), path=finding.field,
                            member_id=finding.member_id, found=finding.found)
