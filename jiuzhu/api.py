@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -38,12 +39,12 @@ def on_service_error(request, exc: ServiceError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, 401, ErrorCode.UNAUTHORIZED, "未认证：请提供有效的接口令牌")
+    return _error(request, 401, ErrorCode.UNAUTHORIZED, _("未认证：请提供有效的接口令牌"))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, ErrorCode.NOT_FOUND, "不存在")
+    return _error(request, 404, ErrorCode.NOT_FOUND, _("不存在"))
 
 
 @api.exception_handler(HttpError)
@@ -57,7 +58,7 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     errors = request_errors(exc.errors)
-    return _error(request, 422, ErrorCode.VALIDATION, "请求参数有误", errors)
+    return _error(request, 422, ErrorCode.VALIDATION, _("请求参数有误"), errors)
 
 
 def _register_routers() -> None:

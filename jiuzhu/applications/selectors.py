@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import not_visible
 
@@ -16,7 +17,7 @@ def applications_visible_to(user: Any) -> ApplicationQuerySet:
 def application_get(*, user: Any, pk: int) -> Application:
     application = applications_visible_to(user).filter(pk=pk).first()
     if application is None:
-        raise not_visible(user, Application, "申请不存在", pk=pk)
+        raise not_visible(user, Application, _("申请不存在"), pk=pk)
     return application
 
 

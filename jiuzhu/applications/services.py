@@ -77,17 +77,17 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     procedure = procedure_for(household.region.code)
     errors = []
     if item_code == "MZ01" and item_code != procedure.item_code:
-        errors.append({"path": "item_code", "message": f"本程序办理事项 {procedure.item_code}（城乡最低生活保障）"})
+        errors.append({"path": "item_code", "message": _("本程序办理事项 %(item_code)s（城乡最低生活保障）") % {"item_code": procedure.item_code}})
     elif item_code not in PROGRAMS:
-        errors.append({"path": "item_code", "message": f"本程序办理事项：{'、'.join(PROGRAMS)}；其他事项请通过综合受理转办"})
+        errors.append({"path": "item_code", "message": _("本程序办理事项：%(PROGRAMS)s；其他事项请通过综合受理转办") % {"PROGRAMS": '、'.join(PROGRAMS)}})
     else:
         from jiuzhu.catalogue.selectors import item_in_force
 
         item_in_force(item_code, today)  # 422 naming item_code when not in the catalogue
     if channel not in Channel.values:
-        errors.append({"path": "channel", "message": f"渠道应为：{'、'.join(Channel.values)}"})
+        errors.append({"path": "channel", "message": _("渠道应为：%(values)s") % {"values": '、'.join(Channel.values)}})
     if household.status != "active":
-        errors.append({"path": "household_id", "message": "家庭已注销"})
+        errors.append({"path": "household_id", "message": _("家庭已注销")})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("申请信息有误"), errors)
     existing = receiving_case(household, item_code, today)
@@ -99,7 +99,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
                            [{"path": "item_code", "message": message,
                              "number": existing.number, "state": existing.state}])
     if channel == Channel.PROXY and not any(m == "代办授权书" for m, _n, _d in files or []):
-        raise _field_error("files", "代办须上传申请人签字的授权委托书（代办授权书）")
+        raise _field_error("files", _("代办须上传申请人签字的授权委托书（代办授权书）"))
     township = household.region if household.region.level == "township" else household.region.parent
     assert township is not None  # a household lies in a village or township
     application = Application(
@@ -192,7 +192,7 @@ def attachments_add(*, actor: Any, application_id: int, files: Files) -> Applica
     if application.state not in BEFORE_DECISION:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("申请已办结，不能再上传材料"))
     if not files:
-        raise _field_error("files", "请选择要上传的文件")
+        raise _field_error("files", _("请选择要上传的文件"))
     for material, name, content in files:
         attachment_store(application=application, actor=actor, data=content, name=name,
                          kind="authorisation" if material == "代办授权书" else

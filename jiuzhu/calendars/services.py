@@ -128,17 +128,17 @@ def calendar_day_problems(*, day: date, kind: str, name: str, reason: str) -> li
     """What is wrong with a manual edit, as ``[{"path": field, "message": …}]`` (all at once)."""
     problems = []
     if not (reason or "").strip():
-        problems.append({"path": "reason", "message": "请填写调整原因"})
+        problems.append({"path": "reason", "message": _("请填写调整原因")})
     if kind not in DayKind.values:
-        problems.append({"path": "kind", "message": "未知的日期类别"})
+        problems.append({"path": "kind", "message": _("未知的日期类别")})
     elif kind in WEEKDAY_ONLY_KINDS and day.weekday() >= 5:
         problems.append({"path": "kind", "message":
-                         "星期六、星期日不能设为普通工作日；需要上班请选“调休上班日”"})
+                         _("星期六、星期日不能设为普通工作日；需要上班请选“调休上班日”")})
     elif kind in WEEKEND_ONLY_KINDS and day.weekday() < 5:
         problems.append({"path": "kind", "message":
-                         "星期一至星期五不能设为周末休息日或调休上班日；放假请选“节假日”"})
+                         _("星期一至星期五不能设为周末休息日或调休上班日；放假请选“节假日”")})
     if kind == DayKind.HOLIDAY and not (name or "").strip():
-        problems.append({"path": "name", "message": "请填写节假日名称"})
+        problems.append({"path": "name", "message": _("请填写节假日名称")})
     return problems
 
 

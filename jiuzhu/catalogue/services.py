@@ -107,9 +107,9 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
     if "name" in data:
         name = str(data["name"] or "").strip()
         if not name:
-            errors.append({"path": "name", "message": "请填写事项名称"})
+            errors.append({"path": "name", "message": _("请填写事项名称")})
         elif len(name) > 100:
-            errors.append({"path": "name", "message": "事项名称不能超过 100 个字"})
+            errors.append({"path": "name", "message": _("事项名称不能超过 100 个字")})
         clean["name"] = name
     if "department" in data:
         value = data["department"]
@@ -122,22 +122,22 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
         level = str(data["level"] or "").strip()
         if level not in Level.values:
             errors.append({"path": "level",
-                           "message": f"办理层级应为 {'、'.join(Level.values)} 之一"})
+                           "message": _("办理层级应为 %(values)s 之一") % {"values": '、'.join(Level.values)}})
         clean["level"] = level
     if "limit" in data:
         limit = _whole_number(data["limit"])
         if limit is None:
-            errors.append({"path": "limit", "message": "办理时限应为整数个工作日"})
+            errors.append({"path": "limit", "message": _("办理时限应为整数个工作日")})
         elif not 1 <= limit <= MAX_LIMIT:
             errors.append({"path": "limit",
-                           "message": f"办理时限应在 1 至 {MAX_LIMIT} 个工作日之间"})
+                           "message": _("办理时限应在 1 至 %(MAX_LIMIT)s 个工作日之间") % {"MAX_LIMIT": MAX_LIMIT}})
         else:
             clean["limit"] = limit
     if "program" in data:
         program = str(data["program"] or "").strip()
         if program and program not in Program.values:
             errors.append({"path": "program",
-                           "message": f"规则程序应为空或 {'、'.join(Program.values)} 之一"})
+                           "message": _("规则程序应为空或 %(values)s 之一") % {"values": '、'.join(Program.values)}})
         clean["program"] = program
     if "materials" in data:
         materials = materials_list(data["materials"])
@@ -155,9 +155,9 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
 def _clean_note(note: Any, errors: list[dict[str, str]]) -> str:
     note = str(note or "").strip()
     if not note:
-        errors.append({"path": "note", "message": "请填写修订说明"})
+        errors.append({"path": "note", "message": _("请填写修订说明")})
     elif len(note) > 200:
-        errors.append({"path": "note", "message": "修订说明不能超过 200 个字"})
+        errors.append({"path": "note", "message": _("修订说明不能超过 200 个字")})
     return note
 
 
@@ -165,21 +165,20 @@ def _check_date(code: str, valid_from: Any, errors: list[dict[str, str]], today:
                 *, first: date | None) -> date | None:
     """The rules of the module docstring for a new version of ``code`` from ``valid_from``."""
     if not isinstance(valid_from, date):
-        errors.append({"path": "valid_from", "message": "请填写生效日期（YYYY-MM-DD）"})
+        errors.append({"path": "valid_from", "message": _("请填写生效日期（YYYY-MM-DD）")})
         return None
     if Item.objects.filter(code=code, valid_from=valid_from).exists():
         errors.append({"path": "valid_from",
-                       "message": f"事项 {code} 已有 {valid_from.isoformat()} 生效的版本，请另选日期"})
+                       "message": _("事项 %(code)s 已有 %(valid_from)s 生效的版本，请另选日期") % {"code": code, "valid_from": valid_from.isoformat()}})
         return None
     if first is not None and valid_from < first:
         errors.append({"path": "valid_from",
-                       "message": f"生效日期不能早于事项的首个版本（{first.isoformat()}）"})
+                       "message": _("生效日期不能早于事项的首个版本（%(first)s）") % {"first": first.isoformat()}})
         return None
     if valid_from <= today and item_used(code):
         tomorrow = today + timedelta(days=1)
         errors.append({"path": "valid_from", "message":
-                       f"事项 {code} 已有办理记录，新版本最早从明天（{tomorrow.isoformat()}）起生效，"
-                       "不能改变已受理案件所依据的版本"})
+                       _("事项 %(code)s 已有办理记录，新版本最早从明天（%(tomorrow)s）起生效，不能改变已受理案件所依据的版本") % {"code": code, "tomorrow": tomorrow.isoformat()}})
     return valid_from
 
 
@@ -230,7 +229,7 @@ def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[
     errors: list[dict[str, str]] = []
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        errors += [{"path": f, "message": f"字段 {f} 不能修订"} for f in sorted(unknown)]
+        errors += [{"path": f, "message": _("字段 %(f)s 不能修订") % {"f": f}} for f in sorted(unknown)]
     clean = _clean_fields(changes, errors, departments)
     note = _clean_note(note, errors)
     first = _first_date(code)
@@ -239,7 +238,7 @@ def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[
         raise _invalid(errors)
     base = _base_version(code, day)
     if base is None:  # pragma: no cover - excluded by the first-version check
-        raise _invalid([{"path": "valid_from", "message": "该日期事项尚未设立"}])
+        raise _invalid([{"path": "valid_from", "message": _("该日期事项尚未设立")}])
     if base.retired:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            _("事项 %(code)s 自 %(valid_from)s 起已停用，不能再修订") % {"code": code, "valid_from": base.valid_from.isoformat()})
@@ -291,18 +290,18 @@ def _create(*, actor: Any, code: Any, valid_from: Any, note: Any, data: dict[str
     errors: list[dict[str, str]] = []
     code = str(code or "").strip().upper()
     if not CODE.match(code):
-        errors.append({"path": "code", "message": "事项编码为 2–16 位大写字母和数字，以字母开头（如 MZ12）"})
+        errors.append({"path": "code", "message": _("事项编码为 2–16 位大写字母和数字，以字母开头（如 MZ12）")})
     elif Item.objects.filter(code=code).exists():
-        errors.append({"path": "code", "message": f"事项编码 {code} 已存在"})
+        errors.append({"path": "code", "message": _("事项编码 %(code)s 已存在") % {"code": code}})
     clean = _clean_fields(data, errors, departments)
     for field in ("name", "department", "level", "limit"):
         if field not in data:
             errors.append({"path": field, "message": f"请填写{FIELD_LABELS[field]}"})
     note = _clean_note(note, errors)
     if not isinstance(valid_from, date):
-        errors.append({"path": "valid_from", "message": "请填写生效日期（YYYY-MM-DD）"})
+        errors.append({"path": "valid_from", "message": _("请填写生效日期（YYYY-MM-DD）")})
     elif valid_from < today:
-        errors.append({"path": "valid_from", "message": "新增事项的生效日期不能早于今天"})
+        errors.append({"path": "valid_from", "message": _("新增事项的生效日期不能早于今天")})
     if errors:
         raise _invalid(errors)
     position = (Item.objects.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -344,9 +343,9 @@ def department_create(*, actor: Any, code: str, name: str, note: str) -> Departm
     code = str(code or "").strip().upper()
     name = str(name or "").strip()
     if not DEPARTMENT_CODE.match(code):
-        errors.append({"path": "code", "message": "部门代码为 2–8 位大写字母（如 YB）"})
+        errors.append({"path": "code", "message": _("部门代码为 2–8 位大写字母（如 YB）")})
     elif Department.objects.filter(code=code).exists():
-        errors.append({"path": "code", "message": f"部门代码 {code} 已存在"})
+        errors.append({"path": "code", "message": _("部门代码 %(code)s 已存在") % {"code": code}})
     _check_department_name(name, errors, exclude=None)
     note = _clean_note(note, errors)
     if errors:
@@ -358,12 +357,12 @@ def department_create(*, actor: Any, code: str, name: str, note: str) -> Departm
 
 def _check_department_name(name: str, errors: list[dict[str, str]], exclude: int | None) -> None:
     if not name:
-        errors.append({"path": "name", "message": "请填写部门名称"})
+        errors.append({"path": "name", "message": _("请填写部门名称")})
     elif len(name) > 64:
-        errors.append({"path": "name", "message": "部门名称不能超过 64 个字"})
+        errors.append({"path": "name", "message": _("部门名称不能超过 64 个字")})
     # pk=None is a valid lookup (IS NULL: excludes nothing); django-stubs rejects None.
     elif Department.objects.filter(name=name).exclude(pk=exclude).exists():  # type: ignore[misc]
-        errors.append({"path": "name", "message": f"已有名为“{name}”的部门"})
+        errors.append({"path": "name", "message": _("已有名为“%(name)s”的部门") % {"name": name}})
 
 
 @transaction.atomic
@@ -406,7 +405,7 @@ def catalogue_import(*, actor: Any, content: bytes, valid_from: Any, note: str,
     errors: list[dict[str, str]] = []
     note = _clean_note(note, errors)
     if not isinstance(valid_from, date):
-        errors.append({"path": "valid_from", "message": "请填写生效日期（YYYY-MM-DD）"})
+        errors.append({"path": "valid_from", "message": _("请填写生效日期（YYYY-MM-DD）")})
     if errors:
         raise _invalid(errors)
     rows = read_workbook(content)  # raises ServiceError naming "file"
@@ -437,9 +436,9 @@ def catalogue_import(*, actor: Any, content: bytes, valid_from: Any, note: str,
                 field = e.get("path") or ""
                 column = headers.get(field, field)
                 errors.append({"path": f"rows[{number}].{field}",
-                               "message": f"第 {number} 行「{column}」：{e['message']}"})
+                               "message": _("第 %(number)s 行「%(column)s」：%(message)s") % {"number": number, "column": column, "message": e['message']}})
     if not rows:
-        errors.append({"path": "file", "message": "文件中没有事项"})
+        errors.append({"path": "file", "message": _("文件中没有事项")})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION,
                            _("导入未执行：共 %(count)s 处错误，请改正后重新导入") % {"count": len(errors)}, errors)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import VisibleQuerySet, not_visible
 
@@ -46,7 +47,7 @@ def household_get(*, user: Any, pk: int | None = None, household_id: str | None 
     lookup = {"pk": pk} if pk is not None else {"household_id": household_id}
     household = qs.filter(**lookup).first()
     if household is None:
-        raise not_visible(user, Household, "家庭不存在", **lookup)
+        raise not_visible(user, Household, _("家庭不存在"), **lookup)
     return household
 
 

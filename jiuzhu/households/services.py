@@ -44,9 +44,9 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     if isinstance(code, str) and not any(e["path"] == "region_code" for e in errors):
         region = Region.objects.filter(code=code).first()
         if region is None:
-            errors.append({"path": "region_code", "message": f"区划代码 {code} 不存在"})
+            errors.append({"path": "region_code", "message": _("区划代码 %(code)s 不存在") % {"code": code}})
         elif region.level not in ("township", "village"):
-            errors.append({"path": "region_code", "message": "家庭应登记到乡镇或村（社区）"})
+            errors.append({"path": "region_code", "message": _("家庭应登记到乡镇或村（社区）")})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("家庭信息有误，请按提示修改"), errors)
     assert region is not None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.core.access import not_visible
@@ -57,7 +58,7 @@ def request_get(*, user: Any, pk: int) -> Request:
                                  "files")
                .filter(pk=pk).first())
     if request is None:
-        raise not_visible(user, Request, "受理单不存在", pk=pk)
+        raise not_visible(user, Request, _("受理单不存在"), pk=pk)
     return request
 
 
@@ -65,7 +66,7 @@ def item_get(*, user: Any, pk: int) -> RequestItem:
     item = (items_visible_to(user).select_related("request", "application", "item__department")
             .prefetch_related(*_item_prefetches()).filter(pk=pk).first())
     if item is None:
-        raise not_visible(user, RequestItem, "事项不存在", pk=pk)
+        raise not_visible(user, RequestItem, _("事项不存在"), pk=pk)
     return item
 
 

@@ -136,7 +136,7 @@ def _check_files(files: Files | None) -> Files:
         try:
             material, name, data = entry
         except (TypeError, ValueError):
-            raise _field_error(f"files[{index}]", "应为（材料名称，文件名，内容）") from None
+            raise _field_error(f"files[{index}]", _("应为（材料名称，文件名，内容）")) from None
         upload_kind(data, f"files[{index}]")
         out.append((str(material), str(name), bytes(data)))
     return out
@@ -161,7 +161,7 @@ def _applicant(applicant: Any, household: Household | None, channel: str) -> App
         name = household.head_name
     errors = []
     if not name:
-        errors.append({"path": "applicant.name", "message": "请填写申请人姓名"})
+        errors.append({"path": "applicant.name", "message": _("请填写申请人姓名")})
     id_number = str(data.get("id_number") or "").strip().upper()
     if not id_number and household is not None:
         # The resident follows progress with the query code and the last 4 characters of
@@ -171,11 +171,11 @@ def _applicant(applicant: Any, household: Household | None, channel: str) -> App
             head = household.members.filter(name=name).order_by("position").first()
         id_number = (head.id_number if head is not None else "").upper()
     if id_number and (len(id_number) != 18 or not id_number[:17].isdigit()):
-        errors.append({"path": "applicant.id_number", "message": "身份证号应为 18 位"})
+        errors.append({"path": "applicant.id_number", "message": _("身份证号应为 18 位")})
     agent_name = str(data.get("agent_name") or "").strip()
     if channel in AGENT_CHANNELS and not agent_name:
         errors.append({"path": "applicant.agent_name",
-                       "message": "代办、陪办须填写代办/陪办人姓名"})
+                       "message": _("代办、陪办须填写代办/陪办人姓名")})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("申请人信息有误"), errors)
     return Applicant(name=name[:64], phone=str(data.get("phone") or "").strip()[:20],
@@ -186,18 +186,18 @@ def _applicant(applicant: Any, household: Household | None, channel: str) -> App
 
 def _items(codes: Any, on: date) -> list[Item]:
     if not isinstance(codes, list | tuple) or not codes:
-        raise _field_error("items", "请至少选择一个事项")
+        raise _field_error("items", _("请至少选择一个事项"))
     out, seen, errors = [], set(), []
     for index, code in enumerate(codes):
         code = str(code).strip().upper()
         if code in seen:
-            errors.append({"path": f"items[{index}]", "message": f"事项 {code} 重复"})
+            errors.append({"path": f"items[{index}]", "message": _("事项 %(code)s 重复") % {"code": code}})
             continue
         seen.add(code)
         try:
             out.append(item_in_force(code, on))
         except ServiceError:
-            errors.append({"path": f"items[{index}]", "message": f"未知或已停用的事项：{code}"})
+            errors.append({"path": f"items[{index}]", "message": _("未知或已停用的事项：%(code)s") % {"code": code}})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("事项有误"), errors)
     return out
@@ -206,22 +206,22 @@ def _items(codes: Any, on: date) -> list[Item]:
 def _materials(materials: Any, items: list[Item]) -> dict[str, list[str]]:
     materials = materials or {}
     if not isinstance(materials, dict):
-        raise _field_error("materials", "应为 {事项编码: [材料名称]}")
+        raise _field_error("materials", _("应为 {事项编码: [材料名称]}"))
     codes = {item.code for item in items}
     errors = []
     out: dict[str, list[str]] = {}
     for code, names in materials.items():
         if code not in codes:
-            errors.append({"path": f"materials.{code}", "message": f"未选择事项 {code}"})
+            errors.append({"path": f"materials.{code}", "message": _("未选择事项 %(code)s") % {"code": code}})
             continue
         if not isinstance(names, list | tuple):
-            errors.append({"path": f"materials.{code}", "message": "应为材料名称列表"})
+            errors.append({"path": f"materials.{code}", "message": _("应为材料名称列表")})
             continue
         item = next(i for i in items if i.code == code)
         unknown = [str(n) for n in names if str(n) not in item.materials]
         if unknown:
             errors.append({"path": f"materials.{code}",
-                           "message": f"不在事项 {code} 的材料清单中：{'、'.join(unknown)}"})
+                           "message": _("不在事项 %(code)s 的材料清单中：%(unknown)s") % {"code": code, "unknown": '、'.join(unknown)}})
             continue
         out[code] = [m for m in item.materials if m in {str(n) for n in names}]
     if errors:
@@ -257,9 +257,9 @@ def request_create(*, actor: Any, household: Household, items: list[str], channe
     if not _may_take(actor):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
     if channel not in Channel.values:
-        raise _field_error("channel", f"渠道应为：{'、'.join(Channel.values)}")
+        raise _field_error("channel", _("渠道应为：%(values)s") % {"values": '、'.join(Channel.values)})
     if household.status != "active":
-        raise _field_error("household_id", "家庭已注销")
+        raise _field_error("household_id", _("家庭已注销"))
     catalogue = _items(items, on)
     checked = _materials(materials, catalogue)
     person = _applicant(applicant, household, channel)
@@ -343,11 +343,11 @@ def request_submit_online(*, household_data: dict[str, Any], applicant: dict[str
     """
     on = on or timezone.localdate()
     if not isinstance(household_data, dict):
-        raise _field_error("household_data", "应为家庭信息对象")
+        raise _field_error("household_data", _("应为家庭信息对象"))
     code = household_data.get("region_code")
     region = Region.objects.filter(code=code).first() if isinstance(code, str) and code else None
     if region is None or region.level not in ("township", "village", "grid"):
-        raise _field_error("household_data.region_code", "请选择所在乡镇（街道）或村（社区）")
+        raise _field_error("household_data.region_code", _("请选择所在乡镇（街道）或村（社区）"))
     catalogue = _items(items, on)
     person = _applicant(applicant, None, Channel.ONLINE)
     files = _check_files(files)
@@ -412,7 +412,7 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
             raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
                                [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
         if household.status != "active":
-            raise _field_error("household_id", "家庭已注销")
+            raise _field_error("household_id", _("家庭已注销"))
         catalogue = _items(items if items is not None else request.requested_items, on)
         checked = _materials(materials, catalogue)
         files = []
@@ -464,7 +464,7 @@ class RequestMoreIn(NoteIn):
             value = value.replace("，", ",").replace("、", ",").split(",")
         names = [str(m).strip() for m in value or [] if str(m).strip()]
         if not names:
-            raise ValueError("请列出全部需要补充的材料")
+            raise ValueError(_("请列出全部需要补充的材料"))
         return names
 
 
@@ -484,7 +484,7 @@ class ResultIn(Schema):
     @classmethod
     def _known_result(cls, value: str) -> str:
         if value not in Result.values:
-            raise ValueError("办理结果应为 granted（予以救助）或 not_granted（不予救助）")
+            raise ValueError(_("办理结果应为 granted（予以救助）或 not_granted（不予救助）"))
         return value
 
     @field_validator("amount")
@@ -492,7 +492,7 @@ class ResultIn(Schema):
     def _money(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and (not value.is_finite() or value < 0
                                   or value != value.quantize(Decimal("0.01"))):
-            raise ValueError("金额应为非负数，最多两位小数")
+            raise ValueError(_("金额应为非负数，最多两位小数"))
         return value
 
 
@@ -516,7 +516,7 @@ class CohandlersIn(NoteIn):
             value = value.replace("，", ",").split(",")
         codes = [str(d).strip().upper() for d in value if str(d).strip()]
         if not codes:
-            raise ValueError("请选择至少一个协办部门")
+            raise ValueError(_("请选择至少一个协办部门"))
         return codes
 
 
@@ -579,9 +579,9 @@ def _add_cohandler(ctx: WorkflowContext) -> None:
     errors = []
     for index, code in enumerate(wanted):
         if code not in known:
-            errors.append({"path": f"departments[{index}]", "message": f"没有部门 {code}"})
+            errors.append({"path": f"departments[{index}]", "message": _("没有部门 %(code)s") % {"code": code}})
         elif code == item.department_code:
-            errors.append({"path": f"departments[{index}]", "message": "牵头部门不能同时协办"})
+            errors.append({"path": f"departments[{index}]", "message": _("牵头部门不能同时协办")})
         elif code in existing:
             errors.append({"path": f"departments[{index}]", "message": f"{known[code]} 已在协办"})
     if errors:
@@ -600,7 +600,7 @@ def _cohandle_finish(ctx: WorkflowContext) -> None:
         department = ctx.data.get("department", "")
     share = item.cohandlers.select_for_update().filter(department_code=department).first()
     if share is None:
-        raise _field_error("department", "请指明协办部门")
+        raise _field_error("department", _("请指明协办部门"))
     if share.finished:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("本部门的协办已办结"))
     share.result, share.result_text = ctx.data["result"], ctx.data["note"]
@@ -770,7 +770,7 @@ def urge(*, actor: Any, item: RequestItem | int, message: str) -> Urge:
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("只能督办部门正在办理的事项"))
         message = (message or "").strip() if isinstance(message, str) else ""
         if not message:
-            raise _field_error("message", "请填写督办意见")
+            raise _field_error("message", _("请填写督办意见"))
         record = Urge.objects.create(item=row, supervisor=_user(actor),
                                      supervisor_name=_actor_name(actor), message=message[:2000])
         step_record(row, actor, "urge", row.state, row.state, {"message": message},

@@ -58,7 +58,7 @@ def lead_get(*, user: Any, pk: int) -> Lead:
     """One lead the user may see; another township's is 'not found', like a missing one."""
     lead = leads_visible_to(user).filter(pk=pk).first()
     if lead is None:
-        raise not_visible(user, Lead, "线索不存在", pk=pk)
+        raise not_visible(user, Lead, _("线索不存在"), pk=pk)
     return lead
 
 
@@ -70,7 +70,7 @@ def tasks_visible_to(user: Any) -> QuerySet[VisitTask]:
 def task_get(*, user: Any, pk: int) -> VisitTask:
     task = tasks_visible_to(user).filter(pk=pk).first()
     if task is None:
-        raise not_visible(user, VisitTask, "走访任务不存在", pk=pk)
+        raise not_visible(user, VisitTask, _("走访任务不存在"), pk=pk)
     return task
 
 

@@ -79,11 +79,11 @@ def _text(data: dict[str, Any], name: str) -> str:
 def id_number_errors(value: str, path: str = "id_number") -> list[dict[str, str]]:
     """What is wrong with an ID number (居民身份证号码) that was given; [] when it is right."""
     if not ID_PATTERN.match(value):
-        return [{"path": path, "message": "身份证号应为 18 位：17 位数字加 1 位数字或大写 X"}]
+        return [{"path": path, "message": _("身份证号应为 18 位：17 位数字加 1 位数字或大写 X")}]
     if id_check_character(value[:17]) != value[17]:
-        return [{"path": path, "message": "身份证号校验位错误，请核对"}]
+        return [{"path": path, "message": _("身份证号校验位错误，请核对")}]
     if birth_date_from_id(value) is None:
-        return [{"path": path, "message": "身份证号中的出生日期无效"}]
+        return [{"path": path, "message": _("身份证号中的出生日期无效")}]
     return []
 
 
@@ -106,12 +106,12 @@ def grid_assign(*, actor: Any, grid: Region, worker: User) -> GridAssignment:
         raise ServiceError(ErrorCode.NOT_FOUND, _("网格不存在"))
     errors = []
     if worker.role != Role.GRID_WORKER or not worker.is_active:
-        errors.append({"path": "worker", "message": "只能指定岗位为网格员的在职用户"})
+        errors.append({"path": "worker", "message": _("只能指定岗位为网格员的在职用户")})
     elif not _sees(actor, worker.region_path or "-"):
-        errors.append({"path": "worker", "message": "该网格员不在您的管辖范围内"})
+        errors.append({"path": "worker", "message": _("该网格员不在您的管辖范围内")})
     elif GridAssignment.objects.filter(grid=grid, worker=worker).exists():
-        errors.append({"path": "worker", "message": "该网格员已是本网格的责任人"})
-    _refuse(errors, "不能指定该网格员")
+        errors.append({"path": "worker", "message": _("该网格员已是本网格的责任人")})
+    _refuse(errors, _("不能指定该网格员"))
     assignment = GridAssignment.objects.create(
         grid=grid, worker=worker, region_path=grid.path,
         assigned_by=actor if getattr(actor, "pk", None) else None)
@@ -145,34 +145,34 @@ def lead_validate(*, actor: Any, data: dict[str, Any]) -> tuple[dict[str, Any], 
     clean["urgency"] = clean["urgency"] or Urgency.NORMAL
     errors: list[dict[str, str]] = []
     if clean["source"] not in LeadSource.values:
-        errors.append({"path": "source", "message": "请选择线索来源（热线、爱心驿站、网格员发现或其他）"})
+        errors.append({"path": "source", "message": _("请选择线索来源（热线、爱心驿站、网格员发现或其他）")})
     if clean["source"] == LeadSource.LOVE_STATION and not clean["station_name"]:
-        errors.append({"path": "station_name", "message": "爱心驿站报告的线索请填写驿站名称"})
+        errors.append({"path": "station_name", "message": _("爱心驿站报告的线索请填写驿站名称")})
     if not clean["person_name"]:
-        errors.append({"path": "person_name", "message": "请填写被报告人姓名"})
+        errors.append({"path": "person_name", "message": _("请填写被报告人姓名")})
     if not clean["description"]:
-        errors.append({"path": "description", "message": "请填写看到的困难情况"})
+        errors.append({"path": "description", "message": _("请填写看到的困难情况")})
     if clean["urgency"] not in Urgency.values:
-        errors.append({"path": "urgency", "message": "紧急程度应为一般、较急或紧急"})
+        errors.append({"path": "urgency", "message": _("紧急程度应为一般、较急或紧急")})
     if clean["id_number"]:
         errors += id_number_errors(clean["id_number"])
     for name in ("phone", "reporter_phone"):
         if clean[name] and not PHONE.match(clean[name]):
-            errors.append({"path": name, "message": "电话应为 5–20 位数字、+、- 或空格"})
+            errors.append({"path": name, "message": _("电话应为 5–20 位数字、+、- 或空格")})
     for name, limit in (("person_name", 64), ("reporter_name", 64), ("station_name", 100),
                         ("address", 200)):
         if len(clean[name]) > limit:
-            errors.append({"path": name, "message": f"不能超过 {limit} 个字"})
+            errors.append({"path": name, "message": _("不能超过 %(limit)s 个字") % {"limit": limit}})
     region = None
     if not clean["region_code"]:
-        errors.append({"path": "region_code", "message": "请选择所在村（社区）或网格"})
+        errors.append({"path": "region_code", "message": _("请选择所在村（社区）或网格")})
     else:
         region = Region.objects.filter(code=clean["region_code"]).first()
         if region is None or not _sees(actor, region.path):
-            errors.append({"path": "region_code", "message": "区划不存在或不在您的管辖范围内"})
+            errors.append({"path": "region_code", "message": _("区划不存在或不在您的管辖范围内")})
         elif region.level not in ("village", "grid"):
-            errors.append({"path": "region_code", "message": "请选择到村（社区）或网格"})
-    _refuse(errors, "线索信息有误，请按提示修改")
+            errors.append({"path": "region_code", "message": _("请选择到村（社区）或网格")})
+    _refuse(errors, _("线索信息有误，请按提示修改"))
     assert region is not None
     return clean, region
 
@@ -258,12 +258,12 @@ def _convert(ctx: WorkflowContext) -> None:
     if assignee is None:
         assignee = _default_assignee(lead)
         if assignee is None:
-            errors.append({"path": "assignee", "message": "该线索所在网格没有责任网格员，请指定走访人"})
+            errors.append({"path": "assignee", "message": _("该线索所在网格没有责任网格员，请指定走访人")})
     elif not assignee.is_active or assignee.role not in (Role.GRID_WORKER, Role.VILLAGE_ASSISTANT) \
             or not (_sees(actor, assignee.region_path or "-")
                     or GridAssignment.objects.filter(worker=assignee, grid=lead.region).exists()):
-        errors.append({"path": "assignee", "message": "走访人应为本辖区的网格员或村居协理员"})
-    _refuse(errors, "不能转化该线索，请按提示修改")
+        errors.append({"path": "assignee", "message": _("走访人应为本辖区的网格员或村居协理员")})
+    _refuse(errors, _("不能转化该线索，请按提示修改"))
 
     household = None
     if id_number:
@@ -282,14 +282,14 @@ def _convert(ctx: WorkflowContext) -> None:
         area_type = village.area_type or lead.region.area_type or area_type
         missing = []
         if not id_number:
-            missing.append({"path": "id_number", "message": "未找到在册家庭；登记新家庭需要被报告人的身份证号"})
+            missing.append({"path": "id_number", "message": _("未找到在册家庭；登记新家庭需要被报告人的身份证号")})
         if health not in v.HEALTH:
-            missing.append({"path": "health", "message": "登记新家庭需要户主的健康状况"})
+            missing.append({"path": "health", "message": _("登记新家庭需要户主的健康状况")})
         if occupation not in v.OCCUPATIONS:
-            missing.append({"path": "occupation", "message": "登记新家庭需要户主的职业"})
+            missing.append({"path": "occupation", "message": _("登记新家庭需要户主的职业")})
         if area_type not in v.AREA_TYPES:
-            missing.append({"path": "area_type", "message": "请选择城乡类别"})
-        _refuse(missing, "登记家庭所需信息不全，请补充")
+            missing.append({"path": "area_type", "message": _("请选择城乡类别")})
+        _refuse(missing, _("登记家庭所需信息不全，请补充"))
         data = lead_household_data(lead=lead, id_number=id_number, health=health,
                                    occupation=occupation, area_type=area_type, on=today)
         try:
@@ -354,10 +354,10 @@ def _coordinate(value: Any, path: str, limit: int, errors: list) -> Decimal | No
     try:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
-        errors.append({"path": path, "message": "应为数字"})
+        errors.append({"path": path, "message": _("应为数字")})
         return None
     if not -limit <= number <= limit:
-        errors.append({"path": path, "message": f"应在 -{limit} 到 {limit} 之间"})
+        errors.append({"path": path, "message": _("应在 -%(limit)s 到 %(limit)s 之间") % {"limit": limit}})
         return None
     return number
 
@@ -366,27 +366,27 @@ def _outcome_errors(*, outcome: str, referred_to: str, linked_number: str, actor
                     lead_path: str, allow_unreachable: bool = True) -> list[dict[str, str]]:
     errors = []
     if outcome not in Outcome.values:
-        errors.append({"path": "outcome", "message": "请选择走访结果（必填），没有结果不能办结"})
+        errors.append({"path": "outcome", "message": _("请选择走访结果（必填），没有结果不能办结")})
     elif outcome == Outcome.UNREACHABLE and not allow_unreachable:
-        errors.append({"path": "outcome", "message": "无法联系的线索需要再访，不能以此结果办结"})
+        errors.append({"path": "outcome", "message": _("无法联系的线索需要再访，不能以此结果办结")})
     if outcome == Outcome.REFERRED and not referred_to:
-        errors.append({"path": "referred_to", "message": "请填写转往的部门"})
+        errors.append({"path": "referred_to", "message": _("请填写转往的部门")})
     if outcome == Outcome.APPLIED and linked_number and not _linked_exists(linked_number, actor,
                                                                            lead_path):
-        errors.append({"path": "linked_number", "message": "未找到该编号的申请或受理登记"})
+        errors.append({"path": "linked_number", "message": _("未找到该编号的申请或受理登记")})
     return errors
 
 
 def _photos(photos: list[tuple[str, bytes]]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     errors, kept = [], []
     if len(photos) > MAX_PHOTOS:
-        errors.append({"path": "photos", "message": f"最多上传 {MAX_PHOTOS} 张照片"})
+        errors.append({"path": "photos", "message": _("最多上传 %(MAX_PHOTOS)s 张照片") % {"MAX_PHOTOS": MAX_PHOTOS}})
     for name, content in photos[:MAX_PHOTOS]:
         kind = sniff(content[:16]) if content else None
         if kind is None or not kind[0].startswith("image/"):
-            errors.append({"path": "photos", "message": f"{name}：只接受 JPEG 或 PNG 照片（按内容识别）"})
+            errors.append({"path": "photos", "message": _("%(name)s：只接受 JPEG 或 PNG 照片（按内容识别）") % {"name": name}})
         elif len(content) > MAX_PHOTO_BYTES:
-            errors.append({"path": "photos", "message": f"{name}：照片不能超过 10 MB"})
+            errors.append({"path": "photos", "message": _("%(name)s：照片不能超过 10 MB") % {"name": name}})
         else:
             kept.append({"name": name, "content": content, "type": kind[0], "ext": kind[1]})
     return kept, errors
@@ -406,20 +406,20 @@ def _visit(ctx: WorkflowContext) -> None:
                              linked_number=linked_number, actor=actor,
                              lead_path=task.region_path)
     if visited_on is None:
-        errors.append({"path": "visited_on", "message": "请填写走访日期"})
+        errors.append({"path": "visited_on", "message": _("请填写走访日期")})
     elif visited_on > today:
-        errors.append({"path": "visited_on", "message": "走访日期不能晚于今天"})
+        errors.append({"path": "visited_on", "message": _("走访日期不能晚于今天")})
     elif visited_on < task.started_on:
-        errors.append({"path": "visited_on", "message": "走访日期不能早于任务派发日期"})
+        errors.append({"path": "visited_on", "message": _("走访日期不能早于任务派发日期")})
     if not findings:
-        errors.append({"path": "findings", "message": "请填写走访发现的情况"})
+        errors.append({"path": "findings", "message": _("请填写走访发现的情况")})
     lat = _coordinate(latitude, "latitude", 90, errors)
     lon = _coordinate(longitude, "longitude", 180, errors)
     if (lat is None) != (lon is None) and not any(e["path"] in ("latitude", "longitude")
                                                    for e in errors):
-        errors.append({"path": "latitude", "message": "定位应同时有纬度和经度"})
+        errors.append({"path": "latitude", "message": _("定位应同时有纬度和经度")})
     kept, photo_errors = _photos(photos or [])
-    _refuse(errors + photo_errors, "走访记录有误，请按提示修改")
+    _refuse(errors + photo_errors, _("走访记录有误，请按提示修改"))
 
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
@@ -494,8 +494,8 @@ def _close_lead(ctx: WorkflowContext) -> None:
                              linked_number=linked_number, actor=actor,
                              lead_path=lead.region_path, allow_unreachable=False)
     if not note:
-        errors.append({"path": "note", "message": "请说明办结理由"})
-    _refuse(errors, "不能办结该线索，请按提示修改")
+        errors.append({"path": "note", "message": _("请说明办结理由")})
+    _refuse(errors, _("不能办结该线索，请按提示修改"))
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
     withdrawn = []

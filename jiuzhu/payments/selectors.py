@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import not_visible
 from jiuzhu.regions.models import Region
@@ -25,5 +26,5 @@ def payrolls_visible_to(user: Any) -> QuerySet[Payroll]:
 def payroll_get(*, user: Any, pk: int) -> Payroll:
     payroll = payrolls_visible_to(user).filter(pk=pk).first()
     if payroll is None:
-        raise not_visible(user, Payroll, "花名册不存在", pk=pk)
+        raise not_visible(user, Payroll, _("花名册不存在"), pk=pk)
     return payroll

@@ -53,11 +53,11 @@ def bank_account_set(*, actor: Any, household: Household, bank_name: str, accoun
     account_number = account_number.replace(" ", "").strip()
     errors = []
     if not bank_name:
-        errors.append({"path": "bank_name", "message": "请填写开户行"})
+        errors.append({"path": "bank_name", "message": _("请填写开户行")})
     if not (account_number.isdigit() and 8 <= len(account_number) <= 32):
-        errors.append({"path": "account_number", "message": "账号应为 8–32 位数字"})
+        errors.append({"path": "account_number", "message": _("账号应为 8–32 位数字")})
     if not holder_name:
-        errors.append({"path": "holder_name", "message": "请填写户名"})
+        errors.append({"path": "holder_name", "message": _("请填写户名")})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("账户信息有误"), errors)
     account, created = BankAccount.objects.update_or_create(household=household, defaults={
@@ -78,7 +78,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     ``approved`` move to ``in_payment``."""
     _authorise(actor, township.path, PAYROLL_ROLES, "乡镇")
     if township.level != "township":
-        raise _field_error("township", "花名册按乡镇（街道）生成")
+        raise _field_error("township", _("花名册按乡镇（街道）生成"))
     month = month_of(month)
     # One generation per township at a time: the second waits, then finds the first's list.
     Region.objects.select_for_update().filter(pk=township.pk).exists()

@@ -80,7 +80,7 @@ def household_data_from(draft: dict[str, Any], *, on: date) -> dict[str, Any]:
     identity, household = draft["identity"], draft["household"]
     village = village_named(household["village"])
     if village is None:
-        raise _invalid("village", "请选择所在村（社区）")
+        raise _invalid("village", _("请选择所在村（社区）"))
     members = []
     for index, row in enumerate(household["members"]):
         birth = birth_date_from_id(row["id_number"])
@@ -113,24 +113,24 @@ def application_check(draft: dict[str, Any]) -> None:
     """Every step done and still valid (the catalogue may have changed since)."""
     identity = draft.get("identity")
     if not identity:
-        raise _invalid("identity", "请先填写申请人信息")
+        raise _invalid("identity", _("请先填写申请人信息"))
     if not identity.get("consent"):
-        raise _invalid("consent", "必须同意家庭经济状况核对授权，才能提交救助申请")
+        raise _invalid("consent", _("必须同意家庭经济状况核对授权，才能提交救助申请"))
     if not id_number_valid(identity.get("id_number")):
-        raise _invalid("id_number", "申请人身份证号码有误，请核对")
+        raise _invalid("id_number", _("申请人身份证号码有误，请核对"))
     household = draft.get("household")
     if not household or not household.get("members"):
-        raise _invalid("members", "请填写家庭成员")
+        raise _invalid("members", _("请填写家庭成员"))
     ids = [m["id_number"] for m in household["members"]]
     if identity["id_number"] not in ids:
-        raise _invalid("members", "申请人本人应列在家庭成员中")
+        raise _invalid("members", _("申请人本人应列在家庭成员中"))
     codes = draft.get("items") or []
     if not codes:
-        raise _invalid("items", "请至少选择一个申请事项")
+        raise _invalid("items", _("请至少选择一个申请事项"))
     named = {item.code for item in items_named(codes)}
     gone = [c for c in codes if c not in named]
     if gone:
-        raise _invalid("items", f"以下事项已不再受理，请重新选择：{'、'.join(gone)}")
+        raise _invalid("items", _("以下事项已不再受理，请重新选择：%(gone)s") % {"gone": '、'.join(gone)})
 
 
 def application_submit(*, draft: dict[str, Any], ip: str | None) -> str:
@@ -154,7 +154,7 @@ def application_submit(*, draft: dict[str, Any], ip: str | None) -> str:
             continue  # an item needing it was unticked since
         data = drafts.upload_read(meta)
         if data is None:
-            raise _invalid(f"material:{material}", f"“{material}”的文件已失效，请重新上传")
+            raise _invalid(f"material:{material}", _("“%(material)s”的文件已失效，请重新上传") % {"material": material})
         files.append(gateway.UploadedFile(material=material, name=meta["name"],
                                           content_type=meta["content_type"], data=data,
                                           item_code=materials[material]["item_code"]))

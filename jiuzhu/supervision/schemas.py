@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
@@ -105,7 +106,7 @@ class RecoveryIn(Schema):
     @classmethod
     def _ordered(cls, value: str, info: ValidationInfo) -> str:
         if value < info.data.get("from_month", ""):
-            raise ValueError("截止月份不能早于起始月份")
+            raise ValueError(_("截止月份不能早于起始月份"))
         return value
 
 

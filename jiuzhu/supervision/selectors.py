@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import VisibleQuerySet, not_visible
 
@@ -30,7 +31,7 @@ def review_task_get(*, user: Any, pk: int) -> ReviewTask:
             .select_related("application__household", "application__region", "assessment",
                             "done_by").filter(pk=pk).first())
     if task is None:
-        raise not_visible(user, ReviewTask, "复核任务不存在", pk=pk)
+        raise not_visible(user, ReviewTask, _("复核任务不存在"), pk=pk)
     return task
 
 
@@ -42,5 +43,5 @@ def tipoffs_visible_to(user: Any) -> QuerySet[TipOff]:
 def tipoff_get(*, user: Any, pk: int) -> TipOff:
     tip_off = tipoffs_visible_to(user).filter(pk=pk).first()
     if tip_off is None:
-        raise not_visible(user, TipOff, "举报不存在", pk=pk)
+        raise not_visible(user, TipOff, _("举报不存在"), pk=pk)
     return tip_off

@@ -204,9 +204,9 @@ def _statement_notice(application: Application, actor: Any, *, decision: str, fa
     """Record the notice on the case and issue D23 (or, ``issue=False``, return the
     document's context for the table's ``statement`` row to issue)."""
     if not decision.strip():
-        raise _field_error("decision", "请写明拟作出的决定")
+        raise _field_error("decision", _("请写明拟作出的决定"))
     if not facts.strip():
-        raise _field_error("facts", "请写明认定的事实")
+        raise _field_error("facts", _("请写明认定的事实"))
     respond_by = respond_by or today + timedelta(days=3)
     record_step(application, actor, "statement_notice", application.state, application.state,
                 {"decision": decision, "facts": facts, "respond_by": respond_by})
@@ -352,17 +352,17 @@ def tipoff_record(*, actor: Any, household: Household, source: str, content: str
     """Register a tip-off (举报) about a household's case and issue its record (D19)."""
     authorise(actor, household.region_path, SUPERVISION_ROLES, what="家庭")
     if source not in TipOffSource.values:
-        raise _field_error("source", "请选择举报来源")
+        raise _field_error("source", _("请选择举报来源"))
     if not content.strip():
-        raise _field_error("content", "请填写举报内容")
+        raise _field_error("content", _("请填写举报内容"))
     if application is None:
         cases = Application.objects.filter(household=household)
         application = (cases.filter(state__in=[*PAID_STATES, State.STOPPED]).first()
                        or cases.first())
         if application is None:
-            raise _field_error("household", "该家庭没有低保案件")
+            raise _field_error("household", _("该家庭没有低保案件"))
     elif application.household_id != household.pk:
-        raise _field_error("application", "申请不属于该家庭")
+        raise _field_error("application", _("申请不属于该家庭"))
     application = _lock_case(application.pk)
     tip_off = TipOff.objects.create(
         household=household, application=application, region_path=application.region_path,
@@ -539,7 +539,7 @@ def _recover(ctx: WorkflowContext) -> None:
     from_month, to_month = month_parse(ctx.data["from_month"]), month_parse(ctx.data["to_month"])
     amount = payments_in_period(application, from_month, to_month)
     if amount <= 0:
-        raise _field_error("from_month", "该期间没有发放记录")
+        raise _field_error("from_month", _("该期间没有发放记录"))
     tip_off.recovery_amount = amount
     _event(tip_off, ctx.actor, TipOffAction.RECOVER, "D21",
            {"from_month": from_month, "to_month": to_month, "amount": amount})

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import not_visible
 from jiuzhu.households.models import Household
@@ -43,7 +44,7 @@ def verification_request_get(*, user: Any, pk: int) -> VerificationRequest:
     request = (verification_requests_visible_to(user)
                .select_related("household__region", "requested_by").filter(pk=pk).first())
     if request is None:
-        raise not_visible(user, VerificationRequest, "核对申请不存在", pk=pk)
+        raise not_visible(user, VerificationRequest, _("核对申请不存在"), pk=pk)
     return request
 
 
@@ -51,7 +52,7 @@ def finding_get(*, user: Any, pk: int) -> Finding:
     finding = (Finding.objects.select_related("request__household")
                .filter(pk=pk, request__in=verification_requests_visible_to(user)).first())
     if finding is None:
-        raise not_visible(user, Finding, "核对差异不存在", pk=pk)
+        raise not_visible(user, Finding, _("核对差异不存在"), pk=pk)
     return finding
 
 

@@ -79,7 +79,7 @@ def authorisation_check(upload: UploadedFile) -> tuple[str, str, str, int]:
     ServiceError saying, in Chinese, what is wrong."""
     size = upload.size or 0
     if size == 0:
-        raise _invalid("authorisation", "请上传家庭签字的核对授权书扫描件（文件为空）")
+        raise _invalid("authorisation", _("请上传家庭签字的核对授权书扫描件（文件为空）"))
     if size > MAX_AUTHORISATION_BYTES:
         raise _invalid("authorisation", f"授权书文件不能超过 {MAX_AUTHORISATION_BYTES // 2**20} MB"
                                         f"（该文件约 {size / 2**20:.1f} MB）")
@@ -89,8 +89,7 @@ def authorisation_check(upload: UploadedFile) -> tuple[str, str, str, int]:
     kind = next(((t, e) for magic, t, e in AUTHORISATION_TYPES if head.startswith(magic)), None)
     if kind is None:
         raise _invalid("authorisation",
-                       f"文件“{upload.name}”不是 PDF、JPG 或 PNG 格式（按文件内容识别，"
-                       "与文件扩展名无关），请上传授权书的扫描件或照片")
+                       _("文件“%(name)s”不是 PDF、JPG 或 PNG 格式（按文件内容识别，与文件扩展名无关），请上传授权书的扫描件或照片") % {"name": upload.name})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -104,9 +103,9 @@ def _source_codes(sources: Iterable[str] | None) -> list[str]:
     wanted = list(dict.fromkeys(sources))
     unknown = [code for code in wanted if code not in SOURCE_CODES]
     if unknown:
-        raise _invalid("sources", f"未知的数据源：{'、'.join(unknown)}")
+        raise _invalid("sources", _("未知的数据源：%(unknown)s") % {"unknown": '、'.join(unknown)})
     if not wanted:
-        raise _invalid("sources", "请至少选择一个数据源")
+        raise _invalid("sources", _("请至少选择一个数据源"))
     return [code for code in SOURCE_CODES if code in wanted]
 
 
@@ -273,7 +272,7 @@ def _open_finding(actor: Any, finding: Finding, reason: str) -> tuple[Finding, s
     _require(actor, finding.request, "verification.decide_finding", missing="核对差异不存在")
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "请填写处理理由")
+        raise _invalid("reason", _("请填写处理理由"))
     if finding.status != FindingStatus.OPEN:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            _("该差异已处理（%(status)s），不能重复处理") % {"status": finding.get_status_display()})
