@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jiuzhu.assessments.wording import worker_lines, worker_reason
 from jiuzhu.documents.text_filters import mask_id
 from jiuzhu.households.serializers import household_to_dict
 
@@ -77,7 +78,8 @@ def document_context(application: Application, **extra: Any) -> dict[str, Any]:
         "assessment": result,
         "explanation_lines": [
             {"label": q["label"], "value": f"{q['value']} {q['unit']}"}
-            for q in (result or {}).get("explanation", {}).get("quantities", {}).values()],
+            for q in worker_lines((result or {}).get("explanation"))],
+        "decision_reason": worker_reason((result or {}).get("explanation")) if result else "",
         "amount": str(application.approved_amount or application.engine_amount or ""),
         "engine_amount": str(application.engine_amount or ""),
         "override_reason": application.override_reason,
