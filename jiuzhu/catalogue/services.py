@@ -115,7 +115,7 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
         value = data["department"]
         code = value.code if isinstance(value, Department) else str(value or "").strip().upper()
         if code not in departments:
-            errors.append({"path": "department", "message": f"未知的部门：{code or '（空）'}"})
+            errors.append({"path": "department", "message": _("未知的部门：%(code)s") % {"code": code or _("（空）")}})
         else:
             clean["department"] = departments[code]
     if "level" in data:
@@ -144,7 +144,7 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
         too_long = [m for m in materials if len(m) > 60]
         if too_long:
             errors.append({"path": "materials",
-                           "message": f"每项材料不超过 60 个字：{too_long[0][:20]}…"})
+                           "message": _("每项材料不超过 60 个字：%(material)s…") % {"material": too_long[0][:20]}})
         clean["materials"] = materials
     for field in ("policy", "conditions", "process"):
         if field in data:
@@ -296,7 +296,7 @@ def _create(*, actor: Any, code: Any, valid_from: Any, note: Any, data: dict[str
     clean = _clean_fields(data, errors, departments)
     for field in ("name", "department", "level", "limit"):
         if field not in data:
-            errors.append({"path": field, "message": f"请填写{FIELD_LABELS[field]}"})
+            errors.append({"path": field, "message": _("请填写%(label)s") % {"label": _(FIELD_LABELS[field])}})
     note = _clean_note(note, errors)
     if not isinstance(valid_from, date):
         errors.append({"path": "valid_from", "message": _("请填写生效日期（YYYY-MM-DD）")})
@@ -417,7 +417,8 @@ def catalogue_import(*, actor: Any, content: bytes, valid_from: Any, note: str,
         code = str(row.get("code") or "").strip().upper()
         if code in seen:
             errors.append({"path": f"rows[{number}].code",
-                           "message": f"第 {number} 行：事项编码 {code} 与第 {seen[code]} 行重复"})
+                           "message": _("第 %(number)s 行：事项编码 %(code)s 与第 %(first)s 行重复")
+                           % {"number": number, "code": code, "first": seen[code]}})
             continue
         seen[code] = number
         data = {k: v for k, v in row.items() if k in EDITABLE}

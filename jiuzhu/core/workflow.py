@@ -73,6 +73,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import ErrorCode, ServiceError
 
@@ -344,8 +345,11 @@ class Workflow:
         except ValidationError as exc:
             errors = [{"path": error_path(error["loc"]), "message": error_message(dict(error))}
                       for error in exc.errors()]
-            raise ServiceError(ErrorCode.VALIDATION, "输入有误：" + "；".join(
-                f"{e['path'] or '请求'} {e['message']}" for e in errors), errors) from None
+            raise ServiceError(ErrorCode.VALIDATION, _("输入有误：%(problems)s") % {
+                "problems": _("；").join(
+                    _("%(field)s %(message)s") % {"field": field_label(schema, e["path"]),
+                                                  "message": e["message"]}
+                    for e in errors)}, errors) from None
         return parsed.model_dump(exclude_none=True), parsed
 
     # --- acting -------------------------------------------------------------------------
@@ -357,7 +361,7 @@ class Workflow:
             qs = qs.select_related(*self.select_related)
         obj = qs.filter(pk=getattr(pk, "pk", pk)).first()
         if obj is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, self.not_found)
+            raise ServiceError(ErrorCode.NOT_FOUND, _(self.not_found))
         return obj
 
     def check(self, actor: Any, obj: Any, action: Action) -> None:
@@ -476,20 +480,76 @@ def error_path(loc: Sequence[Any]) -> str:
     return out
 
 
-#: Chinese messages for pydantic's error types (the API speaks Chinese like the pages).
+#: Messages for pydantic's error types (the API speaks the interface language like the
+#: pages; Simplified Chinese msgids). A type not listed reads 输入有误, never pydantic's English.
 MESSAGES = {
-    "missing": "必填项", "string_type": "应为文字", "string_too_short": "必填项",
-    "string_too_long": "内容过长", "int_type": "应为整数", "int_parsing": "应为整数",
-    "int_from_float": "应为整数", "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false", "list_type": "应为列表", "dict_type": "应为对象",
-    "model_type": "应为对象", "too_short": "数量不足", "literal_error": "取值不在允许范围内",
-    "enum": "取值不在允许范围内", "greater_than_equal": "数值过小", "greater_than": "数值过小",
-    "less_than_equal": "数值过大", "decimal_parsing": "金额格式不正确",
-    "decimal_type": "金额格式不正确", "decimal_max_places": "最多两位小数",
-    "extra_forbidden": "不认识的字段", "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD", "date_type": "日期格式应为 YYYY-MM-DD",
-    "float_type": "应为数字", "float_parsing": "应为数字",
+    "missing": gettext_lazy("必填项"), "string_type": gettext_lazy("应为文字"),
+    "string_too_short": gettext_lazy("必填项"), "string_too_long": gettext_lazy("内容过长"),
+    "string_pattern_mismatch": gettext_lazy("格式不正确"),
+    "int_type": gettext_lazy("应为整数"), "int_parsing": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"), "bool_type": gettext_lazy("应为 true 或 false"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"), "list_type": gettext_lazy("应为列表"),
+    "dict_type": gettext_lazy("应为对象"), "model_type": gettext_lazy("应为对象"),
+    "too_short": gettext_lazy("数量不足"), "too_long": gettext_lazy("数量过多"),
+    "literal_error": gettext_lazy("取值不在允许范围内"), "enum": gettext_lazy("取值不在允许范围内"),
+    "greater_than_equal": gettext_lazy("数值过小"), "greater_than": gettext_lazy("数值过小"),
+    "less_than_equal": gettext_lazy("数值过大"), "less_than": gettext_lazy("数值过大"),
+    "decimal_parsing": gettext_lazy("金额格式不正确"), "decimal_type": gettext_lazy("金额格式不正确"),
+    "decimal_max_places": gettext_lazy("最多两位小数"),
+    "decimal_max_digits": gettext_lazy("金额过大"),
+    "extra_forbidden": gettext_lazy("不认识的字段"),
+    "date_from_datetime_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_type": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": gettext_lazy("时间格式不正确"), "datetime_type": gettext_lazy("时间格式不正确"),
+    "float_type": gettext_lazy("应为数字"), "float_parsing": gettext_lazy("应为数字"),
+    "json_invalid": gettext_lazy("请求内容不是有效的 JSON"),
 }
+
+#: The labels of the fields the workflows' input schemas name, for messages that name a
+#: field (the ``errors[].path`` keeps the field's name). A schema field's ``title`` wins.
+FIELD_LABELS = {
+    "amount": gettext_lazy("金额"), "area_type": gettext_lazy("城乡类别"),
+    "deadline": gettext_lazy("期限"), "decision": gettext_lazy("决定"),
+    "department": gettext_lazy("协办部门"), "departments": gettext_lazy("协办部门"),
+    "facts": gettext_lazy("认定的事实"), "findings": gettext_lazy("查明情况"),
+    "founded": gettext_lazy("是否属实"), "from_month": gettext_lazy("起始月份"),
+    "to_month": gettext_lazy("截止月份"), "health": gettext_lazy("健康状况"),
+    "id_number": gettext_lazy("身份证号"), "investigator_ids": gettext_lazy("调查人员"),
+    "investigators": gettext_lazy("调查人员"), "latitude": gettext_lazy("纬度"),
+    "longitude": gettext_lazy("经度"), "legal_basis": gettext_lazy("法律依据"),
+    "linked_number": gettext_lazy("申请编号或受理单号"), "location": gettext_lazy("位置"),
+    "materials": gettext_lazy("材料"), "members_present": gettext_lazy("参加评议人数"),
+    "missing": gettext_lazy("需补正的材料"), "neighbour_visits": gettext_lazy("邻里走访"),
+    "note": gettext_lazy("说明"), "occupation": gettext_lazy("职业"),
+    "organisation": gettext_lazy("第三方机构"), "outcome": gettext_lazy("结果"),
+    "outcome_note": gettext_lazy("结果说明"), "override_reason": gettext_lazy("调整理由"),
+    "place": gettext_lazy("地点"), "reason": gettext_lazy("理由"),
+    "reasons": gettext_lazy("理由"), "recommend": gettext_lazy("审核意见"),
+    "referred_to": gettext_lazy("转往的部门"), "report": gettext_lazy("报告"),
+    "request_id": gettext_lazy("核对申请"), "requirements": gettext_lazy("需说明或提供的材料"),
+    "respond_by": gettext_lazy("答复期限"), "result": gettext_lazy("办理结果"),
+    "return_to": gettext_lazy("退回至"), "scheduled_at": gettext_lazy("约谈时间"),
+    "signatures": gettext_lazy("签名"), "summary": gettext_lazy("概述"),
+    "visited_on": gettext_lazy("走访日期"), "votes_against": gettext_lazy("反对票数"),
+    "votes_for": gettext_lazy("赞成票数"), "files": gettext_lazy("文件"),
+    "photos": gettext_lazy("照片"), "household_id": gettext_lazy("家庭"),
+    "item_code": gettext_lazy("事项"), "channel": gettext_lazy("渠道"),
+}
+
+
+def field_label(schema: Any, path: str) -> str:
+    """The label of the field at ``path`` (``members[1].id_number`` → 身份证号) for a
+    message in words: the schema field's ``title``, else :data:`FIELD_LABELS`, else the
+    name itself; ``请求`` for the request as a whole."""
+    if not path:
+        return _("请求")
+    name = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    field = getattr(schema, "model_fields", {}).get(name) if "." not in path else None
+    if field is not None and field.title:
+        return _(field.title)
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 def error_message(error: dict[str, Any]) -> str:
@@ -499,4 +559,4 @@ def error_message(error: dict[str, Any]) -> str:
         for prefix in ("Value error, ", "Assertion failed, "):
             message = message.removeprefix(prefix)
         return message
-    return MESSAGES.get(str(error.get("type")), str(error.get("msg", "输入有误")))
+    return str(MESSAGES.get(str(error.get("type")), _("输入有误")))

@@ -37,7 +37,7 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
         if isinstance(number, str):
             if number in seen:
                 errors.append({"path": f"members[{index}].id_number",
-                               "message": f"身份证号与第 {seen[number] + 1} 位成员重复"})
+                               "message": _("身份证号与第 %(n)s 位成员重复") % {"n": seen[number] + 1}})
             seen.setdefault(number, index)
     region = None
     code = data.get("region_code")

@@ -583,7 +583,7 @@ def _add_cohandler(ctx: WorkflowContext) -> None:
         elif code == item.department_code:
             errors.append({"path": f"departments[{index}]", "message": _("牵头部门不能同时协办")})
         elif code in existing:
-            errors.append({"path": f"departments[{index}]", "message": f"{known[code]} 已在协办"})
+            errors.append({"path": f"departments[{index}]", "message": _("%(department)s 已在协办") % {"department": known[code]}})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("协办部门有误"), errors)
     for code in dict.fromkeys(wanted):

@@ -81,8 +81,8 @@ def authorisation_check(upload: UploadedFile) -> tuple[str, str, str, int]:
     if size == 0:
         raise _invalid("authorisation", _("请上传家庭签字的核对授权书扫描件（文件为空）"))
     if size > MAX_AUTHORISATION_BYTES:
-        raise _invalid("authorisation", f"授权书文件不能超过 {MAX_AUTHORISATION_BYTES // 2**20} MB"
-                                        f"（该文件约 {size / 2**20:.1f} MB）")
+        raise _invalid("authorisation", _("授权书文件不能超过 %(limit)s MB（该文件约 %(size)s MB）")
+                                        % {"limit": MAX_AUTHORISATION_BYTES // 2**20, "size": f"{size / 2**20:.1f}"})
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
