@@ -92,9 +92,9 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         raise ServiceError(ErrorCode.VALIDATION, _("申请信息有误"), errors)
     existing = receiving_case(household, item_code, today)
     if existing is not None:
-        how = "正在办理" if existing.state in OPEN_STATES else "正在享受"
-        message = (f"该家庭{how}该事项（申请编号 {existing.number}，{existing.get_state_display()}），"
-                   f"不能重复申请")
+        how = _("正在办理") if existing.state in OPEN_STATES else _("正在享受")
+        message = (_("该家庭%(how)s该事项（申请编号 %(number)s，%(state)s），不能重复申请")
+                   % {"how": how, "number": existing.number, "state": existing.get_state_display()})
         raise ServiceError(ErrorCode.ALREADY_RECEIVING, message,
                            [{"path": "item_code", "message": message,
                              "number": existing.number, "state": existing.state}])

@@ -107,19 +107,19 @@ def verification_problem(app: Application) -> str:
     """Why the case's verification does not count (``""`` when it does)."""
     report = app.verification or {}
     if not app.verification_recorded or not report:
-        return "尚无家庭经济状况核对结果（须有已完成的核对申请），不能作出审核意见或审批决定"
+        return _("尚无家庭经济状况核对结果（须有已完成的核对申请），不能作出审核意见或审批决定")
     if report.get("manual"):
         ids = report.get("attachments") or []
         if not str(report.get("reason") or "").strip() or not ids or \
                 app.attachments.filter(pk__in=ids, material=VERIFICATION_SOURCES).count() != len(ids):
-            return "人工核对缺少原因或所依据的原始材料，不能作为核对结果"
+            return _("人工核对缺少原因或所依据的原始材料，不能作为核对结果")
         return ""
     from jiuzhu.verification.models import VerificationRequest
 
     request_id = report.get("request_id")
     if not request_id or not VerificationRequest.objects.filter(
             pk=request_id, household=app.household_id, status="complete").exists():
-        return "核对结果不是本家庭已完成的核对申请，不能作出审核意见或审批决定"
+        return _("核对结果不是本家庭已完成的核对申请，不能作出审核意见或审批决定")
     return ""
 
 

@@ -29,6 +29,7 @@ from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 
 class SystemActor:
@@ -230,7 +231,7 @@ def report_denied(user: Any, model: type[models.Model], *, reason: str = "",
     return True
 
 
-def not_visible(user: Any, model: type[models.Model], message: str = "不存在",
+def not_visible(user: Any, model: type[models.Model], message: str = "",
                 **lookup: Any) -> Exception:
     """The 'not found' to raise when a selector's lookup of ``model`` found nothing; reports
     the denial first when the object exists elsewhere: ``raise not_visible(user, Household,
@@ -238,11 +239,11 @@ def not_visible(user: Any, model: type[models.Model], message: str = "不存在"
     from jiuzhu.core.errors import ErrorCode, ServiceError
 
     report_denied(user, model, **lookup)
-    return ServiceError(ErrorCode.NOT_FOUND, message)
+    return ServiceError(ErrorCode.NOT_FOUND, message or _("不存在"))
 
 
 def get_visible(model: Any, user: Any, *, on_denied: DenialHook | None = None,
-                message: str = "不存在", **lookup: Any) -> Any:
+                message: str = "", **lookup: Any) -> Any:
     """The one object of ``model`` (a model or a queryset of it) matching ``lookup`` that
     ``user`` may see; otherwise ``ServiceError(NOT_FOUND)``, after reporting a denial when
     the object exists but is not visible to the user."""
@@ -253,5 +254,5 @@ def get_visible(model: Any, user: Any, *, on_denied: DenialHook | None = None,
     obj = visible.filter(**lookup).first()
     if obj is None:
         report_denied(user, qs.model, on_denied=on_denied, **lookup)
-        raise ServiceError(ErrorCode.NOT_FOUND, message)
+        raise ServiceError(ErrorCode.NOT_FOUND, message or _("不存在"))
     return obj

@@ -66,9 +66,9 @@ def _sees(actor: Any, path: str) -> bool:
     return visible_path(actor, path)
 
 
-def _refuse(errors: list[dict[str, str]], message: str = "信息有误，请按提示修改") -> None:
+def _refuse(errors: list[dict[str, str]], message: str = "") -> None:
     if errors:
-        raise ServiceError(ErrorCode.VALIDATION, message, errors)
+        raise ServiceError(ErrorCode.VALIDATION, message or _("信息有误，请按提示修改"), errors)
 
 
 def _text(data: dict[str, Any], name: str) -> str:

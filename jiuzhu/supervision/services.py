@@ -228,7 +228,7 @@ def application_statement_notice(*, actor: Any, application: Application, decisi
                                  today: date | None = None) -> Application:
     """陈述申辩告知 (D23) on a case, before an adverse decision such as a stop."""
     application = _lock_case(application.pk)
-    authorise(actor, application.region_path, REVIEW_ROLES | SUPERVISION_ROLES, what="申请")
+    authorise(actor, application.region_path, REVIEW_ROLES | SUPERVISION_ROLES, what=_("申请"))
     if application.state not in PAID_STATES:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该案件不在保，无需陈述申辩告知"))
     _statement_notice(application, actor, decision=decision, facts=facts,
@@ -350,7 +350,7 @@ def tipoff_record(*, actor: Any, household: Household, source: str, content: str
                   received_on: date, application: Application | None = None,
                   findings: str = "") -> TipOff:
     """Register a tip-off (举报) about a household's case and issue its record (D19)."""
-    authorise(actor, household.region_path, SUPERVISION_ROLES, what="家庭")
+    authorise(actor, household.region_path, SUPERVISION_ROLES, what=_("家庭"))
     if source not in TipOffSource.values:
         raise _field_error("source", _("请选择举报来源"))
     if not content.strip():
