@@ -79,7 +79,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     if item_code == "MZ01" and item_code != procedure.item_code:
         errors.append({"path": "item_code", "message": _("本程序办理事项 %(item_code)s（城乡最低生活保障）") % {"item_code": procedure.item_code}})
     elif item_code not in PROGRAMS:
-        errors.append({"path": "item_code", "message": _("本程序办理事项：%(PROGRAMS)s；其他事项请通过综合受理转办") % {"PROGRAMS": '、'.join(PROGRAMS)}})
+        errors.append({"path": "item_code", "message": _("本程序办理事项：%(items)s；其他事项请通过综合受理转办") % {"items": '、'.join(PROGRAMS)}})
     else:
         from jiuzhu.catalogue.selectors import item_in_force
 
@@ -92,9 +92,10 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         raise ServiceError(ErrorCode.VALIDATION, _("申请信息有误"), errors)
     existing = receiving_case(household, item_code, today)
     if existing is not None:
-        how = _("正在办理") if existing.state in OPEN_STATES else _("正在享受")
-        message = (_("该家庭%(how)s该事项（申请编号 %(number)s，%(state)s），不能重复申请")
-                   % {"how": how, "number": existing.number, "state": existing.get_state_display()})
+        message = (_("该家庭正在办理该事项（申请编号 %(number)s，%(state)s），不能重复申请")
+                   if existing.state in OPEN_STATES else
+                   _("该家庭正在享受该事项（申请编号 %(number)s，%(state)s），不能重复申请")
+                   ) % {"number": existing.number, "state": existing.get_state_display()}
         raise ServiceError(ErrorCode.ALREADY_RECEIVING, message,
                            [{"path": "item_code", "message": message,
                              "number": existing.number, "state": existing.state}])
