@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "jiuzhu.core"
     verbose_name = "公共"
+
+    def ready(self) -> None:
+        from .validation_texts import install
+
+        install()

@@ -367,12 +367,12 @@ class Workflow:
     def check(self, actor: Any, obj: Any, action: Action) -> None:
         """403 without the permission, 409 in a state the action does not start from."""
         if not self.permitted(actor, obj, action.name):
-            raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能执行“%(label)s”") % {"label": action.label})
+            raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能执行“%(label)s”") % {"label": _(action.label)})
         state = self.state_of(obj)
         if not action.allowed_in(state):
             display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": action.label})
+                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": _(action.label)})
 
     def perform(self, *, actor: Any, obj: Any, action: str, data: dict[str, Any] | None = None,
                 files: list[Any] | None = None, today: date | None = None,
@@ -425,7 +425,7 @@ class Workflow:
         if not row.allowed_in(state):
             display = getattr(obj, f"get_{self.state_field}_display", lambda: state)()
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": row.label})
+                               _("当前状态“%(display)s”不能执行“%(label)s”") % {"display": display, "label": _(row.label)})
         chosen = target or (row.target if isinstance(row.target, str) else state)
         if chosen not in row.possible_targets():
             raise ValueError(f"{self.name}.{name}: {chosen!r} is not a target")

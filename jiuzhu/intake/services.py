@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
@@ -626,24 +627,24 @@ WORKFLOW = Workflow(
     name="intake", model=RequestItem, states=ItemState.values, not_found="事项不存在",
     select_related=("request",), start_deadline=_start_limit, record=_record,
     actions=[
-        Action("accept", "部门受理", source=(S.TRANSFERRED, S.RESUBMITTED), target=S.ACCEPTED,
+        Action("accept", gettext_noop("部门受理"), source=(S.TRANSFERRED, S.RESUBMITTED), target=S.ACCEPTED,
                permission="intake.accept_item", schema=NoteIn, handler=_note),
-        Action("request_more", "一次性告知补充材料", source=(S.ACCEPTED,),
+        Action("request_more", gettext_noop("一次性告知补充材料"), source=(S.ACCEPTED,),
                target=S.MORE_REQUESTED, permission="intake.request_more", schema=RequestMoreIn,
                handler=_request_more),
-        Action("resubmit", "补充材料", source=(S.MORE_REQUESTED,), target=S.RESUBMITTED,
+        Action("resubmit", gettext_noop("补充材料"), source=(S.MORE_REQUESTED,), target=S.RESUBMITTED,
                permission="intake.resubmit", schema=ResubmitIn, deadline="item_limit",
                handler=_resubmit),
-        Action("finish", "办结", source=(S.ACCEPTED,), target=S.FINISHED,
+        Action("finish", gettext_noop("办结"), source=(S.ACCEPTED,), target=S.FINISHED,
                permission="intake.finish_item", schema=ResultIn,
                guards=(_cohandlers_finished_first,), handler=_finish),
-        Action("return", "退回", source=(S.TRANSFERRED, S.ACCEPTED, S.MORE_REQUESTED,
+        Action("return", gettext_noop("退回"), source=(S.TRANSFERRED, S.ACCEPTED, S.MORE_REQUESTED,
                                        S.RESUBMITTED),
                target=S.RETURNED, permission="intake.return_item", schema=ReturnIn,
                handler=_return),
-        Action("add_cohandler", "增加协办部门", source=OPEN_ITEM_STATES, target=None,
+        Action("add_cohandler", gettext_noop("增加协办部门"), source=OPEN_ITEM_STATES, target=None,
                permission="intake.add_cohandler", schema=CohandlersIn, handler=_add_cohandler),
-        Action("cohandle_finish", "协办办结", source=OPEN_ITEM_STATES, target=None,
+        Action("cohandle_finish", gettext_noop("协办办结"), source=OPEN_ITEM_STATES, target=None,
                permission="intake.cohandle_finish", schema=CohandleResultIn,
                handler=_cohandle_finish),
     ],

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -531,7 +532,7 @@ def _follow(workflow: Workflow, obj: Any, name: str) -> None:
     """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
     row = workflow.action(name)
     if not row.allowed_in(workflow.state_of(obj)):
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": row.label})
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": _(row.label)})
     workflow.move(obj, row, row.possible_targets()[0])
 
 
@@ -569,13 +570,13 @@ LEAD_WORKFLOW = Workflow(
     name="leads", model=Lead, states=LeadStatus.values, state_field="status",
     not_found="线索不存在", select_related=("region",), record=_record_lead,
     actions=[
-        Action("convert", "转为家庭档案和走访任务", source=(LeadStatus.NEW,),
+        Action("convert", gettext_noop("转为家庭档案和走访任务"), source=(LeadStatus.NEW,),
                target=LeadStatus.VISITING, permission="leads.convert_lead", schema=ConvertIn,
                deadline=None, handler=_convert),
-        Action("close", "办结", source=(LeadStatus.NEW, LeadStatus.VISITING),
+        Action("close", gettext_noop("办结"), source=(LeadStatus.NEW, LeadStatus.VISITING),
                target=LeadStatus.CLOSED, permission="leads.close_lead", schema=CloseIn,
                handler=_close_lead),
-        Action("visited", "走访后办结", source=(LeadStatus.VISITING,),
+        Action("visited", gettext_noop("走访后办结"), source=(LeadStatus.VISITING,),
                target=LeadStatus.CLOSED),
     ],
 )
@@ -584,9 +585,9 @@ VISIT_WORKFLOW = Workflow(
     name="visits", model=VisitTask, states=TaskStatus.values, state_field="status",
     not_found="走访任务不存在", select_related=("lead", "assignee"),
     actions=[
-        Action("record", "记录走访结果", source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
+        Action("record", gettext_noop("记录走访结果"), source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
                permission="leads.record_visit", schema=VisitIn, handler=_visit),
-        Action("withdraw", "撤销走访任务", source=(TaskStatus.OPEN,),
+        Action("withdraw", gettext_noop("撤销走访任务"), source=(TaskStatus.OPEN,),
                target=TaskStatus.CANCELLED),
     ],
 )

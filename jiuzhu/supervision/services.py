@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.applications.choices import State
@@ -453,7 +454,7 @@ def _follow(workflow: Workflow, obj: Any, name: str) -> None:
     """Move ``obj`` by the row ``name`` of ``workflow`` (a consequence of another action)."""
     row = workflow.action(name)
     if not row.allowed_in(workflow.state_of(obj)):
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": row.label})
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("当前状态不能“%(label)s”") % {"label": _(row.label)})
     workflow.move(obj, row, row.possible_targets()[0])
 
 
@@ -584,10 +585,10 @@ REVIEW_WORKFLOW = Workflow(
     name="reviews", model=ReviewTask, states=TaskStatus.values, state_field="status",
     not_found="复核任务不存在", prepare=_lock_application,
     actions=[
-        Action("run", "复核", source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
+        Action("run", gettext_noop("复核"), source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
                permission="supervision.run_review", guards=(_case_paid,), handler=_review,
                extra={"documents": "D18, and D16 (amount changed) or D17 (stop)"}),
-        Action("close_with_case", "随案件停发结束", source=(TaskStatus.OPEN,),
+        Action("close_with_case", gettext_noop("随案件停发结束"), source=(TaskStatus.OPEN,),
                target=TaskStatus.DONE),
     ],
 )
@@ -596,19 +597,19 @@ TIPOFF_WORKFLOW = Workflow(
     name="tipoffs", model=TipOff, states=TipOffStatus.values, state_field="status",
     not_found="举报不存在", prepare=_lock_application, issue=_issue_tipoff_documents,
     actions=[
-        Action("interview", "约谈", source=(TipOffStatus.OPEN,), target=None,
+        Action("interview", gettext_noop("约谈"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=InterviewIn, documents=("D20",),
                handler=_interview),
-        Action("suspend", "暂停发放", source=(TipOffStatus.OPEN,), target=None,
+        Action("suspend", gettext_noop("暂停发放"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=SuspendIn, documents=("D22",),
                guards=(_case_in_payment,), handler=_suspend),
-        Action("statement", "陈述申辩告知", source=(TipOffStatus.OPEN,), target=None,
+        Action("statement", gettext_noop("陈述申辩告知"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=StatementIn, documents=("D23",),
                handler=_statement),
-        Action("recover", "责令退还", source=(TipOffStatus.OPEN,), target=None,
+        Action("recover", gettext_noop("责令退还"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=RecoveryIn, documents=("D21",),
                guards=(_statement_issued,), handler=_recover),
-        Action("close", "结案", source=(TipOffStatus.OPEN,), target=TipOffStatus.CLOSED,
+        Action("close", gettext_noop("结案"), source=(TipOffStatus.OPEN,), target=TipOffStatus.CLOSED,
                permission="supervision.act_tipoff", schema=CloseIn, documents=("D19", "D24"),
                guards=(_closure_allowed,), handler=_close),
     ],

@@ -22,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.accounts.rules import in_region
 from jiuzhu.audit.services import audit_record
@@ -211,9 +212,9 @@ WORKFLOW = Workflow(
     name="verification", model=VerificationRequest, states=RequestStatus.values,
     state_field="status", not_found="核对申请不存在",
     actions=[
-        Action("run", "重新查询", source=UNFINISHED, target=None,
+        Action("run", gettext_noop("重新查询"), source=UNFINISHED, target=None,
                permission="verification.run_verificationrequest", handler=_queue),
-        Action("answer", "数据源返回", source=(*UNFINISHED, RequestStatus.COMPLETE),
+        Action("answer", gettext_noop("数据源返回"), source=(*UNFINISHED, RequestStatus.COMPLETE),
                target=_answered, targets=(RequestStatus.PARTIAL, RequestStatus.COMPLETE,
                                           RequestStatus.FAILED),
                permission="verification.record_answers"),

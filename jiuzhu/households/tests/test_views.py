@@ -269,7 +269,7 @@ def test_form_errors_keep_the_page_and_say_what_is_missing(worker_client, tree):
     response = worker_client.post(reverse("households:create"), form_post(data))
     html = response.content.decode()
     assert response.status_code == 422
-    assert field_errors(html, "id_members-0-name") == ["这个字段是必填项。"]
+    assert field_errors(html, "id_members-0-name") == ["必填项"]
     assert not Household.objects.exists()
 
 
@@ -327,7 +327,7 @@ def test_edit_with_reason_records_history_shown_on_detail(worker_client, tree):
     assert 'value="旧地址1号"' in page
 
     missing_reason = worker_client.post(url, form_post(data, initial_rows=(2, 0, 0)))
-    assert field_errors(missing_reason.content.decode(), "id_reason") == ["这个字段是必填项。"]
+    assert field_errors(missing_reason.content.decode(), "id_reason") == ["必填项"]
 
     response = worker_client.post(url, form_post(data, reason="入户核实后更正",
                                                  initial_rows=(2, 0, 0)))
