@@ -198,6 +198,45 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+def prescription_entries(result: Any) -> list[dict[str, Any]]:
+    """The page's rows: items the engine cannot decide (依申请审核: legal aid, judicial
+    relief, the homeless, funerals) are 可申请 and may be ticked rather than 不符合; eligible
+    items come ticked; possible ones may be ticked."""
+    from jiuzhu.rules.prescription import ON_REQUEST
+
+    labels = {"eligible": _("符合"), "possible": _("可能符合"), "receiving": _("正在享受"),
+              "not_eligible": _("不符合"), "on_request": _("可申请（依申请审核）")}
+    entries = []
+    for e in result.entries:
+        shown = ("on_request" if e["status"] == "not_eligible" and e["item_code"] in ON_REQUEST
+                 else e["status"])
+        entries.append({**e, "shown": shown, "status_label": labels[shown],
+                        "department": result.departments.get(e["item_code"], ""),
+                        "selectable": shown in ("eligible", "possible", "on_request"),
+                        "checked": shown == "eligible"})
+    return entries
+
+
+def prescription_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by department (in the order their first item is coordinated); a department
+    opens when it has anything to do or to know, and stays folded when all is 不符合."""
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        group = groups.setdefault(entry["department"], {
+            "department": entry["department"] or _("其他"), "entries": [],
+            "counts": {"eligible": 0, "possible": 0, "receiving": 0, "on_request": 0,
+                       "not_eligible": 0}})
+        group["entries"].append(entry)
+        group["counts"][entry["shown"]] += 1
+    out = list(groups.values())
+    for index, group in enumerate(out):
+        counts = group["counts"]
+        group["index"] = index
+        group["open"] = bool(counts["eligible"] or counts["possible"] or counts["receiving"]
+                             or counts["on_request"])
+    return out
+
+
 @login_required
 def prescription_view(request, pk: int):
     """大处方: every catalogue item for the household, with status, reason, order and
@@ -213,7 +252,7 @@ def prescription_view(request, pk: int):
         return render(request, "assessments/prescription.html", {
             "household": household, "errors": exc.errors, "message": exc.message}, status=422)
     try:
-        intake_url = reverse("intake:create")
+        intake_url = reverse("intake:from_prescription")
     except NoReverseMatch:
         intake_url = ""
     tekun_names = {m.member_id: m.name for m in household.members.all()}
@@ -221,18 +260,15 @@ def prescription_view(request, pk: int):
     record = latest_assessment(household=household)
     circle = record.circle if record else (standing.circle if standing else
                                            result.summary["circle"])
-    status_labels = {"eligible": _("符合"), "possible": _("可能符合"),
-                     "receiving": _("正在享受"), "not_eligible": _("不符合")}
-    entries = [{**e, "status_label": status_labels[e["status"]],
-                "department": result.departments.get(e["item_code"], ""),
-                "selectable": e["status"] in ("eligible", "possible")} for e in result.entries]
+    entries = prescription_entries(result)
     return render(request, "assessments/prescription.html", {
         "household": household, "result": result, "entries": entries,
+        "groups": prescription_groups(entries),
         "tekun": [{**m, "name": tekun_names.get(m["member_id"], m["member_id"])}
                   for m in result.tekun_members],
         "intake_url": intake_url,
         "nothing": not any(e["status"] in ("eligible", "receiving") for e in result.entries),
         "circle": circle, "circle_label": CIRCLE_LABELS.get(circle, ""),
-        "counts": {s: sum(1 for e in result.entries if e["status"] == s)
-                   for s in ("eligible", "possible", "receiving", "not_eligible")},
+        "counts": {s: sum(1 for e in entries if e["shown"] == s)
+                   for s in ("eligible", "possible", "receiving", "on_request", "not_eligible")},
     })

@@ -7,6 +7,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.request_create_view, name="create"),
+    path("new/from-prescription/", views.request_from_prescription, name="from_prescription"),
     path("households/", views.household_search, name="household_search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),

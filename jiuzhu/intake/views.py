@@ -131,6 +131,39 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
+@login_required
+@require_POST
+def request_from_prescription(request: HttpRequest) -> HttpResponse:
+    """一并受理 from the 大处方: one request at the window holding every ticked item, in one
+    step; lands on the request page, where the materials are recorded. A refusal goes to
+    the intake form with the same household and items, which shows what to correct."""
+    if not _may_take(request.user):
+        raise PermissionDenied(_("您的岗位不能受理申请"))
+    household_pk = request.POST.get("household", "")
+    if not household_pk.isdigit():
+        raise Http404(_("家庭不存在"))
+    try:
+        household = household_get(user=request.user, pk=int(household_pk))
+    except ServiceError:
+        raise Http404(_("家庭不存在")) from None
+    selected = list(dict.fromkeys(c.strip().upper() for c in request.POST.getlist("items")
+                                  if c.strip()))
+    if not selected:
+        messages.error(request, _("请至少勾选一个事项"))
+        return redirect("assessments:prescription", pk=household.pk)
+    try:
+        created = services.request_create(actor=request.user, household=household,
+                                          items=selected, channel=Channel.WINDOW)
+    except ServiceError as error:
+        details = [str(e.get("message", "")) for e in error.errors]
+        messages.error(request, "；".join([error.message, *details]))
+        query = "&".join([f"household={household.pk}", *(f"items={c}" for c in selected)])
+        return redirect(f"{reverse('intake:create')}?{query}")
+    messages.success(request, _("已为 %(n)s 个事项一并受理，查询码 %(code)s；请登记所收材料。") % {
+        "n": len(selected), "code": created.query_code})
+    return redirect("intake:detail", pk=created.pk)
+
+
 # --- receipt -------------------------------------------------------------------------------
 
 def _request_or_404(request: HttpRequest, pk: int) -> Request:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -130,7 +131,14 @@ def test_page_shows_badges_overlap_amounts_and_the_intake_button(client, window_
     assert "防止重复救助" in body
     assert 'data-testid="tekun"' in body
     assert 'name="items" value="MZ03"' in body
-    assert 'name="items" value="SF01"' not in body  # not_eligible: no checkbox
+    assert re.search(r'value="MZ03" id="item-MZ03" aria-label="[^"]+" checked>', body)  # eligible: ticked
+    # 依申请审核: the engine cannot decide legal aid; it may be ticked, and is not 不符合
+    assert 'data-item="SF01" data-status="not_eligible" data-shown="on_request"' in body
+    assert 'name="items" value="SF01" id="item-SF01" aria-label="法律援助">' in body
+    assert "可申请（依申请审核）" in body
+    not_eligible = re.findall(r'data-item="(\w+)" data-status="not_eligible" data-shown="not_eligible"',
+                              body)
+    assert not_eligible and all(f'value="{c}"' not in body for c in not_eligible)
     assert "为选中事项一并受理" in body
     assert f'name="household" value="{poor.pk}"' in body
     assert "window.print()" in body
@@ -161,14 +169,41 @@ def test_page_is_404_outside_the_region(client, other_window_worker, poor):
     assert client.get(reverse("assessments:prescription", args=[poor.pk])).status_code == 404
 
 
-def test_intake_link_carries_household_and_items(client, window_worker, poor):
-    from django.urls import NoReverseMatch
-
-    try:
-        intake = reverse("intake:create")
-    except NoReverseMatch:
-        pytest.skip("the intake form is not there yet")
+def test_page_groups_by_department_and_folds_what_has_nothing_to_do(client, window_worker, poor):
     client.force_login(window_worker)
     body = client.get(reverse("assessments:prescription", args=[poor.pk])).content.decode()
-    assert f'action="{intake}"' in body
-    assert 'method="get"' in body
+    groups = re.findall(r'<details class="jz-card rx-group[^>]*data-department="([^"]+)"([^>]*)>', body)
+    assert len(groups) == 12 and len({name for name, _open in groups}) == 12
+    assert dict(groups)["民政局"] == " open"
+    assert any(opened == "" for _name, opened in groups)  # all 不符合: folded
+    assert 'data-testid="rx-bar"' in body
+
+
+def test_ticked_items_open_at_the_window_in_one_request(client, window_worker, poor):
+    from jiuzhu.intake.models import Request
+
+    client.force_login(window_worker)
+    body = client.get(reverse("assessments:prescription", args=[poor.pk])).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*data-testid="prescription-form"',
+                       body).group(1)
+    assert action == reverse("intake:from_prescription")
+    response = client.post(action, {"household": poor.pk, "items": ["MZ03", "SF01"]})
+    request = Request.objects.get(household=poor)
+    assert response.status_code == 302 and response.url == reverse("intake:detail", args=[request.pk])
+    assert sorted(request.items.values_list("item_code", flat=True)) == ["MZ03", "SF01"]
+    assert request.channel == "window"
+
+
+def test_one_step_intake_refusals_change_nothing(client, window_worker, other_window_worker, poor):
+    from jiuzhu.intake.models import Request
+
+    url = reverse("intake:from_prescription")
+    client.force_login(window_worker)
+    nothing = client.post(url, {"household": poor.pk})
+    assert nothing.url == reverse("assessments:prescription", args=[poor.pk])
+    unknown = client.post(url, {"household": poor.pk, "items": ["MZ03", "XX99"]})
+    assert unknown.status_code == 302 and reverse("intake:create") in unknown.url
+    assert "items=MZ03" in unknown.url
+    client.force_login(other_window_worker)
+    assert client.post(url, {"household": poor.pk, "items": ["MZ03"]}).status_code == 404
+    assert not Request.objects.filter(household=poor).exists()
