@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import ast
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from ninja import Schema
+from pydantic import Field
 
-from jiuzhu.core.errors import field_error, text_value
-from jiuzhu.core.workflow import error_message, field_label
+from jiuzhu.core.errors import ServiceError, field_error, text_value
+from jiuzhu.core.workflow import Action, Workflow, error_message, field_label
 
 PACKAGE = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -132,3 +135,28 @@ def test_fields_are_named_by_their_label_not_their_name():
         assert field_label(None, "") == "请求"
     with translation.override("en"):
         assert field_label(None, "amount") == "Amount"
+
+
+class AmountIn(Schema):
+    amount: Decimal = Field(decimal_places=2)
+    reason: str = Field(min_length=1)
+
+
+PAY = Workflow(name="pay", model=object, states=("open",), actions=[
+    Action("pay", "发放", source=("open",), schema=AmountIn)])
+
+
+@pytest.mark.parametrize(("language", "summary", "amount"), [
+    ("zh-hans", "输入有误：金额 金额格式不正确；理由 必填项", "金额格式不正确"),
+    ("zh-hant", "輸入有誤：金額 金額格式不正確；理由 必填項", "金額格式不正確"),
+    ("en", "The input is wrong: Amount: Invalid amount; Reason: Required", "Invalid amount"),
+])
+def test_the_engine_names_fields_by_label_in_the_interface_language(language, summary, amount):
+    """The summary names each field by its label (金额, never ``amount``); the paths keep
+    the names."""
+    with translation.override(language), pytest.raises(ServiceError) as refused:
+        PAY.validate(PAY.action("pay"), {"amount": "abc"})
+    error = refused.value
+    assert error.status == 422
+    assert [e["path"] for e in error.errors] == ["amount", "reason"]
+    assert error.message == summary and error.errors[0]["message"] == amount
