@@ -154,7 +154,7 @@ def document(request, application_id: int, code: str, format: str = "pdf",
     application = application_get(user=request.auth, pk=application_id)
     doc = document_get(owner=application, code=code, version=version)
     if format not in ("pdf", "docx"):
-        raise ServiceError(ErrorCode.VALIDATION, _("format 应为 pdf 或 docx"),
+        raise ServiceError(ErrorCode.VALIDATION, _("文件格式应为 pdf 或 docx"),
                            [{"path": "format", "message": _("应为 pdf 或 docx")}])
     field = document_file(doc, format)  # rendered now when the worker has not yet
     content_type = "application/pdf" if format == "pdf" else \

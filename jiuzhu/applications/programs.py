@@ -148,6 +148,6 @@ def check_temporary_amount(amount: Decimal, check: ProgramCheck, path: str = "am
     """Temporary assistance: at most temporary_cap_months × standard × n per event."""
     if amount > check.cap:
         message = (_("临时救助金额 %(amount)s 元超过单次上限 %(cap)s 元"
-                     "（temporary_cap_months × 低保标准 × 家庭人口）")
+                     "（临时救助上限月数 × 低保标准 × 家庭人口）")
                    % {"amount": f"{amount:.2f}", "cap": f"{check.cap:.2f}"})
         raise ServiceError(ErrorCode.VALIDATION, message, [{"path": path, "message": message}])
