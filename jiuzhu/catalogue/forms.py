@@ -30,6 +30,10 @@ class ItemForm(ErrorsMixin, forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 4}))
     process = forms.CharField(label=_("办理流程"), required=False,
                               widget=forms.Textarea(attrs={"rows": 6}))
+    resident_text = forms.CharField(
+        label=_("给居民的说明"), required=False,
+        help_text=_("用居民听得懂的话写申请条件，不写系数和公式；显示在居民网上申请页和口袋书的居民版"),
+        widget=forms.Textarea(attrs={"rows": 3}))
     valid_from = forms.DateField(label=_("生效日期"), required=False, widget=_date_input())
     note = forms.CharField(label=_("修订说明"), required=False, max_length=200)
 
@@ -43,7 +47,7 @@ class ItemForm(ErrorsMixin, forms.Form):
 class NewItemForm(ItemForm):
     code = forms.CharField(label=_("事项编码"), required=False, max_length=16)
     field_order = ["code", "name", "department", "level", "limit", "program", "materials",
-                   "policy", "conditions", "process", "valid_from", "note"]
+                   "policy", "conditions", "process", "resident_text", "valid_from", "note"]
 
 
 class RetireForm(ErrorsMixin, forms.Form):

@@ -30,13 +30,15 @@ def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
             code=entry["code"], defaults={"name": entry["name"]})
         departments[entry["code"]] = department
     existing = set(Item.objects.values_list("code", flat=True))
+    fields = {f.name for f in Item._meta.get_fields()}
     rows = [
         Item(code=entry["code"], valid_from=valid_from, name=entry["name"],
              department=departments[entry["department"]], level=entry["level"],
              limit=int(entry["limit"]), program=entry.get("program") or "",
              materials=list(entry.get("materials") or []),
-             policy=entry.get("policy", ""), conditions=entry.get("conditions", ""),
-             process=entry.get("process", ""), position=position)
+             position=position,
+             # the texts the (possibly historical, in a migration) model has
+             **{f: entry.get(f, "") for f in TEXT_FIELDS if f in fields})
         for position, entry in enumerate(data["items"], start=1)
         if entry["code"] not in existing
     ]
@@ -44,20 +46,20 @@ def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
     return len(rows)
 
 
-TEXT_FIELDS = ("policy", "conditions", "process")
+TEXT_FIELDS = ("policy", "conditions", "process", "resident_text")
 
 
-def fill_texts(Item: Any, path: Path = DATA) -> int:
+def fill_texts(Item: Any, path: Path = DATA, fields: tuple[str, ...] = TEXT_FIELDS) -> int:
     """Write the YAML's texts into every version whose field is empty; returns the number
     of versions changed. Never overwrites a text that is there."""
     texts = {entry["code"]: entry for entry in read_catalogue(path)["items"]}
     changed = 0
     for item in Item.objects.filter(code__in=list(texts)):
         entry = texts[item.code]
-        fields = [f for f in TEXT_FIELDS if not (getattr(item, f) or "").strip() and entry.get(f)]
-        for field in fields:
+        empty = [f for f in fields if not (getattr(item, f) or "").strip() and entry.get(f)]
+        for field in empty:
             setattr(item, field, entry[field])
-        if fields:
-            item.save(update_fields=fields)
+        if empty:
+            item.save(update_fields=empty)
             changed += 1
     return changed

@@ -42,6 +42,9 @@ class Item(models.Model):
     policy = models.TextField(_("政策依据"), blank=True)
     conditions = models.TextField(_("申请条件"), blank=True)
     process = models.TextField(_("办理流程"), blank=True)
+    # The conditions as a resident would say them (no coefficients, no formulas): shown on
+    # the resident pages (/self/) and in the handbook's resident view.
+    resident_text = models.TextField(_("给居民的说明"), blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     retired = models.BooleanField(_("已停用"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -85,7 +85,8 @@ def item_versions_any(code: str) -> list[Item]:
 
 def _haystack(item: Item) -> str:
     return " ".join([item.code, item.name, item.department.code, item.department.name,
-                     " ".join(item.materials), item.policy, item.conditions]).lower()
+                     " ".join(item.materials), item.policy, item.conditions,
+                     item.resident_text]).lower()
 
 
 def items_search(query: str = "", on: date | None = None,

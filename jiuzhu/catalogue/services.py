@@ -43,14 +43,15 @@ from .selectors import item_used
 ADMIN_ROLES = frozenset({Role.ADMINISTRATOR})
 # The fields a new version may change (code and position stay).
 EDITABLE = ("name", "department", "level", "limit", "program", "materials",
-            "policy", "conditions", "process")
+            "policy", "conditions", "process", "resident_text")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 DEPARTMENT_CODE = re.compile(r"^[A-Z]{2,8}$")
 MAX_LIMIT = 365
 FIELD_LABELS = {
     "code": "事项编码", "name": "事项名称", "department": "部门", "level": "办理层级",
     "limit": "办理时限", "program": "规则程序", "materials": "申请材料", "policy": "政策依据",
-    "conditions": "申请条件", "process": "办理流程", "valid_from": "生效日期",
+    "conditions": "申请条件", "process": "办理流程", "resident_text": "给居民的说明",
+    "valid_from": "生效日期",
     "note": "修订说明",
 }
 
@@ -146,7 +147,7 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
             errors.append({"path": "materials",
                            "message": _("每项材料不超过 60 个字：%(material)s…") % {"material": too_long[0][:20]}})
         clean["materials"] = materials
-    for field in ("policy", "conditions", "process"):
+    for field in ("policy", "conditions", "process", "resident_text"):
         if field in data:
             clean[field] = str(data[field] or "").strip()
     return clean
@@ -201,7 +202,8 @@ def _copy(base: Item, **changes: Any) -> Item:
     item = Item(code=base.code, valid_from=base.valid_from, name=base.name,
                 department=base.department, level=base.level, limit=base.limit,
                 program=base.program, materials=list(base.materials), policy=base.policy,
-                conditions=base.conditions, process=base.process, position=base.position,
+                conditions=base.conditions, process=base.process,
+                resident_text=base.resident_text, position=base.position,
                 retired=base.retired)
     for field, value in changes.items():
         setattr(item, field, value)
@@ -273,7 +275,8 @@ def item_revise(*, actor: Any, code: str, valid_from: Any, note: str,
 @transaction.atomic
 def item_create(*, actor: Any, code: str, name: str, department: Any, level: str, limit: Any,
                 program: str = "", materials: Any = (), policy: str = "",
-                conditions: str = "", process: str = "", valid_from: Any = None,
+                conditions: str = "", process: str = "", resident_text: str = "",
+                valid_from: Any = None,
                 note: str, today: date | None = None) -> Item:
     """A new item (新增事项); ``valid_from`` defaults to tomorrow and is never in the past."""
     _require_admin(actor)
@@ -282,7 +285,8 @@ def item_create(*, actor: Any, code: str, name: str, department: Any, level: str
                    note=note, today=day0, departments=_departments(),
                    data={"name": name, "department": department, "level": level,
                          "limit": limit, "program": program, "materials": materials,
-                         "policy": policy, "conditions": conditions, "process": process})
+                         "policy": policy, "conditions": conditions, "process": process,
+                         "resident_text": resident_text})
 
 
 def _create(*, actor: Any, code: Any, valid_from: Any, note: Any, data: dict[str, Any],

@@ -83,6 +83,7 @@ def _item_initial(item: Item) -> dict[str, Any]:
             "limit": item.limit, "program": item.program,
             "materials": "\n".join(item.materials), "policy": item.policy,
             "conditions": item.conditions, "process": item.process,
+            "resident_text": item.resident_text,
             "valid_from": _tomorrow()}
 
 
@@ -267,7 +268,9 @@ def handbook(request: HttpRequest) -> HttpResponse:
     items = selectors.items_search(query, department=department)
     context = {"groups": selectors.grouped_by_department(items), "query": query,
                "department": department, "count": len(items),
-               "departments": selectors.departments_all()}
+               "departments": selectors.departments_all(),
+               # 居民版: what a worker shows a resident (plain words, no codes or formulas)
+               "resident": request.GET.get("view") == "resident"}
     template = ("catalogue/_handbook_results.html" if _is_htmx(request)
                 else "catalogue/handbook.html")
     response = render(request, template, context)
@@ -290,6 +293,7 @@ def handbook_item(request: HttpRequest, code: str) -> HttpResponse:
     county = selectors.county_of_user(request.user)
     return render(request, "catalogue/handbook_item.html", {
         "item": item, "figures": selectors.item_figures(item, county), "county": county,
+        "resident": request.GET.get("view") == "resident",
     })
 
 

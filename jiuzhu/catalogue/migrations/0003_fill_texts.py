@@ -8,7 +8,8 @@ from jiuzhu.catalogue.loader import fill_texts
 
 
 def fill(apps, schema_editor):
-    fill_texts(apps.get_model("catalogue", "Item"))
+    # The texts this migration's model has (later texts are filled by later migrations).
+    fill_texts(apps.get_model("catalogue", "Item"), fields=("policy", "conditions", "process"))
 
 
 class Migration(migrations.Migration):
