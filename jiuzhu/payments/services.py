@@ -48,7 +48,7 @@ def _authorise(actor: Any, region_path: str, roles: frozenset[str], what: str) -
 def bank_account_set(*, actor: Any, household: Household, bank_name: str, account_number: str,
                      holder_name: str) -> BankAccount:
     """Set the account (发放账户) the household's benefit is paid into."""
-    _authorise(actor, household.region_path, ACCOUNT_ROLES, "家庭")
+    _authorise(actor, household.region_path, ACCOUNT_ROLES, _("家庭"))
     bank_name, holder_name = bank_name.strip(), holder_name.strip()
     account_number = account_number.replace(" ", "").strip()
     errors = []
@@ -76,7 +76,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     not paid; a phase-out over by then is stopped first). Generating the month again
     updates the same list without duplicates, until the list is confirmed. Cases still
     ``approved`` move to ``in_payment``."""
-    _authorise(actor, township.path, PAYROLL_ROLES, "乡镇")
+    _authorise(actor, township.path, PAYROLL_ROLES, _("乡镇"))
     if township.level != "township":
         raise _field_error("township", _("花名册按乡镇（街道）生成"))
     month = month_of(month)
@@ -151,7 +151,7 @@ def _row(application: Application, amount: Decimal) -> PayrollRow:
 def payroll_confirm(*, actor: Any, payroll: Payroll) -> Payroll:
     """Confirm (确认) the payroll: it is then final and cannot be generated again."""
     payroll = Payroll.objects.select_for_update().get(pk=payroll.pk)
-    _authorise(actor, payroll.region_path, PAYROLL_ROLES, "花名册")
+    _authorise(actor, payroll.region_path, PAYROLL_ROLES, _("花名册"))
     if payroll.status == PayrollStatus.CONFIRMED:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("花名册已确认"))
     payroll.status, payroll.confirmed_at = PayrollStatus.CONFIRMED, timezone.now()

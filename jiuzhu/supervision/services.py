@@ -140,7 +140,7 @@ def _require_statement_notice(application: Application, decision: str) -> None:
     if not statement_notice_issued(application):
         raise ServiceError(
             ErrorCode.STEP_NOT_ALLOWED,
-            _("作出“%(decision)s”前须先出具陈述申辩告知书（D23），告知当事人拟作出的决定及其陈述、申辩的权利") % {"decision": decision},
+            _("作出“%(decision)s”前须先出具陈述申辩告知书（D23），告知当事人拟作出的决定及其陈述、申辩的权利") % {"decision": _(decision)},
             [{"path": "D23", "message": _("尚未出具陈述申辩告知书")}])
 
 
