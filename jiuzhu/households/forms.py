@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.core.forms import StyledForm as CoreStyledForm
 from jiuzhu.regions.choices import AreaType
 from jiuzhu.regions.models import Region
+from jiuzhu.rules.validation import birth_date_from_id, id_check_character, validate_household
 
 from .choices import (
     EXPENDITURE_KINDS,
@@ -58,10 +59,23 @@ def field_label(model: type[models.Model], name: str) -> Any:
     return field.verbose_name
 
 
-def _money(model: type[models.Model], name: str) -> forms.DecimalField:
-    return forms.DecimalField(label=field_label(model, name), required=False, min_value=Decimal(0),
-                              max_digits=14, decimal_places=2,
-                              widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}))
+#: Units shown beside amounts. Incomes and rigid expenditures are yearly in the registry;
+#: the form may take them monthly (元/月), converted to the year exactly (× 12, in fen).
+YEARLY, MONTHLY = "year", "month"
+UNITS = {YEARLY: _("元/年"), MONTHLY: _("元/月")}
+YUAN = _("元")
+MONTHS = 12
+
+
+def _money(model: type[models.Model], name: str, unit: Any = YUAN,
+           periodic: bool = False) -> forms.DecimalField:
+    money = forms.DecimalField(label=field_label(model, name), required=False,
+                               min_value=Decimal(0), max_digits=14, decimal_places=2,
+                               widget=forms.NumberInput(attrs={"step": "0.01", "min": "0",
+                                                               "inputmode": "decimal"}))
+    money.unit = unit  # type: ignore[attr-defined]
+    money.periodic = periodic  # type: ignore[attr-defined]
+    return money
 
 
 def _number(model: type[models.Model], name: str) -> forms.DecimalField:
@@ -142,11 +156,15 @@ class HouseholdForm(StyledForm):
                               required=False)
     phone = forms.CharField(label=field_label(Household, "phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    amount_period = forms.ChoiceField(
+        label=_("收入和刚性支出按"), required=False, initial=YEARLY,
+        choices=[(YEARLY, _("全年金额（元/年）")), (MONTHLY, _("每月金额（元/月），保存时 ×12 折算为全年"))],
+        widget=forms.RadioSelect)
 
-    medical = _money(Household, "medical")
-    education = _money(Household, "education")
-    insurance_premiums = _money(Household, "insurance_premiums")
-    other_rigid = _money(Household, "other_rigid")
+    medical = _money(Household, "medical", UNITS[YEARLY], periodic=True)
+    education = _money(Household, "education", UNITS[YEARLY], periodic=True)
+    insurance_premiums = _money(Household, "insurance_premiums", UNITS[YEARLY], periodic=True)
+    other_rigid = _money(Household, "other_rigid", UNITS[YEARLY], periodic=True)
 
     homes_owned = forms.IntegerField(label=field_label(Household, "homes_owned"), required=False,
                                      min_value=0)
@@ -194,6 +212,12 @@ class HouseholdForm(StyledForm):
     def basic(self) -> list[forms.BoundField]:
         return self.group(self.BASIC_FIELDS)
 
+    @property
+    def period(self) -> str:
+        """``month`` when the worker typed incomes and expenditures per month."""
+        value = self.data.get(self.add_prefix("amount_period")) if self.is_bound else None
+        return MONTHLY if value == MONTHLY else YEARLY
+
     def expenditures(self) -> list[forms.BoundField]:
         return self.group(self.EXPENDITURE_FIELDS)
 
@@ -219,7 +243,8 @@ class MemberForm(StyledForm):
                                                               "spellcheck": "false"}))
     relation = forms.ChoiceField(label=field_label(Member, "relation"),
                                  choices=_blank_choice(Relation.choices))
-    birth_date = forms.DateField(label=field_label(Member, "birth_date"),
+    birth_date = forms.DateField(label=field_label(Member, "birth_date"), required=False,
+                                 help_text=_("按身份证号自动填写"),
                                  widget=forms.DateInput(attrs={"type": "date"},
                                                         format="%Y-%m-%d"))
     health = forms.ChoiceField(label=field_label(Member, "health"),
@@ -235,11 +260,11 @@ class MemberForm(StyledForm):
     in_school = _flag(Member, "in_school")
     public_servant = _flag(Member, "public_servant")
     orphan_or_unsupported = _flag(Member, "orphan_or_unsupported")
-    wages = _money(Member, "wages")
-    business = _money(Member, "business")
-    property = _money(Member, "property")
-    transfer = _money(Member, "transfer")
-    pension = _money(Member, "pension")
+    wages = _money(Member, "wages", UNITS[YEARLY], periodic=True)
+    business = _money(Member, "business", UNITS[YEARLY], periodic=True)
+    property = _money(Member, "property", UNITS[YEARLY], periodic=True)
+    transfer = _money(Member, "transfer", UNITS[YEARLY], periodic=True)
+    pension = _money(Member, "pension", UNITS[YEARLY], periodic=True)
 
     MAIN_FIELDS = ("member_id", "name", "id_number", "relation", "birth_date", "health",
                    "occupation", "school_level", "care_level", "refused_job_offers")
@@ -247,7 +272,30 @@ class MemberForm(StyledForm):
     FLAG_FIELDS = MEMBER_FLAGS
 
     def clean_id_number(self) -> str:
-        return self.cleaned_data["id_number"].strip().upper()
+        number = self.cleaned_data["id_number"].strip().upper()
+        if not ID_NUMBER.match(number):
+            raise forms.ValidationError(_("身份证号应为 18 位：17 位数字加 1 位数字或 X"))
+        if id_check_character(number[:17]) != number[17]:
+            raise forms.ValidationError(_("身份证号校验位错误"))
+        if birth_date_from_id(number) is None:
+            raise forms.ValidationError(_("身份证号中的出生日期无效"))
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("birth_date") is None and "birth_date" not in self.errors:
+            born = birth_date_from_id(data.get("id_number") or "")
+            if born is not None:
+                data["birth_date"] = born  # left empty: taken from the ID number
+            elif "id_number" not in self.errors:
+                self.add_error("birth_date", _("请填写出生日期，或填写身份证号自动生成"))
+        return data
+
+    def sex(self) -> str:  # a method: ``property`` is the income field of that name here
+        """男 or 女 by the 17th character of the ID number as typed (or registered)."""
+        number = (self.data.get(self.add_prefix("id_number"), "") if self.is_bound
+                  else self.initial.get("id_number", "")) or ""
+        return sex_from_id(str(number).strip())
 
     def main(self) -> list[forms.BoundField]:
         return [self[name] for name in self.MAIN_FIELDS]
@@ -260,6 +308,14 @@ class MemberForm(StyledForm):
 
 
 SUPPORTS_SPLIT = re.compile(r"[\s,，、;；]+")
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def sex_from_id(number: str) -> str:
+    """男 (odd) or 女 (even) from the 17th character of an 18-character ID number."""
+    if len(number) != 18 or not number[16].isdigit():
+        return ""
+    return str(_("男")) if int(number[16]) % 2 else str(_("女"))
 
 
 class SupporterForm(StyledForm):
@@ -268,7 +324,7 @@ class SupporterForm(StyledForm):
     name = forms.CharField(label=field_label(Supporter, "name"), max_length=64)
     relation = forms.ChoiceField(label=field_label(Supporter, "relation"), required=False,
                                  choices=_blank_choice(SupporterRelation.choices))
-    annual_income = _money(Supporter, "annual_income")
+    annual_income = _money(Supporter, "annual_income", UNITS[YEARLY])
     supports = forms.CharField(label=field_label(Supporter, "supports"), max_length=200,
                                help_text=_("成员编号，用逗号分隔，如 M1,M2"))
     exempt = forms.ChoiceField(label=field_label(Supporter, "exempt"), required=False,
@@ -342,7 +398,7 @@ class HouseholdForms:
             # A registered member keeps their number: history follows the member by it.
             for form in members.forms[:members.initial_form_count()]:
                 form.fields["member_id"].widget.attrs["readonly"] = True
-        return cls(
+        built = cls(
             household=HouseholdForm(data, user=user, editing=editing,
                                     initial=initial.get("household")),
             members=members,
@@ -350,36 +406,82 @@ class HouseholdForms:
                                         initial=initial.get("supporters")),
             vehicles=VehicleFormSet(data, prefix="vehicles", initial=initial.get("vehicles")),
         )
+        built.show_units()
+        return built
+
+    def show_units(self) -> None:
+        """元/年 or 元/月 beside every income and expenditure, as the period chosen."""
+        unit = UNITS[self.household.period]
+        for form in [self.household, *self.members.forms]:
+            for name, field_ in form.fields.items():
+                if getattr(field_, "periodic", False):
+                    form.fields[name].unit = unit  # type: ignore[attr-defined]
 
     def is_valid(self) -> bool:
         results = [self.household.is_valid(), self.members.is_valid(),
                    self.supporters.is_valid(), self.vehicles.is_valid()]
-        return all(results)
+        if not all(results):
+            self.check_the_rest()
+            return False
+        return True
+
+    def check_the_rest(self) -> None:
+        """Every error in one round: when some fields are refused, the rules the service
+        applies (ID check characters, birth dates against ID numbers, supported members …)
+        still run on what was typed, and their errors go onto the fields not already in
+        error, so the worker fixes the whole form at once."""
+        try:
+            data = self.to_household_data(partial=True)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return
+        if not data.get("household_id"):
+            data["household_id"] = "H"
+        errors = [e.as_dict() for e in validate_household(data)]
+        seen: dict[str, int] = {}
+        for index, member in enumerate(data.get("members") or []):
+            number = member.get("id_number")
+            if number and number in seen:
+                errors.append({"path": f"members[{index}].id_number",
+                               "message": f"身份证号与第 {seen[number] + 1} 位成员重复"})
+            if number:
+                seen.setdefault(number, index)
+        for error in errors:
+            form, name = self._target(str(error.get("path", "")))
+            if form is None or not name or name not in form.fields or form.errors.get(name):
+                continue  # a field already in error says what to fix first
+            if name == "birth_date" and form.errors.get("id_number"):
+                continue  # left empty to be taken from an ID number in error
+            form.add_error(name, str(error.get("message", "")))
 
     @property
     def reason(self) -> str:
         return self.household.cleaned_data.get("reason", "")
 
-    def to_household_data(self) -> dict[str, Any]:
-        """The household dict of household.schema.json (money as Decimal, ISO dates)."""
+    def to_household_data(self, *, partial: bool = False) -> dict[str, Any]:
+        """The household dict of household.schema.json (money as Decimal, ISO dates; amounts
+        typed per month become the year's, × 12 exactly). ``partial``: of a form some of
+        whose fields were refused, leaving them out (to check the rest)."""
         data = self.household.cleaned_data
         self.member_rows = self.members.kept_forms()
         self.supporter_rows = self.supporters.kept_forms()
         self.vehicle_rows = self.vehicles.kept_forms()
         household_id = data.get("household_id") or self.household.initial.get("household_id", "")
-        out: dict[str, Any] = {
-            "household_id": household_id,
-            "region_code": data["region"],
-            "area_type": data["area_type"],
-            "assessment_date": data["assessment_date"].isoformat(),
-        }
+        months = MONTHS if self.household.period == MONTHLY else 1
+        out: dict[str, Any] = {"household_id": household_id}
+        for key, name in (("region_code", "region"), ("area_type", "area_type")):
+            if data.get(name) or not partial:
+                out[key] = data[name]
+        if data.get("assessment_date") or not partial:
+            out["assessment_date"] = data["assessment_date"].isoformat()
         if data.get("address"):
             out["address"] = data["address"].strip()
         if data.get("phone"):
             out["phone"] = data["phone"].strip()
-        out["members"] = _members_data(self.member_rows)
-        out["supporters"] = [_supporter_data(f.cleaned_data) for f in self.supporter_rows]
-        out["expenditures"] = {k: data[k] for k in EXPENDITURE_KINDS if data.get(k) is not None}
+        out["members"] = _members_data(self.member_rows, months=months, partial=partial)
+        out["supporters"] = [_supporter_data(f.cleaned_data) for f in self.supporter_rows
+                             if not partial or not f.errors]
+        out["expenditures"] = {k: data[k] * months for k in EXPENDITURE_KINDS
+                               if data.get(k) is not None}
         assets: dict[str, Any] = {
             "vehicles": [{"kind": f.cleaned_data["kind"],
                           "value": _or_zero(f.cleaned_data.get("value"))}
@@ -452,12 +554,17 @@ def _or_zero(value: Decimal | None) -> Decimal:
     return Decimal(0) if value is None else value
 
 
-def _members_data(rows: list[forms.Form]) -> list[dict[str, Any]]:
+def _members_data(rows: list[forms.Form], *, months: int = 1,
+                  partial: bool = False) -> list[dict[str, Any]]:
     typed = {f.cleaned_data.get("member_id", "").strip() for f in rows}
     counter = 0
     out = []
     for form in rows:
         data = form.cleaned_data
+        if partial:
+            # What was refused is left out; the rest is checked as typed.
+            data = {**{k: "" for k in ("name", "id_number", "relation", "health",
+                                       "occupation")}, **data}
         member_id = data.get("member_id", "").strip()
         if not member_id:
             # Number blank rows M1, M2 … skipping the numbers the worker typed elsewhere.
@@ -471,7 +578,7 @@ def _members_data(rows: list[forms.Form]) -> list[dict[str, Any]]:
             "name": data["name"].strip(),
             "id_number": data["id_number"],
             "relation": data["relation"],
-            "birth_date": data["birth_date"].isoformat(),
+            "birth_date": data["birth_date"].isoformat() if data.get("birth_date") else "",
             "health": data["health"],
             "occupation": data["occupation"],
             "in_school": bool(data.get("in_school")),
@@ -479,7 +586,7 @@ def _members_data(rows: list[forms.Form]) -> list[dict[str, Any]]:
             "public_servant": bool(data.get("public_servant")),
             "refused_job_offers": data.get("refused_job_offers") or 0,
             "orphan_or_unsupported": bool(data.get("orphan_or_unsupported")),
-            "income": {k: data[k] for k in INCOME_KINDS if data.get(k) is not None},
+            "income": {k: data[k] * months for k in INCOME_KINDS if data.get(k) is not None},
         }
         if data.get("care_level"):
             item["care_level"] = data["care_level"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from html import unescape
 from typing import Any
 
@@ -411,3 +412,65 @@ def test_export_link_carries_the_same_search(worker_client, tree):
     link = re.search(r'href="([^"]*)"[^>]*>导出 Excel<', html).group(1)
     assert unescape(link) == (f"{reverse('exchange:export')}?q=%E5%BC%A0%E4%B8%89"
                               f"&region={tree['village1'].code}&status=")
+
+
+# --- the form a worker fills in one round (#10 item 4) --------------------------------------
+
+def test_every_error_is_shown_in_one_round_check_digit_included(worker_client, tree):
+    data = household_dict(household_id="REG-101")
+    good = data["members"][1]["id_number"]
+    data["members"][1]["id_number"] = good[:17] + ("0" if id_check_character(good[:17]) != "0" else "1")
+    data["members"][0]["name"] = ""  # a plain form error on another member
+    data["assessment_date"] = ""
+    response = worker_client.post(reverse("households:create"), form_post(data))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert field_errors(html, "id_members-0-name") == ["必填项"]
+    assert field_errors(html, "id_members-1-id_number") == ["身份证号校验位错误"]
+    assert field_errors(html, "id_assessment_date") == ["必填项"]
+    assert not Household.objects.exists()
+
+
+def test_supporter_and_duplicate_numbers_are_shown_with_the_field_errors(worker_client, tree):
+    data = household_dict(household_id="REG-102")
+    data["members"][1]["id_number"] = data["members"][0]["id_number"]
+    data["members"][1]["birth_date"] = data["members"][0]["birth_date"]
+    data["supporters"] = [{"name": "外人", "annual_income": 0, "supports": ["M9"]}]
+    data["address"] = "x" * 201  # refused by the form itself
+    html = worker_client.post(reverse("households:create"), form_post(data)).content.decode()
+    assert field_errors(html, "id_address")
+    assert field_errors(html, "id_members-1-id_number") == ["身份证号与第 1 位成员重复"]
+    assert field_errors(html, "id_supporters-0-supports") == ['不是本户成员："M9"']
+
+
+def test_birth_date_left_empty_is_taken_from_the_id_number(worker_client, tree):
+    data = household_dict(household_id="REG-103")
+    number = data["members"][1]["id_number"]
+    data["members"][1]["birth_date"] = ""
+    response = worker_client.post(reverse("households:create"), form_post(data))
+    assert response.status_code == 302
+    member = Household.objects.get(household_id="REG-103").members.get(member_id="M2")
+    assert member.birth_date.strftime("%Y%m%d") == number[6:14]
+
+
+def test_monthly_amounts_are_saved_as_the_year_exactly(worker_client, tree):
+    data = household_dict(household_id="REG-104")
+    data["members"][0]["income"] = {"wages": "800.01"}
+    data["expenditures"] = {"medical": "33.33"}
+    post = form_post(data)
+    page = worker_client.get(reverse("households:create")).content.decode()
+    assert "（元/年）" in page and 'value="month"' in page
+    response = worker_client.post(reverse("households:create"), {**post, "amount_period": "month"})
+    assert response.status_code == 302
+    household = Household.objects.get(household_id="REG-104")
+    assert household.members.get(member_id="M1").wages == Decimal("9600.12")
+    assert household.medical == Decimal("399.96")
+
+
+def test_the_form_shows_units_and_sex_from_the_id_number(worker_client, tree):
+    data = household_dict(household_id="REG-105")
+    data["members"][0]["name"] = ""
+    html = worker_client.post(reverse("households:create"),
+                              {**form_post(data), "amount_period": "month"}).content.decode()
+    assert "（元/月）" in html and "（元/年）" in html  # supporters' yearly income stays yearly
+    assert 'id="members-0-sex" value="男"' in html or 'id="members-0-sex" value="女"' in html
