@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -25,6 +26,15 @@ api = NinjaAPI(
 CODE_BY_STATUS = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHORIZED,
                   403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
                   409: ErrorCode.STEP_NOT_ALLOWED, 422: ErrorCode.VALIDATION}
+
+
+#: What a refusal raised by django-ninja itself says (its own texts are English).
+HTTP_TEXTS = {
+    400: gettext_lazy("请求有误"), 401: gettext_lazy("未认证：请提供有效的接口令牌"),
+    403: gettext_lazy("无权访问"), 404: gettext_lazy("不存在"),
+    405: gettext_lazy("不支持该请求方法"), 413: gettext_lazy("请求内容过大"),
+    415: gettext_lazy("不支持该内容类型"),
+}
 
 
 def _error(request, status: int, code: str, message: str, errors=None):
@@ -52,7 +62,8 @@ def on_http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, ServiceError):  # the body could not be read (bad JSON)
         return on_service_error(request, exc.__cause__)
     code = CODE_BY_STATUS.get(exc.status_code, ErrorCode.BAD_REQUEST)
-    return _error(request, exc.status_code, code, str(exc))
+    # django-ninja's own texts are English: ours in the interface language instead
+    return _error(request, exc.status_code, code, str(HTTP_TEXTS.get(exc.status_code, HTTP_TEXTS[400])))
 
 
 @api.exception_handler(NinjaValidationError)
