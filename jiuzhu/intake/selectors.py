@@ -204,10 +204,55 @@ PUBLIC_STEPS = ("transfer", "start_internal", "take", "accept", "request_more", 
                 "finish", "return", "add_cohandler", "cohandle_finish")
 
 
+def request_code_of(code: str) -> str | None:
+    """One query code per request: the request's own code, or the code of an application
+    one of its items started (shown on the application's page) → the request's code. None
+    when neither is known (an application started outside the window: see
+    :func:`application_by_query_code`)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    if Request.objects.filter(query_code=code).exists():
+        return code
+    return (RequestItem.objects.filter(application__query_code=code)
+            .values_list("request__query_code", flat=True).first())
+
+
+def application_by_query_code(code: str) -> tuple[PublicRequest, str] | None:
+    """The tracking view of an application started outside the window (no request), and
+    the ID number of its household's head (who proves it is theirs); None if unknown."""
+    from jiuzhu.applications.choices import State as AppState
+    from jiuzhu.applications.models import Application
+    from jiuzhu.catalogue.selectors import item_in_force
+    from jiuzhu.core.errors import ServiceError
+
+    application = (Application.objects.filter(query_code=(code or "").strip().upper())
+                   .select_related("household").first())
+    if application is None:
+        return None
+    submitted = timezone.localdate(application.submitted_at)
+    try:
+        item = item_in_force(application.item_code, submitted)
+        name, department = item.name, item.department.name
+    except ServiceError:
+        name, department = application.item_code, ""
+    head = (application.household.members.filter(relation="head").order_by("position").first()
+            or application.household.members.order_by("position").first())
+    label = str(AppState(application.state).label)
+    view = PublicRequest(
+        number=application.number, query_code=application.query_code,
+        name=mask_name(application.household.head_name), received_on=submitted,
+        status=application.state, status_label=label,
+        items=[PublicItem(application.item_code, name, department, application.state, label,
+                          application.final_due_date or application.due_date, "", [])])
+    return view, (head.id_number if head is not None else "")
+
+
 def request_by_query_code(code: str) -> PublicRequest | None:
     """The resident's tracking view (进度查询): each item's state, due date and steps, with
-    the applicant's name masked and nothing else personal. ``None`` for an unknown code."""
-    code = (code or "").strip().upper()
+    the applicant's name masked and nothing else personal. ``None`` for an unknown code.
+    The code of an application started by one of the request's items finds the request."""
+    code = request_code_of(code) or ""
     if len(code) != 8:
         return None
     request = (Request.objects.filter(query_code=code)
@@ -247,3 +292,73 @@ def request_by_query_code(code: str) -> PublicRequest | None:
                          name=mask_name(request.applicant_name), received_on=request.received_on,
                          status=request.status, status_label=request.get_status_display(),
                          items=items)
+
+
+# --- an online request as the window sees it before taking it -----------------------------
+
+@dataclass(frozen=True)
+class DeclaredMember:
+    name: str
+    id_number: str
+    relation: str
+    birth_date: str
+    health: str
+    occupation: str
+    income_year: Any  # Decimal 元/年, all kinds together
+    income_kinds: str  # "工资性收入 9600.00" …
+
+
+@dataclass(frozen=True)
+class OnlineSummary:
+    place: str  # 示范县 城关街道 东门社区
+    address: str
+    phone: str
+    members: list[DeclaredMember]
+    income_year: Any
+    items: list[tuple[str, str, str]]  # (code, name, department name)
+
+
+def online_summary(request: Request) -> OnlineSummary:
+    """What a resident declared online, in names: the village and its township (not the
+    code), the members with their yearly incomes (the resident typed 元/月; selfservice
+    stored ×12 in fen), the items by name."""
+    from decimal import Decimal
+
+    from jiuzhu.catalogue.selectors import items_in_force
+    from jiuzhu.households.choices import INCOME_KINDS, Health, Occupation, Relation
+    from jiuzhu.households.models import Member as MemberModel
+    from jiuzhu.regions.models import Region
+
+    data = request.household_data or {}
+    region = Region.objects.filter(code=str(data.get("region_code") or "")).first()
+    if region is not None:
+        names = [r.name for r in region.ancestors() if r.level in ("county", "township")]
+        place = " ".join([*names, region.name])
+    else:
+        place = str(data.get("region_code") or "")
+    relations, healths = dict(Relation.choices), dict(Health.choices)
+    occupations = dict(Occupation.choices)
+    kind_labels = {kind: str(MemberModel._meta.get_field(kind).verbose_name)
+                   for kind in INCOME_KINDS}
+    members, total = [], Decimal(0)
+    for row in data.get("members") or []:
+        income = row.get("income") or {}
+        amounts = {k: Decimal(str(v)).quantize(Decimal("0.01")) for k, v in income.items()
+                   if k in INCOME_KINDS and v}
+        year = sum(amounts.values(), Decimal("0.00"))
+        total += year
+        members.append(DeclaredMember(
+            name=str(row.get("name", "")), id_number=str(row.get("id_number", "")),
+            relation=str(relations.get(row.get("relation"), row.get("relation", ""))),
+            birth_date=str(row.get("birth_date", "")),
+            health=str(healths.get(row.get("health"), "")),
+            occupation=str(occupations.get(row.get("occupation"), "")),
+            income_year=year,
+            income_kinds="、".join(f"{kind_labels[k]} {v:.2f}" for k, v in amounts.items())))
+    by_code = {i.code: i for i in items_in_force(request.received_on)}
+    items = [(code, by_code[code].name if code in by_code else code,
+              by_code[code].department.name if code in by_code else "")
+             for code in request.requested_items]
+    return OnlineSummary(place=place, address=str(data.get("address", "")),
+                         phone=str(data.get("phone", "")), members=members,
+                         income_year=total.quantize(Decimal("0.01")), items=items)

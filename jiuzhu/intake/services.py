@@ -415,7 +415,7 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
         if household.status != "active":
             raise _field_error("household_id", _("家庭已注销"))
         catalogue = _items(items if items is not None else request.requested_items, on)
-        checked = _materials(materials, catalogue)
+        checked = _materials(_with_scans(materials, catalogue, request), catalogue)
         files = []
         for stored in request.files.all():
             with stored.file.open("rb") as handle:
@@ -434,6 +434,22 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
         audit_record(actor=actor, action="update", obj=request,
                      detail={"take": request.number, "household": household.household_id})
     return request
+
+
+def _with_scans(materials: Any, catalogue: list[Item], request: Request) -> Any:
+    """The materials the window ticked plus those the resident uploaded online: a scan
+    counts as received for every item whose checklist names its material."""
+    if materials is not None and not isinstance(materials, dict):
+        return materials  # refused by _materials, naming the field
+    uploaded = {stored.material for stored in request.files.all()}
+    out = dict(materials or {})
+    for item in catalogue:
+        scans = [m for m in item.materials if m in uploaded]
+        if scans:
+            ticked = out.get(item.code)
+            ticked = list(ticked) if isinstance(ticked, list | tuple) else []
+            out[item.code] = list(dict.fromkeys([*ticked, *scans]))
+    return out
 
 
 # --- department actions: the transition table ---------------------------------------------

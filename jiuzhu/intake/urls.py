@@ -11,6 +11,7 @@ urlpatterns = [
     path("households/", views.household_search, name="household_search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/files/<int:file_pk>/", views.request_file, name="file"),
     path("<int:pk>/take/", views.take, name="take"),
     path("inbox/", views.inbox, name="inbox"),
     path("items/<int:pk>/actions/<str:action>/", views.act, name="act"),

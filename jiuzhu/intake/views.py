@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -196,6 +196,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("部门经办人请在部门收件箱办理"))
     page, rows = selectors.paged(selectors.window_queue(request.user), request.GET.get("page"),
                                  PAGE_SIZE * 2)
+    names = {item.code: item.name for item in items_in_force()}
+    for row in rows:  # items by name, not code
+        row.item_names = [names.get(code, code) for code in row.requested_items or []]
     return render(request, "intake/queue.html", {"page": page, "rows": rows,
                                                  "may_take": _may_take(request.user)})
 
@@ -218,7 +221,23 @@ def _render_detail(request: HttpRequest, intake: Request, *, errors: dict[int, d
         "results": Result.choices, "departments": _departments(),
         "search_rows": selectors.household_find(user=user, q=request.GET.get("q", ""))
         if intake.status == RequestStatus.AWAITING_WINDOW and request.GET.get("q") else [],
+        # what the resident declared online, in names (village, members, incomes, items)
+        "online": selectors.online_summary(intake) if intake.household_data else None,
     }, status=status)
+
+
+@login_required
+def request_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A scan of the request (uploaded online or at the window), opened in the browser:
+    only for those who see the request, audited as a download."""
+    intake = _request_or_404(request, pk)
+    stored = intake.files.filter(pk=file_pk).first()
+    if stored is None:
+        raise Http404(_("文件不存在"))
+    audit_read(request, intake, "download", file=stored.material or stored.original_name,
+               sha256=stored.sha256)
+    return FileResponse(stored.file.open("rb"), content_type=stored.content_type,
+                        filename=stored.original_name or stored.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

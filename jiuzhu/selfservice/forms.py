@@ -97,10 +97,6 @@ class HouseholdForm(BigForm):
     village = forms.ChoiceField(label=_("所在村（社区）"))
     address = forms.CharField(label=_("现住址"), max_length=200,
                               widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    monthly_income = forms.DecimalField(
-        label=_("全家每月收入合计（元，选填）"), required=False, min_value=Decimal(0),
-        max_digits=10, decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}))
     notes = forms.CharField(label=_("家庭困难情况说明（选填）"), required=False, max_length=500,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -129,6 +125,16 @@ class HouseholdForm(BigForm):
         return data
 
 
+# Where a member's money comes from, in a resident's words; the registry's income kinds.
+INCOME_SOURCES = (
+    ("wages", _("工资、打工收入")),
+    ("business", _("种地养殖、做生意的收入")),
+    ("pension", _("养老金、退休金")),
+    ("transfer", _("补贴、抚恤金、亲友给的钱")),
+    ("property", _("房租、利息等")),
+)
+
+
 class MemberForm(BigForm):
     name = forms.CharField(label=_("姓名"), max_length=50, min_length=2)
     id_number = forms.CharField(label=_("身份证号码"), max_length=20)
@@ -137,8 +143,19 @@ class MemberForm(BigForm):
     health = forms.ChoiceField(label=_("健康状况"), choices=Health.choices, initial="healthy")
     occupation = forms.ChoiceField(label=_("就业状况"), choices=Occupation.choices,
                                    initial="none")
+    # Asked monthly (as residents think of it); the registry keeps it per year, ×12 in fen.
+    monthly_income = forms.DecimalField(
+        label=_("每月收入（元/月，没有填 0 或留空）"), required=False, min_value=Decimal(0),
+        max_digits=10, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}))
+    income_source = forms.ChoiceField(label=_("主要收入来源"), choices=INCOME_SOURCES,
+                                      initial="wages", required=False)
 
-    FIELDS = ("name", "id_number", "relation", "health", "occupation")
+    def clean_income_source(self) -> str:
+        return self.cleaned_data.get("income_source") or "wages"
+
+    FIELDS = ("name", "id_number", "relation", "health", "occupation", "monthly_income",
+              "income_source")
     TYPED = ("name", "id_number", "relation")  # a row with none of these is an empty row
 
     def clean_name(self) -> str:

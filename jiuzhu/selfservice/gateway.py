@@ -61,14 +61,21 @@ def submit_online(*, household_data: dict[str, Any], applicant: dict[str, Any],
 
 
 def lookup(code: str) -> TrackedRequest | None:
-    """The public view of the request with this query code, or None."""
+    """The public view of the request with this query code, or None. One code per request:
+    the code of an application the request started finds the request too, and an
+    application started outside the window is followed by its own code."""
     try:
-        from jiuzhu.intake.selectors import request_by_query_code
+        from jiuzhu.intake.selectors import application_by_query_code, request_by_query_code
     except ImportError as exc:
         raise GatewayUnavailable("intake.selectors.request_by_query_code") from exc
     view = request_by_query_code(code)
     if view is None:
-        return None
+        alone = application_by_query_code(code)
+        if alone is None:
+            return None
+        tracked = _tracked(alone[0])
+        tracked.id_last4 = alone[1][-4:].upper()
+        return tracked
     tracked = _tracked(view)
     # Not in intake's public view: the digits the resident proves the request is theirs with,
     # and what an officer asked for (一次性告知).

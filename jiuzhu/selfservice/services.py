@@ -21,6 +21,8 @@ from jiuzhu.audit.models import AuditEvent
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _invalid
+from jiuzhu.core.jsonio import plain_number
+from jiuzhu.households.choices import INCOME_KINDS
 from jiuzhu.rules.validation import birth_date_from_id, id_number_valid, validate_household
 
 from . import drafts, gateway
@@ -74,6 +76,17 @@ def track_throttled(ip: str | None, code: str = "") -> bool:
 
 # --- the whole application, checked again before it is stored ----------------------------
 
+def yearly_from_monthly(monthly: Any) -> Decimal:
+    """元/月 as the resident typed it → 元/年 as the registry keeps it, exactly: whole fen
+    times 12 (800.00 → 9600.00, 1234.56 → 14814.72). Blank is 0."""
+    if monthly in (None, ""):
+        return Decimal(0)
+    fen = Decimal(str(monthly)) * 100
+    if fen != fen.to_integral_value() or fen < 0:
+        raise _invalid("monthly_income", _("每月收入应为不小于 0、最多两位小数的金额"))
+    return Decimal(int(fen) * 12) / 100
+
+
 def household_data_from(draft: dict[str, Any], *, on: date) -> dict[str, Any]:
     """The household as the resident declared it, in household.schema.json's shape (the
     window worker completes it when registering the family)."""
@@ -84,12 +97,18 @@ def household_data_from(draft: dict[str, Any], *, on: date) -> dict[str, Any]:
     members = []
     for index, row in enumerate(household["members"]):
         birth = birth_date_from_id(row["id_number"])
-        members.append({
+        member: dict[str, Any] = {
             "member_id": f"M{index + 1}", "name": row["name"], "id_number": row["id_number"],
             "relation": row["relation"], "birth_date": birth.isoformat() if birth else "",
             "health": row.get("health") or "healthy",
             "occupation": row.get("occupation") or "none",
-        })
+        }
+        yearly = yearly_from_monthly(row.get("monthly_income"))
+        if yearly:
+            source = row.get("income_source")
+            member["income"] = {source if source in INCOME_KINDS else "wages":
+                                plain_number(yearly)}
+        members.append(member)
     data: dict[str, Any] = {
         # No household number: the window links an existing household, or registers this
         # one and it is numbered then (H + village code + serial, households.services).

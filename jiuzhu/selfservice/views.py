@@ -4,6 +4,7 @@ steps and follow the progress with the query code (进度查询)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,15 @@ from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.choices import Relation
 
 from . import drafts, gateway, services
-from .forms import MAX_MEMBERS, HouseholdForm, IdentityForm, ItemsForm, MemberForm, TrackForm
+from .forms import (
+    INCOME_SOURCES,
+    MAX_MEMBERS,
+    HouseholdForm,
+    IdentityForm,
+    ItemsForm,
+    MemberForm,
+    TrackForm,
+)
 from .selectors import catalogue_by_department, items_named, materials_for, townships_with_villages
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -32,7 +41,8 @@ STEP_TITLES = (("identity", gettext_lazy("申请人")), ("household", gettext_la
 STEP_OF_PATH = {"identity": "identity", "consent": "identity", "id_number": "identity",
                 "phone": "identity", "applicant": "identity", "members": "household",
                 "village": "household", "address": "household", "household_data": "household",
-                "items": "items", "material": "uploads", "files": "uploads"}
+                "items": "items", "material": "uploads", "files": "uploads",
+                "monthly_income": "household"}
 
 
 def _page(request: HttpRequest, template: str, step: str, context: dict[str, Any],
@@ -42,7 +52,10 @@ def _page(request: HttpRequest, template: str, step: str, context: dict[str, Any
     steps = [{"key": key, "title": title, "number": n + 1, "current": key == step,
               "reachable": drafts.may_open(draft, key)}
              for n, (key, title) in enumerate(STEP_TITLES)]
+    # Every page says "step n of N" from the same list the step bar is drawn from.
+    number = next(s["number"] for s in steps if s["key"] == step)
     return render(request, template, {"step": step, "steps": steps, "open_step": open_step,
+                                      "step_number": number, "step_total": len(steps),
                                       **context}, status=status)
 
 
@@ -88,7 +101,8 @@ def _member_rows(draft: dict[str, Any]) -> list[dict[str, str]]:
         return rows
     who = draft.get("identity") or {}
     return [{"name": who.get("name", ""), "id_number": who.get("id_number", ""),
-             "relation": "head", "health": "healthy", "occupation": "none"}]
+             "relation": "head", "health": "healthy", "occupation": "none",
+             "income_source": "wages"}]
 
 
 @never_cache
@@ -111,13 +125,14 @@ def household(request: HttpRequest) -> HttpResponse:
         count = min(max(int(request.POST.get("member_count", "1")), 1), MAX_MEMBERS)
     except ValueError:
         count = 1
-    raw = _raw(request, ("township", "village", "address", "monthly_income", "notes"))
+    raw = _raw(request, ("township", "village", "address", "notes"))
     raw["members"] = [{name: request.POST.get(f"m{i}-{name}", "")[:50]
                        for name in MemberForm.FIELDS} for i in range(count)]
     action = request.POST.get("action")
     adding = action == "add_member"
     if adding and count < MAX_MEMBERS:
-        raw["members"].append({"relation": "", "health": "healthy", "occupation": "none"})
+        raw["members"].append({"relation": "", "health": "healthy", "occupation": "none",
+                               "income_source": "wages"})
     draft["raw"]["household"] = raw
     if action == "back":
         drafts.draft_save(request.session, draft)
@@ -146,7 +161,10 @@ def household(request: HttpRequest) -> HttpResponse:
             valid = False
             continue
         seen[number] = index
-        rows.append({name: member.cleaned_data[name] for name in MemberForm.FIELDS})
+        row = {name: member.cleaned_data[name] for name in MemberForm.FIELDS}
+        income = row["monthly_income"]
+        row["monthly_income"] = "" if not income else f"{income:.2f}"  # kept as text (session)
+        rows.append(row)
     who = draft.get("identity") or {}
     if not rows and valid:
         members_error, valid = _("请至少填写一位家庭成员"), False
@@ -157,11 +175,12 @@ def household(request: HttpRequest) -> HttpResponse:
         drafts.draft_save(request.session, draft)
         return _page(request, "selfservice/household.html", "household",
                      {"form": form, "members": members, "members_error": members_error}, 422)
-    income = form.cleaned_data.get("monthly_income")
+    total = sum((Decimal(r["monthly_income"]) for r in rows if r["monthly_income"]), Decimal(0))
     draft["household"] = {"township": form.cleaned_data["township"],
                           "village": form.cleaned_data["village"],
                           "address": form.cleaned_data["address"].strip(),
-                          "monthly_income": "" if income is None else f"{income:.2f}",
+                          # the family's total per month, as the resident declared it
+                          "monthly_income": f"{total:.2f}" if total else "",
                           "notes": form.cleaned_data.get("notes", "").strip(),
                           "members": rows}
     drafts.draft_save(request.session, draft)
@@ -247,7 +266,9 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
     village = village_named(household_data.get("village", ""))
     needed = materials_for(draft.get("items") or [])
     relations = dict(Relation.choices)
-    members = [{**m, "relation_label": relations.get(m.get("relation", ""), "")}
+    sources = dict(INCOME_SOURCES)
+    members = [{**m, "relation_label": relations.get(m.get("relation", ""), ""),
+                "source_label": sources.get(m.get("income_source", ""), "")}
                for m in household_data.get("members", [])]
     return {"identity": draft.get("identity") or {}, "household": household_data,
             "members": members,

@@ -38,7 +38,7 @@ def post_household(client, person, tree, **extra):
             "m0-health": "chronic_illness", "m0-occupation": "farming",
             "m1-name": "刘大山", "m1-id_number": person["spouse"], "m1-relation": "spouse",
             "m1-health": "healthy", "m1-occupation": "casual_work",
-            "monthly_income": "800", "notes": "丈夫务工受伤", "action": "next", **extra}
+            "m1-monthly_income": "800", "m1-income_source": "wages", "notes": "丈夫务工受伤", "action": "next", **extra}
     return client.post("/self/apply/household/", data)
 
 
