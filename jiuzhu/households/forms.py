@@ -388,6 +388,9 @@ class HouseholdForms:
     vehicle_rows: list[forms.Form] = field(default_factory=list)
     # What the service said when it refused the household as a whole.
     message: str = ""
+    # Files: the good ones kept aside from refused submits, and each bad one named.
+    kept: list[Any] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, *, user: Any, data: Any = None, initial: dict[str, Any] | None = None,

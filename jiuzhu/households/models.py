@@ -175,3 +175,26 @@ class Vehicle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
+
+
+class HouseholdFile(models.Model):
+    """A scan or photo kept with the household's record (户口簿, 身份证, 收入证明 …):
+    JPEG, PNG or PDF by content, stored unchanged with its SHA-256."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("文件"), upload_to="households/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "uploaded_at", "pk"]
+        verbose_name = _("家庭档案材料")
+        verbose_name_plural = _("家庭档案材料")
+
+    def __str__(self) -> str:
+        return self.original_name

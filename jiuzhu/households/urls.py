@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/deactivate/", views.household_deactivate_view, name="deactivate"),
     path("<int:pk>/grid/", views.household_grid_view, name="grid"),
+    path("<int:pk>/files/<int:file_pk>/", views.household_file, name="file"),
 ]

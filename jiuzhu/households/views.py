@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
@@ -25,6 +25,7 @@ from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
 from .choices import FLAG_NAMES, HouseholdStatus
+from .files import file_problem, household_files_store, kept_discard, kept_load, kept_store
 from .forms import HouseholdForms, HouseholdSearchForm, field_label, household_initial
 from .models import Household
 from .selectors import household_get, household_history, household_search
@@ -104,6 +105,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": [(m, _age(m.birth_date, today)) for m in members],
         "supporters": [(s, [names.get(i, i) for i in s.supports]) for s in supporters],
         "vehicles": vehicles,
+        "files": list(household.files.all()),
         "flags": [(field_label(Household, n), getattr(household, n)) for n in FLAG_NAMES],
         "history": household_history(household=household),
         "may_change": (household.status == HouseholdStatus.ACTIVE
@@ -130,20 +132,49 @@ def household_grid_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("households:detail", pk=household.pk)
 
 
+def _uploads(request: HttpRequest, forms: HouseholdForms) -> list[tuple[str, bytes]]:
+    """The files chosen now and those kept from a refused submit (ticked again); a file
+    that cannot be kept is named in ``forms.file_errors`` and left out."""
+    forms.kept = kept_load(request.POST.getlist("kept_file"), request.user.pk)
+    good: list[tuple[str, bytes]] = []
+    for upload in request.FILES.getlist("documents"):
+        name = upload.name or ""
+        data = b"".join(upload.chunks())
+        problem = file_problem(data)
+        if problem:
+            forms.file_errors.append(_("%(name)s：%(problem)s") % {"name": name, "problem": problem})
+        else:
+            good.append((name, data))
+    return good
+
+
 def _save(request: HttpRequest, forms: HouseholdForms, *,
           household: Household | None) -> Household | None:
-    """Hand the typed household to its service; on refusal, errors go onto the fields."""
-    if not forms.is_valid():
-        return None
-    data = forms.to_household_data()
-    try:
-        if household is None:
-            return household_register(actor=request.user, data=data, reason=_("登记"))
-        return household_update(actor=request.user, household=household, data=data,
-                                reason=forms.reason)
-    except ServiceError as error:
-        forms.attach_errors(error.errors, message=error.message)
-        return None
+    """Hand the typed household and its files to the services; on refusal, errors go onto
+    the fields, a bad file is named, and the good files wait aside for the next submit."""
+    new_files = _uploads(request, forms)
+    valid = forms.is_valid()
+    saved = None
+    if valid and not forms.file_errors:
+        data = forms.to_household_data()
+        files = [(k.name, k.read()) for k in forms.kept] + new_files
+        try:
+            with transaction.atomic():
+                if household is None:
+                    saved = household_register(actor=request.user, data=data, reason=_("登记"))
+                else:
+                    saved = household_update(actor=request.user, household=household,
+                                             data=data, reason=forms.reason)
+                household_files_store(actor=request.user, household=saved, files=files)
+        except ServiceError as error:
+            forms.attach_errors(error.errors, message=error.message)
+            saved = None
+    if saved is not None:
+        kept_discard(forms.kept)
+        return saved
+    forms.kept = [*forms.kept, *(kept_store(name, data, request.user.pk)
+                                 for name, data in new_files)]
+    return None
 
 
 def _form_page(request: HttpRequest, forms: HouseholdForms, *,
@@ -152,7 +183,8 @@ def _form_page(request: HttpRequest, forms: HouseholdForms, *,
         "forms": forms,
         "household": household,
         "error_message": forms.message or (
-            _("请按提示修改标红的项目") if forms.has_errors() else ""),
+            _("请按提示修改标红的项目") if forms.has_errors() or forms.file_errors else ""),
+        "files": list(household.files.all()) if household is not None else [],
     }, status=422 if request.method == "POST" else 200)
 
 
@@ -206,3 +238,17 @@ def household_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("家庭 %(id)s 已注销。") % {"id": household.household_id})
     return redirect("households:detail", pk=household.pk)
+
+
+@login_required
+def household_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """One scan kept with the household (only for those who see the household); audited."""
+    household = _household_or_404(request, pk)
+    record = household.files.filter(pk=file_pk).first()
+    if record is None:
+        raise Http404(_("文件不存在"))
+    with transaction.atomic():
+        audit_record(actor=request.user, action="download", obj=household,
+                     detail={"file": record.original_name})
+    return FileResponse(record.file.open("rb"), content_type=record.content_type,
+                        filename=record.original_name, as_attachment=False)

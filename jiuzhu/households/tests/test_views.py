@@ -474,3 +474,52 @@ def test_the_form_shows_units_and_sex_from_the_id_number(worker_client, tree):
                               {**form_post(data), "amount_period": "month"}).content.decode()
     assert "（元/月）" in html and "（元/年）" in html  # supporters' yearly income stays yearly
     assert 'id="members-0-sex" value="男"' in html or 'id="members-0-sex" value="女"' in html
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_bad_upload_is_named_and_the_good_one_kept_for_the_next_submit(worker_client, tree,
+                                                                        settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    data = household_dict(household_id="REG-106")
+    data["members"][0]["name"] = ""
+    post = form_post(data)
+    first = worker_client.post(reverse("households:create"), {
+        **post, "documents": [SimpleUploadedFile("户口簿.png", PNG, "image/png"),
+                              SimpleUploadedFile("说明.docx", b"PK\x03\x04 word", "application/msword")]})
+    html = first.content.decode()
+    assert first.status_code == 422
+    assert "说明.docx：只接受 JPEG、PNG 图片或 PDF 文件" in html
+    assert field_errors(html, "id_members-0-name") == ["必填项"]
+    tokens = re.findall(r'name="kept_file" value="([^"]+)"', html)
+    assert len(tokens) == 1 and "户口簿.png" in html
+
+    data["members"][0]["name"] = "张三"
+    second = worker_client.post(reverse("households:create"), {
+        **form_post(data), "kept_file": tokens,
+        "documents": [SimpleUploadedFile("收入证明.pdf", b"%PDF-1.4 x", "application/pdf")]})
+    assert second.status_code == 302
+    household = Household.objects.get(household_id="REG-106")
+    assert sorted(household.files.values_list("original_name", flat=True)) == ["户口簿.png", "收入证明.pdf"]
+    scan = household.files.get(original_name="户口簿.png")
+    response = worker_client.get(reverse("households:file", args=[household.pk, scan.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert AuditEvent.objects.filter(action="download", object_id=str(household.pk)).exists()
+    assert "户口簿.png" in worker_client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    worker_client.force_login(UserFactory(role="window_worker", region=tree["town2"]))
+    assert worker_client.get(reverse("households:file", args=[household.pk, scan.pk])).status_code == 404
+
+
+def test_a_bad_upload_alone_refuses_the_save_and_changes_nothing(worker_client, tree, settings,
+                                                                 tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    data = household_dict(household_id="REG-107")
+    response = worker_client.post(reverse("households:create"), {
+        **form_post(data), "documents": [SimpleUploadedFile("空.pdf", b"", "application/pdf")]})
+    assert response.status_code == 422 and "空.pdf：文件为空" in response.content.decode()
+    assert not Household.objects.filter(household_id="REG-107").exists()
