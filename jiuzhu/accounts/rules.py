@@ -43,14 +43,19 @@ def within_region(user, obj) -> bool:
 
 
 def has_role(*roles):
-    """A predicate: the user has one of ``roles`` (superusers and the system always)."""
+    """A predicate: the system actor and a superuser always; anyone else only as an active
+    user with a region whose role is one of ``roles`` (an administrator only where
+    ``Role.ADMINISTRATOR`` is named)."""
     wanted = frozenset(roles)
 
     @rules.predicate
     def predicate(user) -> bool:
-        return bool(getattr(user, "is_system", False) is True or user.is_superuser
-                    or getattr(user, "role", None) in wanted)
+        if getattr(user, "is_system", False) is True or getattr(user, "is_superuser", False):
+            return True
+        return bool(getattr(user, "is_active", False) and getattr(user, "region_id", None)
+                    and getattr(user, "role", None) in wanted)
 
+    predicate.name = "has_role:" + "|".join(sorted(wanted))
     return predicate
 
 
