@@ -323,6 +323,7 @@ VALUE_LABELS: dict[str, dict[Any, Any]] = {
     "result": {"pass": "通过", "fail": "未通过"},
     "founded": {True: "成立", False: "不成立"},
     "return_to": {"investigation": "重新入户调查", "appraisal": "重新民主评议"},
+    "originals": "原件已核验", "payroll": "发放花名册编号", "month": "发放月份",
     "channel": dict(Channel.choices),
 }
 

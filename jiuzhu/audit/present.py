@@ -32,15 +32,24 @@ def _model(label: str) -> Any:
         return None
 
 
+def _name(model: Any) -> str:
+    """The model's Chinese name; a history table (django-simple-history names it
+    "historical 家庭") reads 家庭（历史版本）."""
+    history_of = getattr(getattr(model, "instance_type", None), "_meta", None)
+    if history_of is not None:
+        return _("%(name)s（历史版本）") % {"name": history_of.verbose_name}
+    return str(model._meta.verbose_name)
+
+
 def object_type_label(label: str) -> str:
     """``households.household`` → 家庭 (the model's verbose name)."""
     model = _model(label)
-    return str(model._meta.verbose_name) if model is not None else label
+    return _name(model) if model is not None else label
 
 
 def object_type_choices() -> list[tuple[str, str]]:
     """Every kind of object of the platform, by its Chinese name."""
-    rows = [(m._meta.label_lower, str(m._meta.verbose_name)) for m in apps.get_models()
+    rows = [(m._meta.label_lower, _name(m)) for m in apps.get_models()
             if m.__module__.startswith("jiuzhu.")]
     return sorted(rows, key=lambda row: row[1])
 
