@@ -102,7 +102,7 @@ def kept_load(tokens: list[str], user_pk: int | None) -> list[Kept]:
 def kept_store(name: str, data: bytes, user_pk: int | None) -> Kept:
     path = default_storage.save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}", ContentFile(data))
     value = {"path": path, "name": name[:200], "user": user_pk}
-    return Kept(name=value["name"], path=path, token=signing.dumps(value, salt=KEPT_SALT))
+    return Kept(name=name[:200], path=path, token=signing.dumps(value, salt=KEPT_SALT))
 
 
 def kept_discard(kept: list[Kept]) -> None:

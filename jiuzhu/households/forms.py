@@ -445,7 +445,7 @@ class HouseholdForms:
             number = member.get("id_number")
             if number and number in seen:
                 errors.append({"path": f"members[{index}].id_number",
-                               "message": f"身份证号与第 {seen[number] + 1} 位成员重复"})
+                               "message": _("身份证号与第 %(n)s 位成员重复") % {"n": seen[number] + 1}})
             if number:
                 seen.setdefault(number, index)
         for error in errors:

@@ -241,7 +241,7 @@ def household_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def household_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def household_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """One scan kept with the household (only for those who see the household); audited."""
     household = _household_or_404(request, pk)
     record = household.files.filter(pk=file_pk).first()
