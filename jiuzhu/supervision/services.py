@@ -145,10 +145,11 @@ def _require_statement_notice(application: Application, decision: str) -> None:
 
 
 def _stop(application: Application, actor: Any, *, reasons: str, today: date,
-          action: str, extra_codes: tuple[str, ...] = (), keep_task: int | None = None,
-          **extra: Any) -> None:
-    """停发 from next month: the stop transition, D17 (with ``extra_codes``), the end of
-    any phase-out and of the open reviews but ``keep_task``."""
+          action: str, keep_task: int | None = None, issue: bool = True,
+          **extra: Any) -> dict[str, Any]:
+    """停发 from next month: the stop transition, the end of any phase-out and of the open
+    reviews but ``keep_task``, and D17 — issued here, or (``issue=False``, inside an action
+    of a table, which declares D17) left to the table: returns the documents' context."""
     before = application.state
     phase_out = PhaseOut.objects.filter(application=application, ended=False).first()
     application.stop()
@@ -164,13 +165,15 @@ def _stop(application: Application, actor: Any, *, reasons: str, today: date,
         other.save(update_fields=["status", "outcome", "note", "done_at"])
     record_step(application, actor, action, before, application.state,
                 {"reasons": reasons, "effective_month": effective})
-    issue_documents(application, actor, ["D17", *extra_codes], start_month=_iso_month(effective),
-                    reasons=[reasons], amount="",
-                    phase_out_until=_iso_month(phase_out.until) if phase_out else "",
-                    stop={"effective_month": _iso_month(effective), "reasons": reasons}, **extra)
+    document = {"start_month": _iso_month(effective), "reasons": [reasons], "amount": "",
+                "phase_out_until": _iso_month(phase_out.until) if phase_out else "",
+                "stop": {"effective_month": _iso_month(effective), "reasons": reasons}, **extra}
+    if issue:
+        issue_documents(application, actor, ["D17"], **document)
     audit_record(actor=actor, action="update", obj=application,
                  detail={"action": action, "from": before, "to": application.state,
                          "reasons": reasons})
+    return document
 
 
 def phase_out_amount(application: Application, month: date) -> Decimal | None:
@@ -250,7 +253,8 @@ def review_run(*, actor: Any, task: ReviewTask, today: date | None = None) -> Re
 
     D18 (复核表) records every run; the next review is scheduled unless the case stopped.
     The ``run`` row of :data:`REVIEW_WORKFLOW` (404, 403 ``supervision.run_review``, 409 once
-    done or when the case is no longer paid).
+    done or when the case is no longer paid), which declares the documents of each outcome;
+    the handler sets the outcome and the documents' context.
     """
     return REVIEW_WORKFLOW.perform(actor=actor, obj=task, action="run", today=today)
 
@@ -278,30 +282,30 @@ def _review(ctx: WorkflowContext) -> None:
         task.outcome = (Outcome.UNCHANGED if new_amount == before_amount else
                         Outcome.INCREASE if new_amount > before_amount else Outcome.DECREASE)
         _review_transition(application, actor, task.outcome, {"amount": new_amount})
-        codes = ["D18"]
         if task.outcome != Outcome.UNCHANGED:
             application.approved_amount = new_amount
             application.save()
-            codes.insert(0, "D16")
         task.amount_after = new_amount
         task.note = reason
-        issue_documents(application, actor, codes, **documents, amount=str(new_amount),
-                        review={**review, "result": task.get_outcome_display()},
-                        change=task.outcome, start_month=_iso_month(_next_month(today)),
-                        reasons=[reason])
+        ctx.options["document"] = {
+            **documents, "amount": str(new_amount),
+            "review": {**review, "result": task.get_outcome_display()}, "change": task.outcome,
+            "start_month": _iso_month(_next_month(today)), "reasons": [reason]}
     elif result["vetoes"]:
         _require_statement_notice(application, "停发")
         task.outcome, task.note, task.amount_after = Outcome.STOP, reason, None
         review["findings"] = reason
-        _stop(application, actor, reasons=reason, today=today, action="review_stop",
-              extra_codes=("D18",), keep_task=task.pk, **documents,
-              review={**review, "result": "停发", "findings": task.note})
+        ctx.options["document"] = _stop(
+            application, actor, reasons=reason, today=today, action="review_stop",
+            keep_task=task.pk, issue=False, **documents,
+            review={**review, "result": "停发", "findings": task.note})
     elif phase_out is not None and month > phase_out.until:
         task.outcome, task.amount_after = Outcome.STOP, None
         task.note = f"渐退期至{_fmt_month(phase_out.until)}已届满。{reason}"
-        _stop(application, actor, reasons=task.note, today=today, action="review_stop",
-              extra_codes=("D18",), keep_task=task.pk, **documents,
-              review={**review, "result": "停发", "findings": task.note})
+        ctx.options["document"] = _stop(
+            application, actor, reasons=task.note, today=today, action="review_stop",
+            keep_task=task.pk, issue=False, **documents,
+            review={**review, "result": "停发", "findings": task.note})
     else:
         if phase_out is None:
             phase_out = PhaseOut.objects.create(
@@ -312,9 +316,10 @@ def _review(ctx: WorkflowContext) -> None:
         next_due = add_months(phase_out.until, 1)
         _review_transition(application, actor, task.outcome,
                            {"phase_out_until": phase_out.until})
-        issue_documents(application, actor, ["D18"], **documents, amount=str(before_amount),
-                        review={**review, "result": "维持", "findings": task.note},
-                        phase_out_until=_iso_month(phase_out.until))
+        ctx.options["document"] = {
+            **documents, "amount": str(before_amount),
+            "review": {**review, "result": "维持", "findings": task.note},
+            "phase_out_until": _iso_month(phase_out.until)}
 
     task.done_at = timezone.now()
     task.done_by = actor if getattr(actor, "pk", None) else None
@@ -466,22 +471,27 @@ def _lock_application(ctx: WorkflowContext) -> None:
         ctx.obj.application = application
 
 
+def _case_of(ctx: WorkflowContext) -> Application:
+    """The case, locked by ``prepare`` when acting; as read when a page offers buttons."""
+    return ctx.options.get("application") or ctx.obj.application
+
+
 def _case_paid(ctx: WorkflowContext) -> None:
-    application = ctx.options["application"]
+    application = _case_of(ctx)
     if application.state not in PAID_STATES:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            _("案件状态为“%(state)s”，不能复核") % {"state": application.get_state_display()})
 
 
 def _case_in_payment(ctx: WorkflowContext) -> None:
-    application = ctx.options["application"]
+    application = _case_of(ctx)
     if application.state != State.IN_PAYMENT:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
                            _("案件状态为“%(state)s”，不能暂停发放") % {"state": application.get_state_display()})
 
 
 def _statement_issued(ctx: WorkflowContext) -> None:
-    _require_statement_notice(ctx.options["application"], "责令退还")
+    _require_statement_notice(_case_of(ctx), "责令退还")
 
 
 def _closure_allowed(ctx: WorkflowContext) -> None:
@@ -494,7 +504,9 @@ def _closure_allowed(ctx: WorkflowContext) -> None:
         _require_statement_notice(application, "停发")
 
 
-def _issue_tipoff_documents(ctx: WorkflowContext, codes: tuple[str, ...]) -> None:
+def _issue_documents(ctx: WorkflowContext, codes: tuple[str, ...]) -> None:
+    """The row's documents, reserved in the action's transaction (rendered after commit),
+    worded from the context its handler left in ``ctx.options["document"]``."""
     issue_documents(ctx.options["application"], ctx.actor, list(codes),
                     **ctx.options.get("document", {}))
 
@@ -564,13 +576,15 @@ def _close(ctx: WorkflowContext) -> None:
                     {"tip_off": tip_off.pk})
         audit_record(actor=actor, action="update", obj=application,
                      detail={"action": "resume", "from": before, "to": application.state})
-    elif decision == Closure.STOP:
-        _stop(application, actor, reasons=findings or summary, today=today, action="tipoff_stop")
+    stopped: dict[str, Any] = {}
+    if decision == Closure.STOP:  # D17 too (the row's documents of a stop)
+        stopped = _stop(application, actor, reasons=findings or summary, today=today,
+                        action="tipoff_stop", issue=False)
     tip_off.findings = findings or tip_off.findings
     tip_off.closure, tip_off.closed_on = decision, today
     _event(tip_off, actor, TipOffAction.CLOSE, "D24", {"decision": decision})
     # D19 again (a new version) now that the check has findings and a conclusion.
-    ctx.options["document"] = {"tipoff": {**_tipoff_context(tip_off),
+    ctx.options["document"] = {**stopped, "tipoff": {**_tipoff_context(tip_off),
                                           "conclusion": str(Closure(decision).label)},
                                "closure": {
         "source": f"{tip_off.get_source_display()}举报（{tip_off.received_on.isoformat()}）",
@@ -581,13 +595,26 @@ def _close(ctx: WorkflowContext) -> None:
                  detail={"action": "close", "decision": decision})
 
 
+def _review_outcome(ctx: WorkflowContext) -> str:
+    """How a review came out (the handler set it on the task)."""
+    return str(ctx.obj.outcome)
+
+
+def _closure_decision(ctx: WorkflowContext) -> str:
+    return str(ctx.data["decision"])
+
+
 REVIEW_WORKFLOW = Workflow(
     name="reviews", model=ReviewTask, states=TaskStatus.values, state_field="status",
-    not_found="复核任务不存在", prepare=_lock_application,
+    not_found="复核任务不存在", prepare=_lock_application, issue=_issue_documents,
     actions=[
+        # D18 (复核表) always; D16 when the amount changes, D17 when the case stops
         Action("run", gettext_noop("复核"), source=(TaskStatus.OPEN,), target=TaskStatus.DONE,
-               permission="supervision.run_review", guards=(_case_paid,), handler=_review,
-               extra={"documents": "D18, and D16 (amount changed) or D17 (stop)"}),
+               permission="supervision.run_review", requires=(_case_paid,), handler=_review,
+               outcome=_review_outcome, documents={
+                   Outcome.UNCHANGED: ("D18",), Outcome.INCREASE: ("D16", "D18"),
+                   Outcome.DECREASE: ("D16", "D18"), Outcome.PHASE_OUT: ("D18",),
+                   Outcome.STOP: ("D17", "D18")}),
         Action("close_with_case", gettext_noop("随案件停发结束"), source=(TaskStatus.OPEN,),
                target=TaskStatus.DONE),
     ],
@@ -595,22 +622,26 @@ REVIEW_WORKFLOW = Workflow(
 
 TIPOFF_WORKFLOW = Workflow(
     name="tipoffs", model=TipOff, states=TipOffStatus.values, state_field="status",
-    not_found="举报不存在", prepare=_lock_application, issue=_issue_tipoff_documents,
+    not_found="举报不存在", prepare=_lock_application, issue=_issue_documents,
     actions=[
         Action("interview", gettext_noop("约谈"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=InterviewIn, documents=("D20",),
                handler=_interview),
         Action("suspend", gettext_noop("暂停发放"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=SuspendIn, documents=("D22",),
-               guards=(_case_in_payment,), handler=_suspend),
+               requires=(_case_in_payment,), handler=_suspend),
         Action("statement", gettext_noop("陈述申辩告知"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=StatementIn, documents=("D23",),
                handler=_statement),
         Action("recover", gettext_noop("责令退还"), source=(TipOffStatus.OPEN,), target=None,
                permission="supervision.act_tipoff", schema=RecoveryIn, documents=("D21",),
-               guards=(_statement_issued,), handler=_recover),
+               requires=(_statement_issued,), handler=_recover),
+        # D19 again (with the findings) and D24; D17 too when the case is stopped
         Action("close", gettext_noop("结案"), source=(TipOffStatus.OPEN,), target=TipOffStatus.CLOSED,
-               permission="supervision.act_tipoff", schema=CloseIn, documents=("D19", "D24"),
+               permission="supervision.act_tipoff", schema=CloseIn,
+               outcome=_closure_decision, documents={
+                   Closure.NONE: ("D19", "D24"), Closure.RESUME: ("D19", "D24"),
+                   Closure.STOP: ("D17", "D19", "D24")},
                guards=(_closure_allowed,), handler=_close),
     ],
 )

@@ -89,7 +89,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task, "application": application, "documents": documents_for(application),
         "statement_form": StatementForm(),
         "has_statement": services.statement_notice_issued(application),
-        "may_run": request.user.is_superuser or getattr(request.user, "role", "") in services.REVIEW_ROLES,
+        # the table's answer: offered when open and the user may run it, disabled (with
+        # the reason) when the case is no longer paid
+        "run": next(iter(services.REVIEW_WORKFLOW.offers(request.user, task)), None),
     }, status=status)
 
 
@@ -154,8 +156,12 @@ ACTIONS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
 def _tipoff_page(request: HttpRequest, tip_off, *, forms: dict[str, Any] | None = None,
                  status: int = 200) -> HttpResponse:
     forms = {name: form_class() for name, (form_class, _service) in ACTIONS.items()} | (forms or {})
+    # the actions the table offers this user now; one a condition refuses (a suspension of
+    # a case not in payment, a recovery before D23) is shown disabled with the reason
+    offers = services.TIPOFF_WORKFLOW.offers(request.user, tip_off)
+    panels = [(offer, forms[offer.name]) for offer in offers if offer.name in forms]
     return render(request, "supervision/tipoff_detail.html", {
-        "tip_off": tip_off, "application": tip_off.application, "forms": forms,
+        "tip_off": tip_off, "application": tip_off.application, "panels": panels,
         "events": tip_off.events.select_related("actor"),
         "documents": documents_for(tip_off.application),
         "has_statement": services.statement_notice_issued(tip_off.application),
