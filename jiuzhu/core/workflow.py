@@ -73,7 +73,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .errors import ErrorCode, ServiceError
 
@@ -200,7 +200,7 @@ class Workflow:
 
     def __init__(self, *, name: str, model: Any, actions: Iterable[Action],
                  states: Iterable[str], state_field: str = "state",
-                 not_found: str = "对象不存在",
+                 not_found: str = gettext_noop("对象不存在"),
                  record: Callable[[Context], None] | None = None,
                  start_deadline: Callable[[Context, str], None] | None = None,
                  issue: Callable[[Context, tuple[str, ...]], None] | None = None,
