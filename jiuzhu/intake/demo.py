@@ -16,6 +16,9 @@ from jiuzhu.households.models import Household
 from . import services
 from .models import Request
 
+#: A scanned page (the smallest valid PDF).
+SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def _household(offset: int, township: str) -> Household | None:
     return (Household.objects.filter(region_path__contains=f"/{township}/", status="active")
@@ -87,11 +90,16 @@ def load_intake_demo(regions: dict[str, Any]) -> int:
                             "area_type": village.area_type or "urban",
                             "assessment_date": today.isoformat(),
                             "address": "东门社区人民路 8 号", "phone": "13800000000",
-                            "members": members, "supporters": []},
+                            # 900 元/月 declared online, kept per year as the registry
+                            # does (×12, exact in fen)
+                            "members": [{**members[0], "income": {"wages": 10800}},
+                                        *members[1:]],
+                            "supporters": []},
             applicant={"name": "张秀兰", "phone": "13800000000",
-                       "id_number": members[0]["id_number"], "monthly_income": "900",
+                       "id_number": members[0]["id_number"], "monthly_income": "900.00",
                        "notes": "独自抚养女儿，打零工收入不稳定"},
-            items=["MZ04", "TW01"], on=today)
+            items=["MZ04", "TW01"], on=today,
+            files=[("身份证", "身份证.pdf", SCAN), ("困难情况说明", "困难情况说明.pdf", SCAN)])
         created += 1
     services.alerts_recompute(on=today)
     return created

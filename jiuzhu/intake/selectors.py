@@ -338,7 +338,7 @@ def online_summary(request: Request) -> OnlineSummary:
         place = str(data.get("region_code") or "")
     relations, healths = dict(Relation.choices), dict(Health.choices)
     occupations = dict(Occupation.choices)
-    kind_labels = {kind: str(MemberModel._meta.get_field(kind).verbose_name)
+    kind_labels = {kind: str(getattr(MemberModel._meta.get_field(kind), "verbose_name", kind))
                    for kind in INCOME_KINDS}
     members, total = [], Decimal(0)
     for row in data.get("members") or []:

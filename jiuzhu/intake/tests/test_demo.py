@@ -25,7 +25,10 @@ def test_the_demo_requests_cover_every_state_once():
     assert RequestItem.objects.get(item_code="WJ01").alert == "red"
     assert Urge.objects.get().item.item_code == "WJ01"
     online = Request.objects.get(channel="online")
-    assert online.status == "awaiting_window" and online.declared["monthly_income"] == "900"
+    assert online.status == "awaiting_window" and online.declared["monthly_income"] == "900.00"
+    # carried whole: the declared income per year, the scans for the window to open
+    assert online.household_data["members"][0]["income"] == {"wages": 10800}
+    assert sorted(online.files.values_list("material", flat=True)) == ["困难情况说明", "身份证"]
     assert online in list(selectors.window_queue(users["window1"]))
     overdue = [i.item_code for i in selectors.overdue_items(users["supervisor1"])]
     assert "WJ01" in overdue
