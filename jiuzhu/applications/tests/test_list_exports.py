@@ -4,6 +4,7 @@ name that looks like a formula stays text; the pager jumps to a page."""
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -94,3 +95,49 @@ def test_the_pager_jumps_to_a_page_and_keeps_the_filter(client, staff):
     assert 'name="page"' in html and 'id="jz-page-jump"' in html
     assert '<input type="hidden" name="state" value="submitted">' in html
     assert "第 2 / 3 页" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_each_list_exports_by_its_button_and_is_cards_on_a_phone(
+        browser, live_server, staff, poor_household):
+    """The window worker's and the verification officer's lists: the 导出 Excel button gives
+    the workbook; on a 390×844 phone the applications list is cards, nothing overflows."""
+    from jiuzhu.intake.services import request_create
+    from jiuzhu.testing import browser_login
+
+    request_create(actor=staff["window"], household=poor_household, items=["JY05"], channel="window")
+    services.application_create(actor=staff["window"], household=poor_household, item_code="MZ01",
+                                channel="window", files=[(m, f"{m}.pdf", PDF) for m in MATERIALS])
+    completed_verification(poor_household, staff["verifier"])
+
+    def export(page, path: str) -> list[list]:
+        page.goto(live_server.url + path)
+        with page.expect_download() as download:
+            page.get_by_test_id("export-xlsx").click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+        sheet = load_workbook(BytesIO(Path(download.value.path()).read_bytes())).worksheets[0]
+        return [[c.value for c in row] for row in sheet.iter_rows()]
+
+    window = browser_login(browser, live_server.url, staff["window"])
+    applications = export(window, "/applications/")
+    assert applications[0][0] == "申请编号" and len(applications) == 2
+    assert applications[1][1] == "城乡最低生活保障"
+    queue = export(window, reverse("intake:queue"))
+    assert queue[0][0] == "受理编号" and len(queue) >= 2
+    window.context.close()
+
+    verifier = browser_login(browser, live_server.url, staff["verifier"])
+    requests = export(verifier, "/verification/")
+    assert requests[0][1] == "家庭编号" and requests[1][1] == poor_household.household_id
+    verifier.context.close()
+
+    phone = browser_login(browser, live_server.url, staff["window"],
+                          viewport={"width": 390, "height": 844})
+    phone.goto(live_server.url + "/applications/")
+    table = phone.get_by_test_id("applications")
+    assert "jz-cards" in (table.get_attribute("class") or "")
+    assert table.locator("thead").is_hidden()
+    assert table.locator("td[data-label='状态']").first.is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.context.close()
