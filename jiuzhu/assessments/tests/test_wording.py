@@ -48,3 +48,26 @@ def test_the_household_panel_speaks_plainly_and_folds_the_basis(client, window_w
         assert words in shown
     assert "G（" not in shown and "max(0" not in shown and "规则版本" not in shown
     assert "规则版本 rules-" in basis and "参数生效日期" in basis and "max(0, G − D)" in basis
+
+
+@pytest.mark.django_db
+def test_documents_quote_the_explanation_in_a_workers_words(window_worker, tree):
+    from jiuzhu.applications import services
+    from jiuzhu.applications.documents import document_context
+    from jiuzhu.assessments.services import assessment_run
+
+    household = household_register(actor=window_worker, data=household_dict(
+        members=[member_dict(occupation="unemployed", health="serious_illness",
+                             income={"wages": 1200})]))
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    application = services.application_create(
+        actor=window_worker, household=household, item_code="MZ01", channel="window",
+        files=[(m, f"{m}.pdf", pdf) for m in ("户口簿", "身份证", "家庭经济状况核对授权书",
+                                               "收入证明", "财产申报表")])
+    # The procedure assesses at its own step; here the record is attached directly.
+    application.assessment = assessment_run(actor=window_worker, household=household)
+    context = document_context(application)
+    labels = [line["label"] for line in context["explanation_lines"]]
+    assert "家庭年总收入" in labels and "刚性支出扣减" in labels and "人均月收入" in labels
+    assert not any("max(" in label or " G" in label for label in labels)
+    assert context["decision_reason"]
