@@ -12,3 +12,9 @@ class ApplicationsConfig(AppConfig):
         from .services import alerts_recompute
 
         register_daily(alerts_recompute)
+
+        from jiuzhu.verification.events import on_completed
+
+        from .verification_link import link_completed
+
+        on_completed(link_completed)  # a case's completed verification links itself

@@ -15,6 +15,7 @@ from django import forms
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.accounts.choices import Role
@@ -274,7 +275,7 @@ class RecordVerificationForm(ActionForm):
         self.has_requests = bool(requests)
         if requests:
             cast(forms.ChoiceField, self.fields["request_id"]).choices = [("", _("— 不选，人工核对 —"))] + [
-                (r.pk, f"核对申请 {r.pk} · {r.completed_at:%Y-%m-%d}" if getattr(r, "completed_at", None)
+                (r.pk, f"核对申请 {r.pk} · {timezone.localtime(r.completed_at):%Y-%m-%d}" if getattr(r, "completed_at", None)
                  else f"核对申请 {r.pk}") for r in requests]
             self.fields["request_id"].initial = requests[0].pk
         else:

@@ -47,6 +47,7 @@ from .forms import (
 )
 from .models import Application
 from .procedure import procedure_for
+from .verification_link import case_verification
 from .workflow import WORKFLOW, label
 
 PAGE_SIZE = 25
@@ -254,6 +255,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "materials_missing": materials_missing(application, services.materials_required(application))
         if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
         "investigation": application.investigation,
+        "case_verification": case_verification(application, request.user),
     }, status=status)
 
 

@@ -481,6 +481,10 @@ def _record(ctx: Context) -> None:
 
 
 def _after(ctx: Context) -> None:
+    if ctx.action.name == "accept":  # 受理即发起核对, with the signed authorisation
+        from .verification_link import request_on_accept
+
+        request_on_accept(app_of(ctx), ctx.actor)
     if ctx.before in OPEN_STATES and ctx.target in DECIDED:
         events.decided(app_of(ctx), actor=ctx.actor, action=ctx.action.name)
 

@@ -43,6 +43,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("批量核算"), "assessments:batches", "assessments.run_batch", more=True),
     Entry(_("Excel 导入"), "exchange:import", "households.import_household", more=True),
     Entry(_("经济状况核对"), "verification:list", "verification.view_list", more=True),
+    Entry(_("部门数据导入"), "verification:imports", "verification.import_source", more=True),
     Entry(_("发放名册"), "payments:payroll", "payments.view_payroll", more=True),
     Entry(_("动态复核"), "supervision:reviews", "supervision.view_reviews", more=True),
     Entry(_("举报核查"), "supervision:tipoffs", "supervision.view_tipoffs", more=True),

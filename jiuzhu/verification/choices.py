@@ -37,6 +37,15 @@ class FindingStatus(models.TextChoices):
     DISMISSED = "dismissed", _("不采纳")
 
 
+class ImportStatus(models.TextChoices):
+    """A department file uploaded on the import page: ``previewed`` checked and waiting for
+    the officer; ``applied`` it is the file the source now reads; ``discarded`` not used."""
+
+    PREVIEWED = "previewed", _("待确认")
+    APPLIED = "applied", _("已导入")
+    DISCARDED = "discarded", _("已放弃")
+
+
 class Decision(models.TextChoices):
     ACCEPT = "accept", _("采纳")
     DISMISS = "dismiss", _("不采纳")

@@ -33,6 +33,11 @@ def verification_completed(*, actor: Any, household: Household) -> VerificationR
             .order_by("pk").first())
     if done is not None:
         return done
+    waiting = (VerificationRequest.objects.filter(household=household)
+               .exclude(status=RequestStatus.COMPLETE).order_by("pk").first())
+    if waiting is not None:  # the one its case asked for when accepted: asked now
+        waiting = verification_run(request=waiting)
+        return waiting if waiting.status == RequestStatus.COMPLETE else None
     request = verification_request_create(
         actor=actor, household=household,
         authorisation=SimpleUploadedFile("家庭经济状况核对授权书.pdf", AUTHORISATION_PDF,
@@ -148,6 +153,33 @@ def load_verification_demo(*, actor: Any, households: list[Household]) -> dict[s
         else:
             findings_decide(actor=actor, request=request, accept=False,
                             reason="已提供转让证明，该财产已不属于本家庭")
+    load_import_demo(actor=actor, households=households)
     ids = [h.pk for h in households]
     return {"requests": VerificationRequest.objects.filter(household__in=ids).count(),
             "findings": Finding.objects.filter(request__household__in=ids).count()}
+
+
+def load_import_demo(*, actor: Any, households: list[Household]) -> Any:
+    """A department file waiting on the import page (部门数据导入): the vehicle registry's
+    export of a few of ``households``' members, checked and previewed, for the officer to
+    apply or discard. Only once (nothing if any import exists)."""
+    import csv
+    import io
+
+    from .imports import source_import_preview
+    from .models import SourceImport
+
+    if SourceImport.objects.exists() or not actor.has_perm("verification.import_source"):
+        return None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["身份证号", "姓名", "号牌号码", "车辆类型", "评估价值（元）"])
+    for number, household in enumerate(households[:4]):
+        head = household.members.order_by("member_id").first()
+        if head is not None:
+            writer.writerow([head.id_number, head.name, f"示A{52301 + number}",
+                             "小型轿车" if number % 2 == 0 else "二轮摩托车",
+                             "68000" if number % 2 == 0 else "3500"])
+    upload = SimpleUploadedFile("公安交管车辆登记导出.csv", out.getvalue().encode("utf-8-sig"),
+                                content_type="text/csv")
+    return source_import_preview(actor=actor, source="vehicles", upload=upload)

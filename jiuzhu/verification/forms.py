@@ -40,6 +40,21 @@ class VerificationRequestForm(forms.Form):
             self.add_error(None, message)
 
 
+class SourceImportForm(forms.Form):
+    """部门数据导入: one source's export file."""
+
+    source = forms.ChoiceField(
+        label=_("数据源"), choices=[("", _("— 请选择 —"))] + [
+            (code, f"{info.name}（{info.department}）") for code, info in SOURCE_INFO.items()],
+        error_messages={"required": _("请选择数据源")})
+    file = forms.FileField(
+        label=_("部门导出文件（CSV 或 Excel .xlsx）"),
+        error_messages={"required": _("请选择要导入的文件"), "empty": _("上传的文件是空的")},
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "class": "form-control"}))
+
+
 class RequestSearchForm(forms.Form):
     q = forms.CharField(label=_("家庭编号或户主姓名"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("状态"), required=False,

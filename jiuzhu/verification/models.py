@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
 
-from .choices import FindingStatus, RequestStatus, ResponseStatus
+from .choices import FindingStatus, ImportStatus, RequestStatus, ResponseStatus
 
 
 class KeptForeverQuerySet(VisibleQuerySet):
@@ -43,7 +43,8 @@ class KeptForever(models.Model):
 def authorisation_path(instance: VerificationRequest, filename: str) -> str:
     """Stored under a random name: the uploaded name is kept apart, never trusted."""
     extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-    return f"verification/authorisations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return (f"verification/authorisations/{timezone.localdate():%Y/%m}/"
+            f"{uuid.uuid4().hex}.{extension}")
 
 
 class VerificationRequest(KeptForever):
@@ -70,6 +71,10 @@ class VerificationRequest(KeptForever):
     queued_at = models.DateTimeField(_("最近一次排队查询时间"), null=True, blank=True)
     last_run_at = models.DateTimeField(_("最近一次查询时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The case that asked for it when it was accepted (blank: requested by hand). The
+    # procedure lives upstairs; only its number and page address are kept here.
+    case_number = models.CharField(_("来源申请编号"), max_length=32, blank=True, db_index=True)
+    case_url = models.CharField(_("来源申请页面"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -161,3 +166,44 @@ class Finding(KeptForever):
 
     def __str__(self) -> str:
         return f"{self.member_name or '家庭'} {self.label}"
+
+
+def import_path(instance: SourceImport, filename: str) -> str:
+    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    return (f"verification/imports/{timezone.localdate():%Y/%m}/"
+            f"{instance.source}-{uuid.uuid4().hex}.{extension}")
+
+
+class SourceImport(KeptForever):
+    """A department's export file uploaded on the import page (部门数据导入): validated,
+    its differences against the file in use previewed, then applied (it becomes the file
+    the source is read from) or discarded. Kept forever with the file as uploaded."""
+
+    source = models.CharField(_("数据源"), max_length=32)
+    # The uploader's region: who may see the import (the export folder serves everyone).
+    region_path = models.CharField(max_length=128, db_index=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file = models.FileField(_("文件"), upload_to=import_path)
+    file_name = models.CharField(_("原文件名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    people = models.PositiveIntegerField(_("人数"), default=0)
+    # {"new": n, "changed": n, "removed": n, "unchanged": n} and the lines to show.
+    summary = models.JSONField(_("差异统计"), default=dict)
+    changes = models.JSONField(_("差异明细"), default=list)
+    status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices,
+                              default=ImportStatus.PREVIEWED, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("部门数据导入")
+        verbose_name_plural = _("部门数据导入")
+
+    def __str__(self) -> str:
+        return f"部门数据导入 {self.pk}（{self.source}）"

@@ -26,3 +26,14 @@ rules.add_perm("verification.run_verificationrequest",
                is_staff_member & is_verifier & within_region)
 rules.add_perm("verification.decide_finding", is_staff_member & is_verifier & within_region)
 rules.add_perm("verification.view_list", is_staff_member & works_cases)
+
+@rules.predicate
+def works_for_county(user) -> bool:
+    """A county (or higher) office: the departments' export files serve the whole county."""
+    region = getattr(user, "region", None)
+    return bool(user.is_superuser or (region is not None
+                                      and region.level in ("province", "city", "county")))
+
+
+# 部门数据导入: the departments' export files, uploaded by the county's verifiers.
+rules.add_perm("verification.import_source", is_staff_member & is_verifier & works_for_county)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import not_visible
@@ -84,7 +85,8 @@ def has_complete_report(household: Household, *, since: datetime | None = None) 
 
 
 def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """In local time (Asia/Shanghai): a report's date is the county's date, not UTC's."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def verification_report(request: VerificationRequest) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
 from jiuzhu.households.services import household_update
 
+from . import events
 from .adapters import SOURCE_CODES, SourceUnavailable, adapter_for, source_name
 from .choices import UNFINISHED, FindingStatus, RequestStatus, ResponseStatus
 from .compare import NotApplicable, apply_found, compare
@@ -45,7 +46,7 @@ from .selectors import has_complete_report, latest_complete_request, verificatio
 __all__ = [
     "MAX_AUTHORISATION_BYTES", "finding_accept", "finding_dismiss", "has_complete_report",
     "latest_complete_request", "verification_report", "verification_request_create",
-    "verification_run", "verification_run_enqueue",
+    "verification_request_for_case", "verification_run", "verification_run_enqueue",
 ]
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,30 @@ def verification_request_create(*, actor: Any, household: Household,
     _require(actor, household, "verification.add_verificationrequest", missing="家庭不存在")
     if household.status != HouseholdStatus.ACTIVE:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已注销的家庭不能发起核对"))
-    codes = _source_codes(sources)
+    return _request_make(actor, household, authorisation, _source_codes(sources))
+
+
+@transaction.atomic
+def verification_request_for_case(*, actor: Any, household: Household,
+                                  authorisation: UploadedFile, case_number: str,
+                                  case_url: str = "") -> VerificationRequest:
+    """The request a case makes when it is accepted (受理即发起核对): every source, the
+    authorisation the family signed with the application (no second upload), and the
+    case's number and page, so that the county's verification officer sees where it
+    comes from and the completed report links itself to the case
+    (:func:`events.completed`). The acceptance's own permission stands for it: the actor
+    (the one who accepted) needs only to see the household."""
+    if actor is None or not getattr(actor, "pk", None) or not in_region(actor, household):
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已注销的家庭不能发起核对"))
+    return _request_make(actor, household, authorisation, list(SOURCE_CODES),
+                         case_number=case_number, case_url=case_url)
+
+
+def _request_make(actor: Any, household: Household, authorisation: UploadedFile,
+                  codes: list[str], *, case_number: str = "",
+                  case_url: str = "") -> VerificationRequest:
     content_type, extension, digest, size = authorisation_check(authorisation)
     members = [{"member_id": m.member_id, "name": m.name, "id_number": m.id_number}
                for m in household.members.all()]
@@ -127,14 +151,18 @@ def verification_request_create(*, actor: Any, household: Household,
         household=household, region_path=household.region_path, requested_by=actor,
         members=members, sources=codes, authorisation_name=(authorisation.name or "")[:255],
         authorisation_type=content_type, authorisation_size=size,
-        authorisation_sha256=digest, queued_at=timezone.now())
+        authorisation_sha256=digest, queued_at=timezone.now(),
+        case_number=case_number[:32], case_url=case_url[:200])
     request.authorisation.save(f"authorisation.{extension}", authorisation, save=False)
     request.save()
     SourceResponse.objects.bulk_create(
         [SourceResponse(request=request, source=code) for code in codes])
-    audit_record(actor=actor, action="create", obj=request, detail={
+    detail: dict[str, Any] = {
         "household_id": household.household_id, "sources": codes,
-        "members": [m["member_id"] for m in members], "authorisation_sha256": digest})
+        "members": [m["member_id"] for m in members], "authorisation_sha256": digest}
+    if case_number:
+        detail["application"] = case_number
+    audit_record(actor=actor, action="create", obj=request, detail=detail)
     transaction.on_commit(lambda: _enqueue(request.pk))
     return request
 
@@ -193,13 +221,16 @@ def _record_answers(ctx: WorkflowContext) -> None:
     if ctx.action.name != "answer":
         return
     request = ctx.obj
-    if ctx.target == RequestStatus.COMPLETE and request.completed_at is None:
+    first_completion = ctx.target == RequestStatus.COMPLETE and request.completed_at is None
+    if first_completion:
         request.completed_at = timezone.now()
     request.last_run_at = timezone.now()
     request.save(update_fields=["completed_at", "last_run_at"])
     audit_record(actor=SYSTEM, action="verify", obj=request, detail={
         "step": "run", "status": request.status, "sources": ctx.options.get("sources", {}),
         "findings": request.findings.count()})
+    if first_completion:
+        events.completed(request)  # a case's request links itself to the case
 
 
 # --- the transition table of a request -------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "verification"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("<int:pk>/print/", views.request_print, name="print"),
     path("<int:pk>/authorisation/", views.authorisation_download, name="authorisation"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="decide"),
+    path("imports/", import_views.import_page, name="imports"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/<str:action>/", import_views.import_decide, name="import_decide"),
+    path("imports/template/<str:source>.csv", import_views.import_template,
+         name="import_template"),
 ]

@@ -14,7 +14,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.views import mask_name
 from jiuzhu.testing import SCREENSHOTS, UserFactory, browser_login
 
-from .conftest import MATERIALS, PDF, PNG, completed_verification
+from .conftest import MATERIALS, PDF, PNG
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -122,13 +122,12 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
         ".field-error, .alert-danger").all_inner_texts()
     expect(phone.locator(".alert-success")).to_contain_text("入户调查已录入")
 
-    # 4. The verification officer records the completed verification request of the
-    # household (offered first): the case moves to the appraisal.
-    request_id = completed_verification(poor_household, staff["verifier"])
+    # 4. The verification asked for on acceptance (with the application's signed
+    # authorisation) completed and recorded itself on the case: with the survey in, the
+    # case is in the appraisal, and the verification officer sees the report linked.
     verifier = session(browser, base, staff["verifier"])
     verifier.goto(detail)
-    assert verifier.input_value('[name="record_verification-request_id"]') == str(request_id)
-    act(verifier, "record_verification")
+    expect(verifier.locator('[data-testid="case-verification"]')).to_contain_text("已录入本申请")
     expect(verifier.locator('[data-testid="state"]')).to_have_text("民主评议")
 
     # 5. The village assistant records the democratic appraisal.

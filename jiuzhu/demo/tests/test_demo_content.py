@@ -93,6 +93,25 @@ def test_verifications_with_findings_some_decided(county):
     assert statuses["open"] >= 1 and statuses["accepted"] + statuses["dismissed"] >= 1, statuses
 
 
+def test_verification_follows_the_cases_and_a_department_file_waits(county):
+    """Accepted cases asked for their verification with the application's authorisation
+    (some completed and recorded on the case, some in verifier1's queue); a department
+    file waits on the import page."""
+    from jiuzhu.accounts.demo import demo_user
+    from jiuzhu.applications.models import Application
+    from jiuzhu.verification.models import SourceImport, VerificationRequest
+
+    verifier = demo_user("verifier1")
+    from_cases = VerificationRequest.objects.visible_to(verifier).exclude(case_number="")
+    assert from_cases.filter(status="complete").exists()
+    assert from_cases.exclude(status="complete").exists()  # waiting in the queue
+    linked = Application.objects.filter(number__in=from_cases.values("case_number"),
+                                        verification_recorded=True)
+    assert linked.exists()
+    waiting = SourceImport.objects.visible_to(verifier).get()
+    assert waiting.status == "previewed" and waiting.summary["new"] >= 1 and waiting.changes
+
+
 def test_payrolls_and_bank_accounts(county):
     from jiuzhu.applications.models import Application
     from jiuzhu.payments.models import BankAccount, Payroll

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from jiuzhu.households.choices import VehicleKind
 
@@ -224,7 +225,7 @@ class FileExportAdapter:
                 f"未找到{self.name}数据的导出文件（应为 {export_dir() / self.code}.csv 或 .xlsx）")
         try:
             data = path.read_bytes()
-            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            modified = timezone.localtime(datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
         except OSError as exc:
             raise SourceUnavailable(f"{self.name}导出文件无法读取：{exc.strerror}") from None
         wanted = {str(m["id_number"]).upper() for m in members}
