@@ -78,3 +78,13 @@ def test_page_form_errors_in_the_interface_language(client, window_worker, lead_
     assert response.status_code == 422
     shown = re.findall(r'data-error="person_name"[^>]*>\s*([^<]*?)\s*<', response.content.decode())
     assert [unescape(s) for s in shown] == [expected]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_the_language_switch_names_each_language_in_itself(client, window_worker, language):
+    client.force_login(window_worker)
+    choose(client, language)
+    page = client.get("/leads/").content.decode()
+    options = re.findall(r'<option value="([a-z-]+)" lang="[a-z-]+"[^>]*>([^<]+)</option>', page)
+    assert options == [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+    assert "英语" not in page and "英語" not in page
