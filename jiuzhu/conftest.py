@@ -1,9 +1,13 @@
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from jiuzhu.testing import CHROMIUM, CHROMIUM_ARGS, PASSWORD, UserFactory, demo_tree
+
+#: Held by the live server while it serves a request (see below).
+SERVING = threading.Lock()
 
 
 @pytest.fixture
@@ -57,12 +61,15 @@ def _official_calendar(request):
         load_catalogue(Department, Item)
 
 
-@pytest.fixture
-def browser():
-    """Headless Debian chromium through Playwright's sync API (skipped where it is missing)."""
+@pytest.fixture(scope="session")
+def _chromium():
+    """One headless Debian chromium per test process (each xdist worker its own), through
+    Playwright's sync API; skipped where it is missing. The sync API keeps an event loop
+    running in this thread from the first browser test to the end of the session: the ORM
+    is told it may be called anyway (nothing of the project is async, and no test uses
+    ``async_to_sync``, which would refuse to run beside that loop)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
-    # The sync API runs an event loop in this thread; the ORM calls of the test are not async.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -74,20 +81,48 @@ def browser():
             browser.close()
 
 
+@pytest.fixture
+def browser(_chromium):
+    """The process's chromium; every context a test opens is closed after it, so no page of
+    one test (a progress poll) still talks to the live server during the next."""
+    try:
+        yield _chromium
+    finally:
+        for context in list(_chromium.contexts):
+            context.close()
+        with SERVING:  # a request the closed pages left in the live server has finished
+            pass
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _one_request_at_a_time_in_the_live_server():
     """The live server of the browser tests shares the test database connection with the
     test (an in-memory SQLite one cannot be shared otherwise): it must serve one request at a
     time, or a page's polling (verification progress every 3 s) meets a form post on the
-    same connection ("cannot start a transaction within a transaction"). Django closes each
-    connection after its response when the server is not threaded."""
+    same connection ("cannot start a transaction within a transaction").
+
+    After each request the server closes its own connections (on PostgreSQL; the shared
+    in-memory SQLite one stays), as Django's threaded live server does after each request
+    thread: none is left open to the test database when it is flushed or dropped, even by a
+    request whose browser went away. ``SERVING`` is held while a request is served: the
+    ``browser`` fixture waits for it after closing its pages, so no request of a test still
+    runs when the database is flushed for the next."""
     from django.core.servers.basehttp import WSGIServer
+    from django.db import connections
     from django.test.testcases import LiveServerThread
 
     class OneAtATime(WSGIServer):
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)
             self.connections_override = connections_override  # the thread's run() applies it
+
+        def process_request(self, request, client_address):
+            with SERVING:
+                try:
+                    super().process_request(request, client_address)
+                finally:
+                    if not self.connections_override:
+                        connections.close_all()
 
     setattr(LiveServerThread, "server_class", OneAtATime)  # noqa: B010 (the stubs do not know it)
     yield
