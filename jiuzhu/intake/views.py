@@ -382,6 +382,7 @@ def _overdue_xlsx(request: HttpRequest, rows: list[RequestItem]) -> HttpResponse
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    department_names = dict(_departments())
     for row in rows:
         sheet.append([row.request.number, row.item_code, row.item_name,
                       department_names.get(row.department_code, row.department_code),
@@ -433,4 +434,3 @@ def track(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip().upper()[:8]
     target = reverse("selfservice:track")
     return redirect(f"{target}?code={code}" if code else target)
-    department_names = dict(_departments())
