@@ -153,3 +153,26 @@ def test_the_page_shows_errors_then_the_preview(client, password, county_officer
     assert (exports / "vehicles.csv").exists()
     template = client.get(reverse("verification:import_template", args=["vehicles"]))
     assert template.content.decode("utf-8").lstrip("\ufeff").startswith("身份证号,车辆类型,评估价值")
+
+
+def test_an_excel_file_is_checked_by_row_and_column_too(county_officer, household, exports):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["公民身份号码", "存款余额（元）", "开户机构"])
+    sheet.append([id_of(household, "M1"), "1,200.50元", "示范农商行"])
+    sheet.append([id_of(household, "M2"), "很多", "示范农商行"])
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("存款.xlsx", out.getvalue())
+    with pytest.raises(ServiceError) as refused:
+        source_import_preview(actor=county_officer, source="deposits", upload=upload)
+    assert [(e["row"], e["column"]) for e in refused.value.errors] == [(3, "存款余额")]
+    sheet.delete_rows(3)
+    out = io.BytesIO()
+    book.save(out)
+    imp = source_import_preview(actor=county_officer, source="deposits",
+                                upload=SimpleUploadedFile("存款.xlsx", out.getvalue()))
+    assert imp.summary["new"] == 1 and "1,200.50 元" in imp.changes[0]["after"]
+    assert imp.file.name.endswith(".xlsx")
