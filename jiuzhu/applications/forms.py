@@ -18,7 +18,6 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.accounts.choices import Role
 from jiuzhu.core.forms import ServiceErrorsMixin
 
 from .attachments import MAX_BYTES, sniff
@@ -229,16 +228,22 @@ class SubmitSupplementForm(ActionForm):
 
 
 class AssignInvestigationForm(ActionForm):
-    """指派入户调查: two or more investigators of the township, or an organisation."""
+    """指派入户调查: two or more people of the township who may investigate (investigators,
+    village assistants, grid workers who see the family), or an organisation."""
 
-    investigators = forms.MultipleChoiceField(
-        label=_("调查人员（至少 2 名）"), required=False, widget=forms.CheckboxSelectMultiple)
+    investigators = forms.TypedMultipleChoiceField(
+        label=_("调查人员（至少 2 名）"), required=False, coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("入户调查须两人以上；被指派的人在“我的调查”中看到该户"))
     organisation = forms.CharField(label=_("或委托第三方机构"), required=False, max_length=100)
+    error_fields = {"investigator_ids": "investigators"}
 
     def __init__(self, *args: Any, investigators: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["investigators"]).choices = [(str(u), f"{u}（{u.username}）")
-                                                for u in investigators or []]
+        cast(forms.ChoiceField, self.fields["investigators"]).choices = [
+            (u.pk, _("%(name)s（%(role)s · %(region)s）") % {
+                "name": u, "role": u.get_role_display(), "region": u.region.name})
+            for u in investigators or []]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -247,7 +252,7 @@ class AssignInvestigationForm(ActionForm):
         return data
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
-        data: dict[str, Any] = {"investigators": list(self.cleaned_data["investigators"])}
+        data: dict[str, Any] = {"investigator_ids": list(self.cleaned_data["investigators"])}
         if self.cleaned_data["organisation"]:
             data["organisation"] = self.cleaned_data["organisation"]
         return data, []
@@ -341,6 +346,7 @@ class SubmitOpinionForm(ActionForm):
             del self.fields["amount"]
         else:
             self.fields["amount"].help_text = _("建议批准时必填；不超过单次上限（临时救助上限月数 × 低保标准 × 家庭人口）")
+        self.intro = engine_summary(self.application)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -357,6 +363,44 @@ class SubmitOpinionForm(ActionForm):
         if self.cleaned_data.get("amount") and self.cleaned_data["recommend"] == "approve":
             data["amount"] = f"{self.cleaned_data['amount']:.2f}"
         return data, []
+
+
+def engine_summary(application: Application) -> str:
+    """What the rules engine computes for the family today, in a reviewer's words, shown on
+    the opinion form before it is given (the opinion stores the same computation)."""
+    from django.utils import timezone
+
+    from jiuzhu.assessments.services import household_snapshot, what_if
+    from jiuzhu.core.errors import ErrorCode, ServiceError
+
+    from .programs import PROGRAMS, program_check
+
+    program = PROGRAMS.get(application.item_code, PROGRAMS["MZ01"])
+    snapshot = household_snapshot(application.household, on=timezone.localdate())
+    try:
+        if program.amount == "dibao":
+            result = what_if(snapshot)
+            if "errors" in result:
+                raise ServiceError(ErrorCode.VALIDATION, "", result["errors"])
+            values = {"amount": result["benefit_monthly"],
+                      "income": result["per_capita_monthly_income"]}
+            if result["eligible"]:
+                return str(_("核算结果：符合低保条件，月保障金 %(amount)s 元（月人均收入 %(income)s 元）")
+                           % values)
+            return str(_("核算结果：不符合低保条件（月人均收入 %(income)s 元）：%(reason)s")
+                       % {**values, "reason": result["explanation"]["decision"]["reason"]})
+        check = program_check(snapshot, application.item_code)
+    except ServiceError as error:
+        return str(_("家庭信息不完整，无法核算：%(errors)s") % {"errors": "；".join(
+            str(e.get("message", "")) for e in error.errors) or error.message})
+    if program.amount == "entered":
+        return str(_("核算结果：单次救助上限 %(cap)s 元，乡镇可审批至 %(limit)s 元")
+                   % {"cap": f"{check.cap:.2f}", "limit": f"{check.township_limit:.2f}"})
+    if not check.qualifies:
+        return str(_("核算结果：不符合条件：%(reason)s") % {"reason": check.reason})
+    if check.amount is not None:
+        return str(_("核算结果：符合条件，月供养金 %(amount)s 元") % {"amount": f"{check.amount:.2f}"})
+    return str(_("核算结果：符合条件：%(reason)s") % {"reason": check.reason})
 
 
 class RecordObjectionForm(ActionForm):
@@ -504,9 +548,7 @@ def neighbour_rows(post: Any) -> list[dict[str, str]]:
 
 
 def township_investigators(application: Application) -> list[Any]:
-    from jiuzhu.accounts.models import User
-    from jiuzhu.regions.models import Region
+    """The people the assignment offers (``selectors.investigation_candidates``)."""
+    from .selectors import investigation_candidates
 
-    return list(User.objects.filter(role=Role.INVESTIGATOR, is_active=True,
-                                     region__in=Region.objects.within(application.region))
-                .order_by("username"))
+    return investigation_candidates(application)

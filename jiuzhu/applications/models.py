@@ -58,6 +58,11 @@ class Application(models.Model):
     # Investigation and verification (in either order)
     investigators = models.JSONField(_("调查人员"), default=list, blank=True)
     investigation_organisation = models.CharField(_("第三方调查机构"), max_length=100, blank=True)
+    # The people assigned (users of the township who may investigate): their 我的调查 list.
+    # ``investigators`` keeps the names as the documents print them (typed names too).
+    investigator_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                                related_name="investigations_assigned",
+                                                verbose_name=_("指派的调查人员"))
     investigation_recorded = models.BooleanField(_("已入户调查"), default=False)
     investigation = models.JSONField(_("入户调查记录"), default=dict, blank=True)
     verification_recorded = models.BooleanField(_("已核对"), default=False)

@@ -47,6 +47,14 @@ def may_decide(user: Any, application: Any) -> bool:
                 and (_role(user) == Role.ADMINISTRATOR or _role(user) in decision_roles(application)))
 
 
+@rules.predicate
+def assigned_to_investigate(user: Any, application: Any) -> bool:
+    """One of the people the reviewer assigned to the case's home investigation."""
+    return bool(application is not None and getattr(user, "pk", None)
+                and getattr(user, "is_active", False) and getattr(user, "region_id", None)
+                and application.investigator_users.filter(pk=user.pk).exists())
+
+
 # An administrator may take every action of the procedure: named in each predicate below
 # (``has_role`` lets only the system actor and a superuser through unnamed).
 ADMIN = Role.ADMINISTRATOR
@@ -68,7 +76,12 @@ PERMISSIONS = {
     "applications.reject": window,
     "applications.accept": window,
     "applications.assign_investigation": reviewer,
-    "applications.record_investigation": investigator,
+    # the township's investigators; a village assistant or grid worker once assigned
+    "applications.record_investigation": investigator | (
+        has_role(Role.VILLAGE_ASSISTANT, Role.GRID_WORKER) & assigned_to_investigate),
+    # 我的调查: the people who may be sent on home investigations
+    "applications.view_my_investigations": has_role(
+        Role.INVESTIGATOR, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER, ADMIN),
     "applications.record_verification": verifier,
     "applications.record_appraisal": appraiser,
     "applications.submit_opinion": reviewer,

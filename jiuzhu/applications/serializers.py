@@ -59,7 +59,13 @@ class RequestSupplementIn(Schema):
 
 
 class AssignInvestigationIn(Schema):
-    investigators: list[str] = Field(default=[], description="至少 2 名调查人员")
+    """Two or more people (入户调查两人以上): user ids of the township's investigators,
+    village assistants or grid workers who see the family (``investigator_ids``; they get
+    the case in 我的调查), and/or names typed (``investigators``); or an organisation."""
+
+    investigators: list[str] = Field(default=[], description="至少 2 名调查人员（姓名）")
+    investigator_ids: list[int] = Field(
+        default=[], description="调查人员的账号 id（本乡镇的调查员、村居协理员、网格员），与姓名合计至少 2 名")
     organisation: OptionalText = Field(default="", max_length=100, description="或第三方机构")
 
 
@@ -174,6 +180,7 @@ class ApplicationOut(Schema):
     valid_until: IsoDate | None
     review_class: str | None
     missing_materials: list[str]
+    investigators: list[str] = Field(default=[], description="指派的入户调查人员（姓名）")
 
 
 def application_to_dict(application: Application, *, documents: list[Any] | None = None,
@@ -219,6 +226,7 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
         "valid_until": _iso(application.valid_until),
         "review_class": application.review_class or None,
         "missing_materials": application.missing_materials,
+        "investigators": [str(name) for name in application.investigators],
     }
 
 

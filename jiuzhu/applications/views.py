@@ -83,11 +83,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(Q(number__icontains=q) | Q(query_code__iexact=q)
                              | Q(household__head_name__contains=q)
                              | Q(household__household_id__iexact=q))
+    if request.GET.get("export") == "xlsx":
+        return _list_export(request, cases)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    if request.GET.get("export") == "xlsx":
-        return _list_export(request, cases)
     return render(request, "applications/list.html", {
         "page": page, "states": State.choices, "alerts": Alert.choices,
         "filters": {"state": state, "alert": alert, "q": q}, "query": query.urlencode(),
@@ -95,9 +95,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _item_choice(request: HttpRequest, procedure: Any) -> tuple[str, tuple[str, ...], str]:
-    """The item applied for (``?item=MZ04``; dibao by default), its materials and label:
-    MZ01 takes the county's procedure setting, the other programmes the catalogue item's."""
 def _list_export(request: HttpRequest, cases: Any) -> HttpResponse:
     """The filtered list as Excel (audited as an export of personal data)."""
     from jiuzhu.audit.downloads import list_response
@@ -116,6 +113,9 @@ def _list_export(request: HttpRequest, cases: Any) -> HttpResponse:
                          rows=rows)
 
 
+def _item_choice(request: HttpRequest, procedure: Any) -> tuple[str, tuple[str, ...], str]:
+    """The item applied for (``?item=MZ04``; dibao by default), its materials and label:
+    MZ01 takes the county's procedure setting, the other programmes the catalogue item's."""
     from jiuzhu.catalogue.selectors import item_in_force
 
     from .programs import PROGRAMS
@@ -319,13 +319,13 @@ FIELD_LABELS = {
     "members_present": "参加人数", "votes_for": "赞成", "votes_against": "反对",
     "result": "评议结果", "note": "说明", "recommend": "审核意见", "founded": "异议",
     "return_to": "退回", "amount": "批准金额（元）", "override_reason": "调整理由",
+    "originals": "原件已核验", "payroll": "发放花名册编号", "month": "发放月份",
 }
 VALUE_LABELS: dict[str, dict[Any, Any]] = {
     "recommend": {"approve": "建议批准", "refuse": "建议不予批准"},
     "result": {"pass": "通过", "fail": "未通过"},
     "founded": {True: "成立", False: "不成立"},
     "return_to": {"investigation": "重新入户调查", "appraisal": "重新民主评议"},
-    "originals": "原件已核验", "payroll": "发放花名册编号", "month": "发放月份",
     "channel": dict(Channel.choices),
 }
 

@@ -197,13 +197,46 @@ def _accept(ctx: Context) -> None:
 
 
 def _assign_investigation(ctx: Context) -> None:
+    """Two people or more (入户调查两人以上): the township's users chosen by id (they find
+    the case in 我的调查) and/or names typed; or a contracted organisation."""
+    from .selectors import investigation_candidates
+
     app = app_of(ctx)
-    people = [str(p) for p in ctx.data.get("investigators") or []]
+    ids = list(dict.fromkeys(ctx.data.get("investigator_ids") or []))
+    users = []
+    if ids:
+        candidates = {u.pk: u for u in investigation_candidates(app)}
+        unknown = [pk for pk in ids if pk not in candidates]
+        if unknown:
+            raise field_error("investigator_ids", _(
+                "账号 %(ids)s 不是本乡镇可入户调查该家庭的人员（调查员、村居协理员、网格员）")
+                % {"ids": "、".join(str(pk) for pk in unknown)})
+        users = [candidates[pk] for pk in ids]
+    people = list(dict.fromkeys([str(u) for u in users]
+                                + [str(p).strip() for p in ctx.data.get("investigators") or []
+                                   if str(p).strip()]))
     organisation = ctx.data.get("organisation") or ""
     if not organisation and len(people) < 2:
-        raise field_error("investigators", _("入户调查须指派至少 2 名调查人员，或委托第三方机构"))
+        raise field_error("investigator_ids" if ids else "investigators",
+                          _("入户调查须指派至少 2 名调查人员，或委托第三方机构"))
     app.investigators = people
     app.investigation_organisation = organisation
+    app.investigator_users.set(users)
+    ctx.data["investigators"] = people  # the step records the names (and the ids)
+
+
+def not_yet_assigned(ctx: Context) -> None:
+    """The investigation is assigned once (the form is not offered afterwards)."""
+    app = app_of(ctx)
+    if app.investigators or app.investigation_organisation:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已指派入户调查：%(who)s") % {
+            "who": "、".join(app.investigators) or app.investigation_organisation})
+
+
+def notice_not_published(ctx: Context) -> None:
+    """公示 is published once a round (a founded objection opens the next round)."""
+    if app_of(ctx).notice_published_on is not None:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("公示已经发布"))
 
 
 def _record_investigation(ctx: Context) -> None:
@@ -324,9 +357,7 @@ def _program_opinion(ctx: Context, record: Any, recommend: str) -> Decimal | Non
 
 
 def _publish_notice(ctx: Context) -> None:
-    app = app_of(ctx)
-    if app.notice_published_on is not None:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("公示已经发布"))
+    app = app_of(ctx)  # published once a round: ``notice_not_published``
     app.notice_published_on = ctx.today
     app.notice_round += 1
 
@@ -542,7 +573,8 @@ WORKFLOW = Workflow(
                extra={"help": "材料齐全时受理，生成受理通知书、核对授权书和入户调查通知书。"}),
         Action("assign_investigation", gettext_noop("指派入户调查"), source=(S.ACCEPTED,),
                permission="applications.assign_investigation", schema=AssignInvestigationIn,
-               handler=_assign_investigation,
+               # D05 again, now naming the people assigned (at acceptance it left them blank)
+               documents=("D05",), requires=(not_yet_assigned,), handler=_assign_investigation,
                extra={"form": "AssignInvestigationForm"}),
         Action("record_investigation", gettext_noop("录入入户调查"), source=(S.ACCEPTED,),
                target=_after_checks, targets=(S.ACCEPTED, S.APPRAISAL, S.OPINION),
@@ -566,7 +598,7 @@ WORKFLOW = Workflow(
                extra={"form": "SubmitOpinionForm"}),
         Action("publish_notice", gettext_noop("发布公示"), source=(S.NOTICE,),
                permission="applications.publish_notice", schema=NoInput, documents=("D11",),
-               deadline=Step.NOTICE, handler=_publish_notice,
+               deadline=Step.NOTICE, requires=(notice_not_published,), handler=_publish_notice,
                extra={"help": "在村（居）务公开栏和公示页发布，7 天公示期自今日起算。"}),
         Action("record_objection", gettext_noop("登记异议"), source=(S.NOTICE,), target=_objection_target,
                targets=(S.NOTICE, S.ACCEPTED, S.APPRAISAL),
