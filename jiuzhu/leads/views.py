@@ -136,10 +136,12 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
     tasks = list(lead.tasks.select_related("assignee", "closed_by").prefetch_related("photos"))
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     alerts = {row.task.pk: row.alert for row in with_alerts(open_tasks, today=today)}
-    may_convert = lead.status == LeadStatus.NEW and user.has_perm("leads.convert_lead")
-    may_close = lead.status != LeadStatus.CLOSED and user.has_perm("leads.close_lead")
+    offered = {a.name for a in services.LEAD_WORKFLOW.available(user, lead)}  # the table's
+    may_convert, may_close = "convert" in offered, "close" in offered
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "tasks": [(t, alerts.get(t.pk)) for t in tasks],
+        "recordable": {t.pk for t in open_tasks
+                       if any(a.name == "record" for a in services.VISIT_WORKFLOW.available(user, t))},
         "events": lead.events.select_related("actor"),
         "convert_form": (convert_form or ConvertForm(user=user, lead=lead)) if may_convert else None,
         "close_form": (close_form or CloseForm()) if may_close else None,
@@ -238,6 +240,8 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("leads:my_tasks")
     return render(request, "leads/visit.html", {
         "task": task, "lead": task.lead, "form": form,
+        "may_record": any(a.name == "record"
+                          for a in services.VISIT_WORKFLOW.available(request.user, task)),
         "alert": with_alerts([task], today=timezone.localdate())[0].alert
         if task.status == TaskStatus.OPEN else None,
         "photo_errors": form.errors.get("photos") if form.is_bound else None,
