@@ -5,7 +5,9 @@ approved, in payment, refused and withdrawn — most in 城关街道, some in �
 
 Every case is taken through ``services.application_create`` and
 ``services.application_act`` by the demo user of the step's role (window1 accepts,
-reviewer1 assigns and gives the opinion, investigator1 surveys, verifier1 records the
+reviewer1 assigns two people of the township from the list (investigator1 and the
+family's village assistant or grid worker: their 我的调查) and gives the opinion,
+investigator1 surveys, verifier1 records the
 verification of a completed request of ``jiuzhu.verification``, approver1 decides; the
 system where the township has no such user), with the materials the checklist asks for
 (tiny real PDF and PNG files), a photo and signatures on the survey. The steps issue their
@@ -256,6 +258,18 @@ def _data(action: str, case: Case, day: date, household: Household) -> tuple[dic
     return {}, None
 
 
+def _assignment(application: Application) -> dict[str, Any]:
+    """Two people of the township who may investigate the family, chosen from the list the
+    reviewer sees (城关街道: investigator1 and the family's village assistant or grid
+    worker, who then find it in 我的调查); typed names where the township has fewer."""
+    from .selectors import investigation_candidates
+
+    people = investigation_candidates(application)
+    if len(people) >= 2:
+        return {"investigator_ids": [u.pk for u in people[:2]]}
+    return {"investigators": ["周明", "李强"]}
+
+
 def run_case(case: Case, household: Household, users: dict[str, Any], days: Days) -> Application:
     """Take ``case`` through its steps (one transaction: all of it or nothing)."""
     from jiuzhu.verification.demo import findings_decide, verification_completed
@@ -278,6 +292,10 @@ def run_case(case: Case, household: Household, users: dict[str, Any], days: Days
                 continue
             assert application is not None
             data, files = _data(action, case, day, household)
+            if action == "assign_investigation":
+                data = _assignment(application)
+            elif action == "record_investigation" and len(application.investigators) >= 2:
+                data["investigators"] = list(application.investigators[:2])
             if action == "record_verification":
                 verifier = users.get("verifier1")
                 if verifier is None:

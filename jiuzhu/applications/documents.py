@@ -93,6 +93,39 @@ def document_context(application: Application, **extra: Any) -> dict[str, Any]:
     }
 
 
+#: The decision's documents (准予决定书, 不予批准通知书, 低保证): issued and numbered by the body
+#: that decides, in its own name and yearly series; every other document by the township.
+DECISION_DOCUMENTS = frozenset({"D13", "D14", "D15"})
+TOWNSHIP_LEVELS = frozenset({"township", "village", "grid"})
+
+
+def decision_office(application: Application, actor: Any) -> Any:
+    """The body that decides the case (and issues D13/D14/D15): the county civil-affairs
+    bureau, or the township where the county's setting delegates the decision to it
+    (``procedure/<county>.yaml`` ``approving_level: township``; temporary assistance within
+    the township's limit) and the township's reviewer decided. A county approver (or an
+    administrator of the county) deciding is the county; the system actor follows the
+    setting."""
+    from jiuzhu.accounts.choices import Role
+
+    from .rules import decision_roles
+
+    township = application.region
+    county = township.parent if township.level == "township" and township.parent else township
+    delegated = Role.TOWNSHIP_REVIEWER in decision_roles(application)
+    region = getattr(actor, "region", None) if getattr(actor, "region_id", None) else None
+    if region is not None:
+        return township if delegated and region.level in TOWNSHIP_LEVELS else county
+    return township if delegated else county
+
+
+def _office_context(office: Any, procedure: Any) -> dict[str, Any]:
+    from jiuzhu.documents.services import office_default_name
+
+    return {"name": office_default_name(office), "short_name": office.name,
+            "phone": procedure.office_phone, "address": procedure.office_address}
+
+
 def issue_documents(application: Application, actor: Any, codes: list[str], **extra: Any) -> None:
     from jiuzhu.documents.services import document_issue
 
@@ -102,6 +135,10 @@ def issue_documents(application: Application, actor: Any, codes: list[str], **ex
     if not codes:
         return
     context = document_context(application, **extra)
+    decider = decision_office(application, actor) if DECISION_DOCUMENTS & set(codes) else None
     for code in codes:
-        document_issue(actor=actor, owner=application, code=code, office=application.region,
-                       context=context)
+        office = decider if decider is not None and code in DECISION_DOCUMENTS \
+            else application.region
+        data = context if office == application.region else {
+            **context, "office": _office_context(office, procedure_for(application.region.code))}
+        document_issue(actor=actor, owner=application, code=code, office=office, context=data)

@@ -1,4 +1,4 @@
-"""Public pages (no login): the notice board of a township (公示)."""
+"""Public pages (no login): the notice boards (公示) — every township, and each one's."""
 
 from django.urls import path
 
@@ -6,5 +6,6 @@ from . import views
 
 app_name = "notice"
 urlpatterns = [
+    path("", views.public_notice_index, name="index"),
     path("<str:township_code>/", views.public_notice, name="township"),
 ]

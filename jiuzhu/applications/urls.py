@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_create_view, name="create"),
     path("overdue/", views.overdue_notice, name="overdue"),
+    path("investigations/", views.my_investigations, name="my_investigations"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/actions/<str:action>/", views.application_action, name="act"),
     path("<int:pk>/investigate/", views.investigate, name="investigate"),

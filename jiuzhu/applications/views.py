@@ -352,7 +352,7 @@ def _step_view(step: Any) -> dict[str, Any]:
     state_labels = dict(State.choices)
     details = [(FIELD_LABELS.get(key, key), _value_text(key, value))
                for key, value in (step.data or {}).items()
-               if value not in (None, "", [], {}) and key != "files"]
+               if value not in (None, "", [], {}) and key not in ("files", "investigator_ids")]
     return {"at": step.at, "actor": step.actor_name or "系统",
             "action": label(step.action),
             "from": state_labels.get(step.from_state, step.from_state),
@@ -394,7 +394,10 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
         neighbours = form.visits
     else:
-        assigned = [str(name) for name in application.investigators][:2]
+        assigned = [str(name) for name in application.investigators]
+        if str(request.user) in assigned:  # the one holding the phone first
+            assigned.remove(str(request.user))
+            assigned.insert(0, str(request.user))
         form = InvestigationForm(initial={
             "investigator_1": assigned[0] if assigned else str(request.user),
             "investigator_2": assigned[1] if len(assigned) > 1 else "",
@@ -407,6 +410,24 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
         "signers": [(who, label, form[f"sign_{who}"]) for who, label in SIGNERS],
         "neighbours": neighbours or [{"name": "", "relation": "", "statement": ""}],
     }, status=status)
+
+
+# --- 我的调查: the investigations assigned to me, on a phone -----------------------------------
+
+@login_required
+def my_investigations(request: HttpRequest) -> HttpResponse:
+    """我的调查: the cases the user was assigned to investigate — waiting first (with the
+    family's address and phone and the step's due date), then the ones recorded."""
+    if not request.user.has_perm("applications.view_my_investigations"):
+        raise PermissionDenied(_("只有被指派入户调查的人员使用“我的调查”"))
+    cases = list(selectors.my_investigations(request.user)[:200])
+    waiting = [c for c in cases if not c.investigation_recorded and c.state == State.ACCEPTED]
+    done = [c for c in cases if c not in waiting][:30]
+    return render(request, "applications/my_investigations.html", {
+        "waiting": waiting, "done": done,
+        "may_record": {c.pk for c in waiting
+                       if request.user.has_perm("applications.record_investigation", c)},
+    })
 
 
 # --- overdue notice (超时通报) --------------------------------------------------------------
@@ -462,10 +483,22 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def _item_names() -> dict[str, str]:
+    """Item code → the catalogue's name (one query), for the notice board."""
+    from jiuzhu.catalogue.models import Item
+
+    today = timezone.localdate()
+    return dict(Item.objects.filter(valid_from__lte=today).order_by("code", "valid_from")
+                .values_list("code", "name"))
+
+
 def public_notice(request: HttpRequest, township_code: str) -> HttpResponse:
-    """公示: the township's cases in their notice period — masked name, people, amount, dates."""
-    township = Region.objects.filter(code=township_code, level="township") \
-        .select_related("parent").first()
+    """公示: the township's cases in their notice period — masked name, village, people,
+    amount, dates — and the other townships of the county."""
+    # the township and the other townships of its county, in one query
+    townships = list(Region.objects.filter(level="township", parent__children__code=township_code)
+                     .select_related("parent").order_by("code"))
+    township = next((t for t in townships if t.code == township_code), None)
     if township is None:
         raise Http404(_("没有这个乡镇"))
     try:
@@ -473,19 +506,47 @@ def public_notice(request: HttpRequest, township_code: str) -> HttpResponse:
     except ServiceError:
         raise Http404(_("该县未开展低保公示")) from None
     days = procedure.notice_calendar_days
-    cases = (Application.objects.filter(region=township, state=State.NOTICE,
-                                        notice_published_on__isnull=False)
-             .select_related("household").order_by("notice_published_on", "number")
-             .only("number", "state", "engine_amount", "notice_published_on",
-                   "household__head_name", "household__member_count"))
+    cases = list(Application.objects.filter(region=township, state=State.NOTICE,
+                                            notice_published_on__isnull=False)
+                 .select_related("household__region").order_by("notice_published_on", "number")
+                 .only("number", "state", "item_code", "engine_amount", "notice_published_on",
+                       "household__head_name", "household__member_count",
+                       "household__region__name"))
+    names = _item_names() if any(app.item_code != "MZ01" for app in cases) else {}
     rows = [{"name": mask_name(app.household.head_name), "people": app.household.member_count,
+             "village": app.household.region.name,
+             "item": "" if app.item_code == "MZ01" else names.get(app.item_code, app.item_code),
              "amount": app.engine_amount, "published": app.notice_published_on,
              # the filter leaves no case without a publication day (the ORM types cannot tell)
              "ends": app.notice_published_on + timedelta(days=days),  # type: ignore[operator]
              "number": app.number}
             for app in cases]
+    siblings = [t for t in townships if t.pk != township.pk]
     large = request.GET.get("large") == "1"
     return render(request, "applications/notice.html", {
         "township": township, "rows": rows, "days": days, "large": large,
+        "siblings": siblings,
         "hotline": getattr(procedure, "hotline", "") or COMPLAINT_HOTLINE,
+        "today": timezone.localdate()})
+
+
+def public_notice_index(request: HttpRequest) -> HttpResponse:
+    """公示栏: every township (of the counties that run the procedure) with how many
+    families are on notice now, each linked to its notice board."""
+    from django.db.models import Count
+
+    townships = list(Region.objects.filter(level="township").select_related("parent")
+                     .order_by("code"))
+    counts = dict(Application.objects.filter(state=State.NOTICE, notice_published_on__isnull=False)
+                  .values_list("region").annotate(n=Count("pk")))
+    counties: dict[Any, list[dict[str, Any]]] = {}
+    for township in townships:
+        try:
+            procedure_for(township.code)
+        except ServiceError:
+            continue
+        counties.setdefault(township.parent, []).append(
+            {"township": township, "count": counts.get(township.pk, 0)})
+    return render(request, "applications/notice_index.html", {
+        "counties": list(counties.items()), "large": request.GET.get("large") == "1",
         "today": timezone.localdate()})

@@ -31,6 +31,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("部门收件箱"), "intake:inbox", "intake.view_inbox"),
     Entry(_("一门受理"), "intake:queue", "intake.view_queue"),
     Entry(_("走访任务"), "leads:my_tasks", "leads.view_my_tasks"),
+    Entry(_("我的调查"), "applications:my_investigations", "applications.view_my_investigations"),
     Entry(_("家庭档案"), "households:list", "households.view_list"),
     Entry(_("申请办理"), "applications:list", "applications.view_list"),
     Entry(_("线索"), "leads:list", "leads.view_list"),

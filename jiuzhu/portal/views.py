@@ -35,7 +35,19 @@ def home(request):
     return render(request, "portal/home.html", {
         "totals": totals, "by_region": by_region, "subtree_size": subtree_size,
         "alerts": _alert_counts(request.user),
+        "investigations": _investigations_waiting(request.user),
     })
+
+
+def _investigations_waiting(user) -> int | None:
+    """我的调查: how many assigned home investigations wait (None: not such a user)."""
+    if not user.has_perm("applications.view_my_investigations"):
+        return None
+    from jiuzhu.applications.choices import State
+    from jiuzhu.applications.selectors import my_investigations
+
+    return my_investigations(user).filter(state=State.ACCEPTED,
+                                          investigation_recorded=False).count()
 
 
 def _alert_counts(user) -> dict[str, dict[str, int]]:

@@ -87,8 +87,8 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
     # 2. The township assigns two investigators.
     reviewer = session(browser, base, staff["reviewer"])
     reviewer.goto(detail)
-    reviewer.check(f'#action-assign_investigation input[value="{staff["investigator"]}"]')
-    reviewer.check(f'#action-assign_investigation input[value="{second}"]')
+    reviewer.check(f'#action-assign_investigation input[value="{staff["investigator"].pk}"]')
+    reviewer.check(f'#action-assign_investigation input[value="{second.pk}"]')
     act(reviewer, "assign_investigation")
 
     # 3. The investigator on a phone: photo, location, signatures, a neighbour.

@@ -140,9 +140,9 @@ def test_an_action_goes_through_and_shows_in_the_timeline(client, staff, poor_ho
     client.force_login(staff["reviewer"])
     page = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
     assert actions_on_page(page) >= {"assign_investigation"}
-    assert "i1" in page
+    assert f'value="{staff["investigator"].pk}"' in page and str(staff["investigator"]) in page
     response = client.post(reverse("applications:act", args=[case.pk, "assign_investigation"]),
-                           {"assign_investigation-investigators": [str(staff["investigator"])]})
+                           {"assign_investigation-investigators": [staff["investigator"].pk]})
     assert response.status_code == 422
     assert "至少 2 名" in response.content.decode()
     response = client.post(reverse("applications:act", args=[case.pk, "assign_investigation"]),
