@@ -26,7 +26,13 @@ from jiuzhu.regions.models import Region
 
 from .choices import FLAG_NAMES, HouseholdStatus
 from .files import file_problem, household_files_store, kept_discard, kept_load, kept_store
-from .forms import HouseholdForms, HouseholdSearchForm, field_label, household_initial
+from .forms import (
+    HouseholdForms,
+    HouseholdSearchForm,
+    field_label,
+    household_initial,
+    sex_from_id,
+)
 from .models import Household
 from .selectors import household_get, household_history, household_search
 from .serializers import household_to_dict
@@ -94,6 +100,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """家庭详情 with its change history; reading personal data is audited."""
     household = _household_or_404(request, pk)
     members = list(household.members.all())
+    for member in members:
+        member.sex = sex_from_id(member.id_number)  # type: ignore[attr-defined]
     supporters = list(household.supporters.all())
     vehicles = list(household.vehicles.all())
     with transaction.atomic():

@@ -508,7 +508,9 @@ def test_a_bad_upload_is_named_and_the_good_one_kept_for_the_next_submit(worker_
     response = worker_client.get(reverse("households:file", args=[household.pk, scan.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     assert AuditEvent.objects.filter(action="download", object_id=str(household.pk)).exists()
-    assert "户口簿.png" in worker_client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    detail = worker_client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert "户口簿.png" in detail
+    assert "<td>男</td>" in detail  # sex from the ID number (the test numbers are odd: male)
     worker_client.force_login(UserFactory(role="window_worker", region=tree["town2"]))
     assert worker_client.get(reverse("households:file", args=[household.pk, scan.pk])).status_code == 404
 
