@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from ninja import Schema
+from pydantic import ConfigDict, Field, field_validator
 
 from jiuzhu.accounts.rules import in_region
 from jiuzhu.audit.services import audit_record
@@ -295,33 +297,45 @@ def _ask(request: VerificationRequest, response: SourceResponse, declared: dict[
     return "ok"
 
 
-# --- decisions -------------------------------------------------------------------------
+# --- decisions: the transition table of a finding ----------------------------------------
+#
+# open → accepted (采纳: the household takes the found value, the reason in its history) or
+# dismissed (不采纳: the declaration stands). A decided finding is never decided again (409).
 
 
-def _open_finding(actor: Any, finding: Finding, reason: str) -> tuple[Finding, str]:
-    finding = (Finding.objects.select_for_update().select_related("request__household__region")
-               .get(pk=finding.pk))
-    _require(actor, finding.request, "verification.decide_finding", missing="核对差异不存在")
-    reason = (reason or "").strip()
-    if not reason:
-        raise _invalid("reason", _("请填写处理理由"))
-    if finding.status != FindingStatus.OPEN:
+class ReasonIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    reason: str = Field("", validate_default=True, description="处理理由（必填）")
+
+    @field_validator("reason")
+    @classmethod
+    def _given(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("请填写处理理由"))
+        return value
+
+
+def _applicable(ctx: WorkflowContext) -> None:
+    """Only a difference the household registry can take is accepted automatically."""
+    if not ctx.obj.applicable:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           _("该差异已处理（%(status)s），不能重复处理") % {"status": finding.get_status_display()})
-    return finding, reason
+                           _("该差异不能自动更新家庭信息，请核实后在家庭档案中修改，或选择不采纳"))
 
 
-def _decided(actor: Any, finding: Finding, status: str, reason: str) -> Finding:
-    finding.status = status
-    finding.reason = reason
-    finding.decided_by = actor
+def _decide(ctx: WorkflowContext) -> None:
+    finding, actor = ctx.obj, ctx.actor
+    finding.reason = ctx.data["reason"]
+    finding.decided_by = actor if getattr(actor, "pk", None) else None
     finding.decided_at = timezone.now()
-    finding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit_record(actor=actor, action="decide", obj=finding.request, detail={
-        "finding": finding.pk, "decision": status, "source": finding.source,
+
+
+def _record_decision(ctx: WorkflowContext) -> None:
+    finding = ctx.obj
+    audit_record(actor=ctx.actor, action="decide", obj=finding.request, detail={
+        "finding": finding.pk, "decision": ctx.target, "source": finding.source,
         "member_id": finding.member_id, "field": finding.field, "declared": finding.declared,
-        "found": finding.found, "reason": reason})
-    return finding
+        "found": finding.found, "reason": finding.reason})
 
 
 def _household_writer(actor: Any, household: Household) -> Any:
@@ -346,14 +360,24 @@ def _household_writer(actor: Any, household: Household) -> Any:
     return writer
 
 
-@transaction.atomic
 def finding_accept(*, actor: Any, finding: Finding, reason: str) -> Finding:
-    """Accept a difference (采纳): the household takes the found value; the reason goes into
-    its history. Refused, and nothing changes, if the household refuses the value."""
-    finding, reason = _open_finding(actor, finding, reason)
-    if not finding.applicable:
-        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
-                           _("该差异不能自动更新家庭信息，请核实后在家庭档案中修改，或选择不采纳"))
+    """Accept a difference (采纳): the ``accept`` row of :data:`FINDING_WORKFLOW` (404
+    outside the region, 403 without the verifier's permission, 409 once decided or when the
+    registry cannot take the value, 422 without a reason). Nothing changes when refused."""
+    return FINDING_WORKFLOW.perform(actor=actor, obj=finding, action="accept",
+                                    data={"reason": reason or ""})
+
+
+def finding_dismiss(*, actor: Any, finding: Finding, reason: str) -> Finding:
+    """Dismiss a difference (不采纳): the ``dismiss`` row; the declaration stands."""
+    return FINDING_WORKFLOW.perform(actor=actor, obj=finding, action="dismiss",
+                                    data={"reason": reason or ""})
+
+
+def _accept(ctx: WorkflowContext) -> None:
+    """The household takes the found value, the reason in its history; refused, and
+    nothing changes, if the household refuses the value."""
+    finding, actor, reason = ctx.obj, ctx.actor, ctx.data["reason"]
     household = Household.objects.select_related("region").get(pk=finding.request.household_id)
     if household.status != HouseholdStatus.ACTIVE:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("家庭已注销，不能更新家庭信息"))
@@ -369,11 +393,19 @@ def finding_accept(*, actor: Any, finding: Finding, reason: str) -> Finding:
         history_reason = history_reason[:HISTORY_REASON_LENGTH - 1] + "…"
     household_update(actor=_household_writer(actor, household), household=household, data=data,
                      reason=history_reason)
-    return _decided(actor, finding, FindingStatus.ACCEPTED, reason)
+    _decide(ctx)
 
 
-@transaction.atomic
-def finding_dismiss(*, actor: Any, finding: Finding, reason: str) -> Finding:
-    """Dismiss a difference (不采纳): the declaration stands; the reason is required."""
-    finding, reason = _open_finding(actor, finding, reason)
-    return _decided(actor, finding, FindingStatus.DISMISSED, reason)
+FINDING_WORKFLOW = Workflow(
+    name="findings", model=Finding, states=FindingStatus.values, state_field="status",
+    not_found="核对差异不存在", select_related=("request",), record=_record_decision,
+    actions=[
+        Action("accept", gettext_noop("采纳并更新家庭信息"), source=(FindingStatus.OPEN,),
+               target=FindingStatus.ACCEPTED, permission="verification.decide_finding",
+               schema=ReasonIn, requires=(_applicable,), handler=_accept,
+               extra={"style": "danger"}),
+        Action("dismiss", gettext_noop("不采纳"), source=(FindingStatus.OPEN,), target=FindingStatus.DISMISSED,
+               permission="verification.decide_finding", schema=ReasonIn, handler=_decide,
+               extra={"style": "outline-secondary"}),
+    ],
+)

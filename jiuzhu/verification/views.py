@@ -24,7 +24,7 @@ from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get
 
-from .choices import Decision
+from .choices import Decision, FindingStatus
 from .forms import DecisionForm, RequestSearchForm, VerificationRequestForm
 from .models import VerificationRequest
 from .selectors import (
@@ -34,6 +34,7 @@ from .selectors import (
     verification_request_search,
 )
 from .services import (
+    FINDING_WORKFLOW,
     finding_accept,
     finding_dismiss,
     verification_request_create,
@@ -148,6 +149,11 @@ def _report_context(request: HttpRequest, verification: VerificationRequest,
         "report": verification_report(verification),
         "may_run": user.has_perm("verification.run_verificationrequest", verification),
         "may_decide": user.has_perm("verification.decide_finding", verification),
+        # per open finding, the decisions its table offers this user ({name: offer}); an
+        # accept the registry cannot take is shown disabled with the reason
+        "decisions": {finding.pk: {offer.name: offer for offer in offers}
+                      for finding in verification.findings.filter(status=FindingStatus.OPEN)
+                      if (offers := FINDING_WORKFLOW.offers(user, finding))},
         "errors": {}, "typed": {},
         **extra,
     }
