@@ -32,7 +32,7 @@ from jiuzhu.calendars.alerts import row_alert, yellow_from
 from jiuzhu.calendars.selectors import add_working_days
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
-from jiuzhu.core.access import visible_path
+from jiuzhu.core.access import SYSTEM, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.core.numbers import next_number, query_code
@@ -387,69 +387,75 @@ def request_take(*, actor: Any, request: Request, household: Household | None,
                  on: date | None = None) -> Request:
     """The window checks an online request: links ``household`` (or, when ``None``,
     registers one from ``household_data``) and dispatches the items exactly as
-    :func:`request_create` would; the request becomes ``open``."""
-    on = on or timezone.localdate()
-    if not may_see(actor, request.region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, _("受理单不存在"))
-    if not _may_take(actor):
-        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
-    with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=request.pk)
-        if request.status != RequestStatus.AWAITING_WINDOW:
-            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该申请已由窗口受理"))
-        if household is None:
-            from jiuzhu.households.services import household_register
-
-            data = dict(request.household_data)
-            try:
-                with transaction.atomic():
-                    household = household_register(actor=actor, data=data,
-                                                   reason=f"网上申请 {request.number}")
-            except ServiceError as error:
-                raise ServiceError(error.code, error.message,
-                                   [{**e, "path": f"household_data.{e['path']}".rstrip(".")}
-                                    for e in error.errors]) from None
-        elif not may_see(actor, household.region_path):
-            raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
-                               [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
-        if household.status != "active":
-            raise _field_error("household_id", _("家庭已注销"))
-        catalogue = _items(items if items is not None else request.requested_items, on)
-        checked = _materials(_with_scans(materials, catalogue, request), catalogue)
-        files = []
-        for stored in request.files.all():
-            with stored.file.open("rb") as handle:
-                files.append((stored.material, stored.original_name, handle.read()))
-        request.household = household
-        request.region = township_of(household.region)
-        request.region_path = household.region_path
-        request.requested_items = [i.code for i in catalogue]
-        request.status = RequestStatus.OPEN
-        request.taken_by, request.taken_at = _user(actor), timezone.now()
-        request.save()
-        _dispatch(request=request, actor=actor, household=household, catalogue=catalogue,
-                  materials=checked, files=files, channel=Channel.ONLINE, on=on)
-        for row in request.items.all():
-            step_record(row, actor, "take", RequestStatus.AWAITING_WINDOW, row.state, {}, on=on)
-        audit_record(actor=actor, action="update", obj=request,
-                     detail={"take": request.number, "household": household.household_id})
-    return request
+    :func:`request_create` would; the request becomes ``open``. The ``take`` row of
+    :data:`REQUEST_WORKFLOW`: 404 outside the actor's region, 403 for a role that does not
+    work the window, 409 once taken; nothing changes when refused."""
+    return REQUEST_WORKFLOW.perform(actor=actor, obj=request, action="take", today=on,
+                                    household=household, materials=materials, items=items)
 
 
-def _with_scans(materials: Any, catalogue: list[Item], request: Request) -> Any:
-    """The materials the window ticked plus those the resident uploaded online: a scan
-    counts as received for every item whose checklist names its material."""
-    if materials is not None and not isinstance(materials, dict):
-        return materials  # refused by _materials, naming the field
-    uploaded = {stored.material for stored in request.files.all()}
-    out = dict(materials or {})
-    for item in catalogue:
-        scans = [m for m in item.materials if m in uploaded]
-        if scans:
-            ticked = out.get(item.code)
-            ticked = list(ticked) if isinstance(ticked, list | tuple) else []
-            out[item.code] = list(dict.fromkeys([*ticked, *scans]))
-    return out
+def _take(ctx: WorkflowContext) -> None:
+    request, actor, on = ctx.obj, ctx.actor, ctx.today
+    household = ctx.options.get("household")
+    if household is None:
+        from jiuzhu.households.services import household_register
+
+        data = dict(request.household_data)
+        try:
+            with transaction.atomic():
+                household = household_register(actor=actor, data=data,
+                                               reason=f"网上申请 {request.number}")
+        except ServiceError as error:
+            raise ServiceError(error.code, error.message,
+                               [{**e, "path": f"household_data.{e['path']}".rstrip(".")}
+                                for e in error.errors]) from None
+    elif not may_see(actor, household.region_path):
+        raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
+                           [{"path": "household_id", "message": _("家庭不存在或不在您的辖区")}])
+    if household.status != "active":
+        raise _field_error("household_id", _("家庭已注销"))
+    items = ctx.options.get("items")
+    catalogue = _items(items if items is not None else request.requested_items, on)
+    checked = _materials(ctx.options.get("materials"), catalogue)
+    files = []
+    for stored in request.files.all():
+        with stored.file.open("rb") as handle:
+            files.append((stored.material, stored.original_name, handle.read()))
+    request.household = household
+    request.region = township_of(household.region)
+    request.region_path = household.region_path
+    request.requested_items = [i.code for i in catalogue]
+    request.taken_by, request.taken_at = _user(actor), timezone.now()
+    request.save()
+    _dispatch(request=request, actor=actor, household=household, catalogue=catalogue,
+              materials=checked, files=files, channel=Channel.ONLINE, on=on)
+    for row in request.items.all():
+        step_record(row, actor, "take", RequestStatus.AWAITING_WINDOW, row.state, {}, on=on)
+    ctx.options["detail"] = {"take": request.number, "household": household.household_id}
+
+
+def _record_request(ctx: WorkflowContext) -> None:
+    audit_record(actor=ctx.actor, action="update", obj=ctx.obj,
+                 detail=ctx.options.get("detail") or {
+                     "action": ctx.action.name, "from": ctx.before, "to": ctx.target})
+
+
+# --- the transition table of a request (受理单) ---------------------------------------------
+#
+# A request made at the window is ``open`` from the start; one made online waits for the
+# window (``awaiting_window``) until it is taken. An open request closes by itself (the
+# system's ``close``) once every item has an outcome (:func:`_close_request_if_done`).
+
+REQUEST_WORKFLOW = Workflow(
+    name="intake_requests", model=Request, states=RequestStatus.values, state_field="status",
+    not_found="受理单不存在", record=_record_request,
+    actions=[
+        Action("take", gettext_noop("窗口受理网上申请"), source=(RequestStatus.AWAITING_WINDOW,),
+               target=RequestStatus.OPEN, permission="intake.take_request", handler=_take),
+        Action("close", gettext_noop("办结"), source=(RequestStatus.OPEN,), target=RequestStatus.CLOSED,
+               permission="intake.close_request"),
+    ],
+)
 
 
 # --- department actions: the transition table ---------------------------------------------
@@ -538,7 +544,7 @@ class CohandlersIn(NoteIn):
 
 
 def _open_cohandlers(item: RequestItem) -> set[str]:
-    return set(item.cohandlers.filter(finished=False).values_list("department_code", flat=True))
+    return {c.department_code for c in item.cohandlers.all() if not c.finished}  # prefetched
 
 
 def _cohandlers_finished_first(ctx: WorkflowContext) -> None:
@@ -653,7 +659,7 @@ WORKFLOW = Workflow(
                handler=_resubmit),
         Action("finish", gettext_noop("办结"), source=(S.ACCEPTED,), target=S.FINISHED,
                permission="intake.finish_item", schema=ResultIn,
-               guards=(_cohandlers_finished_first,), handler=_finish),
+               requires=(_cohandlers_finished_first,), handler=_finish),
         Action("return", gettext_noop("退回"), source=(S.TRANSFERRED, S.ACCEPTED, S.MORE_REQUESTED,
                                        S.RESUBMITTED),
                target=S.RETURNED, permission="intake.return_item", schema=ReturnIn,
@@ -692,11 +698,9 @@ def actions_available(user: Any, item: RequestItem) -> list[str]:
         return []
     codes = {c.department_code for c in item.cohandlers.all() if not c.finished}
     out = []
-    for action in WORKFLOW.available(user, item):
+    for action in WORKFLOW.available(user, item):  # ``finish``: its condition, in the table
         if action.name == "cohandle_finish" and not (codes and (
                 getattr(user, "department", "") in codes or _is_admin(user))):
-            continue
-        if action.name == "finish" and codes:  # the assisting departments finish first
             continue
         out.append(action.name)
     return out
@@ -729,15 +733,18 @@ APPLICATION_OPEN = ("submitted", "awaiting_supplement", "accepted", "appraisal",
 def _close_request_if_done(request: Request) -> bool:
     """Close an open request once every item has an outcome: a department's result or
     return, or for an item decided here, its application's decision (or withdrawal)."""
-    if request.status != RequestStatus.OPEN:
+    if not Request.objects.select_for_update().filter(pk=request.pk,
+                                                      status=RequestStatus.OPEN).exists():
         return False
     rows = list(request.items.values_list("state", "application__state"))
     if not rows or any(state in OPEN_ITEM_STATES or (
             state == ItemState.INTERNAL and (app_state is None or app_state in APPLICATION_OPEN))
             for state, app_state in rows):
         return False
-    return bool(Request.objects.filter(pk=request.pk, status=RequestStatus.OPEN)
-                .update(status=RequestStatus.CLOSED))
+    # the ``close`` row: the system's (no user holds its permission), recorded and audited
+    REQUEST_WORKFLOW.perform(actor=SYSTEM, obj=request.pk, action="close")
+    request.refresh_from_db(fields=["status"])  # the caller's copy too
+    return True
 
 
 def application_decided(application: Any, *, actor: Any = None, action: str = "") -> None:

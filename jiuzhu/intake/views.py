@@ -217,7 +217,8 @@ def _render_detail(request: HttpRequest, intake: Request, *, errors: dict[int, d
              for item in intake.items.all()]
     return render(request, "intake/detail.html", {
         "intake": intake, "items": items, "errors": errors or {},
-        "is_supervisor": _is_supervisor(user), "may_take": _may_take(user),
+        "is_supervisor": _is_supervisor(user),
+        "may_take": "take" in {a.name for a in services.REQUEST_WORKFLOW.available(user, intake)},
         "results": Result.choices, "departments": _departments(),
         "search_rows": selectors.household_find(user=user, q=request.GET.get("q", ""))
         if intake.status == RequestStatus.AWAITING_WINDOW and request.GET.get("q") else [],
