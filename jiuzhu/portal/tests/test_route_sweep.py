@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jiuzhu.accounts.choices import Role
@@ -201,6 +202,11 @@ def test_no_route_shows_or_changes_a_case_of_another_township(client):
             if hasattr(qs, "visible_to"):
                 assert not qs.visible_to(user).filter(pk=obj.pk).exists(), (name, label)
     before = counts()
+    # One client a sweeper, signed in once (a sign-in per route took a fifth of the time).
+    clients = {"anonymous": client}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
     swept, leaks, missing = 0, [], set()
     for route in object_routes():
         model, how = kind_of(route)  # type: ignore[misc]
@@ -210,15 +216,12 @@ def test_no_route_shows_or_changes_a_case_of_another_township(client):
             continue
         url = fill(route, obj, how)
         is_api = url.startswith("/api/")
-        for name, user in [("anonymous", None), *users.items()]:
-            client.logout()
-            if user is not None:
-                client.force_login(user)
+        for name, signed_in in clients.items():
             for method in ("get", "post"):
                 if method == "post" and is_api:  # an API client sends a JSON body
-                    response = client.post(url, "{}", content_type="application/json")
+                    response = signed_in.post(url, "{}", content_type="application/json")
                 else:
-                    response = getattr(client, method)(url)
+                    response = getattr(signed_in, method)(url)
                 swept += 1
                 allowed = ALLOWED_API if is_api else ALLOWED_PAGE
                 if response.status_code not in allowed or (
