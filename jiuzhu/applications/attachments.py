@@ -54,6 +54,8 @@ def attachment_store(*, application: Application, actor: Any, data: bytes, name:
 
 
 def materials_missing(application: Application, required: tuple[str, ...]) -> list[str]:
-    present = set(application.attachments.filter(kind__in=("material", "authorisation"))
-                  .values_list("material", flat=True))
-    return [m for m in required if m not in present]
+    """The required materials neither scanned nor seen in the original (原件已核验) — a seen
+    original does not count where the county requires a scan (``materials.py``)."""
+    from .materials import application_missing
+
+    return application_missing(application, required)

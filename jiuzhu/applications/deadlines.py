@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from jiuzhu.calendars.alerts import row_alert, yellow_from
@@ -113,3 +114,65 @@ def yellow_dates(application: Application) -> tuple[date | None, date | None]:
         limit, yellow_after = total_rule(application)
         total = yellow_from(application.accepted_on, limit, yellow_after=yellow_after)
     return step, total
+
+
+# --- deadlines a resident can read (receipt, case page, progress page) ---------------------
+
+def known_years() -> frozenset[int]:
+    """The years the working-day calendar knows (one query; pass it to a page's rows)."""
+    from jiuzhu.calendars.models import CalendarDay
+
+    return frozenset(d.year for d in CalendarDay.objects.dates("date", "year"))
+
+
+def date_provisional(day: date | None, known: frozenset[int] | None = None) -> bool:
+    """A due date in a year the working-day calendar does not know yet (counted by plain
+    weekends): 暂定. The days before it lie in known years, as the calendar is seeded by year."""
+    if day is None:
+        return False
+    if known is None:
+        from jiuzhu.calendars.selectors import calendar_year_known
+
+        return not calendar_year_known(day.year)
+    return day.year not in known
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a page shows of a case's time limits: the final deadline (办结期限, or the
+    decision date once decided: 办结日期) and the running step's deadline, each marked
+    provisional (暂定) when it lies in a year the calendar does not know."""
+
+    final_label: str
+    final_due: date | None
+    final_provisional: bool
+    final_text: str
+    step_label: str
+    step_due: date | None
+    step_provisional: bool
+    decided: bool
+
+
+def shown(application: Application, known: frozenset[int] | None = None) -> Shown:
+    """办结期限: the total's due date once accepted; before acceptance, the latest it can be
+    (the acceptance deadline plus the total limit); while waiting for a supplement, the
+    limit in words (it runs from the acceptance). After a decision: 办结日期, never 暂定."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .choices import OPEN_STATES
+
+    if application.state not in OPEN_STATES:
+        day = timezone.localtime(application.decided_at).date() if application.decided_at else None
+        return Shown(_("办结日期"), day, False, "" if day else "—", "", None, False, True)
+    limit, _yellow = total_rule(application)
+    final, text = application.final_due_date, ""
+    if final is None and application.step == Step.ACCEPTANCE and application.due_date:
+        final = add_working_days(application.due_date, limit).due
+    elif final is None:
+        text = _("材料补齐并受理之日起 %(days)s 个工作日内") % {"days": limit}
+    step_due = application.due_date if application.step != Step.NONE else None
+    known = known_years() if known is None and (final or step_due) else known
+    return Shown(_("办结期限"), final, date_provisional(final, known), text,
+                 application.get_step_display() if step_due else "", step_due,
+                 date_provisional(step_due, known), False)

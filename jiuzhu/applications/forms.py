@@ -208,23 +208,38 @@ class RequestSupplementForm(ActionForm):
 
 
 class SubmitSupplementForm(ActionForm):
-    """提交补正材料: one file input per material asked for."""
+    """提交补正材料: per material asked for, its paper original seen (原件已核验) or a scan —
+    a scan where the county requires one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .materials import scans_required
+
         super().__init__(*args, **kwargs)
         self.materials = list(self.application.missing_materials)
+        self.need_scan = scans_required(self.application.region.code)
         for index, material in enumerate(self.materials):
+            if material not in self.need_scan:
+                self.fields[f"seen_{index}"] = forms.BooleanField(
+                    label=_("%(material)s：原件已核验") % {"material": material}, required=False)
             self.fields[f"material_{index}"] = forms.FileField(
-                label=material, required=True,
-                error_messages={"required": _("请上传该材料")},
+                label=_("%(material)s 扫描件") % {"material": material}, required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf",
                                                        "class": "form-control"}))
-        self.error_fields = {"files": "__all__", "file": "__all__"}
+        self.error_fields = {"files": "__all__", "file": "__all__", "originals": "__all__"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for index, material in enumerate(self.materials):
+            if not data.get(f"material_{index}") and not data.get(f"seen_{index}"):
+                self.add_error(f"material_{index}", _("请上传扫描件") if material in self.need_scan
+                               else _("请勾选原件已核验，或上传扫描件"))
+        return data
 
     def to_service(self) -> tuple[dict[str, Any], Files]:
-        files = [(m, self.cleaned_data[f"material_{i}"].name,
-                  _read(self.cleaned_data[f"material_{i}"])) for i, m in enumerate(self.materials)]
-        return {}, files
+        files = [(m, self.cleaned_data[f"material_{i}"].name, _read(self.cleaned_data[f"material_{i}"]))
+                 for i, m in enumerate(self.materials) if self.cleaned_data.get(f"material_{i}")]
+        seen = [m for i, m in enumerate(self.materials) if self.cleaned_data.get(f"seen_{i}")]
+        return {"originals": seen}, files
 
 
 class AssignInvestigationForm(ActionForm):

@@ -187,3 +187,56 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material or self.kind} {self.original_name}"
+
+
+class MaterialSetting(models.Model):
+    """A county's rule for one material (材料设置): whether a scan (扫描件) must be kept, or
+    the paper original seen at the window (原件已核验) is enough — the default when a
+    material has no row. Administrators change it (``materials.material_setting_set``,
+    audited)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("县（市、区）"))
+    region_path = models.CharField(max_length=128, db_index=True)
+    material = models.CharField(_("材料名称"), max_length=64)
+    scan_required = models.BooleanField(_("须上传扫描件"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("修改人"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "material"]
+        verbose_name = _("材料设置")
+        verbose_name_plural = _("材料设置")
+        constraints = [models.UniqueConstraint(fields=["region", "material"],
+                                               name="applications_material_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.material}：{'须扫描' if self.scan_required else '原件核验即可'}"
+
+
+class OriginalSeen(models.Model):
+    """原件已核验: the paper original of a material seen at the window — by whom, when.
+    It counts as received for the acceptance check unless the county requires a scan."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="originals")
+    material = models.CharField(_("材料名称"), max_length=64)
+    seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("核验人"))
+    seen_by_name = models.CharField(_("核验人"), max_length=150, blank=True)
+    seen_at = models.DateTimeField(_("核验时间"))
+
+    class Meta:
+        ordering = ["seen_at", "id"]
+        verbose_name = _("原件核验")
+        verbose_name_plural = _("原件核验")
+        constraints = [models.UniqueConstraint(fields=["application", "material"],
+                                               name="applications_original_seen_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.material} {self.seen_by_name}"

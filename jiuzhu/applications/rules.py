@@ -95,6 +95,8 @@ PERMISSIONS = {
     "applications.extend_deadline": supervisor,
     "applications.withdraw": window,
     "applications.view_overdue": supervisor,
+    # the county's material settings (须上传扫描件 or 原件核验即可): administrators
+    "applications.edit_material_settings": has_role(Role.ADMINISTRATOR),
     # the list of cases (申请办理): civil-affairs staff, not a department officer
     "applications.view_list": is_staff_member & works_cases,
 }

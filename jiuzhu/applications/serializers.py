@@ -58,6 +58,13 @@ class RequestSupplementIn(Schema):
     missing: list[Text] = Field(min_length=1, description="一次性告知需补正的全部材料")
 
 
+class SubmitSupplementIn(Schema):
+    """提交补正材料: the scans come as files; ``originals`` the materials asked for whose
+    paper original the window has seen (原件已核验)."""
+
+    originals: list[Text] = Field(default=[], description="原件已核验的补正材料")
+
+
 class AssignInvestigationIn(Schema):
     """Two or more people (入户调查两人以上): user ids of the township's investigators,
     village assistants or grid workers who see the family (``investigator_ids``; they get

@@ -64,8 +64,11 @@ def receiving_case(household: Household, item_code: str, today: date) -> Applica
 
 @transaction.atomic
 def application_create(*, actor: Any, household: Household, item_code: str, channel: str,
-                       files: Files | None = None, today: date | None = None) -> Application:
-    """Register an application (申请); ``files`` are (material, name, content). 404 for a
+                       files: Files | None = None, today: date | None = None,
+                       originals: list[str] | None = None) -> Application:
+    """Register an application (申请); ``files`` are (material, name, content) and
+    ``originals`` the materials whose paper original the actor has seen (原件已核验, 422
+    naming ``originals`` for a name not on the item's list). 404 for a
     household the actor does not see, 403 without ``applications.create``, 422 for a wrong
     item or channel, 409 ``already_receiving`` when the household already receives the item
     or has it open (the message names that case)."""
@@ -115,8 +118,13 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         attachment_store(application=application, actor=actor, data=content, name=name,
                          kind="authorisation" if material == "代办授权书" else "material",
                          material=material)
+    if originals:
+        from .materials import originals_record
+
+        originals_record(application=application, actor=actor, materials=originals,
+                         allowed=materials_required(application))
     step_record(application, actor, "create", State.SUBMITTED, State.SUBMITTED,
-                {"channel": channel, "item_code": item_code})
+                {"channel": channel, "item_code": item_code, "originals": list(originals or [])})
     from .documents import issue_documents
 
     issue_documents(application, actor, ["D01"])

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_materials
 
 app_name = "applications"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_create_view, name="create"),
     path("overdue/", views.overdue_notice, name="overdue"),
+    path("materials/", views_materials.material_settings, name="material_settings"),
     path("investigations/", views.my_investigations, name="my_investigations"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/actions/<str:action>/", views.application_action, name="act"),

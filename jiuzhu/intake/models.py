@@ -85,6 +85,9 @@ class RequestItem(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     region_path = models.CharField(max_length=128)
     materials = models.JSONField(_("已收材料"), default=list, blank=True)
+    # 原件已核验: the materials whose paper original the window saw, [{"material", "by",
+    # "at"}]; a material in ``materials`` and not here was received as a scan.
+    originals = models.JSONField(_("原件已核验"), default=list, blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=ItemState.choices)
     limit = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
     started_on = models.DateField(_("起算日"))
@@ -94,6 +97,8 @@ class RequestItem(models.Model):
     # colour itself (``alert``) is computed from the dates and today whenever it is read.
     yellow_on = models.DateField(_("预警起始日"), null=True, blank=True)
     missing = models.JSONField(_("需补充材料"), default=list, blank=True)
+    # The day by which the materials told at the window (一次性告知) are to be brought.
+    missing_due = models.DateField(_("补齐材料期限"), null=True, blank=True)
     result = models.CharField(_("办理结果"), max_length=16, choices=Result.choices, blank=True)
     result_text = models.TextField(_("结果说明"), blank=True)
     amount = FenField(_("金额"), null=True, blank=True)

@@ -187,6 +187,8 @@ class PublicItem:
     due_date: date | None
     result_label: str
     steps: list[PublicStep]
+    # 办结期限 / 当前环节 with 暂定, what to bring and by when (``deadlines.ItemDeadline``)
+    deadline: Any = None
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,8 @@ def request_by_query_code(code: str) -> PublicRequest | None:
         return None
     from jiuzhu.applications.choices import State as AppState
 
+    from .deadlines import item_deadline
+
     items = []
     if request.status == RequestStatus.AWAITING_WINDOW:
         from jiuzhu.catalogue.selectors import items_in_force
@@ -287,7 +291,8 @@ def request_by_query_code(code: str) -> PublicRequest | None:
             code=row.item_code, name=row.item_name, department=row.item.department.name,
             state=state, state_label=str(label), due_date=due,
             result_label=row.get_result_display() if row.result else "",
-            steps=[PublicStep(ACTION_LABELS.get(s.action, s.action), s.on) for s in row.steps.all()]))
+            steps=[PublicStep(ACTION_LABELS.get(s.action, s.action), s.on) for s in row.steps.all()],
+            deadline=item_deadline(row)))
     return PublicRequest(number=request.number, query_code=request.query_code,
                          name=mask_name(request.applicant_name), received_on=request.received_on,
                          status=request.status, status_label=request.get_status_display(),

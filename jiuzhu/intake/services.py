@@ -29,6 +29,7 @@ from jiuzhu.applications.attachments import upload_kind
 from jiuzhu.applications.choices import Channel
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.alerts import row_alert, yellow_from
+from jiuzhu.calendars.limits import step_limits
 from jiuzhu.calendars.selectors import add_working_days
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.catalogue.selectors import item_in_force
@@ -243,14 +244,17 @@ def _may_take(actor: Any) -> bool:
 
 def request_create(*, actor: Any, household: Household, items: list[str], channel: str,
                    materials: dict[str, list[str]] | None = None, files: Files | None = None,
-                   applicant: Any = None, on: date | None = None) -> Request:
+                   applicant: Any = None, on: date | None = None,
+                   tell_missing: bool = False) -> Request:
     """One intake at the window (一门受理) for ``household``: one request, one item per
     catalogue code. Items with a programme start their own procedure (``application_create``
     with the files whose material it lists); the others are transferred to their department
     with a due date ``limit`` working days from ``on``. A refusal of any item (422 naming
     ``items[i]``) changes nothing. ``files`` are (material, file name, content);
     ``applicant`` is ``{"name", "phone", "id_number", "agent_name", "agent_phone",
-    "agent_id_number"}`` (the head of the household by default)."""
+    "agent_id_number"}`` (the head of the household by default). ``materials`` are the
+    originals seen (原件已核验) per item; with ``tell_missing`` (the window's checklist) what
+    neither was seen nor scanned is told at once with its deadline (see ``_dispatch``)."""
     on = on or timezone.localdate()
     if not may_see(actor, household.region_path):
         raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"),
@@ -280,7 +284,8 @@ def request_create(*, actor: Any, household: Household, items: list[str], channe
             file_store(request=request, actor=actor, material=material, name=name, data=data,
                        path=f"files[{index}]")
         _dispatch(request=request, actor=actor, household=household, catalogue=catalogue,
-                  materials=checked, files=files, channel=channel, on=on)
+                  materials=checked, files=files, channel=channel, on=on,
+                  tell_missing=tell_missing)
         audit_record(actor=actor, action="create", obj=request,
                      detail={"request": request.number, "items": [i.code for i in catalogue],
                              "household": household.household_id})
@@ -288,21 +293,48 @@ def request_create(*, actor: Any, household: Household, items: list[str], channe
 
 
 def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: list[Item],
-              materials: dict[str, list[str]], files: Files, channel: str, on: date) -> None:
-    from jiuzhu.applications.services import application_create
+              materials: dict[str, list[str]], files: Files, channel: str, on: date,
+              tell_missing: bool = False) -> None:
+    """One row per item. ``materials`` are the originals the window saw (原件已核验) per item,
+    ``files`` the scans: both count as received, except that a material the county wants
+    scanned needs its scan (422 naming ``materials.<code>`` when only seen). With
+    ``tell_missing`` (the window went through the checklist) what is still missing is told
+    at once (一次性告知) with the day to bring it: an item decided here asks its
+    application for the supplement (D02), a transferred one keeps the list for its
+    department, with the county's supplement limit."""
+    from jiuzhu.applications.materials import application_missing, missing_of, scans_required
+    from jiuzhu.applications.services import application_act, application_create
 
+    need_scan = scans_required(household.region.code)
+    scanned_all = {f[0] for f in files}
+    for code, seen in materials.items():
+        only_seen = [m for m in seen if m in need_scan and m not in scanned_all]
+        if only_seen:
+            raise _field_error(f"materials.{code}", _("%(names)s 须上传扫描件（本县规定原件核验不能代替）")
+                               % {"names": "、".join(only_seen)})
+    seen_at = timezone.localtime().isoformat(timespec="minutes")
     for index, item in enumerate(catalogue):
+        seen = materials.get(item.code, [])
+        scanned = {m for m in item.materials if m in scanned_all}
         row = RequestItem(request=request, item=item, item_code=item.code, item_name=item.name,
                           department_code=item.department.code, household=household,
                           region_path=household.region_path,
-                          materials=materials.get(item.code, []), limit=item.limit,
-                          started_on=on)
+                          materials=[m for m in item.materials if m in seen or m in scanned],
+                          originals=[{"material": m, "by": _actor_name(actor), "at": seen_at}
+                                     for m in seen],
+                          limit=item.limit, started_on=on)
         if item.program:
             mine = [f for f in files if f[0] in item.materials or f[0] == "代办授权书"]
             try:
                 application = application_create(actor=actor, household=household,
                                                   item_code=item.code, channel=channel,
-                                                  files=mine, today=on)
+                                                  files=mine, today=on, originals=seen)
+                missing = application_missing(application, _required(application)) \
+                    if tell_missing else []
+                if missing:  # 一次性告知补正 at the window: D02, the supplement's limit runs
+                    application = application_act(actor=actor, application_id=application.pk,
+                                                  action="request_supplement",
+                                                  data={"missing": missing}, today=on)
             except ServiceError as error:
                 detail = "；".join(e.get("message", "") for e in error.errors) or error.message
                 raise ServiceError(error.code, _("事项 %(code)s（%(name)s）不能受理：%(detail)s") % {"code": item.code, "name": item.name, "detail": detail},
@@ -310,17 +342,28 @@ def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: 
                                      "message": f"{item.code} {item.name}：{detail}"}]) from None
             row.mode, row.state, row.application = Mode.INTERNAL, ItemState.INTERNAL, application
             row.due_date = application.final_due_date or application.due_date
-            row.save()
+            row.save()  # what is missing is its application's (补正, D02): it follows the case
             step_record(row, actor, "start_internal", "", row.state,
-                        {"application": application.number}, on=on)
+                        {"application": application.number, "missing": missing}, on=on)
         else:
             row.mode, row.state = Mode.TRANSFER, ItemState.TRANSFERRED
             row.due_date, row.deadline_provisional = _due(on, item.limit)
             row.yellow_on = yellow_from(on, item.limit)
+            missing = missing_of(item.materials or [], seen=set(seen), scanned=scanned,
+                                 need_scan=need_scan) if tell_missing else []
+            if missing:
+                row.missing = missing
+                row.missing_due = _due(on, step_limits(household.region.code).supplement)[0]
             row.save()
             step_record(row, actor, "transfer", "", row.state,
                         {"department": item.department.code,
-                         "materials": row.materials}, on=on)
+                         "materials": row.materials, "missing": missing}, on=on)
+
+
+def _required(application: Any) -> tuple[str, ...]:
+    from jiuzhu.applications.services import materials_required
+
+    return tuple(materials_required(application))
 
 
 # --- online requests ------------------------------------------------------------------------

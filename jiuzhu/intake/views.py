@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.applications.choices import Channel
+from jiuzhu.applications.materials import scans_required
 from jiuzhu.audit.downloads import xlsx_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.catalogue.selectors import items_in_force
@@ -31,6 +32,7 @@ from jiuzhu.households.selectors import household_get
 
 from . import selectors, services
 from .choices import RequestStatus, Result
+from .deadlines import PROVISIONAL_NOTE, any_provisional, request_deadlines
 from .models import Request, RequestItem
 from .receipt import receipt_pdf
 
@@ -112,7 +114,7 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
             created = services.request_create(
                 actor=request.user, household=household, items=selected,
                 channel=request.POST.get("channel", ""), materials=materials, files=files,
-                applicant=applicant)
+                applicant=applicant, tell_missing=True)
         except ServiceError as error:
             errors = _errors_by_path(error)
             messages.error(request, error.message)
@@ -126,6 +128,9 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices, "channel": request.POST.get("channel", Channel.WINDOW),
         "errors": errors, "error_list": list(errors.values()), "post": request.POST if request.method == "POST" else {},
         "receiving": receiving, "q": request.GET.get("q", ""),
+        "scan_required": scans_required(household.region.code) if household else frozenset(),
+        "seen": {f"{code}|{m}" for code in selected for m in request.POST.getlist(f"m_{code}")}
+        if request.method == "POST" else set(),
         "search_rows": selectors.household_find(user=request.user, q=request.GET.get("q", ""))
         if household is None and request.GET.get("q") else [],
     }, status=status)
@@ -183,8 +188,11 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(receipt_pdf(intake), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{intake.number}.pdf"'
         return response
-    return render(request, "intake/receipt.html", {"intake": intake,
-                                                   "track_url": reverse("selfservice:track")})
+    rows = request_deadlines(intake)
+    return render(request, "intake/receipt.html", {
+        "intake": intake, "track_url": reverse("selfservice:track"), "rows": rows,
+        "missing_rows": [r for r in rows if r.missing], "provisional": any_provisional(rows),
+        "provisional_note": _(PROVISIONAL_NOTE)})
 
 
 # --- window queue and request page -------------------------------------------------------

@@ -50,6 +50,8 @@ MENU: tuple[Entry, ...] = (
     Entry(_("举报核查"), "supervision:tipoffs", "supervision.view_tipoffs", more=True),
     Entry(_("工作日历"), "calendars:month", more=True),
     Entry(_("政策清单管理"), "catalogue:admin", "catalogue.administer", more=True),
+    Entry(_("材料设置"), "applications:material_settings",
+          "applications.edit_material_settings", more=True),
     Entry(_("接口文档"), "", more=True, href="/api/v1/docs"),
 )
 

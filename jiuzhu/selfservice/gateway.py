@@ -35,6 +35,7 @@ class TrackedItem:
     steps: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     result: str = ""
+    deadline: Any = None  # 办结期限, 当前环节 and 暂定 (intake.deadlines.ItemDeadline)
 
 
 @dataclass
@@ -115,8 +116,10 @@ def _tracked(view: Any) -> TrackedRequest:
                     "role": str(_get(step, "role", "") or ""),
                     "note": str(_get(step, "note", "") or "")}
                    for step in _get(row, "steps", []) or []],
-            missing=list(_get(row, "missing", []) or _get(row, "missing_materials", []) or []),
+            missing=list(_get(row, "missing", []) or _get(row, "missing_materials", [])
+                         or getattr(_get(row, "deadline"), "missing", None) or []),
             result=str(_get(row, "result_label", "") or _get(row, "result", "") or ""),
+            deadline=_get(row, "deadline"),
         ))
     id_number = str(_get(view, "applicant_id_number", "") or "")
     return TrackedRequest(

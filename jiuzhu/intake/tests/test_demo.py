@@ -17,11 +17,17 @@ def test_the_demo_requests_cover_every_state_once():
     regions = load_regions()
     users = {u.username: u for u in load_users(regions)}
     load_households(regions, per_village=1)
-    assert load_intake_demo(regions) == 4
+    assert load_intake_demo(regions) == 5
     states = dict(RequestItem.objects.values_list("item_code", "state"))
     assert states["JY02"] == "accepted" and states["CL01"] == "finished"
     assert states["ZJ01"] == "more_requested" and states["WJ01"] == "accepted"
-    assert RequestItem.objects.get(item_code="MZ01").application is not None
+    dibao = {i.request.items.count(): i.application for i in RequestItem.objects.filter(item_code="MZ01")}
+    # Paper originals seen and the authorisation scanned: complete, waiting for acceptance
+    # (red: left unaccepted); the other misses its income certificate: told at once (D02).
+    assert dibao[3].state == "submitted" and dibao[3].originals.count() == 4
+    assert dibao[2].state == "awaiting_supplement" and dibao[2].missing_materials == ["收入证明"]
+    cl02 = RequestItem.objects.get(item_code="CL02")
+    assert cl02.state == "transferred" and cl02.missing == [] and cl02.originals
     assert RequestItem.objects.get(item_code="WJ01").alert == "red"
     assert Urge.objects.get().item.item_code == "WJ01"
     online = Request.objects.get(channel="online")
@@ -33,5 +39,5 @@ def test_the_demo_requests_cover_every_state_once():
     overdue = [i.item_code for i in selectors.overdue_items(users["supervisor1"])]
     assert "WJ01" in overdue
     assert [i.item_code for i in selectors.officer_inbox(users["officer3"])] == ["WJ01"]
-    assert load_intake_demo(regions) == 0 and Request.objects.count() == 4
+    assert load_intake_demo(regions) == 0 and Request.objects.count() == 5
     assert online.received_on == timezone.localdate()
