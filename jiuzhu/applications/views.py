@@ -31,7 +31,6 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
-from .deadlines import shown as deadlines_shown
 from .documents import item_name
 from .forms import (
     SIGNERS,
@@ -46,7 +45,6 @@ from .forms import (
     neighbour_rows,
     township_investigators,
 )
-from .materials import materials_status
 from .models import Application
 from .procedure import procedure_for
 from .verification_link import case_verification
@@ -220,12 +218,16 @@ def _complete_verifications(application: Application) -> list[Any]:
 def _action_panels(request: HttpRequest, application: Application,
                    bound: tuple[str, ActionForm] | None) -> list[dict[str, Any]]:
     panels = []
-    for row in WORKFLOW.available(request.user, application):
-        action = row.name
+    for offer in WORKFLOW.offers(request.user, application):
+        row, action = offer.action, offer.name
         panel: dict[str, Any] = {"action": action, "label": row.label,
                                  "style": row.extra.get("style", "primary"),
                                  "help": row.extra.get("help", "")}
-        if row.extra.get("link"):
+        if not offer.allowed:  # a condition on the case refuses it now
+            if not row.extra.get("show_refused"):
+                continue  # e.g. done once already: nothing to say
+            panel["refused"] = offer.reason  # still to come: say why, no form
+        elif row.extra.get("link"):
             panel["link"] = True
         elif bound and bound[0] == action:
             panel["form"] = bound[1]
@@ -256,8 +258,6 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "item_name": item_name(application),
         "materials_missing": materials_missing(application, services.materials_required(application))
         if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
-        "materials": materials_status(application, tuple(services.materials_required(application))),
-        "deadlines": deadlines_shown(application),
         "investigation": application.investigation,
         "case_verification": case_verification(application, request.user),
     }, status=status)
@@ -372,7 +372,10 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     if not request.user.has_perm("applications.record_investigation", application):
         raise PermissionDenied(_("只有调查员可以录入入户调查"))
-    possible = "record_investigation" in services.actions_available(request.user, application)
+    # the table's answer: its state, and its condition (the investigation was assigned)
+    offer = next((o for o in WORKFLOW.offers(request.user, application)
+                  if o.name == "record_investigation"), None)
+    possible, refused = offer is not None and offer.allowed, offer.reason if offer else ""
     error: ServiceError | None = None
     status = 200
     if request.method == "POST":
@@ -410,7 +413,7 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(request, application, via="investigate")
     return render(request, "applications/investigate.html", {
         "application": application, "household": application.household, "form": form,
-        "possible": possible, "error": error,
+        "possible": possible, "refused": refused, "error": error,
         "signers": [(who, label, form[f"sign_{who}"]) for who, label in SIGNERS],
         "neighbours": neighbours or [{"name": "", "relation": "", "statement": ""}],
     }, status=status)

@@ -60,7 +60,6 @@ from .serializers import (
     RecordVerificationIn,
     RequestSupplementIn,
     SubmitOpinionIn,
-    SubmitSupplementIn,
 )
 
 S = State
@@ -170,14 +169,7 @@ def _request_supplement(ctx: Context) -> None:
 
 
 def _submit_supplement(ctx: Context) -> None:
-    """The materials asked for, brought back: scans (stored by ``_prepare``) and originals
-    seen at the window (原件已核验, only of the materials asked for)."""
-    from .materials import originals_record
-
-    app = app_of(ctx)
-    originals_record(application=app, actor=ctx.actor, materials=ctx.data.get("originals") or [],
-                     allowed=tuple(app.missing_materials))
-    app.missing_materials = []
+    app_of(ctx).missing_materials = []
 
 
 def _reject(ctx: Context) -> None:
@@ -569,7 +561,7 @@ WORKFLOW = Workflow(
                schema=RequestSupplementIn, documents=("D02",), deadline=Step.SUPPLEMENT,
                handler=_request_supplement, extra={"form": "RequestSupplementForm", "style": "outline-primary"}),
         Action("submit_supplement", gettext_noop("提交补正材料"), source=(S.AWAITING_SUPPLEMENT,),
-               target=S.SUBMITTED, permission="applications.submit_supplement", schema=SubmitSupplementIn,
+               target=S.SUBMITTED, permission="applications.submit_supplement", schema=NoInput,
                deadline=Step.ACCEPTANCE, handler=_submit_supplement,
                extra={"form": "SubmitSupplementForm"}),
         Action("reject", gettext_noop("不予受理"), source=(S.SUBMITTED,), target=S.REJECTED,
@@ -588,8 +580,8 @@ WORKFLOW = Workflow(
                target=_after_checks, targets=(S.ACCEPTED, S.APPRAISAL, S.OPINION),
                permission="applications.record_investigation", schema=RecordInvestigationIn,
                documents=("D06", "D07"), deadline=_step_if_moved,
-               guards=(investigation_assigned,), handler=_record_investigation,
-               extra={"link": True, "help": "调查员在手机上录入：照片、定位、签名、邻里访问。"}),
+               requires=(investigation_assigned,), handler=_record_investigation,
+               extra={"show_refused": True, "link": True, "help": "调查员在手机上录入：照片、定位、签名、邻里访问。"}),
         Action("record_verification", gettext_noop("录入核对报告"), source=(S.ACCEPTED,),
                target=_after_checks, targets=(S.ACCEPTED, S.APPRAISAL, S.OPINION),
                permission="applications.record_verification", schema=RecordVerificationIn,
@@ -602,8 +594,8 @@ WORKFLOW = Workflow(
         Action("submit_opinion", gettext_noop("提出审核意见"), source=(S.OPINION,), target=_opinion_target,
                targets=(S.NOTICE, S.DECISION), permission="applications.submit_opinion",
                schema=SubmitOpinionIn, documents=("D10",), deadline=_step_if_moved,
-               guards=(verification_done,), handler=_submit_opinion,
-               extra={"form": "SubmitOpinionForm"}),
+               requires=(verification_done,), handler=_submit_opinion,
+               extra={"show_refused": True, "form": "SubmitOpinionForm"}),
         Action("publish_notice", gettext_noop("发布公示"), source=(S.NOTICE,),
                permission="applications.publish_notice", schema=NoInput, documents=("D11",),
                deadline=Step.NOTICE, requires=(notice_not_published,), handler=_publish_notice,
@@ -620,8 +612,8 @@ WORKFLOW = Workflow(
         Action("approve", gettext_noop("批准"), source=(S.DECISION,), target=S.APPROVED,
                permission="applications.approve", schema=ApproveIn,
                documents=_approve_documents, deadline=Step.NONE,
-               guards=(verification_done,), handler=_approve,
-               extra={"form": "ApproveForm"}),
+               requires=(verification_done,), handler=_approve,
+               extra={"show_refused": True, "form": "ApproveForm"}),
         Action("refuse", gettext_noop("不予批准"), source=(S.DECISION,), target=S.REFUSED,
                permission="applications.refuse", schema=ReasonsIn, documents=("D12", "D14"),
                deadline=Step.NONE, handler=_refuse, extra={"form": "RefuseForm", "style": "outline-danger"}),

@@ -264,7 +264,8 @@ PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS
 
 
 def test_the_investigation_page_is_for_investigators(client, staff, poor_household):
-    case = advance(staff, submitted(staff, poor_household), "accept")
+    # the survey is recorded only once the investigation was assigned (test_offers.py)
+    case = advance(staff, submitted(staff, poor_household), "assign_investigation")
     url = reverse("applications:investigate", args=[case.pk])
     client.force_login(staff["investigator"])
     page = client.get(url, **PHONE)
