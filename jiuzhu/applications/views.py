@@ -31,6 +31,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
+from .deadlines import shown as deadlines_shown
 from .documents import item_name
 from .forms import (
     SIGNERS,
@@ -45,6 +46,7 @@ from .forms import (
     neighbour_rows,
     township_investigators,
 )
+from .materials import materials_status
 from .models import Application
 from .procedure import procedure_for
 from .verification_link import case_verification
@@ -258,6 +260,8 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "item_name": item_name(application),
         "materials_missing": materials_missing(application, services.materials_required(application))
         if application.state in (State.SUBMITTED, State.AWAITING_SUPPLEMENT) else [],
+        "materials": materials_status(application, tuple(services.materials_required(application))),
+        "deadlines": deadlines_shown(application),
         "investigation": application.investigation,
         "case_verification": case_verification(application, request.user),
     }, status=status)

@@ -60,6 +60,7 @@ from .serializers import (
     RecordVerificationIn,
     RequestSupplementIn,
     SubmitOpinionIn,
+    SubmitSupplementIn,
 )
 
 S = State
@@ -169,7 +170,14 @@ def _request_supplement(ctx: Context) -> None:
 
 
 def _submit_supplement(ctx: Context) -> None:
-    app_of(ctx).missing_materials = []
+    """The materials asked for, brought back: scans (stored by ``_prepare``) and originals
+    seen at the window (原件已核验, only of the materials asked for)."""
+    from .materials import originals_record
+
+    app = app_of(ctx)
+    originals_record(application=app, actor=ctx.actor, materials=ctx.data.get("originals") or [],
+                     allowed=tuple(app.missing_materials))
+    app.missing_materials = []
 
 
 def _reject(ctx: Context) -> None:
@@ -561,7 +569,7 @@ WORKFLOW = Workflow(
                schema=RequestSupplementIn, documents=("D02",), deadline=Step.SUPPLEMENT,
                handler=_request_supplement, extra={"form": "RequestSupplementForm", "style": "outline-primary"}),
         Action("submit_supplement", gettext_noop("提交补正材料"), source=(S.AWAITING_SUPPLEMENT,),
-               target=S.SUBMITTED, permission="applications.submit_supplement", schema=NoInput,
+               target=S.SUBMITTED, permission="applications.submit_supplement", schema=SubmitSupplementIn,
                deadline=Step.ACCEPTANCE, handler=_submit_supplement,
                extra={"form": "SubmitSupplementForm"}),
         Action("reject", gettext_noop("不予受理"), source=(S.SUBMITTED,), target=S.REJECTED,
