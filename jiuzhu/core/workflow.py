@@ -141,7 +141,7 @@ class Action:
         """The codes this action issues, as it came out (see the class docstring)."""
         if isinstance(self.documents, Mapping):
             key = self.outcome(ctx) if self.outcome is not None else ctx.outcome
-            if key not in self.documents:
+            if key is None or key not in self.documents:
                 raise RuntimeError(f"{self.name}: outcome {key!r} has no documents declared")
             return tuple(self.documents[key])
         if callable(self.documents):
