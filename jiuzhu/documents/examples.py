@@ -132,6 +132,7 @@ EXAMPLE: dict[str, Any] = {
         "explanation": {"decision": {
             "reason": "家庭人均月收入 185.33 元低于低保标准 720.00 元，符合低保条件"}},
     },
+    "decision_reason": "家庭人均月收入 185.33 元，低于低保标准 720.00 元，符合低保条件",
     "explanation_lines": [
         {"label": "成员收入合计（劳动收入 + 其他收入）", "value": "8872.00", "unit": "元/年",
          "note": "张秀英推算土地经营收入；李国强、李小雨无收入"},
