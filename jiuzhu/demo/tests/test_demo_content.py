@@ -197,3 +197,19 @@ def _model(label: str):
         return apps.get_model(label)
     except LookupError:
         return None
+
+
+def test_investigator1_finds_the_assigned_cases_in_my_investigations(county):
+    """The demo assigns people, not typed names: investigator1 and the family's village
+    assistant or grid worker, so 我的调查 has rows (#10 item 7)."""
+    from jiuzhu.accounts.models import User
+    from jiuzhu.applications.selectors import my_investigations
+
+    investigator = User.objects.get(username="investigator1")
+    waiting = my_investigations(investigator).filter(state="accepted",
+                                                     investigation_recorded=False)
+    assert waiting.exists()
+    for case in waiting:
+        people = list(case.investigator_users.values_list("role", flat=True))
+        assert len(people) >= 2 and "investigator" in people, people
+    assert my_investigations(investigator).filter(investigation_recorded=True).exists()
