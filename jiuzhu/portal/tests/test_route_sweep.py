@@ -30,7 +30,7 @@ OTHER_TOWN = "990102002"  # 东河镇: the sweepers work here
 # region (the calendar, the document templates, the service catalogue).
 PUBLIC = (
     r"^notice/", r"^calendar/", r"^documents/templates/", r"^catalogue/", r"^self/",
-    r"^admin/", r"^i18n/", r"^static/",
+    r"^admin/", r"^i18n/", r"^static/", r"^verification/imports/template/",
 )
 
 # (route pattern, the model its first object parameter names, how: "pk" or a field)
@@ -45,6 +45,7 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^assessments/batches/<int:pk>", "assessments.BatchRun", "pk"),
     (r"^documents/<int:pk>", "documents.Document", "pk"),
     (r"^verification/findings/<int:pk>", "verification.Finding", "pk"),
+    (r"^verification/imports/<int:pk>", "verification.SourceImport", "pk"),
     (r"^verification/<int:pk>", "verification.VerificationRequest", "pk"),
     (r"^api/v1/verification/requests/<int:request_id>", "verification.VerificationRequest", "pk"),
     (r"^api/v1/verification/findings/<int:finding_id>", "verification.Finding", "pk"),
@@ -142,6 +143,8 @@ def world_objects() -> dict[str, Any]:
         qs = model._default_manager.all()
         if label == "regions.Region":
             qs = qs.filter(level="grid").within(town)
+        elif label == "verification.SourceImport":  # a department's file: the county's
+            qs = qs.filter(region_path=town.parent.path)
         elif hasattr(qs, "within"):
             qs = qs.within(town)
         elif label == "intake.Urge":
