@@ -345,11 +345,13 @@ class Workflow:
         except ValidationError as exc:
             errors = [{"path": error_path(error["loc"]), "message": error_message(dict(error))}
                       for error in exc.errors()]
+            problems = [_("%(field)s %(message)s") % {"field": field_label(schema, e["path"]),
+                                                      "message": e["message"]} for e in errors]
+            summary = problems[0] if problems else ""
+            for problem in problems[1:]:
+                summary = _("%(previous)s；%(next)s") % {"previous": summary, "next": problem}
             raise ServiceError(ErrorCode.VALIDATION, _("输入有误：%(problems)s") % {
-                "problems": _("；").join(
-                    _("%(field)s %(message)s") % {"field": field_label(schema, e["path"]),
-                                                  "message": e["message"]}
-                    for e in errors)}, errors) from None
+                "problems": summary}, errors) from None
         return parsed.model_dump(exclude_none=True), parsed
 
     # --- acting -------------------------------------------------------------------------
