@@ -459,7 +459,8 @@ def _take(ctx: WorkflowContext) -> None:
         raise _field_error("household_id", _("家庭已注销"))
     items = ctx.options.get("items")
     catalogue = _items(items if items is not None else request.requested_items, on)
-    checked = _materials(ctx.options.get("materials"), catalogue)
+    checked = _materials(_with_scans(ctx.options.get("materials"), catalogue, request),
+                         catalogue)
     files = []
     for stored in request.files.all():
         with stored.file.open("rb") as handle:
@@ -475,6 +476,22 @@ def _take(ctx: WorkflowContext) -> None:
     for row in request.items.all():
         step_record(row, actor, "take", RequestStatus.AWAITING_WINDOW, row.state, {}, on=on)
     ctx.options["detail"] = {"take": request.number, "household": household.household_id}
+
+
+def _with_scans(materials: Any, catalogue: list[Item], request: Request) -> Any:
+    """The materials the window ticked plus those the resident uploaded online: a scan
+    counts as received for every item whose checklist names its material."""
+    if materials is not None and not isinstance(materials, dict):
+        return materials  # refused by _materials, naming the field
+    uploaded = {stored.material for stored in request.files.all()}
+    out = dict(materials or {})
+    for item in catalogue:
+        scans = [m for m in item.materials if m in uploaded]
+        if scans:
+            ticked = out.get(item.code)
+            ticked = list(ticked) if isinstance(ticked, list | tuple) else []
+            out[item.code] = list(dict.fromkeys([*ticked, *scans]))
+    return out
 
 
 def _record_request(ctx: WorkflowContext) -> None:

@@ -202,6 +202,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """窗口待办: online requests awaiting the window first, then open requests."""
     if not request.user.has_perm("intake.view_queue"):
         raise PermissionDenied(_("部门经办人请在部门收件箱办理"))
+    if request.GET.get("export") == "xlsx":
+        return _queue_xlsx(request)
     page, rows = selectors.paged(selectors.window_queue(request.user), request.GET.get("page"),
                                  PAGE_SIZE * 2)
     names = {item.code: item.name for item in items_in_force()}
@@ -209,6 +211,23 @@ def queue(request: HttpRequest) -> HttpResponse:
         row.item_names = [names.get(code, code) for code in row.requested_items or []]
     return render(request, "intake/queue.html", {"page": page, "rows": rows,
                                                  "may_take": _may_take(request.user)})
+
+
+def _queue_xlsx(request: HttpRequest) -> HttpResponse:
+    """窗口待办 as Excel (the same rows, audited as an export)."""
+    from jiuzhu.audit.downloads import list_response
+    from jiuzhu.catalogue.models import Item
+
+    names = dict(Item.objects.order_by("valid_from").values_list("code", "name"))
+    queue = selectors.window_queue(request.user).select_related("region").prefetch_related("items")
+    headers = [_("受理编号"), _("状态"), _("申请人"), _("渠道"), _("事项"), _("所在区划"), _("受理日期")]
+    rows = ([r.number, r.get_status_display(), r.applicant_name, r.get_channel_display(),
+             "、".join(item.item_name for item in r.items.all())
+             or "、".join(names.get(code, code) for code in r.requested_items or []),
+             r.region.name if r.region_id else "", r.received_on]
+            for r in queue[:EXPORT_LIMIT])
+    return list_response(request, what="intake_queue", name=str(_("窗口待办")), headers=headers,
+                         rows=rows)
 
 
 @login_required
@@ -263,8 +282,6 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("家庭不存在")) from None
     codes = list(intake.requested_items)
     materials = {code: request.POST.getlist(f"m_{code}") for code in codes}
-    if request.GET.get("export") == "xlsx":
-        return _queue_xlsx(request)
     try:
         services.request_take(actor=request.user, request=intake, household=household,
                               materials=materials)
@@ -274,23 +291,6 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, intake, status=error.status)
     messages.success(request, _("已受理网上申请"))
     return redirect("intake:receipt", pk=intake.pk)
-def _queue_xlsx(request: HttpRequest) -> HttpResponse:
-    """窗口待办 as Excel (the same rows, audited as an export)."""
-    from jiuzhu.audit.downloads import list_response
-    from jiuzhu.catalogue.models import Item
-
-    names = dict(Item.objects.order_by("valid_from").values_list("code", "name"))
-    queue = selectors.window_queue(request.user).select_related("region").prefetch_related("items")
-    headers = [_("受理编号"), _("状态"), _("申请人"), _("渠道"), _("事项"), _("所在区划"), _("受理日期")]
-    rows = ([r.number, r.get_status_display(), r.applicant_name, r.get_channel_display(),
-             "、".join(item.item_name for item in r.items.all())
-             or "、".join(names.get(code, code) for code in r.requested_items or []),
-             r.region.name if r.region_id else "", r.received_on]
-            for r in queue[:EXPORT_LIMIT])
-    return list_response(request, what="intake_queue", name=str(_("窗口待办")), headers=headers,
-                         rows=rows)
-
-
 
 
 # --- officer's inbox and actions ----------------------------------------------------------
