@@ -33,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -378,9 +379,9 @@ WORKFLOW = Workflow(
     name="verification_import", model=SourceImport, states=ImportStatus.values,
     state_field="status", not_found="导入记录不存在",
     actions=[
-        Action("apply", "确认导入", source=(ImportStatus.PREVIEWED,), target=ImportStatus.APPLIED,
+        Action("apply", gettext_noop("确认导入"), source=(ImportStatus.PREVIEWED,), target=ImportStatus.APPLIED,
                permission="verification.import_source", handler=_apply),
-        Action("discard", "放弃", source=(ImportStatus.PREVIEWED,),
+        Action("discard", gettext_noop("放弃"), source=(ImportStatus.PREVIEWED,),
                target=ImportStatus.DISCARDED, permission="verification.import_source"),
     ],
     record=_record,
