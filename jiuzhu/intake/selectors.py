@@ -203,7 +203,7 @@ class PublicRequest:
 
 
 PUBLIC_STEPS = ("transfer", "start_internal", "take", "accept", "request_more", "resubmit",
-                "finish", "return", "add_cohandler", "cohandle_finish")
+                "finish", "decided", "return", "add_cohandler", "cohandle_finish")
 
 
 def request_code_of(code: str) -> str | None:

@@ -694,13 +694,35 @@ def _cohandle_finish(ctx: WorkflowContext) -> None:
                                "note": share.result_text, "amount": share.amount}
 
 
+def _decided(ctx: WorkflowContext) -> None:
+    """An item decided here finishes with its application's decision (the system's row,
+    taken by :func:`application_decided` in the deciding transaction): 予以救助 on approval,
+    else 不予救助 with the reason."""
+    application = ctx.options.get("application")
+    if application is None:
+        raise _field_error("application", _("平台办理的事项随其申请的审批结果办结"))
+    item = ctx.obj
+    granted = application.state == "approved"
+    outcome = {"approved": _("批准"), "refused": _("不予批准"), "rejected": _("不予受理"),
+               "withdrawn": _("申请已撤回")}.get(application.state, application.get_state_display())
+    reasons = "" if granted else (application.reasons or "").strip()
+    item.finished_on = ctx.today
+    item.result = Result.GRANTED if granted else Result.NOT_GRANTED
+    item.result_text = (_("%(outcome)s（申请编号 %(number)s）") % {"outcome": outcome, "number": application.number}
+                        + (f"：{reasons}" if reasons else ""))
+    item.amount = application.approved_amount if granted else None
+    ctx.options["recorded"] = {"application": application.number, "decision": application.state,
+                               "by": ctx.options.get("by", ""), "finish": str(outcome)}
+
+
 def _record(ctx: WorkflowContext) -> None:
     item = ctx.obj
     step_record(item, ctx.actor, ctx.action.name, ctx.before, item.state,
                 ctx.options.get("recorded", {}), on=ctx.today)
     _close_request_if_done(item.request)
+    decided = ctx.options.get("recorded", {}) if ctx.action.name == "decided" else {}
     audit_record(actor=ctx.actor, action="update", obj=item.request,
-                 detail={"item": item.item_code, "action": ctx.action.name,
+                 detail={**decided, "item": item.item_code, "action": ctx.action.name,
                          "from": ctx.before, "to": item.state})
 
 
@@ -729,6 +751,10 @@ WORKFLOW = Workflow(
         Action("cohandle_finish", gettext_noop("协办办结"), source=OPEN_ITEM_STATES, target=None,
                permission="intake.cohandle_finish", schema=CohandleResultIn,
                handler=_cohandle_finish),
+        # The system's row: no user holds its permission (only SYSTEM, from the
+        # applications' on_decided event in the deciding transaction).
+        Action("decided", gettext_noop("随申请审批办结"), source=(S.INTERNAL,), target=S.FINISHED,
+               permission="intake.decide_with_application", handler=_decided),
     ],
 )
 ACTIONS = tuple(a.name for a in WORKFLOW)
@@ -814,25 +840,12 @@ def application_decided(application: Any, *, actor: Any = None, action: str = ""
     and audited; the request closes when that was its last item without an outcome."""
     if application.state in APPLICATION_OPEN:
         return
-    on = timezone.localdate()
-    granted = application.state == "approved"
-    outcome = {"approved": "批准", "refused": "不予批准", "rejected": "不予受理",
-               "withdrawn": "申请已撤回"}.get(application.state, application.get_state_display())
-    reasons = "" if granted else (application.reasons or "").strip()
-    items = RequestItem.objects.select_for_update().select_related("request").filter(
-        application=application, mode=Mode.INTERNAL, state=ItemState.INTERNAL)
-    for item in items:
-        before = item.state
-        item.state, item.finished_on = ItemState.FINISHED, on
-        item.result = Result.GRANTED if granted else Result.NOT_GRANTED
-        item.result_text = f"{outcome}（申请编号 {application.number}）" + (f"：{reasons}" if reasons else "")
-        item.amount = application.approved_amount if granted else None
-        item.save()
-        detail = {"application": application.number, "decision": application.state,
-                  "action": action}
-        step_record(item, actor, "finish", before, item.state, detail, on=on)
-        audit_record(actor=actor, action="update", obj=item.request,
-                     detail={"item": item.item_code, "finish": outcome, **detail})
+    items = RequestItem.objects.filter(application=application, mode=Mode.INTERNAL,
+                                       state=ItemState.INTERNAL).values_list("pk", flat=True)
+    for pk in list(items):
+        # The table's system row: locked, moved, recorded (step and audit) like any action.
+        WORKFLOW.perform(actor=SYSTEM, obj=pk, action="decided", application=application,
+                         by=action)
     for request in Request.objects.filter(items__application=application,
                                           status=RequestStatus.OPEN).distinct():
         _close_request_if_done(request)

@@ -23,6 +23,7 @@ BODIES = {
     "return": {"reason": "不符合条件"},
     "add_cohandler": {"departments": ["CL"]},
     "cohandle_finish": {"result": "granted", "note": "x", "department": "CL"},
+    "decided": {},  # the system's row: refused (422) without the deciding application
 }
 
 
