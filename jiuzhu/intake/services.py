@@ -703,7 +703,7 @@ def _decided(ctx: WorkflowContext) -> None:
         raise _field_error("application", _("平台办理的事项随其申请的审批结果办结"))
     item = ctx.obj
     granted = application.state == "approved"
-    outcome = {"approved": _("批准"), "refused": _("不予批准"), "rejected": _("不予受理"),
+    outcome = {"approved": _("已批准"), "refused": _("不予批准"), "rejected": _("不予受理"),
                "withdrawn": _("申请已撤回")}.get(application.state, application.get_state_display())
     reasons = "" if granted else (application.reasons or "").strip()
     item.finished_on = ctx.today
