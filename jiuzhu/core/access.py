@@ -231,6 +231,21 @@ def report_denied(user: Any, model: type[models.Model], *, reason: str = "",
     return True
 
 
+def require(actor: Any, region_path: str, permission: str, *, what: str) -> None:
+    """A service's check for an object that is not a row of a table's workflow: 404 when
+    ``region_path`` lies outside the actor's subtree (like a missing record), then 403 when
+    the actor lacks ``permission`` (the app's ``rules`` predicate, the same the page and the
+    button ask). The system actor and a superuser pass."""
+    from jiuzhu.core.errors import ErrorCode, ServiceError
+
+    if sees_everything(actor):
+        return
+    if not visible_path(actor, region_path):
+        raise ServiceError(ErrorCode.NOT_FOUND, _("%(what)s不存在") % {"what": what})
+    if not actor.has_perm(permission):
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
+
+
 def not_visible(user: Any, model: type[models.Model], message: str = "",
                 **lookup: Any) -> Exception:
     """The 'not found' to raise when a selector's lookup of ``model`` found nothing; reports

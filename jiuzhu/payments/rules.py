@@ -10,3 +10,5 @@ from .services import ACCOUNT_ROLES, PAYROLL_ROLES
 
 rules.add_perm("payments.view_payroll", is_staff_member & has_role(*PAYROLL_ROLES))
 rules.add_perm("payments.set_account", is_staff_member & has_role(*ACCOUNT_ROLES))
+# Generate and confirm a township's payroll (services.payroll_generate, payroll_confirm).
+rules.add_perm("payments.make_payroll", is_staff_member & has_role(*PAYROLL_ROLES))

@@ -19,7 +19,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.programs import ONE_OFF_ITEMS
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.access import sees_everything, visible_path
+from jiuzhu.core.access import require
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.households.models import Household
@@ -35,20 +35,11 @@ PAYROLL_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.AD
 ACCOUNT_ROLES = HOUSEHOLD_EDITORS | {Role.TOWNSHIP_REVIEWER}
 
 
-def _authorise(actor: Any, region_path: str, roles: frozenset[str], what: str) -> None:
-    if sees_everything(actor):  # the system actor (a scheduled job) or a superuser
-        return
-    if not visible_path(actor, region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, _("%(what)s不存在") % {"what": what})
-    if actor.role not in roles:
-        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
-
-
 @transaction.atomic
 def bank_account_set(*, actor: Any, household: Household, bank_name: str, account_number: str,
                      holder_name: str) -> BankAccount:
     """Set the account (发放账户) the household's benefit is paid into."""
-    _authorise(actor, household.region_path, ACCOUNT_ROLES, _("家庭"))
+    require(actor, household.region_path, "payments.set_account", what=_("家庭"))
     bank_name, holder_name = bank_name.strip(), holder_name.strip()
     account_number = account_number.replace(" ", "").strip()
     errors = []
@@ -76,7 +67,7 @@ def payroll_generate(*, actor: Any, township: Region, month: date) -> Payroll:
     not paid; a phase-out over by then is stopped first). Generating the month again
     updates the same list without duplicates, until the list is confirmed. Cases still
     ``approved`` move to ``in_payment``."""
-    _authorise(actor, township.path, PAYROLL_ROLES, _("乡镇"))
+    require(actor, township.path, "payments.make_payroll", what=_("乡镇"))
     if township.level != "township":
         raise _field_error("township", _("花名册按乡镇（街道）生成"))
     month = month_of(month)
@@ -151,7 +142,7 @@ def _row(application: Application, amount: Decimal) -> PayrollRow:
 def payroll_confirm(*, actor: Any, payroll: Payroll) -> Payroll:
     """Confirm (确认) the payroll: it is then final and cannot be generated again."""
     payroll = Payroll.objects.select_for_update().get(pk=payroll.pk)
-    _authorise(actor, payroll.region_path, PAYROLL_ROLES, _("花名册"))
+    require(actor, payroll.region_path, "payments.make_payroll", what=_("花名册"))
     if payroll.status == PayrollStatus.CONFIRMED:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("花名册已确认"))
     payroll.status, payroll.confirmed_at = PayrollStatus.CONFIRMED, timezone.now()

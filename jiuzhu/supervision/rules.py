@@ -15,3 +15,8 @@ rules.add_perm("supervision.view_tipoffs", is_staff_member & has_role(*SUPERVISI
 # The rows of REVIEW_WORKFLOW and TIPOFF_WORKFLOW (services.py).
 rules.add_perm("supervision.run_review", is_staff_member & has_role(*REVIEW_ROLES))
 rules.add_perm("supervision.act_tipoff", is_staff_member & has_role(*SUPERVISION_ROLES))
+# Services outside the tables: a statement-and-defence notice (D23) on a paid case, and
+# registering a tip-off (D19).
+rules.add_perm("supervision.issue_statement_notice",
+               is_staff_member & has_role(*(REVIEW_ROLES | SUPERVISION_ROLES)))
+rules.add_perm("supervision.record_tipoff", is_staff_member & has_role(*SUPERVISION_ROLES))

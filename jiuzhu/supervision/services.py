@@ -25,7 +25,7 @@ from jiuzhu.applications.models import Application
 from jiuzhu.applications.services import application_step_record as record_step
 from jiuzhu.assessments.services import assessment_run
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.access import SYSTEM, sees_everything, visible_path
+from jiuzhu.core.access import SYSTEM, require
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _field_error
 from jiuzhu.core.workflow import Action, Workflow
@@ -47,17 +47,6 @@ PAID_STATES = (State.APPROVED, State.IN_PAYMENT, State.SUSPENDED)
 REVIEWED_ITEMS = ("MZ01", "MZ03")
 REVIEW_MONTHS = {"A": 12, "B": 6}
 PHASE_OUT_MONTHS = 6
-
-
-def authorise(actor: Any, region_path: str, roles: frozenset[str], *, what: str) -> None:
-    """404 outside the actor's region (like a missing record), then 403 for a role that
-    may not. A scheduled job acts as the system actor (``SYSTEM``); ``None`` is nobody."""
-    if sees_everything(actor):
-        return
-    if not visible_path(actor, region_path):
-        raise ServiceError(ErrorCode.NOT_FOUND, _("%(what)s不存在") % {"what": what})
-    if actor.role not in roles:
-        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
 
 
 def _lock_case(pk: int) -> Application:
@@ -232,7 +221,7 @@ def application_statement_notice(*, actor: Any, application: Application, decisi
                                  today: date | None = None) -> Application:
     """陈述申辩告知 (D23) on a case, before an adverse decision such as a stop."""
     application = _lock_case(application.pk)
-    authorise(actor, application.region_path, REVIEW_ROLES | SUPERVISION_ROLES, what=_("申请"))
+    require(actor, application.region_path, "supervision.issue_statement_notice", what=_("申请"))
     if application.state not in PAID_STATES:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该案件不在保，无需陈述申辩告知"))
     _statement_notice(application, actor, decision=decision, facts=facts,
@@ -356,7 +345,7 @@ def tipoff_record(*, actor: Any, household: Household, source: str, content: str
                   received_on: date, application: Application | None = None,
                   findings: str = "") -> TipOff:
     """Register a tip-off (举报) about a household's case and issue its record (D19)."""
-    authorise(actor, household.region_path, SUPERVISION_ROLES, what=_("家庭"))
+    require(actor, household.region_path, "supervision.record_tipoff", what=_("家庭"))
     if source not in TipOffSource.values:
         raise _field_error("source", _("请选择举报来源"))
     if not content.strip():
