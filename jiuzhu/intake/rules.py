@@ -49,3 +49,5 @@ for _name in ("accept_item", "request_more", "finish_item", "return_item"):
 rules.add_perm("intake.resubmit", is_staff_member & (window_worker | intake_admin))
 rules.add_perm("intake.add_cohandler", is_staff_member & (leads_item | window_worker | intake_admin))
 rules.add_perm("intake.cohandle_finish", is_staff_member & (assists_item | intake_admin))
+# Sign an urge as read: an officer of the urged item's lead or assisting department.
+rules.add_perm("intake.acknowledge_urge", is_staff_member & (leads_item | assists_item | intake_admin))

@@ -239,7 +239,7 @@ def _due(started: date, limit: int) -> tuple[date, bool]:
 # --- creating a request at the window ---------------------------------------------------
 
 def _may_take(actor: Any) -> bool:
-    return bool(actor.is_superuser or actor.role in WINDOW_ROLES)
+    return bool(actor.has_perm("intake.take_request"))
 
 
 def request_create(*, actor: Any, household: Household, items: list[str], channel: str,
@@ -861,7 +861,7 @@ def urge(*, actor: Any, item: RequestItem | int, message: str) -> Urge:
         row = RequestItem.objects.select_for_update().select_related("request").filter(pk=pk).first()
         if row is None or not item_visible(actor, row):
             raise ServiceError(ErrorCode.NOT_FOUND, _("事项不存在"))
-        if not (actor.is_superuser or actor.role in SUPERVISOR_ROLES):
+        if not actor.has_perm("intake.urge"):
             raise ServiceError(ErrorCode.FORBIDDEN, _("只有督办人员可以督办"))
         if row.mode == Mode.INTERNAL or row.state not in OPEN_ITEM_STATES:
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("只能督办部门正在办理的事项"))
@@ -885,10 +885,7 @@ def urge_acknowledge(*, actor: Any, urge: Urge | int) -> Urge:
         if record is None or not item_visible(actor, record.item):
             raise ServiceError(ErrorCode.NOT_FOUND, _("督办记录不存在"))
         item = record.item
-        departments = {item.department_code,
-                       *item.cohandlers.values_list("department_code", flat=True)}
-        if not (_is_admin(actor) or (actor.role == Role.DEPARTMENT_OFFICER
-                                     and actor.department in departments)):
+        if not actor.has_perm("intake.acknowledge_urge", item):
             raise ServiceError(ErrorCode.FORBIDDEN, _("只有承办部门可以签收督办"))
         if record.acknowledged_at is not None:
             raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("督办已签收"))
