@@ -57,8 +57,9 @@ FIELD_LABELS = {
 
 
 def may_administer(user: Any) -> bool:
+    """The ``catalogue.administer`` predicate (rules.py), as the pages ask it."""
     return bool(user is not None and getattr(user, "is_authenticated", False)
-                and (user.is_superuser or user.role in ADMIN_ROLES))
+                and user.has_perm("catalogue.administer"))
 
 
 def _require_admin(actor: Any) -> None:
