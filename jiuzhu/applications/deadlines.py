@@ -137,11 +137,12 @@ def date_provisional(day: date | None, known: frozenset[int] | None = None) -> b
     return day.year not in known
 
 
-@dataclass(frozen=True)
+@dataclass
 class Shown:
     """What a page shows of a case's time limits: the final deadline (办结期限, or the
     decision date once decided: 办结日期) and the running step's deadline, each marked
-    provisional (暂定) when it lies in a year the calendar does not know."""
+    provisional (暂定) when it lies in a year the calendar does not know. (Not frozen: the
+    intake's per-item view, ``intake.deadlines.ItemDeadline``, extends it.)"""
 
     final_label: str
     final_due: date | None

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from jiuzhu.applications.deadlines import date_provisional, known_years, shown
+from jiuzhu.applications.deadlines import Shown, date_provisional, known_years, shown
 
 from .choices import ItemState
 from .models import Request, RequestItem
@@ -22,20 +22,15 @@ PROVISIONAL_NOTE = ("标“暂定”的日期所在年度的法定节假日尚�
 
 
 @dataclass
-class ItemDeadline:
-    item: RequestItem
-    final_label: str
-    final_due: date | None
-    final_provisional: bool
-    final_text: str
-    step_label: str
-    step_due: date | None
-    step_provisional: bool
+class ItemDeadline(Shown):
+    """An item's :class:`Shown` (``decided``: the final date is the day it was finished,
+    办结日期), with what was received and what is still to be brought by when."""
+
+    item: RequestItem | None = None
     received: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_due: date | None = None
     missing_provisional: bool = False
-    decided: bool = False  # the final date is the day it was finished (办结日期)
 
     @property
     def final_display(self) -> str:
@@ -71,21 +66,18 @@ def item_deadline(item: RequestItem, known: frozenset[int] | None = None) -> Ite
     if item.application_id is not None:
         app = item.application
         assert app is not None
-        view = shown(app, known)
-        out = ItemDeadline(item, view.final_label, view.final_due, view.final_provisional,
-                           view.final_text, view.step_label, view.step_due,
-                           view.step_provisional, received_labels(item), decided=view.decided)
+        out = ItemDeadline(**vars(shown(app, known)), item=item, received=received_labels(item))
         if app.state == "awaiting_supplement":
             out.missing = list(app.missing_materials or [])
             out.missing_due = app.due_date
         out.missing_provisional = date_provisional(out.missing_due, known)
         return out
     if item.state in (ItemState.FINISHED, ItemState.RETURNED):
-        out = ItemDeadline(item, _("办结日期"), item.finished_on, False, "", "", None, False,
-                           received_labels(item), decided=True)
-        return out
-    out = ItemDeadline(item, _("办结期限"), item.due_date, date_provisional(item.due_date, known), "",
-                       str(item.get_state_display()), None, False, received_labels(item))
+        return ItemDeadline(_("办结日期"), item.finished_on, False, "", "", None, False, True,
+                            item=item, received=received_labels(item))
+    out = ItemDeadline(_("办结期限"), item.due_date, date_provisional(item.due_date, known), "",
+                       str(item.get_state_display()), None, False, False,
+                       item=item, received=received_labels(item))
     if item.missing and item.state in (ItemState.TRANSFERRED, ItemState.MORE_REQUESTED):
         out.missing = list(item.missing)
         if item.state == ItemState.TRANSFERRED:
