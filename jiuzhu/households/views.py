@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuzhu.audit.services import audit_record
+from jiuzhu.audit.services import audit_read, audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
@@ -255,8 +255,6 @@ def household_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     record = household.files.filter(pk=file_pk).first()
     if record is None:
         raise Http404(_("文件不存在"))
-    with transaction.atomic():
-        audit_record(actor=request.user, action="download", obj=household,
-                     detail={"file": record.original_name})
+    audit_read(request, household, "download", file=record.original_name)
     return FileResponse(record.file.open("rb"), content_type=record.content_type,
                         filename=record.original_name, as_attachment=False)
