@@ -12,41 +12,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 #: The explanation's quantities in the order a worker reads them, with their plain names.
 _LABELS = (
-    ("members_income", N_("家庭成员收入合计")),
-    ("support", N_("赡养（抚养、扶养）费")),
-    ("gross_income", N_("家庭年总收入")),
-    ("deductions", N_("刚性支出扣减")),
-    ("net_income", N_("扣减后家庭年收入")),
-    ("per_capita_monthly_income", N_("人均月收入")),
-    ("standard", N_("低保标准")),
-    ("low_income_standard", N_("低收入标准")),
-    ("top_up", N_("差额补助")),
-    ("top_up_floor", N_("差额补助保底")),
-    ("addon", N_("分类施保加发")),
-    ("benefit_before_rounding", N_("取整前月保障金")),
-    ("benefit_monthly", N_("月保障金")),
+    ("members_income", gettext_noop("家庭成员收入合计")),
+    ("support", gettext_noop("赡养（抚养、扶养）费")),
+    ("gross_income", gettext_noop("家庭年总收入")),
+    ("deductions", gettext_noop("刚性支出扣减")),
+    ("net_income", gettext_noop("扣减后家庭年收入")),
+    ("per_capita_monthly_income", gettext_noop("人均月收入")),
+    ("standard", gettext_noop("低保标准")),
+    ("low_income_standard", gettext_noop("低收入标准")),
+    ("top_up", gettext_noop("差额补助")),
+    ("top_up_floor", gettext_noop("差额补助保底")),
+    ("addon", gettext_noop("分类施保加发")),
+    ("benefit_before_rounding", gettext_noop("取整前月保障金")),
+    ("benefit_monthly", gettext_noop("月保障金")),
 )
 #: What each figure is, in one sentence (shown as the row's hint).
 _HINTS = {
-    "members_income": N_("各成员劳动收入与其他收入之和"),
-    "gross_income": N_("成员收入加上赡养（抚养、扶养）费"),
-    "deductions": N_("医疗、教育等刚性支出中按规定可以扣除的部分"),
-    "net_income": N_("家庭年总收入减去刚性支出扣减，不低于 0"),
-    "per_capita_monthly_income": N_("扣减后家庭年收入 ÷ 12 个月 ÷ 家庭人口，四舍五入到分"),
-    "low_income_standard": N_("低保标准的规定倍数"),
-    "top_up": N_("（低保标准 − 人均月收入）× 家庭人口，不低于保底"),
-    "top_up_floor": N_("低保标准的规定比例 × 家庭人口"),
-    "addon": N_("老年人、未成年人、重度残疾人、重病患者按低保标准的比例加发"),
-    "benefit_monthly": N_("差额补助加分类施保，四舍五入到元；不符合条件为 0"),
+    "members_income": gettext_noop("各成员劳动收入与其他收入之和"),
+    "gross_income": gettext_noop("成员收入加上赡养（抚养、扶养）费"),
+    "deductions": gettext_noop("医疗、教育等刚性支出中按规定可以扣除的部分"),
+    "net_income": gettext_noop("家庭年总收入减去刚性支出扣减，不低于 0"),
+    "per_capita_monthly_income": gettext_noop("扣减后家庭年收入 ÷ 12 个月 ÷ 家庭人口，四舍五入到分"),
+    "low_income_standard": gettext_noop("低保标准的规定倍数"),
+    "top_up": gettext_noop("（低保标准 − 人均月收入）× 家庭人口，不低于保底"),
+    "top_up_floor": gettext_noop("低保标准的规定比例 × 家庭人口"),
+    "addon": gettext_noop("老年人、未成年人、重度残疾人、重病患者按低保标准的比例加发"),
+    "benefit_monthly": gettext_noop("差额补助加分类施保，四舍五入到元；不符合条件为 0"),
 }
 
 
+_LABEL_OF = dict(_LABELS)
+
+
 def _label(key: str) -> str:
-    return _(dict(_LABELS)[key])
+    return _(_LABEL_OF[key])
 
 
 def worker_lines(explanation: dict[str, Any] | None) -> list[dict[str, str]]:
@@ -54,15 +57,14 @@ def worker_lines(explanation: dict[str, Any] | None) -> list[dict[str, str]]:
     quantities under plain names, amounts exactly as the engine gave them; ``formula`` is the
     engine's own label (for 详细依据). Unknown quantities keep the engine's label."""
     quantities = (explanation or {}).get("quantities") or {}
-    known = dict(_LABELS)
     order = [key for key, _label_ in _LABELS if key in quantities]
-    order += [key for key in quantities if key not in known]
+    order += [key for key in quantities if key not in _LABEL_OF]
     lines = []
     for key in order:
         q = quantities[key]
         lines.append({
             "key": key,
-            "label": _label(key) if key in known else str(q.get("label", key)),
+            "label": _label(key) if key in _LABEL_OF else str(q.get("label", key)),
             "value": str(q.get("value", "")),
             "unit": str(q.get("unit", "")),
             "hint": _(_HINTS[key]) if key in _HINTS else "",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.applications.deadlines import Shown, date_provisional, known_years, shown
 
@@ -17,8 +18,8 @@ from .choices import ItemState
 from .models import Request, RequestItem
 
 #: The footnote under every list of dates that may hold a 暂定 one.
-PROVISIONAL_NOTE = ("标“暂定”的日期所在年度的法定节假日尚未公布，暂按双休日推算，"
-                    "节假日安排公布后以实际为准。")
+PROVISIONAL_NOTE = gettext_noop("标“暂定”的日期所在年度的法定节假日尚未公布，暂按双休日推算，"
+                                "节假日安排公布后以实际为准。")
 
 
 @dataclass
