@@ -101,9 +101,9 @@ def _list_export(request: HttpRequest, cases: Any) -> HttpResponse:
     """The filtered list as Excel (audited as an export of personal data)."""
     from jiuzhu.audit.downloads import list_response
     from jiuzhu.calendars.alerts import alert_label
-    from jiuzhu.catalogue.models import Item
+    from jiuzhu.catalogue.selectors import item_names
 
-    names = dict(Item.objects.order_by("valid_from").values_list("code", "name"))
+    names = item_names()
     headers = [_("申请编号"), _("事项"), _("户主"), _("家庭编号"), _("受理乡镇"), _("状态"),
                _("当前环节"), _("环节期限"), _("办结期限"), _("预警"), _("申请时间"), _("审批时间")]
     rows = ([app.number, names.get(app.item_code, app.item_code), app.household.head_name,

@@ -28,6 +28,11 @@ def items_in_force(on: date | None = None) -> list[Item]:
     return list(rows)
 
 
+def item_names() -> dict[str, str]:
+    """Every item code → its latest name (retired items too: old cases still name them)."""
+    return dict(Item.objects.order_by("valid_from").values_list("code", "name"))
+
+
 def item_in_force(code: str, on: date | None = None) -> Item:
     """The version of item ``code`` in force on ``on``; 422 naming ``item_code`` if none."""
     day = on or timezone.localdate()

@@ -216,9 +216,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _queue_xlsx(request: HttpRequest) -> HttpResponse:
     """窗口待办 as Excel (the same rows, audited as an export)."""
     from jiuzhu.audit.downloads import list_response
-    from jiuzhu.catalogue.models import Item
+    from jiuzhu.catalogue.selectors import item_names
 
-    names = dict(Item.objects.order_by("valid_from").values_list("code", "name"))
+    names = item_names()
     queue = selectors.window_queue(request.user).select_related("region").prefetch_related("items")
     headers = [_("受理编号"), _("状态"), _("申请人"), _("渠道"), _("事项"), _("所在区划"), _("受理日期")]
     rows = ([r.number, r.get_status_display(), r.applicant_name, r.get_channel_display(),
