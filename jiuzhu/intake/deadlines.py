@@ -27,7 +27,7 @@ class ItemDeadline(Shown):
     """An item's :class:`Shown` (``decided``: the final date is the day it was finished,
     办结日期), with what was received and what is still to be brought by when."""
 
-    item: RequestItem | None = None
+    item: RequestItem = field(kw_only=True)
     received: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_due: date | None = None
