@@ -37,14 +37,14 @@ HTTP_TEXTS = {
 }
 
 
-def _error(request, status: int, code: str, message: str, errors=None):
-    return api.create_response(request, {"code": code, "message": message, "errors": errors or []},
-                               status=status)
+def _error(request, status: int, code: str, message: str, errors=None, extra=None):
+    return api.create_response(request, {"code": code, "message": message, "errors": errors or [],
+                                         **(extra or {})}, status=status)
 
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    return _error(request, exc.status, str(exc.code), exc.message, exc.errors)
+    return _error(request, exc.status, str(exc.code), exc.message, exc.errors, exc.extra)
 
 
 @api.exception_handler(AuthenticationError)

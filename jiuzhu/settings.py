@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiuzhu.applications",
     "jiuzhu.payments", "jiuzhu.supervision",
     "jiuzhu.catalogue", "jiuzhu.intake", "jiuzhu.leads", "jiuzhu.selfservice",
+    "jiuzhu.funds", "jiuzhu.emergency",
     # the top floor: the home page and the demo county loader (they may import any app)
     "jiuzhu.portal", "jiuzhu.demo",
 ]

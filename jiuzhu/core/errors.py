@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     ALREADY_RECEIVING = "already_receiving"
     VERIFICATION_MISSING = "verification_missing"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
 
 
 STATUS_BY_CODE = {
@@ -32,24 +33,30 @@ STATUS_BY_CODE = {
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.ALREADY_RECEIVING: 409,
     ErrorCode.VERIFICATION_MISSING: 409,
+    ErrorCode.INSUFFICIENT_FUNDS: 409,
 }
 
 
 class ServiceError(Exception):
     """A refused request: it changed nothing, and says why."""
 
-    def __init__(self, code: ErrorCode, message: str, errors: list[dict[str, Any]] | None = None):
+    def __init__(self, code: ErrorCode, message: str, errors: list[dict[str, Any]] | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.errors = errors or []
+        #: more top-level keys of the error body (``{"available": "123.45"}`` of
+        #: ``insufficient_funds``)
+        self.extra = extra or {}
 
     @property
     def status(self) -> int:
         return STATUS_BY_CODE[self.code]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": str(self.code), "message": self.message, "errors": self.errors}
+        return {"code": str(self.code), "message": self.message, "errors": self.errors,
+                **self.extra}
 
 
 def field_error(path: str, message: str) -> ServiceError:

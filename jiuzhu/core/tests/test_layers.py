@@ -24,9 +24,10 @@ TOP = {"portal", "demo"}
 # The README's picture, top floor first; on a floor an app may import the apps to its right.
 FLOORS = [
     ["portal", "demo", "selfservice"],
+    ["emergency"],
     ["intake", "leads", "supervision", "payments"],
     ["applications"],
-    ["assessments", "verification", "catalogue", "documents", "exchange"],
+    ["funds", "assessments", "verification", "catalogue", "documents", "exchange"],
     ["households", "calendars"],
     ["accounts", "audit", "regions"],
     ["core", "rules"],
