@@ -49,8 +49,17 @@ class LeadAction(models.TextChoices):
     CLOSE = "close", _("办结")
 
 
-# Working days a visit task has (走访时限).
+# Working days a visit task has (走访时限), by the lead's urgency: a critical lead (断炊, 无处
+#居住 …) is visited the next working day, an urgent one within two, any other within three.
 VISIT_LIMIT_DAYS = 3
+VISIT_LIMITS: dict[str, int] = {Urgency.NORMAL: VISIT_LIMIT_DAYS, Urgency.URGENT: 2,
+                                Urgency.CRITICAL: 1}
+
+
+def visit_limit_days(urgency: str) -> int:
+    """The working days a visit task of a lead of ``urgency`` has (3 for an unknown one)."""
+    return VISIT_LIMITS.get(urgency, VISIT_LIMIT_DAYS)
+
 
 # Who may record a lead: window workers (the hotline operator too), supervisors, grid
 # workers, village assistants and administrators.

@@ -111,6 +111,7 @@ class VisitTask(models.Model):
     sequence = models.PositiveSmallIntegerField(_("第几次走访"), default=1)
     started_on = models.DateField(_("派发日期"))
     due_on = models.DateField(_("应走访日期"), db_index=True)
+    limit_days = models.PositiveSmallIntegerField(_("走访时限（工作日）"), default=3)
     status = models.CharField(_("状态"), max_length=16, choices=TaskStatus.choices,
                               default=TaskStatus.OPEN, db_index=True)
     visited_on = models.DateField(_("走访日期"), null=True, blank=True)

@@ -20,7 +20,7 @@ from jiuzhu.core.access import VisibleQuerySet, not_visible
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
-from .choices import VISIT_LIMIT_DAYS, LeadStatus, TaskStatus
+from .choices import LeadStatus, TaskStatus
 from .models import GridAssignment, Lead, VisitTask
 
 
@@ -92,14 +92,15 @@ def with_alerts(tasks: list[VisitTask], *, today: date) -> list[TaskRow]:
     if not tasks:
         return []
     first = min(t.started_on for t in tasks) + timedelta(days=1)
-    last = max([today] + [t.started_on + timedelta(days=2 * VISIT_LIMIT_DAYS + 31) for t in tasks])
+    last = max([today] + [t.started_on + timedelta(days=2 * t.limit_days + 31) for t in tasks])
     calendar = calendar_window(first, last)
-    return [TaskRow(t, alert_for(started=t.started_on, limit=VISIT_LIMIT_DAYS, today=today,
+    return [TaskRow(t, alert_for(started=t.started_on, limit=t.limit_days, today=today,
                                  calendar=calendar)) for t in tasks]
 
 
 def task_alert(task: VisitTask, *, today: date) -> Alert:
-    return alert_for(started=task.started_on, limit=VISIT_LIMIT_DAYS, today=today)
+    """The task's alert against its own limit (1, 2 or 3 working days by the lead's urgency)."""
+    return alert_for(started=task.started_on, limit=task.limit_days, today=today)
 
 
 # --- grids -----------------------------------------------------------------------------------

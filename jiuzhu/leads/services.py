@@ -39,14 +39,15 @@ from jiuzhu.rules.validation import birth_date_from_id, id_check_character
 from .choices import (
     GRID_MANAGERS,
     LEAD_RECORDERS,
-    VISIT_LIMIT_DAYS,
     LeadAction,
     LeadSource,
     LeadStatus,
     Outcome,
     TaskStatus,
     Urgency,
+    visit_limit_days,
 )
+from .events import critical_lead
 from .models import GridAssignment, Lead, LeadEvent, VisitPhoto, VisitTask
 from .schemas import VisitOutcomeIn
 
@@ -180,18 +181,38 @@ def lead_validate(*, actor: Any, data: dict[str, Any]) -> tuple[dict[str, Any], 
 
 @transaction.atomic
 def lead_record(*, actor: Any, data: dict[str, Any]) -> Lead:
-    """Record a lead (登记线索) from the hotline, a love station, a grid worker or elsewhere."""
+    """Record a lead (登记线索) from the hotline, a love station, a grid worker or elsewhere.
+
+    A critical lead (紧急) whose ID number belongs to an active household the recorder may
+    see names that household at once, and :func:`events.critical_lead` is told in this
+    transaction (emergency opens a case for the township's duty list)."""
     _require(actor, LEAD_RECORDERS, "您的岗位不能登记线索")
     clean, region = lead_validate(actor=actor, data=data)
     clean.pop("region_code")
     if clean["source"] != LeadSource.LOVE_STATION:
         clean["station_name"] = ""
-    lead = Lead.objects.create(region=region, region_path=region.path,
+    household = None
+    if clean["urgency"] == Urgency.CRITICAL and clean["id_number"]:
+        household = _registered_household(actor, clean["id_number"])
+    lead = Lead.objects.create(region=region, region_path=region.path, household=household,
                                created_by=actor if getattr(actor, "pk", None) else None, **clean)
-    _event(lead, actor, LeadAction.RECORD, data={"source": lead.source, "region": region.code})
+    _event(lead, actor, LeadAction.RECORD, data={
+        "source": lead.source, "region": region.code,
+        **({"household": household.household_id} if household else {})})
     audit_record(actor=actor, action="lead_record", obj=lead,
-                 detail={"lead": lead.number, "source": lead.source})
+                 detail={"lead": lead.number, "source": lead.source, "urgency": lead.urgency})
+    if household is not None:
+        critical_lead(lead, actor=actor)
     return lead
+
+
+def _registered_household(actor: Any, id_number: str) -> Any:
+    """The active household a member with ``id_number`` belongs to, if ``actor`` sees it."""
+    member = (Member.objects.filter(id_number=id_number, household__status=HouseholdStatus.ACTIVE)
+              .select_related("household").first())
+    if member is None or not _sees(actor, member.household.region_path):
+        return None
+    return member.household
 
 
 def _village_of(region: Region) -> Region:
@@ -301,10 +322,13 @@ def _convert(ctx: WorkflowContext) -> None:
                 raise
             raise ServiceError(error.code, error.message, _household_errors(error)) from None
     assert household is not None and assignee is not None
+    limit = visit_limit_days(lead.urgency)
     task = VisitTask.objects.create(
         lead=lead, household=household, region_path=lead.region_path, assignee=assignee,
-        sequence=1, started_on=today, due_on=add_working_days(today, VISIT_LIMIT_DAYS).due,
-        created_by=actor if getattr(actor, "pk", None) else None)
+        sequence=1, started_on=today, due_on=add_working_days(today, limit).due,
+        limit_days=limit, created_by=actor if getattr(actor, "pk", None) else None)
+    # a critical lead that did not name its household when recorded reaches emergency now
+    ctx.options["critical"] = lead.urgency == Urgency.CRITICAL and lead.household_id is None
     lead.household = household
     lead.id_number = id_number
     detail = {"household": household.household_id, "household_created": created,
@@ -321,7 +345,9 @@ def lead_convert(*, actor: Any, lead: Lead, id_number: str = "", health: str = "
 
     The active household of the ID number is used if there is one; otherwise a household
     is registered with the reported person as head. The task goes to ``assignee`` or the
-    grid's first responsible worker and is due in three working days."""
+    grid's first responsible worker and is due in three working days (two for an urgent
+    lead, one for a critical one: ``choices.visit_limit_days``). A critical lead that gets
+    its household here is told to :func:`events.critical_lead` in the same transaction."""
     out: dict[str, Any] = {}
     LEAD_WORKFLOW.perform(actor=actor, obj=lead, action="convert", today=today, data={
         "id_number": id_number or "", "health": health or "", "occupation": occupation or "",
@@ -447,7 +473,8 @@ def _visit(ctx: WorkflowContext) -> None:
         following = VisitTask.objects.create(
             lead=lead, household=task.household, region_path=task.region_path,
             assignee=task.assignee, sequence=task.sequence + 1, started_on=today,
-            due_on=add_working_days(today, VISIT_LIMIT_DAYS).due, created_by=user)
+            due_on=add_working_days(today, task.limit_days).due, limit_days=task.limit_days,
+            created_by=user)
         _event(lead, actor, LeadAction.REVISIT,
                data={"task": following.pk, "due_on": following.due_on.isoformat()})
     else:
@@ -542,6 +569,8 @@ def _record_lead(ctx: WorkflowContext) -> None:
     _event(lead, ctx.actor, event, data=detail, note=note if event == LeadAction.CLOSE else "")
     audit_record(actor=ctx.actor, action=audit_action, obj=lead,
                  detail={"lead": lead.number, **detail})
+    if ctx.options.get("critical"):  # saved with its household: emergency may open a case
+        critical_lead(lead, actor=ctx.actor)
 
 
 class ConvertIn(Schema):

@@ -26,6 +26,7 @@ from .choices import (
     LeadStatus,
     Outcome,
     TaskStatus,
+    visit_limit_days,
 )
 from .excel import leads_workbook_response
 from .forms import AssignForm, CloseForm, ConvertForm, LeadFilterForm, LeadForm, VisitForm
@@ -146,6 +147,7 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
         "convert_form": (convert_form or ConvertForm(user=user, lead=lead)) if may_convert else None,
         "close_form": (close_form or CloseForm()) if may_close else None,
         "needs_area_type": not (lead.region.area_type or getattr(lead.region.parent, "area_type", "")),
+        "visit_limit": visit_limit_days(lead.urgency),
     }, status=status)
 
 

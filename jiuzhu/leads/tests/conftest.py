@@ -46,4 +46,4 @@ def lead_data(tree, person_id):
     return {"source": "hotline", "reporter_name": "邻居李女士", "reporter_phone": "13800000001",
             "person_name": "陈老汉", "id_number": person_id, "phone": "13900000002",
             "address": "第1村3组12号", "region_code": tree["grid1"].code,
-            "description": "独居老人，腿脚不便，冬季取暖困难", "urgency": "urgent"}
+            "description": "独居老人，腿脚不便，冬季取暖困难", "urgency": "normal"}
