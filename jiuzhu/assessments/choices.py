@@ -16,3 +16,6 @@ CIRCLE_LABELS = {
     4: _("第四圈"),
     0: _("圈外"),
 }
+
+#: The circle a monitored household (纳入监测) outside every circle counts in.
+MONITORING_CIRCLE = 4

@@ -25,7 +25,7 @@ def ranking_workbook_response(*, request, standings) -> HttpResponse:
         h = s.household
         sheet.append([rank, h.household_id, h.head_name, h.member_count, h.region.name,
                       s.index_hundredths / 100, s.per_capita_fen / 100,
-                      str(CIRCLE_LABELS[s.circle]), "是" if s.eligible else "否",
+                      str(CIRCLE_LABELS[getattr(s, "counted_circle", s.circle)]), "是" if s.eligible else "否",
                       s.benefit_fen / 100, s.assessment_date])
         count = rank
     return xlsx_response(request, workbook, what="ranking", rows=count, name="ranking")

@@ -133,3 +133,40 @@ class BatchRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.processed * 100 // self.total)
+
+
+class Monitoring(models.Model):
+    """纳入监测: a household kept under watch (a green emergency case, a family found not
+    eligible for now). While its own circle (``Standing.circle``, computed by the engine) is
+    0 (圈外), a monitored household counts in information circle 4 (40-emergency-social.md:
+    "enters information circle 4 if it is not in a circle"); a household in a circle stays in
+    it. Re-assessment never touches this row, so the monitoring outlives it until ended."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE,
+                                  related_name="monitorings", verbose_name=_("家庭"))
+    region_path = models.CharField(max_length=128, db_index=True)
+    reason = models.TextField(_("监测原因"))
+    source = models.CharField(_("来源"), max_length=64, blank=True,
+                              help_text=_("例如急难个案编号"))
+    started_at = models.DateTimeField(_("纳入监测时间"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("纳入人"))
+    ended_at = models.DateTimeField(_("结束监测时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("结束人"))
+    end_reason = models.TextField(_("结束原因"), blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("纳入监测")
+        verbose_name_plural = _("纳入监测")
+        constraints = [models.UniqueConstraint(
+            fields=["household"], condition=models.Q(ended_at__isnull=True),
+            name="monitoring_one_open_per_household")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.started_at:%Y-%m-%d}"

@@ -11,3 +11,9 @@ BATCH_RUNNERS = (Role.ADMINISTRATOR, Role.COUNTY_APPROVER, Role.TOWNSHIP_REVIEWE
 
 rules.add_perm("assessments.run_batch", is_staff_member & has_role(*BATCH_RUNNERS))
 rules.add_perm("assessments.view_ranking", is_staff_member & works_cases)
+
+# 纳入监测 / 结束监测: the staff who follow families in their region (the window, the village
+# assistant and grid worker, the township reviewer, the county approver, administrators).
+MONITORS = (Role.WINDOW_WORKER, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER,
+            Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.ADMINISTRATOR)
+rules.add_perm("assessments.monitor", is_staff_member & has_role(*MONITORS))

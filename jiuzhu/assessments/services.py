@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import require
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
@@ -26,7 +27,7 @@ from jiuzhu.rules.vetoes import VETO_CODES
 
 from .choices import BatchStatus
 from .loader import load_chunk
-from .models import Assessment, BatchRun, Standing
+from .models import Assessment, BatchRun, Monitoring, Standing
 from .versioning import rules_version
 
 
@@ -207,3 +208,52 @@ def batch_resume_stale(*, older_than_minutes: int = 10) -> list[int]:
     for pk in stale:
         batch_run_task.enqueue(run_id=pk)
     return stale
+
+
+# --- monitoring (纳入监测): circle 4 for a household outside every circle ---------------------
+
+@transaction.atomic
+def enter_monitoring(*, actor: Any, household: Household, reason: str,
+                     source: str = "") -> Monitoring:
+    """Keep ``household`` under monitoring (纳入监测): while its own circle is 0 (圈外) it
+    counts in circle 4 on the circle pages and counts (``selectors.with_counted_circle``);
+    re-assessment keeps it. ``source`` says where it comes from (an emergency case number,
+    a lead). Already monitored: the open monitoring is returned unchanged. Audited."""
+    require(actor, household.region_path, "assessments.monitor", what=_("家庭"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(ErrorCode.VALIDATION, _("请说明纳入监测的原因"),
+                           [{"path": "reason", "message": _("请说明纳入监测的原因")}])
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    current = Monitoring.objects.filter(household=household, ended_at__isnull=True).first()
+    if current is not None:
+        return current
+    monitoring = Monitoring.objects.create(
+        household=household, region_path=household.region_path, reason=reason,
+        source=(source or "")[:64], started_at=timezone.now(),
+        started_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action="create", obj=monitoring,
+                 detail={"household": household.household_id,
+                         "reason": reason, "source": monitoring.source})
+    return monitoring
+
+
+@transaction.atomic
+def end_monitoring(*, actor: Any, monitoring: Monitoring, reason: str) -> Monitoring:
+    """End a monitoring (结束监测) with a reason; the household counts in its own circle again."""
+    require(actor, monitoring.region_path, "assessments.monitor", what=_("监测记录"))
+    monitoring = Monitoring.objects.select_for_update().get(pk=monitoring.pk)
+    reason = (reason or "").strip()
+    if monitoring.ended_at is not None:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该家庭的监测已经结束"))
+    if not reason:
+        raise ServiceError(ErrorCode.VALIDATION, _("请说明结束监测的原因"),
+                           [{"path": "reason", "message": _("请说明结束监测的原因")}])
+    monitoring.ended_at = timezone.now()
+    monitoring.ended_by = actor if getattr(actor, "pk", None) else None
+    monitoring.end_reason = reason
+    monitoring.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    audit_record(actor=actor, action="update", obj=monitoring,
+                 detail={"household": monitoring.household.household_id,
+                         "reason": reason})
+    return monitoring

@@ -22,7 +22,13 @@ from . import services
 from .choices import CIRCLE_LABELS
 from .excel import ranking_workbook_response
 from .forms import BatchForm, WhatIfHouseholdForm, WhatIfMemberFormSet
-from .selectors import batch_runs_visible_to, circle_counts, latest_assessment, ranking
+from .selectors import (
+    batch_runs_visible_to,
+    circle_counts,
+    counted_circle,
+    latest_assessment,
+    ranking,
+)
 from .tasks import batch_run_task
 
 
@@ -260,6 +266,7 @@ def prescription_view(request, pk: int):
     record = latest_assessment(household=household)
     circle = record.circle if record else (standing.circle if standing else
                                            result.summary["circle"])
+    circle, monitored = counted_circle(household, circle)  # 纳入监测: circle 4 if outside
     entries = prescription_entries(result)
     return render(request, "assessments/prescription.html", {
         "household": household, "result": result, "entries": entries,
@@ -268,7 +275,7 @@ def prescription_view(request, pk: int):
                   for m in result.tekun_members],
         "intake_url": intake_url,
         "nothing": not any(e["status"] in ("eligible", "receiving") for e in result.entries),
-        "circle": circle, "circle_label": CIRCLE_LABELS.get(circle, ""),
+        "circle": circle, "circle_label": CIRCLE_LABELS.get(circle, ""), "monitored": monitored,
         "counts": {s: sum(1 for e in entries if e["shown"] == s)
                    for s in ("eligible", "possible", "receiving", "on_request", "not_eligible")},
     })
