@@ -77,6 +77,7 @@ def _register_routers() -> None:
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.assessments.prescription_api import router as prescription_router
     from jiuzhu.catalogue.api import router as catalogue_router
+    from jiuzhu.funds.api import router as funds_router
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
     from jiuzhu.leads.api import router as leads_router
@@ -89,6 +90,7 @@ def _register_routers() -> None:
     api.add_router("/assess", assessments_router)
     api.add_router("/applications", applications_router)
     api.add_router("/catalogue", catalogue_router)
+    api.add_router("/funds", funds_router)  # the emergency app adds /funds/{id}/commitments
     api.add_router("/intake", intake_router)
     api.add_router("", leads_router)  # /leads…, /visits…
     api.add_router("/verification", verification_router)
