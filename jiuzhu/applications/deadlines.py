@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from jiuzhu.calendars.alerts import row_alert, yellow_from
-from jiuzhu.calendars.limits import step_limits
+from jiuzhu.calendars.limits import StepLimits, step_limits
 from jiuzhu.calendars.selectors import add_calendar_days, add_working_days
 
 from .choices import Step
@@ -19,11 +19,17 @@ STEP_LIMIT_NAMES: dict[str, str] = {
 }
 
 
+def item_step_limits(application: Application) -> StepLimits:
+    """The county's step limits for the case's item: the dibao steps, or the item's own
+    shorter ones where the county names them (MZ05: one working day each, as its total)."""
+    return step_limits(application.region.code).for_item(application.item_code)
+
+
 def start_step(application: Application, step: str, on: date) -> None:
     """Start ``step`` on ``on``: set its due date and first yellow day (not saved)."""
     application.step = step
     application.step_started_on = on
-    limits = step_limits(application.region.code)
+    limits = item_step_limits(application)
     if step == Step.NONE:
         application.due_date = None
         application.yellow_on = None
@@ -104,7 +110,7 @@ def yellow_dates(application: Application) -> tuple[date | None, date | None]:
     (for cases whose due dates were set before these days were kept: migration 0005)."""
     if application.step == Step.NONE:
         return None, None
-    limits = step_limits(application.region.code)
+    limits = item_step_limits(application)
     step = None
     if application.step != Step.NOTICE:
         step = yellow_from(application.step_started_on,

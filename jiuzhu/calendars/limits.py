@@ -14,13 +14,26 @@ One YAML file per county, named by its six-digit code::
 ``unit`` is 工作日 (working days) or 自然日 (calendar days). Every step of :data:`STEPS`
 must be there. A region is looked up by its county (the first six digits of its code);
 an unknown county is an error, never a default. Files are read once per process.
+
+The other items that run the same procedure (MZ02–MZ06) have their own total, the
+catalogue item's limit (MZ05 急难型临时救助: 1 working day), and may name shorter steps::
+
+    items:
+      MZ05: {acceptance: 1, investigation: 1, verification: 1, appraisal: 1, opinion: 1,
+             notice: 1, decision: 1}
+
+(same units as the county's step). ``limits.for_item("MZ05")`` is the county's limits with
+those steps. No step that runs within a total (:data:`WITHIN_TOTAL`) may be longer than it:
+the file is refused when a step exceeds the dibao ``total``, and ``applications`` checks the
+items against their catalogue limits (a test over every county, item and step; the
+catalogue refuses an item limit shorter than its longest step, :func:`longest_step`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -32,6 +45,11 @@ LIMITS_ROOT = Path(__file__).resolve().parent / "limits"
 STEPS = ("acceptance", "supplement", "investigation", "verification", "appraisal", "opinion",
          "notice", "decision", "total", "total_yellow", "extension")
 UNITS = {"工作日": False, "自然日": True}  # unit -> counted in calendar days
+#: The steps an office runs within the total (办结期限): none may be longer than the total.
+#: Not ``supplement`` (the applicant's time to bring materials, before the total starts; late
+#: is a withdrawal) nor the total's own rows.
+WITHIN_TOTAL = ("acceptance", "investigation", "verification", "appraisal", "opinion",
+                "notice", "decision")
 _COUNTY = re.compile(r"^[0-9]{6}$")
 
 
@@ -74,6 +92,10 @@ class StepLimits:
     description: str
     reference: str
     steps: Mapping[str, StepLimit]
+    #: item code -> its own steps (only those it names), e.g. MZ05's one-day steps
+    items: Mapping[str, Mapping[str, StepLimit]] = field(default_factory=lambda: MappingProxyType({}))
+    #: the item these limits are for ("" : the county's dibao limits)
+    item_code: str = ""
 
     acceptance = _days("acceptance")
     supplement = _days("supplement")
@@ -92,6 +114,21 @@ class StepLimits:
             return self.steps[step]
         except KeyError:
             raise KeyError(f"没有环节 {step!r} 的办理时限") from None
+
+    def for_item(self, item_code: str) -> StepLimits:
+        """The limits of ``item_code``'s steps: the county's, with the item's own where the
+        file names them (unchanged for an item it does not name)."""
+        own = self.items.get(item_code)
+        if not own:
+            return self
+        return StepLimits(county=self.county, description=self.description,
+                          reference=self.reference,
+                          steps=MappingProxyType({**self.steps, **own}), items=self.items,
+                          item_code=item_code)
+
+    def longest_within_total(self) -> StepLimit:
+        """The longest step run within the total (:data:`WITHIN_TOTAL`), the first on a tie."""
+        return max((self.steps[step] for step in WITHIN_TOTAL), key=lambda limit: limit.days)
 
     def total_limit(self, *, extended: bool = False) -> int:
         """The total limit in working days: 30, or 45 once extended."""
@@ -116,6 +153,19 @@ def step_limits(region_code: str) -> StepLimits:
     return _load(county_of(region_code))
 
 
+def counties() -> list[str]:
+    """The counties that have a limits file."""
+    return sorted(path.stem for path in LIMITS_ROOT.glob("*.yaml") if _COUNTY.match(path.stem))
+
+
+def longest_step(item_code: str) -> tuple[str, StepLimit] | None:
+    """The longest step within the total that ``item_code`` runs in any county, with the
+    county (an item's total may not be shorter); None when no county has limits."""
+    found = [(county, _load(county).for_item(item_code).longest_within_total())
+             for county in counties()]
+    return max(found, key=lambda pair: pair[1].days) if found else None
+
+
 @cache
 def _load(county: str) -> StepLimits:
     path = LIMITS_ROOT / f"{county}.yaml"
@@ -134,7 +184,23 @@ def _load(county: str) -> StepLimits:
                 raise ValueError(step)
             steps[step] = StepLimit(step=step, days=days, calendar_days=UNITS[unit],
                                     description=str(item["description"]))
+        for step in WITHIN_TOTAL:
+            if steps[step].days > steps["total"].days:
+                raise ValueError(f"环节 {step} 的时限 {steps[step].days} 天超过办结时限 "
+                                 f"{steps['total'].days} 个工作日")
+        items = {}
+        for code, own in (data.get("items") or {}).items():
+            named = {}
+            for step, days in own.items():
+                if step not in WITHIN_TOTAL or not isinstance(days, int) \
+                        or isinstance(days, bool) or days < 0:
+                    raise ValueError(f"{code}.{step}")
+                named[step] = StepLimit(step=step, days=days,
+                                        calendar_days=steps[step].calendar_days,
+                                        description=steps[step].description)
+            items[str(code)] = MappingProxyType(named)
         return StepLimits(county=county, description=str(data["description"]),
-                          reference=str(data["reference"]), steps=MappingProxyType(steps))
+                          reference=str(data["reference"]), steps=MappingProxyType(steps),
+                          items=MappingProxyType(items))
     except (KeyError, TypeError, ValueError) as error:
         raise LimitsError(f"办理时限文件 {path.name} 格式有误：{error}") from None

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.audit.services import audit_record
+from jiuzhu.calendars.limits import LimitsError, longest_step
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from .choices import Level, Program
@@ -154,6 +155,29 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
     return clean
 
 
+def _limit_covers_steps(code: str, program: str, limit: Any,
+                        errors: list[dict[str, str]]) -> None:
+    """An item that runs the paperless procedure (a rules programme; not dibao, whose total is
+    the county's) may not have a total (办理时限) shorter than one of its steps in any county:
+    no step's deadline may run past the item's own (#11: MZ05's 8-day investigation)."""
+    if not program or program == Program.DIBAO or not isinstance(limit, int):
+        return
+    try:
+        longest = longest_step(code)
+    except LimitsError:
+        return
+    if longest is None or limit >= longest[1].days:
+        return
+    county, step = longest
+    from jiuzhu.regions.models import Region
+
+    name = Region.objects.filter(code=county).values_list("name", flat=True).first() or county
+    errors.append({"path": "limit", "message": _(
+        "办理时限不能短于本事项“%(step)s”环节的时限（%(county)s %(days)s 天）；"
+        "请先缩短该环节时限，或填写不少于 %(days)s 个工作日") % {
+        "step": step.description.split("：")[0], "county": name, "days": step.days}})
+
+
 def _clean_note(note: Any, errors: list[dict[str, str]]) -> str:
     note = str(note or "").strip()
     if not note:
@@ -250,6 +274,11 @@ def _revise(*, actor: Any, code: str, valid_from: Any, note: Any, changes: dict[
     if not diff:
         return None
     item = _copy(base, valid_from=day, **clean)
+    if "limit" in clean or "program" in clean:
+        steps: list[dict[str, str]] = []
+        _limit_covers_steps(code, item.program, item.limit, steps)
+        if steps:
+            raise _invalid(steps)
     item.created_by = actor if getattr(actor, "pk", None) else None
     item.note = note
     item.save()
@@ -302,6 +331,8 @@ def _create(*, actor: Any, code: Any, valid_from: Any, note: Any, data: dict[str
     for field in ("name", "department", "level", "limit"):
         if field not in data:
             errors.append({"path": field, "message": _("请填写%(label)s") % {"label": _(FIELD_LABELS[field])}})
+    if CODE.match(code):
+        _limit_covers_steps(code, clean.get("program", ""), clean.get("limit"), errors)
     note = _clean_note(note, errors)
     if not isinstance(valid_from, date):
         errors.append({"path": "valid_from", "message": _("请填写生效日期（YYYY-MM-DD）")})
