@@ -77,6 +77,7 @@ def _register_routers() -> None:
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.assessments.prescription_api import router as prescription_router
     from jiuzhu.catalogue.api import router as catalogue_router
+    from jiuzhu.emergency.api import router as emergency_router
     from jiuzhu.funds.api import router as funds_router
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
@@ -96,6 +97,7 @@ def _register_routers() -> None:
     api.add_router("/verification", verification_router)
     api.add_router("/payrolls", payments_router)
     api.add_router("", supervision_router)  # /reviews…, /tipoffs…
+    api.add_router("", emergency_router)  # /emergencies…, /funds/{id}/commitments
 
 
 _register_routers()

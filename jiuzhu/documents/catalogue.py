@@ -1,4 +1,5 @@
-"""The catalogue (文书目录) of the 24 legal documents, read from ``catalogue.yaml``."""
+"""The catalogue (文书目录) of the legal documents (D01–D24 of the dibao procedure, D25–D27
+of the emergency cases), read from ``catalogue.yaml``."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def _load() -> Catalogue:
 
 
 def catalogue_entries() -> list[CatalogueEntry]:
-    """All documents in code order (D01 … D24)."""
+    """All documents in code order (D01 … D27)."""
     return sorted(_load().entries.values(), key=lambda e: e.code)
 
 

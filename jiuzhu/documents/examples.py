@@ -1,4 +1,4 @@
-"""A realistic context (示例数据) that fills every field of all 24 documents.
+"""A realistic context (示例数据) that fills every field of all 27 documents.
 
 Used by the tests, the template preview page (``?sample=1``) and README.md; the
 workflow builds the same shape from a case. The people and numbers are invented.
@@ -241,6 +241,25 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "D22": {"start_month": "2026-07", "reasons": [
         "你家庭未按规定参加定期复核，经两次通知仍未提供复核材料"]},
 }
+
+# D25 – D27: an emergency case (急难个案) and its first help.
+_EMERGENCY: dict[str, Any] = {
+    "case": {"number": "JN99010200120260007", "item_name": "急难救助（先行救助）",
+             "cause": "火灾", "occurred_on": "2026-03-18", "opened_on": "2026-03-19",
+             "source": "网格员", "level": "红色", "score": 35,
+             "narrative": "3月18日夜间住房起火，房屋及家具衣物全部烧毁，一家三口暂住邻居家。",
+             "explanation": "E01 今晚无处居住（红色必要项）→ 红色；计分：E06 火灾、自然灾害、房屋倒塌 25 分 + E10 无保险、赔偿或其他救助渠道 10 分 = 35 分"},
+    "help": {"amount": "3000.00", "method": "现金", "payee": "张秀英", "fund": "第1镇备用金",
+             "approval_level": "乡镇", "state": "已发放", "requested_by": "马红梅",
+             "requested_at": "2026-03-19 10:05", "approved_by": "马红梅",
+             "approved_at": "2026-03-19 10:05", "override_reason": "", "voucher": "XJ-2026-0031",
+             "paid_at": "2026-03-19 11:20", "paid_by": "王建国", "signed": True},
+    "papers": {"due": "2026-04-16", "application": "MZ059901020012026000012",
+               "item_name": "临时救助（急难型）"},
+    "materials": ["临时救助申请书", "身份证明", "受灾或支出证明"],
+}
+for _code in ("D25", "D26", "D27"):
+    OVERRIDES[_code] = _EMERGENCY
 
 
 def example_context(code: str | None = None) -> dict[str, Any]:

@@ -119,7 +119,7 @@ def _read_only(field) -> None:
 @transaction.atomic
 def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region,
                    context: dict[str, Any]) -> Document:
-    """Issue document ``code`` (D01 … D24) on the case ``owner`` from ``office``.
+    """Issue document ``code`` (D01 … D27, the codes of ``catalogue.yaml``) on the case ``owner`` from ``office``.
 
     Takes the office's template (its own region folder, then its ancestors', then
     ``default``), numbers it in the office's yearly series, words it from the context
@@ -134,7 +134,7 @@ def document_issue(*, actor: Any, owner: models.Model, code: str, office: Region
     entry = catalogue_entry(code)
     if entry is None:
         raise ServiceError(ErrorCode.VALIDATION, _("没有文书代码 %(code)s") % {"code": code},
-                           [{"path": "code", "message": _("应为 D01 至 D24")}])
+                           [{"path": "code", "message": _("应为文书目录中的文书代码（如 D01）")}])
     if getattr(office, "level", None) not in OFFICE_LEVELS:
         raise ServiceError(ErrorCode.VALIDATION, _("出具单位应为乡镇（街道）或县级区划"),
                            [{"path": "office", "message": _("应为乡镇（街道）或县级区划")}])

@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.core.access import VisibleQuerySet
 
 from .choices import (
+    ApprovalLevel,
     CaseState,
     Cause,
+    HelpMethod,
+    HelpState,
     Level,
     ReferralOutcome,
     ReferralTarget,
@@ -170,3 +173,75 @@ class Referral(models.Model):
         if self.outcome == ReferralOutcome.PENDING and today > self.due_on:
             return ReferralOutcome.NO_ANSWER
         return self.outcome
+
+
+class FirstHelp(models.Model):
+    """First help (先行救助) approved for a case: reserved in a fund (a commitment) when
+    approved, paid against a receipt signed by the payee."""
+
+    case = models.ForeignKey(EmergencyCase, on_delete=models.CASCADE, related_name="helps",
+                             verbose_name=_("急难个案"))
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("资金来源"))
+    commitment = models.ForeignKey("funds.LedgerEntry", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("预留分录"))
+    payment = models.ForeignKey("funds.LedgerEntry", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("支付分录"))
+    method = models.CharField(_("发放方式"), max_length=8, choices=HelpMethod.choices)
+    payee = models.CharField(_("领取人"), max_length=64)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("批准人"))
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    approval_level = models.CharField(_("审批层级"), max_length=10,
+                                      choices=ApprovalLevel.choices,
+                                      default=ApprovalLevel.TOWNSHIP)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("乡镇审核人"))
+    requested_at = models.DateTimeField(_("乡镇审核时间"), null=True, blank=True)
+    override_reason = models.TextField(_("调整理由"), blank=True)
+    receipt_signature = models.FileField(_("领取人签名"), upload_to="emergency/signatures/%Y/%m/",
+                                         blank=True)
+    voucher = models.CharField(_("凭证号"), max_length=64, blank=True)
+    paid_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("发放人"))
+    released_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    release_reason = models.TextField(_("撤销理由"), blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=HelpState.choices,
+                             default=HelpState.APPROVED)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("先行救助")
+        verbose_name_plural = _("先行救助")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.amount_fen}"
+
+
+class CaseStep(models.Model):
+    """One step taken on a case (办理记录), with who and when; the audit log has it too."""
+
+    case = models.ForeignKey(EmergencyCase, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("动作"), max_length=32)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("急难个案办理记录")
+        verbose_name_plural = _("急难个案办理记录")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"

@@ -1,4 +1,5 @@
-"""The catalogue of the 24 documents and their template files."""
+"""The catalogue of the 27 documents (D01–D24 of the dibao procedure, D25–D27 of the
+emergency cases) and their template files."""
 
 from __future__ import annotations
 
@@ -14,19 +15,20 @@ from jiuzhu.documents.examples import example_context
 from jiuzhu.documents.specs import TEMPLATES_DIR, template_errors, template_find, template_load
 from jiuzhu.documents.word import GENERIC_TEMPLATE
 
-CODES = [f"D{n:02d}" for n in range(1, 25)]
+CODES = [f"D{n:02d}" for n in range(1, 28)]
 
 
-def test_catalogue_has_the_24_documents_in_their_five_groups():
+def test_catalogue_has_the_27_documents_in_their_six_groups():
     entries = catalogue_entries()
     assert [e.code for e in entries] == CODES
     assert Counter(e.group for e in entries) == {
-        "告知受理": 3, "核实": 8, "审批": 4, "动态管理": 3, "日常监管": 6}
+        "告知受理": 3, "核实": 8, "审批": 4, "动态管理": 3, "日常监管": 6, "急难救助": 3}
     assert catalogue_entry("D13").title == "准予最低生活保障决定书"
     assert catalogue_entry("D13").series == "民低"
     assert catalogue_entry("D01").series == "民低受"
     assert "applicant.name" in catalogue_entry("D20").required_fields
-    assert catalogue_entry("D25") is None
+    assert catalogue_entry("D25").series == "民急"
+    assert catalogue_entry("D28") is None
 
 
 @pytest.mark.parametrize("code", CODES)

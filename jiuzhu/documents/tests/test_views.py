@@ -91,10 +91,10 @@ def test_the_partial_lists_a_cases_documents_with_their_versions(window_worker, 
     assert "尚未出具文书" in render_to_string("documents/_list.html", {"documents": []})
 
 
-def test_the_templates_page_shows_the_24_and_the_overrides_to_admins(client, tree, window_worker):
+def test_the_templates_page_shows_the_27_and_the_overrides_to_admins(client, tree, window_worker):
     client.force_login(window_worker)
     html = client.get(reverse("documents:templates")).content.decode()
-    assert html.count('data-code="D') == 24
+    assert html.count('data-code="D') == 27
     assert "990102/D01.yaml" in html  # what 第1镇 uses
     assert "区划专用模板" not in html
     admin = UserFactory(username="admin1", role="administrator", region=tree["province"])
