@@ -21,6 +21,7 @@ urlpatterns = [
     path("catalogue/", include("jiuzhu.catalogue.urls")),
     path("intake/", include("jiuzhu.intake.urls")),
     path("leads/", include("jiuzhu.leads.urls")),
+    path("funds/", include("jiuzhu.funds.urls")),
     path("self/", include("jiuzhu.selfservice.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
