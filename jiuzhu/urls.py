@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/", include("jiuzhu.intake.urls")),
     path("leads/", include("jiuzhu.leads.urls")),
     path("funds/", include("jiuzhu.funds.urls")),
+    path("emergency/", include("jiuzhu.emergency.urls")),
     path("self/", include("jiuzhu.selfservice.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -58,36 +58,12 @@ def deadline_view(case: EmergencyCase, *, now: datetime | None = None) -> Deadli
     return DeadlineView(alert=str(alert), overdue=overdue, papers_overdue=papers_overdue, text=text)
 
 
-def case_get(*, user: Any, pk: int) -> EmergencyCase:
-    """One case the user may see (another township's is 'not found', like a missing one,
-    and the denial is audited)."""
-    from jiuzhu.core.access import not_visible
-
-    case = (EmergencyCase.objects.visible_to(user)
-            .select_related("household__region", "region__parent", "township", "opened_by",
-                            "application")
-            .filter(pk=pk).first())
-    if case is None or not user.has_perm("emergency.view_case", case):
-        raise not_visible(user, EmergencyCase, _("急难个案不存在"), pk=pk)
-    return case
-
-
 def village_name(case: EmergencyCase) -> str:
     """The village (community) of the case by name (a grid shows inside its village)."""
     region = case.region
     if region.level == "grid" and region.parent is not None:
         return f"{region.parent.name} · {region.name}"
     return region.name
-
-
-def duty_cases(user: Any) -> list[EmergencyCase]:
-    """值班: the user's township's open cases, red first, then by the response deadline."""
-    cases = list(EmergencyCase.objects.visible_to(user).filter(state__in=OPEN_STATES)
-                 .select_related("household", "region__parent", "township")[:500])
-    far = timezone.now().replace(year=9999)
-    cases.sort(key=lambda c: (LEVEL_RANK.get(c.level, 9),  # type: ignore[call-overload]
-                              c.respond_by if not c.responded_at else far, c.pk))
-    return cases
 
 
 def level_counts(user: Any) -> list[tuple[str, str, int]]:
@@ -98,21 +74,17 @@ def level_counts(user: Any) -> list[tuple[str, str, int]]:
 
 
 def overdue_cases(user: Any, *, now: datetime | None = None) -> list[tuple[EmergencyCase, str]]:
-    """Not responded in time, or papers not completed by their day: (case, what is late)."""
+    """``selectors.overdue`` (not responded in time, or papers not completed by their day),
+    red → green, each with what is late, in Chinese."""
+    from .selectors import overdue
+
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    qs = (EmergencyCase.objects.visible_to(user)
-          .filter(Q(responded_at__isnull=True, respond_by__lt=now, state__in=OPEN_STATES)
-                  | Q(papers_due__lt=today, papers_done_at__isnull=True,
-                      state__in=OPEN_STATES))
-          .select_related("household", "region__parent", "township")
-          .order_by("respond_by", "pk"))
-    out = []
-    for case in qs[:500]:
+    rows = []
+    for case in overdue(user, now):
         late = case.responded_at is None and case.respond_by < now
-        out.append((case, _("未按时响应") if late else _("补办手续逾期")))
-    out.sort(key=lambda row: (LEVEL_RANK.get(row[0].level, 9), row[0].respond_by))  # type: ignore[call-overload]
-    return out
+        rows.append((case, _("未按时响应") if late else _("补办手续逾期")))
+    rows.sort(key=lambda row: (LEVEL_RANK.get(Level(row[0].level), 9), row[0].respond_by))
+    return rows
 
 
 def help_get(*, user: Any, pk: int) -> Any:

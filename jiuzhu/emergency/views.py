@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +25,7 @@ from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get, household_search
 
-from . import page_selectors, services
+from . import page_selectors, selectors, services
 from .choices import OPEN_STATES, ReferralOutcome
 from .forms import (
     ACTION_FORMS,
@@ -54,7 +53,7 @@ def _require(user: Any, permission: str) -> None:
 
 def _case_or_404(request: HttpRequest, pk: int) -> EmergencyCase:
     try:
-        return page_selectors.case_get(user=request.user, pk=pk)
+        return selectors.case_get(request.user, pk)
     except ServiceError as error:
         raise Http404(error.message) from None
 
@@ -319,7 +318,7 @@ def duty(request: HttpRequest) -> HttpResponse:
     """急难值班: the township's open cases, red first then by deadline (cards on a phone;
     htmx refreshes the rows every minute)."""
     _require(request.user, "emergency.view_duty")
-    rows = _rows(page_selectors.duty_cases(request.user))
+    rows = _rows(selectors.duty_list(request.user))
     if request.GET.get("rows") == "1":
         return render(request, "emergency/_duty_rows.html", {"rows": rows})
     return render(request, "emergency/duty.html", {
@@ -335,18 +334,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "emergency.view_list")
     form = CaseFilterForm(request.GET or None)
     f = form.filters()
-    cases = (EmergencyCase.objects.visible_to(request.user)
-             .select_related("household", "region__parent", "township"))
-    if f["level"]:
-        cases = cases.filter(level=f["level"])
-    if f["state"]:
-        cases = cases.filter(state=f["state"])
-    if f["q"]:
-        cases = cases.filter(Q(number__icontains=f["q"]) | Q(household__head_name__contains=f["q"])
-                             | Q(household__household_id__iexact=f["q"]))
-    if f["alert"]:
-        cases = cases.filter(pk__in=[c.pk for c in cases.filter(state__in=OPEN_STATES)
-                                     if page_selectors.deadline_view(c).alert == f["alert"]])
+    cases = selectors.cases(request.user, level=f["level"], state=f["state"], query=f["q"]) \
+        .select_related("region__parent")
+    if f["alert"]:  # computed from the deadlines and now, not stored
+        alerted = selectors.with_alert(cases.filter(state__in=OPEN_STATES))
+        cases = cases.filter(pk__in=[c.pk for c in alerted
+                                     if getattr(c, "alert", "") == f["alert"]])
     cases = cases.order_by("-opened_at", "-pk")
     if request.GET.get("export") == "xlsx":
         return _export(request, cases)

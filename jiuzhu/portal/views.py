@@ -36,7 +36,24 @@ def home(request):
         "totals": totals, "by_region": by_region, "subtree_size": subtree_size,
         "alerts": _alert_counts(request.user),
         "investigations": _investigations_waiting(request.user),
+        "emergency": _emergency(request.user),
     })
+
+
+def _emergency(user) -> dict | None:
+    """急难: open cases per colour and the overdue ones (None: the user sees no emergency
+    page). The township's workers get the duty list's counts, a supervisor the overdue
+    cases by name."""
+    duty, listing = user.has_perm("emergency.view_duty"), user.has_perm("emergency.view_list")
+    if not (duty or listing):
+        return None
+    from jiuzhu.emergency.page_selectors import level_counts, overdue_cases, village_name
+
+    overdue = overdue_cases(user)
+    return {"duty": duty, "list": listing, "counts": level_counts(user),
+            "overdue_count": len(overdue),
+            "overdue": [{"case": case, "what": what, "village": village_name(case)}
+                        for case, what in overdue[:10]]}
 
 
 def _investigations_waiting(user) -> int | None:

@@ -70,6 +70,13 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^leads/grid-assignments/<int:pk>", "leads.GridAssignment", "pk"),
     (r"^leads/<int:pk>", "leads.Lead", "pk"),
     (r"^api/v1/leads/<int:lead_id>", "leads.Lead", "pk"),
+    (r"^emergency/photos/<int:pk>", "emergency.EventPhoto", "pk"),
+    (r"^emergency/signatures/<int:pk>", "emergency.FirstHelp", "pk"),
+    (r"^emergency/<int:pk>", "emergency.EmergencyCase", "pk"),
+    (r"^api/v1/emergencies/<int:case_id>", "emergency.EmergencyCase", "pk"),
+    (r"^funds/entries/<int:pk>", "funds.LedgerEntry", "pk"),
+    (r"^funds/<int:pk>", "funds.Fund", "pk"),
+    (r"^api/v1/funds/<int:fund_id>", "funds.Fund", "pk"),
 ]
 
 # Values of the other parameters of a route, by name.
@@ -153,6 +160,8 @@ def world_objects() -> dict[str, Any]:
             qs = qs.filter(application__region_path__startswith=town.path)
         elif label == "leads.VisitPhoto":
             qs = qs.filter(task__region_path__startswith=town.path)
+        elif label in ("emergency.EventPhoto", "emergency.FirstHelp"):
+            qs = qs.filter(case__region_path__startswith=town.path)
         elif label == "assessments.Assessment":
             qs = qs.filter(household__region_path__startswith=town.path)
         elif label == "verification.Finding":
@@ -240,7 +249,11 @@ def test_no_route_shows_or_changes_a_case_of_another_township(client):
 
 #: Kinds of object the small demo county (one household a village) does not hold yet; the
 #: sweep of their routes waits for the demo to grow them (remove a name when it does).
-NOT_IN_SMALL_DEMO: set[str] = set()
+NOT_IN_SMALL_DEMO: set[str] = {
+    # emergency cases and funds (#11): until their demo.py puts some in 城关街道
+    "emergency.EmergencyCase", "emergency.EventPhoto", "emergency.FirstHelp",
+    "funds.Fund", "funds.LedgerEntry",
+}
 
 
 def test_system_actor_sees_everything():
