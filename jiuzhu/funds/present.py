@@ -36,7 +36,7 @@ def entry_kind_text(entry: LedgerEntry) -> str:
     if entry.kind == EntryKind.INCOME and entry.source:
         label = f"{label}·{IncomeSource(entry.source).label}"
     if entry.reverses_id:
-        label = _("冲销") + label
+        label = _("冲销%(kind)s") % {"kind": label}
     return label
 
 
