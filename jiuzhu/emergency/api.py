@@ -23,14 +23,19 @@ from .schemas import CaseIn, CaseListOut, CaseOut, CommitmentIn, EntryOut
 from .selectors import cases
 
 
+def _iso(moment: Any) -> str:
+    """A moment in the local time zone (``2026-03-03T10:00:00+08:00``)."""
+    return timezone.localtime(moment).isoformat()
+
+
 def case_to_dict(case: EmergencyCase, now: Any = None) -> dict[str, Any]:
     return {
         "id": case.pk, "number": case.number, "level": case.level, "score": case.score,
-        "critical": list(case.critical), "respond_by": case.respond_by.isoformat(),
+        "critical": list(case.critical), "respond_by": _iso(case.respond_by),
         "explanation": case.explanation, "state": case.state,
         "alert": deadlines.alert(case, now), "household_id": case.household.household_id,
-        "cause": case.cause, "opened_at": case.opened_at.isoformat(),
-        "responded_at": case.responded_at.isoformat() if case.responded_at else None,
+        "cause": case.cause, "opened_at": _iso(case.opened_at),
+        "responded_at": _iso(case.responded_at) if case.responded_at else None,
         "response": case.response or None,
         "papers_due": case.papers_due.isoformat() if case.papers_due else None,
         "application_number": case.application.number if case.application is not None else None,
