@@ -25,7 +25,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.applications.attachments import sniff
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days
-from jiuzhu.core.access import sees_everything, visible_path
+from jiuzhu.core.access import SYSTEM, sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.workflow import Action, Workflow
 from jiuzhu.core.workflow import Context as WorkflowContext
@@ -480,6 +480,8 @@ def _visit(ctx: WorkflowContext) -> None:
     else:
         _follow(LEAD_WORKFLOW, lead, "visited")
         _close(lead, actor, outcome=outcome, note=outcome_note or findings, now=now)
+        if outcome == Outcome.NOT_ELIGIBLE:
+            _monitor(lead, actor, outcome_note or findings)
     audit_record(actor=actor, action="lead_visit", obj=lead, detail={"lead": lead.number, **detail})
 
 
@@ -501,6 +503,22 @@ def visit_record(*, actor: Any, task: VisitTask, visited_on: date | None, findin
         "outcome": outcome or "", "outcome_note": outcome_note or "",
         "referred_to": referred_to or "", "linked_number": linked_number or "",
         "latitude": latitude, "longitude": longitude}, photos=photos)
+
+
+def _monitor(lead: Lead, actor: Any, note: str) -> None:
+    """暂不符合（纳入监测）: the lead's household is kept for monitoring (it counts in
+    information circle 4 while outside every circle), as the one who closes the lead, or as
+    the system when their role does not put families under monitoring."""
+    if lead.household_id is None:
+        return
+    from jiuzhu.assessments.services import enter_monitoring
+
+    household = lead.household
+    assert household is not None
+    by = actor if (getattr(actor, "pk", None) and actor.has_perm("assessments.monitor")
+                   and _sees(actor, household.region_path)) else SYSTEM
+    enter_monitoring(actor=by, household=household,
+                     reason=note or _("线索走访：暂不符合救助条件"), source=lead.number)
 
 
 def _close(lead: Lead, actor: Any, *, outcome: str, note: str, now: Any) -> None:
@@ -534,6 +552,8 @@ def _close_lead(ctx: WorkflowContext) -> None:
         withdrawn.append(task.pk)
     extra = " ".join(x for x in (referred_to, linked_number) if x)
     lead.outcome, lead.outcome_note = outcome, f"{note}（{extra}）" if extra else note
+    if outcome == Outcome.NOT_ELIGIBLE:
+        _monitor(lead, actor, note)
     lead.closed_at, lead.closed_by = now, user
     ctx.options["record"] = (LeadAction.CLOSE, "lead_close",
                              {"outcome": outcome, "withdrawn_tasks": withdrawn}, lead.outcome_note)

@@ -133,3 +133,37 @@ def test_the_lead_page_shows_the_visit_limit(client, window_worker, lead_data, h
     client.force_login(window_worker)
     page = client.get(f"/leads/{lead.pk}/").content.decode()
     assert "走访时限 1 个工作日" in page
+
+
+def test_a_visit_finding_the_family_not_eligible_keeps_it_for_monitoring(
+        window_worker, grid_worker, lead_data, heard):
+    from jiuzhu.assessments.models import Monitoring
+    from jiuzhu.assessments.selectors import counted_circle
+
+    lead = services.lead_record(actor=window_worker, data=lead_data)
+    task = services.lead_convert(actor=window_worker, lead=lead, health="chronic_illness",
+                                 occupation="none")
+    services.visit_record(actor=grid_worker, task=task, visited_on=date(2026, 3, 2),
+                          findings="收入略高于标准，但医疗支出大", outcome="not_eligible")
+    monitoring = Monitoring.objects.get(household=task.household, ended_at__isnull=True)
+    # the family registered at the village lies outside the grid worker's own grid: the
+    # system records the monitoring for them
+    assert monitoring.source == lead.number and monitoring.started_by is None
+    assert counted_circle(task.household, 0) == (4, True)
+
+
+def test_closing_a_lead_as_not_eligible_keeps_the_family_for_monitoring(
+        window_worker, grid_worker, lead_data, heard):
+    from jiuzhu.assessments.models import Monitoring
+
+    lead = services.lead_record(actor=window_worker, data=lead_data)
+    task = services.lead_convert(actor=window_worker, lead=lead, health="chronic_illness",
+                                 occupation="none")
+    services.lead_close(actor=window_worker, lead=lead, outcome="not_eligible",
+                        note="电话核实：已有稳定收入")
+    assert Monitoring.objects.filter(household=task.household, source=lead.number).exists()
+    closed_directly = services.lead_record(actor=window_worker, data={**lead_data,
+                                                                      "id_number": ""})
+    services.lead_close(actor=window_worker, lead=closed_directly, outcome="not_eligible",
+                        note="不符合")  # no household: nothing to monitor
+    assert Monitoring.objects.count() == 1
