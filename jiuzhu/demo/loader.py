@@ -4,8 +4,9 @@ the procedure in every state with their verifications, payments, reviews and tip
 Excel import and the assessments — each part from the demo module of the app that owns it
 (``regions.demo``, ``accounts.demo``, ``households.demo``, ``leads.demo``,
 ``intake.demo``, ``applications.demo``, ``verification.demo``, ``payments.demo``,
-``supervision.demo``, ``exchange.demo``, ``assessments.demo``), all through the apps'
-services; this top-level app only puts them together.
+``supervision.demo``, ``exchange.demo``, ``assessments.demo``, then ``funds.demo`` and
+``emergency.demo``: the emergency funds and the emergency cases paid from them), all
+through the apps' services; this top-level app only puts them together.
 
 Everything is generated from a fixed seed or a fixed list, so loading twice gives the same
 county and changes nothing the second time (idempotent). An existing user keeps their
@@ -26,7 +27,9 @@ from jiuzhu.assessments.demo import load_assessments_demo
 from jiuzhu.catalogue.loader import load_catalogue
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.core.flags import DEMO_COUNTY, flag_set
+from jiuzhu.emergency.demo import load as load_emergency_demo
 from jiuzhu.exchange.demo import load_exchange_demo
+from jiuzhu.funds.demo import load as load_funds_demo
 from jiuzhu.households.demo import (
     ASSESSMENT_DATE,
     load_case_households,
@@ -78,6 +81,9 @@ def load_demo(*, per_village: int = 84,
     place_in_grids(regions)
     after = Household.objects.within(county).count()
     load_assessments_demo(regions, on=ASSESSMENT_DATE, again=after != before)
+    # after the assessments: the monitored green case picks a family outside every circle
+    load_funds_demo()
+    emergencies = load_emergency_demo(regions)
     return {"regions": len(regions), "users": len(users),
             "users_added": len(users) - existing, "households_added": added,
-            "households": after, "cases_added": cases}
+            "households": after, "cases_added": cases, "emergencies_added": emergencies}
