@@ -378,3 +378,48 @@ def test_cash_needs_the_payees_signature(people, household, money):
     assert bad.value.errors[0]["path"] == "signature"
     case.refresh_from_db()
     assert case.state == "approved"
+
+
+def test_e09_when_the_household_receives_dibao_now(people, household, tree):
+    from jiuzhu.applications.models import Application
+
+    receiving = Application.objects.create(
+        number="DB-E09-1", query_code="QE091", household=household, item_code="MZ01",
+        channel="window", region=tree["town1"], region_path=household.region_path,
+        step_started_on=DAY, state="in_payment")
+    case = open_red(people["window"], household, checklist=["E04", "E10"])
+    assert case.ticked == ["E04", "E09", "E10"] and case.score == 50 and case.level == "yellow"
+    Application.objects.filter(pk=receiving.pk).update(state="suspended")
+    assert "E09" not in open_red(people["window"], household, checklist=["E04"]).ticked
+
+
+def test_the_duty_list_is_red_to_green_then_by_deadline(people, household, other_household):
+    from jiuzhu.emergency import selectors
+
+    green = services.open_case(actor=people["window"], household=household, source="window",
+                               cause="other", occurred_on=DAY, narrative="x", checklist=[],
+                               sudden_expense_fen=0, now=at(DAY, 9))
+    yellow = open_yellow(people["window"], household, now=at(DAY, 9))
+    red_late = open_red(people["window"], household, now=at(DAY, 11))
+    red_early = open_red(people["window"], household, now=at(DAY, 10))
+    closed = open_red(people["window"], household, now=at(DAY, 8))
+    services.case_act(actor=people["reviewer"], case=closed.pk, action="decide_no_help",
+                      data={"reason": "已获赔偿"})
+    now = at(DAY, 12)
+    duty = selectors.duty_list(people["reviewer"], now)
+    assert duty == [red_early, red_late, yellow, green]
+    assert [c.alert for c in duty] == ["none"] * 4
+    assert selectors.duty_list(people["other_reviewer"], now) == []
+    assert selectors.overdue(people["reviewer"], at(DAY + timedelta(days=1), 10, 30)) == [red_early]
+    counts = selectors.counts_for_home(people["reviewer"], at(DAY + timedelta(days=1), 10, 30))
+    assert counts == {"open": 4, "red": 2, "overdue": 1, "yellow_alert": 1,
+                      "awaiting_county": 0, "papers_pending": 0}
+    detail = selectors.case_detail(people["reviewer"], red_early.pk, now)
+    assert detail.case == red_early and detail.alert == "none"
+    assert [a.level for a in detail.assessments] == ["red"]
+    assert "approve_help" in [o.name for o in detail.offers]
+    with pytest.raises(ServiceError) as hidden:
+        selectors.case_detail(people["other_reviewer"], red_early.pk)
+    assert hidden.value.code == ErrorCode.NOT_FOUND
+    listed = list(selectors.cases(people["reviewer"], level="red"))
+    assert listed == [red_late, red_early, closed]
