@@ -44,6 +44,7 @@ from .models import EmergencyCase
 #: A 1×1 PNG: the payee's signature drawn on the phone.
 SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
              "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+PHOTO = base64.b64decode(SIGNATURE.split(",", 1)[1])
 #: The smallest valid PDF (a scanned 身份证 for the MZ05 file).
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -66,6 +67,8 @@ class Scenario:
     source: str = "window"
     #: the household should be outside every circle (for monitoring: circle 4)
     outside_circles: bool = False
+    #: a photo of the event taken on the phone
+    photo: bool = False
 
 
 @dataclass
@@ -145,7 +148,7 @@ def _papers_done(case: EmergencyCase, ctx: Context) -> None:
             "reasons": "突发火灾致基本生活陷入困境，已先行救助，补办临时救助手续"}),
         (reviewer, "approve", {}),
     ]
-    photo = [("入户照片", "入户照片.png", base64.b64decode(SIGNATURE.split(",", 1)[1]))]
+    photo = [("入户照片", "入户照片.png", PHOTO)]
     for actor, action, data in steps:
         application_act(actor=actor, application_id=file_id, action=action, data=data,
                         files=photo if action == "record_investigation" else None, today=today)
@@ -197,7 +200,7 @@ def _green_organisation(case: EmergencyCase, ctx: Context) -> None:
 SCENARIOS: list[Scenario] = [
     Scenario("red_helped", "990102001001", "fire",
              "凌晨厨房失火，房屋烧毁大半，一家人暂住邻居家，衣物口粮全部烧毁",
-             ("E01", "E06", "E10"), _red_helped, opened_hours_ago=1.5),
+             ("E01", "E06", "E10"), _red_helped, opened_hours_ago=1.5, photo=True),
     Scenario("awaiting_county", "990102001002", "accident",
              "户主骑电动车被撞，伤势严重正在抢救，肇事方逃逸，家中无其他收入",
              ("E03", "E04", "E05"), _awaiting_county, opened_hours_ago=3),
@@ -207,7 +210,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("blue_procedure", "990102001004", "earner_lost",
              "丈夫外出务工失联三个月，妻子独自抚养两个孩子，收入明显减少",
              ("E05",), _blue_procedure, opened_days_ago=2),
-    Scenario("green_monitoring", "990102001001", "illness",
+    Scenario("green_monitoring", "990102001005", "illness",
              "户主患慢性病需长期服药，收入勉强维持基本生活，邻居反映情况",
              ("E11",), _green_monitoring, opened_days_ago=1, source="grid_worker",
              outside_circles=True),
@@ -281,10 +284,11 @@ def _open(scenario: Scenario, household: Household, ctx: Context) -> EmergencyCa
     elif scenario.source == "village_assistant" and township == "990102001":
         opener = "assistant1"
     actor = ctx.user(opener) if isinstance(opener, str) else opener
+    photos = [("现场照片.png", PHOTO)] if scenario.photo else None
     return services.open_case(actor=actor, household=household, source=scenario.source,
                               cause=scenario.cause, occurred_on=occurred,
                               narrative=scenario.narrative, checklist=list(scenario.checklist),
-                              sudden_expense_fen=0, now=ctx.opened_at)
+                              sudden_expense_fen=0, photos=photos, now=ctx.opened_at)
 
 
 def _grid_worker(household: Household) -> Any:

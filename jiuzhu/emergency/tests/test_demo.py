@@ -58,6 +58,7 @@ def test_the_emergency_demo_has_a_case_of_every_kind_and_loads_once(county):
         "approved", "refused") and helped.papers_due is not None
     assert by_key["papers_done"].papers_done_at is not None
     assert by_key["blue_procedure"].application.item_code == "MZ04"
+    assert helped.photos.count() == 1
     assert by_key["yellow_overdue"].responded_at is None
     assert by_key["yellow_overdue"].respond_by < timezone.now()
     lead_case = by_key["from_lead"]
