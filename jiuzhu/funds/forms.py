@@ -43,7 +43,7 @@ class YuanField(forms.CharField):
 
 def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(label=label, initial=timezone.localdate,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class IncomeForm(FundForm):

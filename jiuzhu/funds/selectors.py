@@ -105,7 +105,8 @@ def entry_get(*, user: Any, pk: int) -> LedgerEntry:
 
 def ledger(fund: Fund) -> QuerySet[LedgerEntry]:
     """The fund's entries, newest first."""
-    return (fund.entries.select_related("created_by", "township", "reverses", "commitment")
+    return (fund.entries.select_related("created_by", "township", "reverses", "commitment",
+                                        "counterpart__fund")
             .annotate(reversed=Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"))),
                       closed=Exists(LedgerEntry.objects.filter(commitment=OuterRef("pk"))))
             .order_by("-on", "-id"))
