@@ -41,6 +41,7 @@ from .models import EmergencyCase
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 25
+OPEN_PANELS = ("approve_help", "county_approve", "pay")
 STYLES = {"approve_help": "danger", "county_approve": "danger", "pay": "danger",
           "decide_no_help": "outline-secondary", "release": "outline-secondary",
           "close": "outline-primary"}
@@ -199,6 +200,8 @@ def _action_panels(request: HttpRequest, case: EmergencyCase,
         else:
             panel["form"] = _build_form(action, case, request.user)
         panel["intro"] = _intro(action, case) if "form" in panel else ""
+        # the steps that help now are open; the others (re-assess, refer, monitor …) fold
+        panel["open"] = action in OPEN_PANELS or bool(bound and bound[0] == action)
         panels.append(panel)
     return panels
 
