@@ -271,18 +271,16 @@ def _new_household(*, actor: Any, data: Any, today: date) -> Household:
         errors.append({"path": "household.region_code", "message": _("请选择到村（社区）或网格")})
     _refuse(errors, _("家庭信息有误，请按提示修改"))
     assert region is not None
-    if not errors:
-        member = (Member.objects.filter(id_number=id_number,
-                                        household__status=HouseholdStatus.ACTIVE)
-                  .select_related("household__region").first())
-        if member is not None:
-            household = member.household
-            if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-                raise ServiceError(ErrorCode.DUPLICATE_MEMBER,
-                                   _("该身份证号已在其他辖区的在册家庭中登记，请联系该辖区处理"),
-                                   [{"path": "household.id_number",
-                                     "message": _("已在其他辖区的在册家庭中登记")}])
-            return household
+    member = (Member.objects.filter(id_number=id_number, household__status=HouseholdStatus.ACTIVE)
+              .select_related("household__region").first())
+    if member is not None:  # registered already: the case is that household's
+        household = member.household
+        if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+            raise ServiceError(ErrorCode.DUPLICATE_MEMBER,
+                               _("该身份证号已在其他辖区的在册家庭中登记，请联系该辖区处理"),
+                               [{"path": "household.id_number",
+                                 "message": _("已在其他辖区的在册家庭中登记")}])
+        return household
     village = region if region.level == "village" else region.parent
     assert village is not None
     area_type = village.area_type or text("area_type")

@@ -54,60 +54,60 @@ class _In(Schema):
 
 
 class ReassessIn(_In):
-    checklist: list[str] = Field(default_factory=list, title="评估清单",
+    checklist: list[str] = Field(default_factory=list, title=gettext_noop("评估清单"),
                                  description="E01–E11 ticked (E07 and E09 are computed, never sent)")
-    sudden_expense: str = Field("0.00", title="突发刚性支出", description="yuan, e.g. \"12000.00\"")
-    reason: str = Field(min_length=1, title="重新评估理由")
+    sudden_expense: str = Field("0.00", title=gettext_noop("突发刚性支出"), description="yuan, e.g. \"12000.00\"")
+    reason: str = Field(min_length=1, title=gettext_noop("重新评估理由"))
 
 
 class ApproveHelpIn(_In):
-    amount: str = Field(min_length=1, title="金额", description="yuan, e.g. \"2000.00\"")
-    method: HelpMethod = Field(title="发放方式", description="bank, cash or goods")
-    payee: str = Field(min_length=1, max_length=64, title="领取人")
-    fund_id: int | None = Field(None, title="资金来源",
+    amount: str = Field(min_length=1, title=gettext_noop("金额"), description="yuan, e.g. \"2000.00\"")
+    method: HelpMethod = Field(title=gettext_noop("发放方式"), description="bank, cash or goods")
+    payee: str = Field(min_length=1, max_length=64, title=gettext_noop("领取人"))
+    fund_id: int | None = Field(None, title=gettext_noop("资金来源"),
                                 description="a fund id; the township's reserve by default")
-    override_reason: str = Field("", title="调整理由",
+    override_reason: str = Field("", title=gettext_noop("调整理由"),
                                  description="county approver only: overrides the once-a-year rule")
 
 
 class CountyApproveIn(_In):
-    override_reason: str = Field("", title="调整理由")
-    fund_id: int | None = Field(None, title="资金来源",
+    override_reason: str = Field("", title=gettext_noop("调整理由"))
+    fund_id: int | None = Field(None, title=gettext_noop("资金来源"),
                                 description="a fund id; the county fund by default")
 
 
 class PayIn(_In):
-    voucher: str = Field(min_length=1, max_length=64, title="凭证号")
-    signature: str = Field("", title="领取人签名",
+    voucher: str = Field(min_length=1, max_length=64, title=gettext_noop("凭证号"))
+    signature: str = Field("", title=gettext_noop("领取人签名"),
                            description="data:image/png;base64,… drawn on the phone (cash, goods)")
-    payee_confirmed: bool = Field(True, title="已核对领取人身份")
+    payee_confirmed: bool = Field(True, title=gettext_noop("已核对领取人身份"))
 
 
 class ReasonIn(_In):
-    reason: str = Field(min_length=1, title="理由")
+    reason: str = Field(min_length=1, title=gettext_noop("理由"))
 
 
 class OpenProcedureIn(_In):
-    item_code: str = Field(pattern="^MZ0[45]$", title="事项", description="MZ04 or MZ05")
+    item_code: str = Field(pattern="^MZ0[45]$", title=gettext_noop("事项"), description="MZ04 or MZ05")
 
 
 class ReferIn(_In):
-    target: ReferralTarget = Field(title="转介对象", description="department or organisation")
-    department: str = Field("", title="部门", description="department code (target department)")
-    item_code: str = Field("", title="事项",
+    target: ReferralTarget = Field(title=gettext_noop("转介对象"), description="department or organisation")
+    department: str = Field("", title=gettext_noop("部门"), description="department code (target department)")
+    item_code: str = Field("", title=gettext_noop("事项"),
                            description="the department's catalogue item (default: its first)")
-    organisation: str = Field("", max_length=200, title="服务机构")
-    note: str = Field("", title="说明")
+    organisation: str = Field("", max_length=200, title=gettext_noop("服务机构"))
+    note: str = Field("", title=gettext_noop("说明"))
 
 
 class RecordReferralIn(_In):
-    referral_id: int = Field(title="转介")
-    outcome: str = Field(pattern="^(done|refused)$", title="结果", description="done or refused")
-    note: str = Field("", title="结果说明")
+    referral_id: int = Field(title=gettext_noop("转介"))
+    outcome: str = Field(pattern="^(done|refused)$", title=gettext_noop("结果"), description="done or refused")
+    note: str = Field("", title=gettext_noop("结果说明"))
 
 
 class NoteIn(_In):
-    note: str = Field("", title="说明")
+    note: str = Field("", title=gettext_noop("说明"))
 
 
 class PapersDoneIn(_In):
