@@ -178,7 +178,7 @@ def record_income(*, actor: Any, fund: Fund, amount_fen: int, source: str, on: d
         receipt_number=receipt_number, note=_text(note))
     locked.balance_fen += amount_fen
     _store(locked, fund)
-    _audit(actor, entry, "income", source=source)
+    _audit(actor, entry, "收入", source=str(IncomeSource(source).label))
     return entry
 
 
@@ -216,7 +216,7 @@ def allocate(*, actor: Any, fund: Fund, reserve: Fund, amount_fen: int, on: date
     target.balance_fen += amount_fen
     _store(source, fund)
     _store(target, reserve)
-    _audit(actor, entry, "allocation", to=target.name)
+    _audit(actor, entry, "划拨", note=f"划拨给{target.name}")
     return entry
 
 
@@ -249,7 +249,7 @@ def commit(*, actor: Any, fund: Fund, amount_fen: int, case_id: int, case_number
         case_number=_text(case_number), township=township, level=level or "", note=_text(note))
     locked.committed_fen += amount_fen
     _store(locked, fund)
-    _audit(actor, entry, "commitment", number=entry.case_number)
+    _audit(actor, entry, "预留", number=entry.case_number)
     return entry
 
 
@@ -287,7 +287,7 @@ def pay(*, actor: Any, commitment: LedgerEntry, payee: str, method: str, voucher
     locked.balance_fen -= commitment.amount_fen
     locked.committed_fen -= commitment.amount_fen
     _store(locked, fund)
-    _audit(actor, entry, "payment", number=entry.case_number)
+    _audit(actor, entry, "支付", number=entry.case_number)
     return entry
 
 
@@ -309,7 +309,7 @@ def release(*, actor: Any, commitment: LedgerEntry, reason: str) -> LedgerEntry:
         township=commitment.township, level=commitment.level, note=reason)
     locked.committed_fen -= commitment.amount_fen
     _store(locked, fund)
-    _audit(actor, entry, "release", reason=reason)
+    _audit(actor, entry, "释放", reason=reason)
     return entry
 
 
@@ -336,7 +336,7 @@ def recover(*, actor: Any, fund: Fund, amount_fen: int, on: date, voucher: str,
         case_id=case_id, note=_text(note))
     locked.balance_fen += amount_fen
     _store(locked, fund)
-    _audit(actor, entry, "recovery")
+    _audit(actor, entry, "追回")
     return entry
 
 
@@ -394,7 +394,7 @@ def reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntry:
         reversal.counterpart, back.counterpart = back, reversal
         _store(target, counterpart.fund)
     _store(own, fund)
-    _audit(actor, reversal, "reversal", reason=reason, number=str(entry.pk))
+    _audit(actor, reversal, "冲销", reason=reason, number=str(entry.pk))
     return reversal
 
 
@@ -423,7 +423,7 @@ def request_replenishment(*, actor: Any, reserve: Fund, note: str = "") -> Reple
         note=_text(note), requested_by=_user(actor))
     replenishment.payments.set(payments)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=replenishment, detail={
-        "step": "replenishment", "amount": format_fen(amount), "count": len(payments)})
+        "step": "备用金补充申请", "amount": format_fen(amount), "count": len(payments)})
     return replenishment
 
 
@@ -462,7 +462,7 @@ def decide_replenishment(*, actor: Any, replenishment: Replenishment, approve: b
     current.decided_at = timezone.now()
     current.save(update_fields=["state", "allocation", "reason", "decided_by", "decided_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, detail={
-        "step": "replenishment", "decision": current.state,
+        "step": "审批补充申请", "decision": str(current.get_state_display()),
         "amount": format_fen(current.amount_fen)})
     for name in ("state", "allocation", "reason", "decided_by", "decided_at"):
         setattr(replenishment, name, getattr(current, name))
