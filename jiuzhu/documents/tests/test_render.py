@@ -17,7 +17,7 @@ from jiuzhu.documents.word import docx_text, render_docx
 
 from .conftest import pdf_text, squeeze
 
-CODES = [f"D{n:02d}" for n in range(1, 25)]
+CODES = [f"D{n:02d}" for n in range(1, 28)]
 NUMBER = "示范县第1镇民低〔2026〕第0042号"
 
 
