@@ -244,14 +244,23 @@ def _free_households(village: Region) -> Any:
 
 
 def _household(scenario: Scenario, village: Region) -> Household | None:
-    households = _free_households(village)
-    if scenario.outside_circles:
-        from jiuzhu.assessments.models import Standing
+    """A free household of the scenario's village, else of another village of its township
+    (a small demo has one generated family a village)."""
+    villages = [village, *Region.objects.filter(parent_id=village.parent_id, level="village")
+                .exclude(pk=village.pk).order_by("code")]
+    for place in villages:
+        households = _free_households(place)
+        if scenario.outside_circles:
+            from jiuzhu.assessments.models import Standing
 
-        outside = households.filter(Exists(Standing.objects.filter(household=OuterRef("pk"),
-                                                                   circle=0)))
-        return outside.first() or households.first()
-    return households.first()
+            outside = households.filter(Exists(Standing.objects.filter(
+                household=OuterRef("pk"), circle=0))).first()
+            if outside is not None:
+                return outside
+        found = households.first()
+        if found is not None:
+            return found
+    return None
 
 
 def _back(now: datetime, working_days: int) -> datetime:
