@@ -168,9 +168,18 @@ class Referral(models.Model):
         return f"{self.case_id} {self.department or self.organisation}"
 
     def outcome_on(self, today) -> str:  # type: ignore[no-untyped-def]
-        """The outcome as shown on ``today``: a pending referral past its due date has had
-        no answer in time (逾期未答复)."""
-        if self.outcome == ReferralOutcome.PENDING and today > self.due_on:
+        """The outcome as shown on ``today``: what was recorded; else, for a department, how
+        the one window's item ended (finished granted → done, not granted or returned →
+        refused); a referral still pending past its due date has had no answer in time
+        (逾期未答复)."""
+        if self.outcome != ReferralOutcome.PENDING:
+            return self.outcome
+        item = self.request_item if self.request_item_id else None
+        if item is not None and item.state == "finished":
+            return ReferralOutcome.DONE if item.result == "granted" else ReferralOutcome.REFUSED
+        if item is not None and item.state == "returned":
+            return ReferralOutcome.REFUSED
+        if today > self.due_on:
             return ReferralOutcome.NO_ANSWER
         return self.outcome
 

@@ -217,6 +217,13 @@ def test_a_referral_to_a_department_reaches_its_inbox(people, household, money, 
     officer = UserFactory(username="officer_wj", role="department_officer", region=tree["county"],
                           department="WJ")
     assert referral.request_item in list(officer_inbox(officer))
+    from jiuzhu.intake.models import RequestItem
+
+    assert referral.outcome_on(DAY) == "pending"
+    RequestItem.objects.filter(pk=referral.request_item_id).update(state="finished",
+                                                                    result="not_granted")
+    referral.refresh_from_db()
+    assert referral.outcome_on(DAY) == "refused"  # the department's answer, shown on the case
     services.case_act(actor=people["window"], case=case.pk, action="record_referral",
                       data={"referral_id": referral.pk, "outcome": "done", "note": "已救助"})
     referral.refresh_from_db()
