@@ -75,3 +75,23 @@ def test_the_emergency_demo_has_a_case_of_every_kind_and_loads_once(county):
     assert load(county) == 0
     assert EmergencyCase.objects.count() == len(SCENARIOS)
     assert Lead.objects.filter(urgency="critical").count() == 1
+
+
+def test_every_emergency_list_a_demo_user_opens_has_rows(county, client):
+    from jiuzhu.accounts.models import User
+    from jiuzhu.emergency import selectors
+    from jiuzhu.emergency.demo import load
+
+    load(county)
+    duty = {name: len(selectors.duty_list(User.objects.get(username=name)))
+            for name in ("window1", "reviewer1", "window2", "window3", "approver1",
+                         "supervisor1")}
+    assert duty["window1"] == duty["reviewer1"] >= 4 and duty["window2"] == 2
+    assert duty["window3"] == 1 and duty["approver1"] == duty["supervisor1"] == 7
+    for name in ("approver1", "supervisor1"):
+        assert selectors.cases(User.objects.get(username=name)).count() == 8
+    overdue = selectors.overdue(User.objects.get(username="window2"))
+    assert [c.level for c in overdue] == ["yellow"]
+    client.force_login(User.objects.get(username="window2"))
+    page = client.get("/emergency/duty/").content.decode()
+    assert "黄色" in page and "红色" in page
