@@ -536,6 +536,10 @@ def commit_for_case(*, actor: Any, fund_id: int, case_id: int, amount: Any) -> A
     fund = Fund.objects.visible_to(actor).filter(pk=fund_id).first()
     if fund is None:
         raise ServiceError(ErrorCode.NOT_FOUND, _("基金不存在"))
+    if not case.region_path.startswith(fund.region_path):
+        message = _("该急难个案不在本基金的区划内：请使用本乡镇备用金或上级救急难基金")
+        raise ServiceError(ErrorCode.VALIDATION, message,
+                           [{"path": "emergency_id", "message": message}])
     amount_fen = parse_fen(amount, "amount")
     cap = event_cap_fen(case_parameters(case), case.standard_fen, case.size)
     given = case_total_fen(case.pk)

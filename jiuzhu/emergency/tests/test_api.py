@@ -111,7 +111,7 @@ def test_actions_and_their_errors(api, household, money):
     assert data["papers_due"] and data["application_number"].startswith("MZ05")
 
 
-def test_insufficient_funds_is_409_with_available(api, household, money, tree):
+def test_insufficient_funds_is_409_with_available(api, household, other_household, money, tree):
     from jiuzhu.core.access import SYSTEM
     from jiuzhu.funds import services as funds
     from jiuzhu.funds.choices import FundKind
@@ -124,8 +124,13 @@ def test_insufficient_funds_is_409_with_available(api, household, money, tree):
                        {"emergency_id": case["id"], "amount": "25000.00"})
     assert refused.status_code == 422  # above the event cap (¥8,640) first
     assert refused.json()["errors"][0]["path"] == "amount"
+    elsewhere = api.post("approver", f"/api/v1/funds/{town2.pk}/commitments",
+                         {"emergency_id": case["id"], "amount": "100.00"})
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["errors"][0]["path"] == "emergency_id"
+    in_town2 = api.post("root", "/api/v1/emergencies", body(other_household)).json()
     empty = api.post("approver", f"/api/v1/funds/{town2.pk}/commitments",
-                     {"emergency_id": case["id"], "amount": "100.00"})
+                     {"emergency_id": in_town2["id"], "amount": "100.00"})
     assert empty.status_code == 409
     assert empty.json()["code"] == "insufficient_funds" and empty.json()["available"] == "0.00"
     assert LedgerEntry.objects.count() == entries
