@@ -23,7 +23,7 @@ def task_to_dict(task: VisitTask) -> dict[str, Any]:
     return {
         "id": task.pk, "sequence": task.sequence, "status": task.status,
         "assignee": task.assignee.username, "started_on": task.started_on.isoformat(),
-        "due_on": task.due_on.isoformat(),
+        "due_on": task.due_on.isoformat(), "limit_days": task.limit_days,
         "visited_on": task.visited_on.isoformat() if task.visited_on else None,
         "findings": task.findings, "outcome": task.outcome or None,
         "outcome_note": task.outcome_note, "referred_to": task.referred_to,

@@ -68,6 +68,7 @@ class VisitTaskOut(Schema):
     assignee: str
     started_on: IsoDate
     due_on: IsoDate
+    limit_days: int = Field(description="走访时限（工作日）：紧急 1，较急 2，一般 3")
     visited_on: IsoDate | None
     findings: str
     outcome: Outcome | None

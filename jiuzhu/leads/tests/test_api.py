@@ -37,7 +37,7 @@ def test_record_convert_and_close_through_the_api(api, window_worker, grid_worke
     assert converted.status_code == 200
     body = converted.json()
     assert body["status"] == "visiting" and body["tasks"][0]["assignee"] == grid_worker.username
-    assert body["tasks"][0]["due_on"] == "2026-03-05"
+    assert (body["tasks"][0]["due_on"], body["tasks"][0]["limit_days"]) == ("2026-03-05", 3)
     task_id = body["tasks"][0]["id"]
     refused = api.post(f"/visits/{task_id}/outcome",
                        json={"visited_on": "2026-03-02", "findings": "老人独居"}, user=grid_worker)
