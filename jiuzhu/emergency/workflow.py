@@ -298,9 +298,10 @@ def _approve_help(ctx: Context) -> None:
     _check_cap(case, amount, ctx)
     override = _check_repeat(case, ctx)
     county = _is_county(actor, case)
-    fund = _fund(case, ctx, county=county)
     limit = first_help_limit_fen(_params(case, ctx), case.standard_fen, case.size)
     above = amount > limit and not county
+    # above the township's limit the county approves and pays: its fund by default
+    fund = _fund(case, ctx, county=county or above)
     help_ = FirstHelp(case=case, amount_fen=amount, fund=fund, method=ctx.data["method"],
                       payee=ctx.data["payee"], override_reason=override,
                       requested_by=_user(actor), requested_at=now)
