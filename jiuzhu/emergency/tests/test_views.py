@@ -290,3 +290,81 @@ def test_overdue_cases_are_listed_in_red_and_on_the_supervisors_home(client, sta
     assert 'data-testid="emergency"' in home and 'href="/emergency/duty/"' in home
     login(client, staff["officer"])
     assert 'data-testid="emergency"' not in client.get("/").content.decode()
+
+
+def test_a_blue_case_offers_no_first_help_and_says_why(client, staff, family, funds):
+    case = opened(staff, family, checklist=("E06", "E10"), cause="fire")
+    login(client, staff["reviewer"])
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    actions, refused = _panels(page)
+    assert "approve_help" in refused and "approve_help" not in actions
+    assert "蓝色、绿色个案不先行救助" in page and "open_procedure" in actions
+    # the procedure opened from the page: MZ04, the case follows its file
+    response = client.post(f"/emergency/{case.pk}/actions/open_procedure/",
+                           {"open_procedure-item_code": "MZ04"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "in_procedure" and case.application.item_code == "MZ04"
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    assert f"/applications/{case.application_id}/" in page and "已转常规程序" in page
+
+
+def test_referrals_to_an_organisation_and_a_department_are_tracked(client, staff, family):
+    from jiuzhu.catalogue.models import Department
+
+    case = opened(staff, family, checklist=("E08",), cause="other")
+    login(client, staff["window"])
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    department = Department.objects.order_by("code").first()
+    assert department.name in page  # departments offered by name
+    response = client.post(f"/emergency/{case.pk}/actions/refer/", {
+        "refer-target": "organisation", "refer-organisation": "", "refer-note": "上门照护"})
+    assert response.status_code == 422 and 'data-error="organisation"' in response.content.decode()
+    response = client.post(f"/emergency/{case.pk}/actions/refer/", {
+        "refer-target": "organisation", "refer-organisation": "阳光社工站", "refer-note": "上门照护"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "referred"
+    referral = case.referrals.get()
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    assert "阳光社工站" in page and 'data-outcome="pending"' in page and "办理中" in page
+    response = client.post(f"/emergency/{case.pk}/actions/record_referral/", {
+        "record_referral-referral_id": str(referral.pk), "record_referral-outcome": "done",
+        "record_referral-note": "已安排每周两次上门"})
+    assert response.status_code == 302
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    assert 'data-outcome="done"' in page and "已安排每周两次上门" in page
+
+
+def test_help_above_the_township_limit_waits_for_the_county(client, staff, family, funds):
+    case = opened(staff, family)
+    login(client, staff["reviewer"])
+    response = client.post(f"/emergency/{case.pk}/actions/approve_help/", {
+        "approve_help-amount": "5000", "approve_help-method": "bank",
+        "approve_help-payee": "陈大山"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "awaiting_county"
+    assert "county_approve" not in _panels(client.get(f"/emergency/{case.pk}/").content.decode())[0]
+    login(client, staff["approver"])
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    assert "county_approve" in _panels(page)[0] and "待县级审批" in page
+    response = client.post(f"/emergency/{case.pk}/actions/county_approve/", {})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "approved"
+
+
+def test_a_reassessment_to_a_higher_level_shows_in_the_history(client, staff, family):
+    case = opened(staff, family, checklist=("E10",), cause="illness")
+    assert case.level == "green"
+    login(client, staff["grid"])
+    response = client.post(f"/emergency/{case.pk}/actions/reassess/", {
+        "reassess-checklist": ["E03", "E10"], "reassess-sudden_expense": "0",
+        "reassess-reason": "病情恶化，需立即手术"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.level == "red"
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    history = page[page.index('data-testid="history"'):]
+    assert history.count("data-level=") == 2 and "病情恶化，需立即手术" in history
