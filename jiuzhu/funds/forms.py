@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.core.forms import ServiceErrorsMixin, StyledForm
 from jiuzhu.rules.money import NotANumber, yuan_to_fen
 
-from .choices import RECORDABLE_SOURCES, IncomeSource
+from .choices import RECORDABLE_SOURCES, EntryKind, IncomeSource
 from .models import Fund
 
 
@@ -112,3 +112,30 @@ class DecideForm(FundForm):
         ("approve", _("批准并划拨")), ("refuse", _("退回"))], widget=forms.RadioSelect)
     voucher = forms.CharField(label=_("划拨凭证号（批准时必填）"), max_length=64, required=False)
     reason = forms.CharField(label=_("退回理由（退回时必填）"), required=False)
+
+
+class LedgerFilterForm(StyledForm):
+    """The ledger page's filter (kept by the pager and the Excel export)."""
+
+    control_size = "sm"
+    kind = forms.ChoiceField(label=_("类别"), required=False,
+                             choices=[("", _("全部类别")), *EntryKind.choices])
+    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(
+        format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(
+        format="%Y-%m-%d", attrs={"type": "date"}))
+    case = forms.CharField(label=_("个案编号"), required=False, max_length=32)
+
+    def apply(self, entries: Any) -> Any:
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data.get("kind"):
+            entries = entries.filter(kind=data["kind"])
+        if data.get("start"):
+            entries = entries.filter(on__gte=data["start"])
+        if data.get("end"):
+            entries = entries.filter(on__lte=data["end"])
+        if data.get("case"):
+            entries = entries.filter(case_number__icontains=data["case"].strip())
+        return entries

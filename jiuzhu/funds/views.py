@@ -33,6 +33,7 @@ from .forms import (
     AllocateForm,
     DecideForm,
     IncomeForm,
+    LedgerFilterForm,
     RecoverForm,
     RequestForm,
     ReverseForm,
@@ -163,7 +164,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allocation to a township's reserve, recovery, reversal."""
     _require(request.user, "funds.view")
     fund = _fund_or_404(request, pk)
-    entries = ledger(fund)
+    filters = LedgerFilterForm(request.GET or None)
+    entries = filters.apply(ledger(fund))
     if request.method == "GET" and request.GET.get("export") == "xlsx":
         return ledger_response(request, fund, entries)
     posted = request.POST.get("form", "") if request.method == "POST" else ""
@@ -198,6 +200,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
              and not e.reverses_id} for e in page.object_list]
     return render(request, "funds/detail.html", {
         "fund": fund, "page": page, "rows": rows, "forms": forms, "posted": posted,
+        "filters": filters,
         "balance": yuan(fund.balance_fen), "committed": yuan(fund.committed_fen),
         "available": yuan(fund.available_fen),
         "children": [{"fund": c, "available": yuan(c.available_fen)}

@@ -221,3 +221,13 @@ def test_replenishment_through_the_pages(client, funds, reviewer, approver, help
     item.refresh_from_db()
     assert item.state == ReplenishmentState.APPROVED
     assert Fund.objects.get(pk=funds["town1"].pk).balance_fen == 5_000_000
+
+
+def test_ledger_filter_narrows_the_page_and_the_export(client, funds, approver, donation):
+    url = reverse("funds:detail", args=[funds["county"].pk])
+    client.force_login(approver)
+    text = client.get(url + "?kind=allocation").content.decode()
+    assert 'data-kind="allocation"' in text and 'data-kind="income"' not in text
+    sheet = load_workbook(BytesIO(client.get(url + "?kind=income&export=xlsx").content)).active
+    kinds = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(kinds) == ["收入·慈善捐赠", "收入·财政专项"]
