@@ -15,6 +15,28 @@ class Role(models.TextChoices):
     DEPARTMENT_OFFICER = "department_officer", _("部门经办人")
     SUPERVISOR = "supervisor", _("领导（督办）")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    # Outside organisations (40-emergency-social.md "Roles added"): each such user belongs
+    # to an organisation as well as a region and sees only what is assigned to it.
+    SOCIAL_WORKER = "social_worker", _("社工")
+    PROVIDER = "provider", _("志愿者/服务商")
+    COORDINATOR = "coordinator", _("第三方调查机构协调员")
+    SURVEYOR = "surveyor", _("第三方调查员")
+    STATION_KEEPER = "station_keeper", _("爱心驿站站长")
+
+
+#: Users of an outside organisation (社会力量): never government staff; they see only what a
+#: scope of kind ``organisation`` admits (``jiuzhu/core/access.py``).
+OUTSIDE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PROVIDER, Role.COORDINATOR, Role.SURVEYOR,
+                           Role.STATION_KEEPER})
+#: Government staff (工作人员): every role but the outside ones.
+STAFF_ROLES = frozenset(set(Role) - OUTSIDE_ROLES)
+
+
+class OrganisationKind(models.TextChoices):
+    SOCIAL_ORG = "social_org", _("社会组织")
+    COMPANY = "company", _("企业")
+    LOVE_STATION = "love_station", _("爱心驿站")
+    VOLUNTEER_TEAM = "volunteer_team", _("志愿服务队")
 
 
 # Roles that may register and edit households in their subtree.

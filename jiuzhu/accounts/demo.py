@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import User
+from .models import Organisation, User
 
 if TYPE_CHECKING:
     from jiuzhu.regions.models import Region
@@ -31,7 +31,51 @@ DEMO_USERS: list[tuple[str, ...]] = [
     ("officer4", "department_officer", "990102", "曹阳", "ZJ"),
     ("supervisor1", "supervisor", "990102", "马云飞"),
     ("sysadmin1", "administrator", "990102", "林涛"),
+    # one department officer per department of the catalogue (officer1–officer4 stay)
+    ("officer_MZ", "department_officer", "990102", "彭丽", "MZ"),
+    ("officer_HM", "department_officer", "990102", "石磊", "HM"),
+    ("officer_SF", "department_officer", "990102", "罗娟", "SF"),
+    ("officer_JY", "department_officer", "990102", "梁晨", "JY"),
+    ("officer_ZJ", "department_officer", "990102", "宋涛", "ZJ"),
+    ("officer_CL", "department_officer", "990102", "唐敏", "CL"),
+    ("officer_RS", "department_officer", "990102", "邓华", "RS"),
+    ("officer_WJ", "department_officer", "990102", "萧然", "WJ"),
+    ("officer_GH", "department_officer", "990102", "田野", "GH"),
+    ("officer_HS", "department_officer", "990102", "董洁", "HS"),
+    ("officer_TW", "department_officer", "990102", "袁博", "TW"),
+    ("officer_FL", "department_officer", "990102", "潘慧", "FL"),
 ]
+
+#: Outside organisations (社会力量) of the demo county: (name, kind, region code, contact, phone).
+DEMO_ORGANISATIONS: list[tuple[str, str, str, str, str]] = [
+    ("示范县社会工作服务中心", "social_org", "990102", "黄晓燕", "0999-6001001"),
+    ("示范县如家社会工作服务中心", "social_org", "990102", "江海", "0999-6001002"),
+    ("示范县安康家政服务有限公司", "company", "990102", "毛建华", "0999-6002001"),
+    ("示范县邻里助餐服务有限公司", "company", "990102", "贺春", "0999-6002002"),
+    ("示范县顺心维修服务部", "company", "990102", "钟鸣", "0999-6002003"),
+    ("示范县青年志愿者协会", "volunteer_team", "990102", "魏佳", "0999-6003001"),
+    ("城关街道东门社区爱心驿站", "love_station", "990102001001", "龙梅", "0999-6004001"),
+]
+
+#: Users of outside organisations (50-api.md "Demo users added"):
+#: (username, role, region code, full name, organisation name).
+DEMO_OUTSIDE_USERS: list[tuple[str, str, str, str, str]] = [
+    ("socialworker1", "social_worker", "990102", "黄晓燕", "示范县社会工作服务中心"),
+    ("volunteer1", "provider", "990102", "魏佳", "示范县青年志愿者协会"),
+    ("coordinator1", "coordinator", "990102", "江海", "示范县如家社会工作服务中心"),
+    ("surveyor1", "surveyor", "990102", "沈立", "示范县如家社会工作服务中心"),
+    ("station1", "station_keeper", "990102001001", "龙梅", "城关街道东门社区爱心驿站"),
+]
+
+
+def load_organisations(regions: dict[str, Region]) -> dict[str, Organisation]:
+    """The demo county's outside organisations, created or found, by name."""
+    out = {}
+    for name, kind, code, contact, phone in DEMO_ORGANISATIONS:
+        org, _ = Organisation.objects.get_or_create(region=regions[code], name=name, defaults={
+            "kind": kind, "contact": contact, "phone": phone})
+        out[name] = org
+    return out
 
 
 def load_users(regions: dict[str, Region]) -> list[User]:
@@ -52,6 +96,15 @@ def load_users(regions: dict[str, Region]) -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         users.append(user)
+    organisations = load_organisations(regions)
+    for username, role, code, full_name, organisation in DEMO_OUTSIDE_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "role": role, "region": regions[code], "full_name": full_name,
+            "organisation": organisations[organisation]})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users.append(user)
     return users
 
 
@@ -60,7 +113,7 @@ def demo_user(username: str) -> User | None:
     role, inside its demo region): the other demo modules act as this person, so the
     history reads like a real office; ``None`` when it was changed (then they act as the
     system, or leave out what needs a person)."""
-    wanted = {row[0]: (row[1], row[2]) for row in DEMO_USERS}
+    wanted = {row[0]: (row[1], row[2]) for row in [*DEMO_USERS, *DEMO_OUTSIDE_USERS]}
     user = User.objects.select_related("region").filter(username=username).first()
     if user is None or not user.is_active or username not in wanted:
         return None

@@ -6,7 +6,7 @@ import rules
 
 from jiuzhu.core.access import visible_path
 
-from .choices import AUDIT_READERS, HOUSEHOLD_EDITORS, HOUSEHOLD_IMPORTERS
+from .choices import AUDIT_READERS, HOUSEHOLD_EDITORS, HOUSEHOLD_IMPORTERS, OUTSIDE_ROLES
 
 
 def in_region(user, obj) -> bool:
@@ -24,7 +24,19 @@ def in_region(user, obj) -> bool:
 
 @rules.predicate
 def is_staff_member(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.region_id))
+    """Government staff (工作人员) with a region: never a user of an outside organisation,
+    so no staff permission reaches a social worker, volunteer or contracted investigator."""
+    return bool(user.is_authenticated and (user.is_superuser or (
+        user.region_id and getattr(user, "role", "") not in OUTSIDE_ROLES)))
+
+
+@rules.predicate
+def is_outside_member(user) -> bool:
+    """An active user of an outside organisation (社会力量) with a region and an
+    organisation: their permissions are the outside apps' own."""
+    return bool(user.is_authenticated and getattr(user, "is_active", False)
+                and user.region_id and getattr(user, "organisation_id", None)
+                and getattr(user, "role", "") in OUTSIDE_ROLES)
 
 
 @rules.predicate

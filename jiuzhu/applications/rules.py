@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 
-from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.choices import STAFF_ROLES, Role
 from jiuzhu.accounts.rules import has_role, is_staff_member, works_cases
 
 
@@ -64,7 +64,7 @@ investigator = has_role(Role.INVESTIGATOR, ADMIN)
 verifier = has_role(Role.VERIFICATION_OFFICER, ADMIN)
 appraiser = has_role(Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_REVIEWER, ADMIN)
 supervisor = has_role(Role.SUPERVISOR, ADMIN)
-staff = has_role(*Role.values)
+staff = has_role(*STAFF_ROLES)
 
 #: permission → predicate (the table in ``workflow.py`` names these permissions)
 PERMISSIONS = {

@@ -77,8 +77,14 @@ def sees_everything(user: Any) -> bool:
 
 #: Scoped kinds of users: the kind is computed from the user; each kind must be admitted
 #: per model by a registered scope, or it sees nothing of that model.
+#: The roles of outside organisations (``accounts.choices.OUTSIDE_ROLES``; core imports no app).
+ORGANISATION_ROLES = frozenset({"social_worker", "provider", "coordinator", "surveyor",
+                                "station_keeper"})
 SCOPE_KINDS: dict[str, Callable[[Any], bool]] = {
     "department": lambda user: getattr(user, "role", "") == "department_officer",
+    # a user of an outside organisation: sees only what is assigned to the organisation
+    # (or to them), by the scopes the owning apps register; nothing of any other model
+    "organisation": lambda user: getattr(user, "role", "") in ORGANISATION_ROLES,
 }
 
 ScopeFn = Callable[[Any], Q]
