@@ -77,14 +77,19 @@ def _register_routers() -> None:
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.assessments.prescription_api import router as prescription_router
     from jiuzhu.catalogue.api import router as catalogue_router
+    from jiuzhu.contracts.api import router as contracts_router
     from jiuzhu.emergency.api import router as emergency_router
     from jiuzhu.funds.api import router as funds_router
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
     from jiuzhu.leads.api import router as leads_router
     from jiuzhu.payments.api import router as payments_router
+    from jiuzhu.points.api import router as points_router
+    from jiuzhu.socialwork.api import router as socialwork_router
+    from jiuzhu.stations.api import router as stations_router
     from jiuzhu.supervision.api import router as supervision_router
     from jiuzhu.verification.api import router as verification_router
+    from jiuzhu.xingfu.api import router as xingfu_router
 
     api.add_router("/households", households_router)
     api.add_router("/households", prescription_router)
@@ -98,6 +103,13 @@ def _register_routers() -> None:
     api.add_router("/payrolls", payments_router)
     api.add_router("", supervision_router)  # /reviews…, /tipoffs…
     api.add_router("", emergency_router)  # /emergencies…, /funds/{id}/commitments
+    # social forces: each router carries its full paths (/stations…, /points…, /supermarket…,
+    # /contracts…, /settlements…, /needs…, /orders…, /socialwork…)
+    api.add_router("", stations_router)
+    api.add_router("", points_router)
+    api.add_router("", contracts_router)
+    api.add_router("", xingfu_router)
+    api.add_router("", socialwork_router)
 
 
 _register_routers()

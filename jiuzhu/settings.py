@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jiuzhu.payments", "jiuzhu.supervision",
     "jiuzhu.catalogue", "jiuzhu.intake", "jiuzhu.leads", "jiuzhu.selfservice",
     "jiuzhu.funds", "jiuzhu.emergency",
+    "jiuzhu.stations", "jiuzhu.points", "jiuzhu.contracts", "jiuzhu.xingfu", "jiuzhu.socialwork",
     # the top floor: the home page and the demo county loader (they may import any app)
     "jiuzhu.portal", "jiuzhu.demo",
 ]

@@ -24,10 +24,10 @@ TOP = {"portal", "demo"}
 # The README's picture, top floor first; on a floor an app may import the apps to its right.
 FLOORS = [
     ["portal", "demo", "selfservice"],
-    ["emergency"],
-    ["intake", "leads", "supervision", "payments"],
+    ["socialwork", "emergency"],
+    ["xingfu", "contracts", "intake", "leads", "supervision", "payments"],
     ["applications"],
-    ["funds", "assessments", "verification", "catalogue", "documents", "exchange"],
+    ["funds", "points", "stations", "assessments", "verification", "catalogue", "documents", "exchange"],
     ["households", "calendars"],
     ["accounts", "audit", "regions"],
     ["core", "rules"],

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class XingfuConfig(AppConfig):
+    name = "jiuzhu.xingfu"
+    verbose_name = "幸福云服务"
