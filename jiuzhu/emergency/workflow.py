@@ -549,8 +549,9 @@ CASE_WORKFLOW = Workflow(
         Action("open_procedure", gettext_noop("转常规程序"), source=(S.OPEN,),
                target=S.IN_PROCEDURE, permission="emergency.open_procedure",
                schema=OpenProcedureIn, handler=_open_procedure),
-        Action("refer", gettext_noop("转介"), source=(S.OPEN, S.HELPED, S.IN_PROCEDURE,
-                                                     S.MONITORING),
+        # a referred case may be referred again (another department or organisation)
+        Action("refer", gettext_noop("转介"), source=(S.OPEN, S.REFERRED, S.HELPED,
+                                                     S.IN_PROCEDURE, S.MONITORING),
                target=_target, targets=(S.REFERRED, S.HELPED, S.IN_PROCEDURE, S.MONITORING),
                permission="emergency.refer", schema=ReferIn, handler=_refer),
         Action("record_referral", gettext_noop("记录转介结果"),

@@ -244,7 +244,11 @@ def test_a_referral_to_an_organisation_without_an_answer_is_overdue(people, hous
     with pytest.raises(ServiceError) as refused:
         services.refer(actor=people["window"], case=case.pk, target="organisation",
                        organisation="")
-    assert refused.value.code == ErrorCode.STEP_NOT_ALLOWED  # referred: only from open etc.
+    assert refused.value.errors[0]["path"] == "organisation"
+    services.refer(actor=people["window"], case=case.pk, target="organisation",
+                   organisation="阳光社工站")  # a referred case may be referred again
+    case.refresh_from_db()
+    assert case.state == "referred" and case.referrals.count() == 2
 
 
 def test_monitoring_and_no_help_are_responses(people, household, other_household):

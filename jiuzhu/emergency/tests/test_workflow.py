@@ -58,7 +58,7 @@ def test_the_table_is_the_design():
         "pay": ({"approved"}, {"helped"}, "emergency.pay", ()),  # D26 (+ D27), by outcome
         "release": ({"approved", "awaiting_county"}, {"open"}, "emergency.release", ()),
         "open_procedure": ({"open"}, {"in_procedure"}, "emergency.open_procedure", ()),
-        "refer": ({"open", "helped", "in_procedure", "monitoring"},
+        "refer": ({"open", "referred", "helped", "in_procedure", "monitoring"},
                   {"referred", "helped", "in_procedure", "monitoring"}, "emergency.refer", ()),
         "record_referral": ({"referred", "helped", "in_procedure", "monitoring", "closed"},
                             {"referred", "helped", "in_procedure", "monitoring", "closed"},
