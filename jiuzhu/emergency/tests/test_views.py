@@ -334,6 +334,15 @@ def test_referrals_to_an_organisation_and_a_department_are_tracked(client, staff
     assert response.status_code == 302
     page = client.get(f"/emergency/{case.pk}/").content.decode()
     assert 'data-outcome="done"' in page and "已安排每周两次上门" in page
+    # a department: through the one window's transfer, shown by the department's name
+    response = client.post(f"/emergency/{case.pk}/actions/refer/", {
+        "refer-target": "department", "refer-department": department.code,
+        "refer-note": "需要该部门协助"})
+    assert response.status_code == 302
+    row = case.referrals.get(target="department")
+    assert row.request_item is not None
+    page = client.get(f"/emergency/{case.pk}/").content.decode()
+    assert f"部门：{department.name}" in page
 
 
 def test_help_above_the_township_limit_waits_for_the_county(client, staff, family, funds):
