@@ -101,6 +101,13 @@ def _household(user, ref: int | str) -> Household:
     return household
 
 
+def _staff_only(user) -> None:
+    """The applications API is the staff's: a contracted investigator (an outside user)
+    works on the phone investigation page only, which shows no incomes and no ID numbers."""
+    if getattr(user, "is_outside", False):
+        raise ServiceError(ErrorCode.NOT_FOUND, _("申请不存在"))
+
+
 @router.post("", response={201: ApplicationOut, **refusals(400, 403, 404, 409, 422)},
              by_alias=True, summary="提出申请 Create an application")
 def create_application(request, payload: ApplicationCreateIn):
@@ -116,6 +123,7 @@ def create_application(request, payload: ApplicationCreateIn):
 @router.get("/{int:application_id}", response={200: ApplicationOut, **refusals(404)},
             by_alias=True, summary="申请详情")
 def get_application(request, application_id: int):
+    _staff_only(request.auth)
     application = application_get(user=request.auth, pk=application_id)
     audit_read(request, application, via="api")
     return application_to_dict(application, user=request.auth)
@@ -125,6 +133,7 @@ def get_application(request, application_id: int):
              response={201: ApplicationOut, **refusals(403, 404, 409, 422)}, by_alias=True,
              summary="上传申请材料 Upload materials")
 def add_attachments(request, application_id: int, payload: FilesIn):
+    _staff_only(request.auth)
     application = services.attachments_add(actor=request.auth, application_id=application_id,
                                            files=_decode(payload.files))
     return Status(201, application_to_dict(application, user=request.auth))
@@ -138,6 +147,7 @@ def act(request, application_id: int, action: str):
     for a role that may not; 409 `step_not_allowed` in a state that does not allow it,
     `verification_missing` for a decision without a completed verification; 422 naming
     the wrong fields of the action's schema."""
+    _staff_only(request.auth)
     data, files = _action_data(request)
     application = services.application_act(actor=request.auth, application_id=application_id,
                                            action=action, data=data, files=files)
@@ -151,6 +161,7 @@ def document(request, application_id: int, code: str, format: str = "pdf",
              version: int | None = None):
     from jiuzhu.documents.services import document_file, document_get
 
+    _staff_only(request.auth)
     application = application_get(user=request.auth, pk=application_id)
     doc = document_get(owner=application, code=code, version=version)
     if format not in ("pdf", "docx"):

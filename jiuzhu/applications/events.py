@@ -43,3 +43,51 @@ def set_month_confirmed(answer: Callable[[Any, date], bool]) -> None:
 
 def month_confirmed(township: Any, month: date) -> bool:
     return any(answer(township, month) for answer in _month_confirmed)
+
+
+# --- contracted home investigation (西湖 政府购买家境调查): the contracts app answers -------
+#
+# * :func:`contracted_organisations` — the organisations the township may entrust with a
+#   case's home investigation (an open contract covering the case's region today); the
+#   contracts app answers it with :func:`set_contracted_organisations`; none without it.
+# * :func:`investigation_contracted` — called inside ``assign_investigation`` when the
+#   township entrusts the case to an organisation; a callback that raises (no contract,
+#   cap reached) undoes the assignment.
+# * :func:`investigation_recorded` — called inside ``record_investigation`` (the report).
+
+_contracted_organisations: list[Callable[[Any], list[Any]]] = []
+_contracted: list[Callable[..., None]] = []
+_recorded: list[Callable[..., None]] = []
+
+
+def set_contracted_organisations(answer: Callable[[Any], list[Any]]) -> None:
+    """Contracts: ``answer(application)`` → the organisations that may be entrusted."""
+    _contracted_organisations[:] = [answer]
+
+
+def contracted_organisations(application: Any) -> list[Any]:
+    return [org for answer in _contracted_organisations for org in answer(application)]
+
+
+def on_investigation_contracted(callback: Callable[..., None]) -> Callable[..., None]:
+    """Register ``callback(application, *, organisation, actor)``."""
+    if callback not in _contracted:
+        _contracted.append(callback)
+    return callback
+
+
+def investigation_contracted(application: Any, *, organisation: Any, actor: Any) -> None:
+    for callback in list(_contracted):
+        callback(application, organisation=organisation, actor=actor)
+
+
+def on_investigation_recorded(callback: Callable[..., None]) -> Callable[..., None]:
+    """Register ``callback(application, *, actor)``."""
+    if callback not in _recorded:
+        _recorded.append(callback)
+    return callback
+
+
+def investigation_recorded(application: Any, *, actor: Any) -> None:
+    for callback in list(_recorded):
+        callback(application, actor=actor)

@@ -250,15 +250,22 @@ class AssignInvestigationForm(ActionForm):
         label=_("调查人员（至少 2 名）"), required=False, coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("入户调查须两人以上；被指派的人在“我的调查”中看到该户"))
-    organisation = forms.CharField(label=_("或委托第三方机构"), required=False, max_length=100)
-    error_fields = {"investigator_ids": "investigators"}
+    organisation = forms.TypedChoiceField(
+        label=_("或委托第三方调查机构（政府购买服务）"), required=False, coerce=int,
+        empty_value=None, help_text=_("机构协调员再指派其调查员；调查报告由乡镇验收或退回"))
+    error_fields = {"investigator_ids": "investigators", "organisation_id": "organisation"}
 
-    def __init__(self, *args: Any, investigators: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, investigators: list[Any] | None = None,
+                 organisations: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["investigators"]).choices = [
             (u.pk, _("%(name)s（%(role)s · %(region)s）") % {
                 "name": u, "role": u.get_role_display(), "region": u.region.name})
             for u in investigators or []]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            ("", _("（不委托）"))] + [(org.pk, org.name) for org in organisations or []]
+        if not organisations:
+            self.fields["organisation"].widget = forms.HiddenInput()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -269,7 +276,7 @@ class AssignInvestigationForm(ActionForm):
     def to_service(self) -> tuple[dict[str, Any], Files]:
         data: dict[str, Any] = {"investigator_ids": list(self.cleaned_data["investigators"])}
         if self.cleaned_data["organisation"]:
-            data["organisation"] = self.cleaned_data["organisation"]
+            data = {"organisation_id": self.cleaned_data["organisation"]}
         return data, []
 
 

@@ -57,7 +57,10 @@ class Application(models.Model):
 
     # Investigation and verification (in either order)
     investigators = models.JSONField(_("调查人员"), default=list, blank=True)
-    investigation_organisation = models.CharField(_("第三方调查机构"), max_length=100, blank=True)
+    # 政府购买家境调查: the contracted organisation entrusted with the investigation
+    investigation_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("第三方调查机构"))
     # The people assigned (users of the township who may investigate): their 我的调查 list.
     # ``investigators`` keeps the names as the documents print them (typed names too).
     investigator_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,

@@ -14,7 +14,7 @@ from typing import Any
 import rules
 
 from jiuzhu.accounts.choices import STAFF_ROLES, Role
-from jiuzhu.accounts.rules import has_role, is_staff_member, works_cases
+from jiuzhu.accounts.rules import has_role, is_outside_member, is_staff_member, works_cases
 
 
 def _role(user: Any) -> str:
@@ -77,11 +77,14 @@ PERMISSIONS = {
     "applications.accept": window,
     "applications.assign_investigation": reviewer,
     # the township's investigators; a village assistant or grid worker once assigned
+    # (政府购买家境调查: the contracted organisation's investigator its coordinator assigned)
     "applications.record_investigation": investigator | (
-        has_role(Role.VILLAGE_ASSISTANT, Role.GRID_WORKER) & assigned_to_investigate),
+        has_role(Role.VILLAGE_ASSISTANT, Role.GRID_WORKER) & assigned_to_investigate) | (
+        is_outside_member & has_role(Role.SURVEYOR) & assigned_to_investigate),
     # 我的调查: the people who may be sent on home investigations
     "applications.view_my_investigations": has_role(
-        Role.INVESTIGATOR, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER, ADMIN),
+        Role.INVESTIGATOR, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER, ADMIN) | (
+        is_outside_member & has_role(Role.SURVEYOR)),
     "applications.record_verification": verifier,
     "applications.record_appraisal": appraiser,
     "applications.submit_opinion": reviewer,

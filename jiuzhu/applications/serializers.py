@@ -73,7 +73,8 @@ class AssignInvestigationIn(Schema):
     investigators: list[str] = Field(default=[], description="至少 2 名调查人员（姓名）")
     investigator_ids: list[int] = Field(
         default=[], description="调查人员的账号 id（本乡镇的调查员、村居协理员、网格员），与姓名合计至少 2 名")
-    organisation: OptionalText = Field(default="", max_length=100, description="或第三方机构")
+    organisation_id: int | None = Field(
+        default=None, description="或委托第三方调查机构（持有覆盖本乡镇的有效合同的机构 id）")
 
 
 class LocationIn(Schema):

@@ -28,7 +28,7 @@ from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get, household_search
 from jiuzhu.regions.models import Region
 
-from . import selectors, services
+from . import events, selectors, services
 from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
 from .deadlines import shown as deadlines_shown
@@ -62,6 +62,15 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
         return selectors.application_get(user=request.user, pk=pk)
     except ServiceError as error:
         raise Http404(error.message) from None
+
+
+def _case_page_or_404(request: HttpRequest, pk: int) -> Application:
+    """The case page is the staff's: a contracted investigator (an outside user) sees the
+    case assigned to them only on the investigation page (no incomes, no ID numbers)."""
+    application = _application_or_404(request, pk)
+    if getattr(request.user, "is_outside", False):
+        raise Http404(_("申请不存在"))
+    return application
 
 
 # --- case list ---------------------------------------------------------------------------
@@ -204,6 +213,7 @@ def _build_form(action: str, application: Application, *, data: Any = None,
         kwargs.update(materials=materials, missing=materials_missing(application, materials))
     elif cls is AssignInvestigationForm:
         kwargs["investigators"] = township_investigators(application)
+        kwargs["organisations"] = events.contracted_organisations(application)
     elif cls is RecordVerificationForm:
         kwargs["requests"] = _complete_verifications(application)
     return cls(data, files, **kwargs) if data is not None else cls(**kwargs)
@@ -270,7 +280,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """申请详情: header, timeline, attachments, documents and the forms of the possible actions."""
-    application = _application_or_404(request, pk)
+    application = _case_page_or_404(request, pk)
     audit_read(request, application)
     return _render_detail(request, application)
 
@@ -279,7 +289,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action on the case through ``application_act``; a refusal re-renders the page."""
-    application = _application_or_404(request, pk)
+    application = _case_page_or_404(request, pk)
     if action not in WORKFLOW or not WORKFLOW.action(action).permission:
         raise Http404(_("没有这个动作"))
     form = _build_form(action, application, data=request.POST, files=request.FILES)
@@ -305,7 +315,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 @login_required
 def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """An attachment of a case the user may see (never a public media URL)."""
-    application = _application_or_404(request, pk)
+    application = _case_page_or_404(request, pk)
     attachment = application.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404(_("附件不存在"))
@@ -400,6 +410,8 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status
             else:
                 messages.success(request, _("入户调查已录入。"))
+                if getattr(request.user, "is_outside", False):
+                    return redirect("applications:my_investigations")
                 return redirect("applications:detail", pk=pk)
         else:
             status = 422

@@ -88,7 +88,7 @@ def _procedure(ctx: Context) -> Any:
 def investigation_assigned(ctx: Context) -> None:
     """调查须先指派: the survey is recorded only by a case whose investigation was assigned."""
     app = app_of(ctx)
-    if not app.investigators and not app.investigation_organisation:
+    if not app.investigators and not app.investigation_organisation_id:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("尚未指派入户调查，不能录入调查结果"),
                            [{"path": "investigators", "message": _("请先由乡镇审核人指派入户调查")}])
 
@@ -223,20 +223,30 @@ def _assign_investigation(ctx: Context) -> None:
     people = list(dict.fromkeys([str(u) for u in users]
                                 + [str(p).strip() for p in ctx.data.get("investigators") or []
                                    if str(p).strip()]))
-    organisation = ctx.data.get("organisation") or ""
-    if not organisation and len(people) < 2:
+    organisation = None
+    if ctx.data.get("organisation_id"):
+        # 政府购买家境调查: an organisation holding an open contract for the case's region
+        offered = {org.pk: org for org in events.contracted_organisations(app)}
+        organisation = offered.get(ctx.data["organisation_id"])
+        if organisation is None:
+            raise field_error("organisation_id", _("该机构没有覆盖本乡镇的有效调查合同"))
+        people, users = [], []
+    if organisation is None and len(people) < 2:
         raise field_error("investigator_ids" if ids else "investigators",
                           _("入户调查须指派至少 2 名调查人员，或委托第三方机构"))
     app.investigators = people
     app.investigation_organisation = organisation
     app.investigator_users.set(users)
     ctx.data["investigators"] = people  # the step records the names (and the ids)
+    if organisation is not None:
+        ctx.data["organisation"] = organisation.name
+        events.investigation_contracted(app, organisation=organisation, actor=ctx.actor)
 
 
 def not_yet_assigned(ctx: Context) -> None:
     """The investigation is assigned once (the form is not offered afterwards)."""
     app = app_of(ctx)
-    if app.investigators or app.investigation_organisation:
+    if app.investigators or app.investigation_organisation_id:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已指派入户调查：%(who)s") % {
             "who": "、".join(app.investigators) or app.investigation_organisation})
 
@@ -271,6 +281,8 @@ def _record_investigation(ctx: Context) -> None:
             attachment_store(application=app, actor=ctx.actor, data=content,
                              name=f"{who}.png", kind="signature", material=who,
                              path=f"signatures.{who}")
+    if app.investigation_organisation_id:
+        events.investigation_recorded(app, actor=ctx.actor)  # the contracted report
 
 
 def _record_verification(ctx: Context) -> None:

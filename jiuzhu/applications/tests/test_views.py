@@ -145,10 +145,17 @@ def test_an_action_goes_through_and_shows_in_the_timeline(client, staff, poor_ho
                            {"assign_investigation-investigators": [staff["investigator"].pk]})
     assert response.status_code == 422
     assert "至少 2 名" in response.content.decode()
+    # an organisation is chosen among those holding a contract (a typed name is refused)
     response = client.post(reverse("applications:act", args=[case.pk, "assign_investigation"]),
                            {"assign_investigation-organisation": "示范调查事务所"})
+    assert response.status_code == 422
+    assert Application.objects.get(pk=case.pk).investigation_organisation is None
+    response = client.post(reverse("applications:act", args=[case.pk, "assign_investigation"]),
+                           {"assign_investigation-investigators": [staff["investigator"].pk,
+                                                                  staff["assistant"].pk]})
     assert response.status_code == 302
-    assert Application.objects.get(pk=case.pk).investigation_organisation == "示范调查事务所"
+    assert set(Application.objects.get(pk=case.pk).investigator_users.all()) == {
+        staff["investigator"], staff["assistant"]}
 
 
 def test_a_refused_step_is_shown_as_409_and_changes_nothing(client, staff, poor_household):
