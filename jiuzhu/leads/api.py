@@ -39,7 +39,8 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
     return {
         "id": lead.pk, "number": lead.number, "source": lead.source, "status": lead.status,
         "reporter_name": lead.reporter_name, "reporter_phone": lead.reporter_phone,
-        "station_name": lead.station_name, "person_name": lead.person_name,
+        "station_id": lead.station_id, "station_name": lead.station_name,
+        "person_name": lead.person_name,
         "id_number": lead.id_number, "phone": lead.phone, "address": lead.address,
         "region_code": lead.region.code, "description": lead.description,
         "urgency": lead.urgency,
@@ -51,6 +52,16 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
     }
 
 
+def outside_lead_dict(lead: Lead) -> dict[str, Any]:
+    """A lead as an outside user (a station keeper) may read it: the ID number masked, no
+    household, no visit task."""
+    out = lead_to_dict(lead)
+    value = out["id_number"]
+    out.update(id_number=(f"{value[:3]}{'*' * (len(value) - 4)}{value[-1:]}" if len(value) > 4
+                          else "*" * len(value)), household_id=None, tasks=[])
+    return out
+
+
 def build_router() -> Router:
     """A new router with the leads operations (a router can be mounted on one API only)."""
     router = Router(tags=["线索 leads"])
@@ -60,9 +71,13 @@ def build_router() -> Router:
     def create_lead(request, payload: LeadIn):
         """Body: `source` (hotline, love_station, grid_worker, other), `person_name`,
         `region_code` (a village or grid), `description`; optional `reporter_name`,
-        `reporter_phone`, `station_name` (required for love_station), `id_number` (checked),
+        `reporter_phone`, `station_id` (a registered love station: the source becomes
+        love_station; a station keeper's own station by default) or `station_name` (a station
+        not registered yet; one of them required for love_station), `id_number` (checked),
         `phone`, `address`, `urgency` (normal, urgent, critical). → 201 the lead."""
         lead = services.lead_record(actor=request.auth, data=payload.dict())
+        if getattr(request.auth, "is_outside", False):
+            return Status(201, outside_lead_dict(lead))
         return Status(201, lead_to_dict(lead_get(user=request.auth, pk=lead.pk)))
 
     @router.get("/leads/{int:lead_id}", response={200: LeadOut, **refusals(404)},
@@ -70,6 +85,8 @@ def build_router() -> Router:
     def get_lead(request, lead_id: int):
         lead = lead_get(user=request.auth, pk=lead_id)
         audit_read(request, lead, via="api")
+        if getattr(request.auth, "is_outside", False):
+            return outside_lead_dict(lead)
         return lead_to_dict(lead)
 
     @router.post("/leads/{int:lead_id}/convert",

@@ -13,6 +13,7 @@ from jiuzhu.households.choices import Health, Occupation
 from jiuzhu.households.forms import LEVEL_INDENT
 from jiuzhu.regions.choices import AreaType
 from jiuzhu.regions.models import Region
+from jiuzhu.stations.models import LoveStation
 
 from .choices import LeadSource, LeadStatus, Outcome, Urgency
 from .selectors import assignable_workers
@@ -39,7 +40,8 @@ class LeadForm(LeadBaseForm):
     reporter_name = forms.CharField(label=_("报告人"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("报告人电话"), max_length=20, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    station_name = forms.CharField(label=_("爱心驿站名称"), max_length=100, required=False)
+    station_id = forms.ChoiceField(label=_("爱心驿站"), required=False)
+    station_name = forms.CharField(label=_("未登记的驿站名称"), max_length=100, required=False)
     person_name = forms.CharField(label=_("被报告人姓名"), max_length=64, required=False)
     id_number = forms.CharField(label=_("身份证号（选填）"), max_length=18, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
@@ -50,10 +52,37 @@ class LeadForm(LeadBaseForm):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, station: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = lead_region_options(user)
         self.fields["region_code"].choices = _blank(options)  # type: ignore[attr-defined]
+        stations = list(LoveStation.objects.visible_to(user).filter(active=True)
+                        .select_related("region").order_by("region_path", "name"))
+        self.fields["station_id"].choices = _blank(  # type: ignore[attr-defined]
+            [(str(s.pk), f"{s.name} · {s.region.name}") for s in stations])
+        self.keeper = getattr(user, "role", None) == Role.STATION_KEEPER
+        if station is not None and all(s.pk != station.pk for s in stations):
+            station = None
+        if self.keeper:
+            # a keeper reports under their own station: preselected and locked
+            station = station or (stations[0] if stations else None)
+            del self.fields["station_name"]
+            self.fields["source"].disabled = True
+            self.fields["source"].initial = LeadSource.LOVE_STATION
+            if station is not None:
+                self.fields["station_id"].disabled = True
+                self.fields["station_id"].initial = str(station.pk)
+                self.fields["station_id"].choices = [  # type: ignore[attr-defined]
+                    (str(station.pk), f"{station.name} · {station.region.name}")]
+            if not self.is_bound:
+                self.initial.setdefault("reporter_name", getattr(user, "full_name", "") or "")
+                if station is not None:
+                    self.initial.setdefault("reporter_phone", station.phone)
+                    self.initial.setdefault("region_code", station.region.code if
+                                            station.region.level in ("village", "grid") else "")
+        elif station is not None and not self.is_bound:
+            self.initial.setdefault("source", LeadSource.LOVE_STATION)
+            self.initial.setdefault("station_id", str(station.pk))
         if not self.is_bound:
             if getattr(user, "role", None) == Role.GRID_WORKER:
                 self.initial.setdefault("source", LeadSource.GRID_WORKER)

@@ -44,6 +44,11 @@ class Lead(models.Model):
     source = models.CharField(_("线索来源"), max_length=16, choices=LeadSource.choices)
     reporter_name = models.CharField(_("报告人"), max_length=64, blank=True)
     reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+    station = models.ForeignKey("stations.LoveStation", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="leads",
+                                verbose_name=_("爱心驿站"))
+    # the station's name as reported (filled from ``station``; typed only for a station not
+    # in the register yet)
     station_name = models.CharField(_("爱心驿站名称"), max_length=100, blank=True)
     person_name = models.CharField(_("被报告人姓名"), max_length=64)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import rules
 
 from jiuzhu.accounts.choices import Role
-from jiuzhu.accounts.rules import has_role, is_staff_member, works_cases
+from jiuzhu.accounts.rules import has_role, is_outside_member, is_staff_member, works_cases
 
 from .choices import (
     GRID_MANAGERS,
@@ -16,7 +16,11 @@ from .choices import (
     VISIT_RECORDERS,
 )
 
-rules.add_perm("leads.record_lead", is_staff_member & has_role(*LEAD_RECORDERS))
+# a love station's keeper (爱心驿站站长) records leads under their own station (the service
+# keeps them to it) and sees only those leads (the organisation scope of the stations app)
+is_station_keeper = is_outside_member & has_role(Role.STATION_KEEPER)
+rules.add_perm("leads.record_lead",
+               (is_staff_member & has_role(*LEAD_RECORDERS)) | is_station_keeper)
 rules.add_perm("leads.convert_lead", is_staff_member & has_role(*LEAD_CONVERTERS))
 rules.add_perm("leads.close_lead", is_staff_member & has_role(*LEAD_CLOSERS))
 rules.add_perm("leads.manage_grids", is_staff_member & has_role(*GRID_MANAGERS))

@@ -31,7 +31,8 @@ class LeadIn(Schema):
     description: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
-    station_name: str = Field("", description="爱心驿站名称（love_station 必填）")
+    station_id: int | None = Field(None, description="爱心驿站编号（登记在册的驿站；来源即为 love_station）")
+    station_name: str = Field("", description="未登记的爱心驿站名称（love_station 且无 station_id 时必填）")
     id_number: str = ""
     phone: str = ""
     address: str = ""
@@ -87,6 +88,7 @@ class LeadOut(Schema):
     status: LeadStatus
     reporter_name: str
     reporter_phone: str
+    station_id: int | None
     station_name: str
     person_name: str
     id_number: str

@@ -22,6 +22,7 @@ from pydantic import ConfigDict, Field
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.accounts.models import User
+from jiuzhu.accounts.rules import is_outside_member
 from jiuzhu.applications.attachments import sniff
 from jiuzhu.audit.services import audit_record
 from jiuzhu.calendars.selectors import add_working_days
@@ -35,6 +36,7 @@ from jiuzhu.households.services import household_register
 from jiuzhu.regions.models import Region
 from jiuzhu.rules import vocabulary as v
 from jiuzhu.rules.validation import birth_date_from_id, id_check_character
+from jiuzhu.stations.models import LoveStation
 
 from .choices import (
     GRID_MANAGERS,
@@ -138,18 +140,62 @@ LEAD_FIELDS = ("source", "reporter_name", "reporter_phone", "station_name", "per
                "id_number", "phone", "address", "region_code", "description", "urgency")
 
 
+def is_station_keeper(actor: Any) -> bool:
+    """A love station's keeper (爱心驿站站长): records leads under their own station only."""
+    return getattr(actor, "role", None) == Role.STATION_KEEPER and bool(is_outside_member(actor))
+
+
+def _station(actor: Any, data: dict[str, Any], clean: dict[str, Any],
+             errors: list[dict[str, str]]) -> LoveStation | None:
+    """The registered station a lead is reported under: ``station_id`` (an active station
+    the recorder sees: a keeper sees only their own), else the one active station the
+    recorder sees whose name is the typed ``station_name``; a keeper's only station by
+    default. Sets the source (爱心驿站) and the station's name in ``clean``."""
+    visible = LoveStation.objects.visible_to(actor).filter(active=True)
+    keeper = is_station_keeper(actor)
+    raw = data.get("station_id")
+    station = None
+    if raw not in (None, ""):
+        try:
+            station = visible.filter(pk=int(raw)).first()
+        except (TypeError, ValueError):
+            station = None
+        if station is None:
+            errors.append({"path": "station_id", "message": _("爱心驿站不存在、已停用或不在您的管辖范围内")})
+            return None
+    elif keeper:
+        own = list(visible[:2])
+        if len(own) != 1:
+            errors.append({"path": "station_id", "message": _("请选择报告线索的爱心驿站")})
+            return None
+        station = own[0]
+    elif clean["source"] == LeadSource.LOVE_STATION and clean["station_name"]:
+        named = list(visible.filter(name=clean["station_name"])[:2])
+        station = named[0] if len(named) == 1 else None
+    if station is not None:
+        if clean["source"] not in ("", LeadSource.LOVE_STATION):
+            errors.append({"path": "source", "message": _("驿站报告的线索，来源应为爱心驿站")})
+        clean["source"] = LeadSource.LOVE_STATION
+        clean["station_name"] = station.name
+    return station
+
+
 def lead_validate(*, actor: Any, data: dict[str, Any]) -> tuple[dict[str, Any], Region]:
     """The cleaned fields of a new lead and its region. Raises ServiceError (422)."""
     if not isinstance(data, dict):
         raise ServiceError(ErrorCode.VALIDATION, _("线索信息应为对象"), [{"path": "", "message": _("应为对象")}])
-    clean = {name: _text(data, name) for name in LEAD_FIELDS}
+    clean: dict[str, Any] = {name: _text(data, name) for name in LEAD_FIELDS}
     clean["id_number"] = clean["id_number"].upper()
     clean["urgency"] = clean["urgency"] or Urgency.NORMAL
     errors: list[dict[str, str]] = []
+    if is_station_keeper(actor):
+        clean["source"] = LeadSource.LOVE_STATION
+    clean["station"] = _station(actor, data, clean, errors)
     if clean["source"] not in LeadSource.values:
         errors.append({"path": "source", "message": _("请选择线索来源（热线、爱心驿站、网格员发现或其他）")})
-    if clean["source"] == LeadSource.LOVE_STATION and not clean["station_name"]:
-        errors.append({"path": "station_name", "message": _("爱心驿站报告的线索请填写驿站名称")})
+    if (clean["source"] == LeadSource.LOVE_STATION and not clean["station_name"]
+            and not any(e["path"] == "station_id" for e in errors)):
+        errors.append({"path": "station_name", "message": _("爱心驿站报告的线索请选择或填写驿站名称")})
     if not clean["person_name"]:
         errors.append({"path": "person_name", "message": _("请填写被报告人姓名")})
     if not clean["description"]:
@@ -186,11 +232,12 @@ def lead_record(*, actor: Any, data: dict[str, Any]) -> Lead:
     A critical lead (紧急) whose ID number belongs to an active household the recorder may
     see names that household at once, and :func:`events.critical_lead` is told in this
     transaction (emergency opens a case for the township's duty list)."""
-    _require(actor, LEAD_RECORDERS, "您的岗位不能登记线索")
+    if not is_station_keeper(actor):
+        _require(actor, LEAD_RECORDERS, "您的岗位不能登记线索")
     clean, region = lead_validate(actor=actor, data=data)
     clean.pop("region_code")
     if clean["source"] != LeadSource.LOVE_STATION:
-        clean["station_name"] = ""
+        clean["station_name"], clean["station"] = "", None
     household = None
     if clean["urgency"] == Urgency.CRITICAL and clean["id_number"]:
         household = _registered_household(actor, clean["id_number"])
@@ -198,6 +245,7 @@ def lead_record(*, actor: Any, data: dict[str, Any]) -> Lead:
                                created_by=actor if getattr(actor, "pk", None) else None, **clean)
     _event(lead, actor, LeadAction.RECORD, data={
         "source": lead.source, "region": region.code,
+        **({"station": lead.station_id} if lead.station_id else {}),
         **({"household": household.household_id} if household else {})})
     audit_record(actor=actor, action="lead_record", obj=lead,
                  detail={"lead": lead.number, "source": lead.source, "urgency": lead.urgency})

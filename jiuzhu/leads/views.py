@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
+from jiuzhu.stations.models import LoveStation
 
 from . import services
 from .choices import (
@@ -43,6 +44,12 @@ from .selectors import (
 )
 
 LIST_LIMIT = 300
+
+
+def mask_id_number(value: str) -> str:
+    """An ID number for an outside user (驿站站长…): the first 3 and the last 1 characters."""
+    return f"{value[:3]}{'*' * (len(value) - 4)}{value[-1:]}" if len(value) > 4 else (
+        "*" * len(value))
 
 
 def _refused(error: ServiceError) -> None:
@@ -116,7 +123,11 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     """登记线索: phone-friendly; the hotline operator is a window worker entering it."""
     _require(request.user, "leads.record_lead")
     posted = request.method == "POST"
-    form = LeadForm(request.POST if posted else None, user=request.user)
+    station = None
+    if (request.GET.get("station") or "").isdigit():
+        station = LoveStation.objects.visible_to(request.user).filter(
+            pk=int(request.GET["station"]), active=True).first()
+    form = LeadForm(request.POST if posted else None, user=request.user, station=station)
     if posted and form.is_valid():
         try:
             lead = services.lead_record(actor=request.user, data=form.data_for_service())
@@ -139,8 +150,10 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
     alerts = {row.task.pk: row.alert for row in with_alerts(open_tasks, today=today)}
     offered = {a.name for a in services.LEAD_WORKFLOW.available(user, lead)}  # the table's
     may_convert, may_close = "convert" in offered, "close" in offered
+    outside = bool(getattr(user, "is_outside", False))
     return render(request, "leads/lead_detail.html", {
-        "lead": lead, "tasks": [(t, alerts.get(t.pk)) for t in tasks],
+        "lead": lead, "outside": outside,
+        "id_number": mask_id_number(lead.id_number) if outside else lead.id_number, "tasks": [(t, alerts.get(t.pk)) for t in tasks],
         "recordable": {t.pk for t in open_tasks
                        if any(a.name == "record" for a in services.VISIT_WORKFLOW.available(user, t))},
         "events": lead.events.select_related("actor"),

@@ -1,0 +1,84 @@
+"""Reads of love stations, within the reader's region subtree (a keeper: their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from jiuzhu.core.access import VisibleQuerySet, not_visible
+
+from .choices import LEAD_CLOSED, LEAD_UNREACHABLE
+from .models import LoveStation
+
+
+def stations_visible_to(user: Any, *, active_only: bool = False) -> VisibleQuerySet[LoveStation]:
+    qs = LoveStation.objects.visible_to(user).select_related("host", "region", "region__parent")
+    return qs.filter(active=True) if active_only else qs
+
+
+def station_get(*, user: Any, pk: int) -> LoveStation:
+    """One station the user may see; another region's or organisation's is 'not found'."""
+    station = stations_visible_to(user).filter(pk=pk).first()
+    if station is None:
+        raise not_visible(user, LoveStation, _("爱心驿站不存在"), pk=pk)
+    return station
+
+
+def stations_of_keeper(user: Any) -> list[LoveStation]:
+    """The active stations the user keeps (their organisation's)."""
+    org = getattr(user, "organisation_id", None)
+    if not org:
+        return []
+    return list(stations_visible_to(user, active_only=True).filter(host_id=org))
+
+
+def _services_delivered(pks: list[int]) -> dict[int, int]:
+    """Orders of 幸福云 needs posted by each station, read through the models' registry
+    (``xingfu.Order.need.station``) without importing xingfu; 0 until it exists."""
+    try:
+        order = apps.get_model("xingfu", "Order")
+        rows = (order.objects.filter(need__station_id__in=pks).values("need__station_id")
+                .annotate(n=Count("id")))
+        return {row["need__station_id"]: row["n"] for row in rows}
+    except (LookupError, FieldError):
+        return {}
+
+
+def with_counts(stations: list[LoveStation]) -> list[LoveStation]:
+    """Sets ``leads_reported``, ``families_helped`` (leads closed with an outcome other than
+    unreachable) and ``services_delivered`` on each station (three queries in all)."""
+    pks = [s.pk for s in stations]
+    counts = {row["pk"]: row for row in LoveStation.objects.filter(pk__in=pks).values("pk").annotate(
+        reported=Count("leads", distinct=True),
+        helped=Count("leads", distinct=True, filter=Q(leads__status=LEAD_CLOSED)
+                     & ~Q(leads__outcome=LEAD_UNREACHABLE)))}
+    delivered = _services_delivered(pks)
+    for station in stations:
+        row = counts.get(station.pk, {})
+        station.leads_reported = row.get("reported", 0)  # type: ignore[attr-defined]
+        station.families_helped = row.get("helped", 0)  # type: ignore[attr-defined]
+        station.services_delivered = delivered.get(station.pk, 0)  # type: ignore[attr-defined]
+    return stations
+
+
+def recent_leads(*, user: Any, station: LoveStation, limit: int = 20) -> list[Any]:
+    """The station's latest leads the user may see (through ``station.leads``)."""
+    related = station.leads  # type: ignore[attr-defined]
+    return list(related.model.objects.visible_to(user).filter(station=station)
+                .select_related("region").order_by("-created_at", "-id")[:limit])
+
+
+def by_township(stations: list[LoveStation]) -> list[tuple[Any, list[LoveStation]]]:
+    """Stations grouped by the township (or the region above a village) they are in."""
+    groups: dict[Any, list[LoveStation]] = {}
+    for station in stations:
+        region = station.region
+        key = region.parent if region.level in ("village", "grid") and region.parent else region
+        if region.level == "grid" and key is not None and key.parent is not None:
+            key = key.parent
+        groups.setdefault(key, []).append(station)
+    return sorted(groups.items(), key=lambda item: getattr(item[0], "path", ""))
