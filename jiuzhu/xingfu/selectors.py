@@ -1,0 +1,125 @@
+"""Reads of 幸福云, always through ``visible_to``: staff see the needs, offers, orders and
+providers of their subtree; a provider user sees (by the organisation scopes registered in
+``apps.py``) only the offers made to them and their orders, and the needs through them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jiuzhu.core.access import get_visible
+
+from .choices import NeedState, OfferAnswer
+from .models import Offer, Order, Provider, ServiceNeed
+from .workflow import roll_if_due
+
+
+def my_providers(user: Any) -> QuerySet[Provider]:
+    """The provider rows a provider user acts for: their own, or their organisation's
+    (a company's or an organisation's users)."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return Provider.objects.none()
+    condition = Q(user_id=pk)
+    org = getattr(user, "organisation_id", None)
+    if org:
+        condition |= Q(organisation_id=org, user__isnull=True)
+    return Provider.objects.filter(condition)
+
+
+# --- organisation scopes (registered in apps.py) -----------------------------------------
+
+def provider_scope(user: Any) -> Q:
+    return Q(pk__in=my_providers(user).values("pk"))
+
+
+def offer_scope(user: Any) -> Q:
+    return Q(provider__in=my_providers(user).values("pk"))
+
+
+def order_scope(user: Any) -> Q:
+    return Q(provider__in=my_providers(user).values("pk"))
+
+
+def need_scope(user: Any) -> Q:
+    mine = my_providers(user).values("pk")
+    return (Q(pk__in=Offer.objects.filter(provider__in=mine).values("need_id"))
+            | Q(pk__in=Order.objects.filter(provider__in=mine).values("need_id")))
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+def needs_visible_to(user: Any, *, state: str = "", skill: str = "") -> QuerySet[ServiceNeed]:
+    qs = (ServiceNeed.objects.visible_to(user)
+          .select_related("household", "region", "order__provider", "posted_by"))
+    if state:
+        qs = qs.filter(state=state)
+    if skill:
+        qs = qs.filter(skill=skill)
+    return qs
+
+
+def need_get(*, user: Any, pk: int) -> ServiceNeed:
+    """One need the user may see (404 otherwise); rolls its offers first when they expired."""
+    need = get_visible(ServiceNeed, user, message=_not_found(), pk=pk)
+    roll_if_due(need)
+    return get_visible(ServiceNeed.objects.select_related("household", "region"), user,
+                       message=_not_found(), pk=pk)
+
+
+def _not_found() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("服务需求不存在")
+
+
+def providers_visible_to(user: Any) -> QuerySet[Provider]:
+    return (Provider.objects.visible_to(user).select_related("region", "organisation", "user")
+            .prefetch_related("regions_served"))
+
+
+def order_get(*, user: Any, pk: int) -> Order:
+    from django.utils.translation import gettext as _
+
+    return get_visible(Order.objects.select_related("need__household", "need__region",
+                                                    "provider"),
+                       user, message=_("服务工单不存在"), pk=pk)
+
+
+# --- providers ------------------------------------------------------------------------------
+
+def my_open_offers(user: Any) -> list[Offer]:
+    """The provider user's offers still to answer (rolled lazily when expired)."""
+    now = timezone.now()
+    offers = list(Offer.objects.visible_to(user).filter(answer=OfferAnswer.PENDING,
+                                                        need__state=NeedState.OFFERED)
+                  .select_related("need__region", "provider"))
+    out = []
+    for offer in offers:
+        if offer.expires_at <= now:
+            roll_if_due(offer.need, now)
+            continue
+        out.append(offer)
+    return out
+
+
+def my_orders(user: Any) -> QuerySet[Order]:
+    return (Order.objects.visible_to(user).select_related("need__region", "provider")
+            .order_by("-accepted_at"))
+
+
+def to_confirm(user: Any) -> QuerySet[Order]:
+    """Orders checked out and waiting for the family's confirmation, in the user's area
+    (a grid worker's grids included)."""
+    return (Order.objects.visible_to(user).filter(need__state=NeedState.DONE)
+            .select_related("need__household", "need__region", "provider"))
+
+
+def village_name(need: ServiceNeed) -> str:
+    """The need's village (村/社区) — all a provider sees of where it is before accepting."""
+    region: Any = need.region
+    while region is not None and region.level not in ("village", "township"):
+        region = region.parent
+    return region.name if region is not None else need.region.name
