@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.audit.choices import AuditAction
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.access import require, sees_everything, visible_path
+from jiuzhu.core.access import SYSTEM, require, sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.choices import RegionLevel
 from jiuzhu.regions.models import Region
@@ -176,16 +176,33 @@ def _audit(actor: Any, obj: Any, step: str, **detail: Any) -> None:
 # --- Issue, transfer --------------------------------------------------------------------------
 
 
-def issue_for_service(*, actor: Any, order_id: int, provider_key: str, region: Region,
-                      minutes: int, volunteer_user: Any = None, provider_name: str = "",
-                      on: date | None = None) -> PointEntry | None:
+def issue_for_service(*, actor: Any = SYSTEM, order_id: int, provider_key: str = "",
+                      region: Region | None = None, minutes: int | None = None,
+                      volunteer_user: Any = None, provider_name: str = "",
+                      on: date | None = None, provider: Any = None,
+                      hours_half: int | None = None) -> PointEntry | None:
     """Issue the points of one confirmed service order to its volunteer/provider's account
     (积分发放 → volunteer). Idempotent per order: a second call for the same ``order_id``
     changes nothing and returns the first entry. ``minutes`` counts in whole half hours at
     the county's rate (95 → 15 points at 10 per hour); under half an hour → no entry,
     ``None``. ``provider_key`` names the provider uniquely in the county (``provider:<id>``);
     ``region`` is where the service took place (the household's region). The caller (the
-    order's confirmation) has checked who confirms; this function trusts it."""
+    order's confirmation) has checked who confirms; this function trusts it.
+
+    Also accepted (the design's spelling): ``provider=`` a provider object (its ``pk``,
+    ``name`` and ``user`` give ``provider_key``, ``provider_name`` and ``volunteer_user``;
+    its ``region`` the region when none is given) and ``hours_half=`` the whole half hours
+    instead of ``minutes``."""
+    if provider is not None:
+        provider_key = provider_key or f"provider:{provider.pk}"
+        provider_name = provider_name or str(getattr(provider, "name", "") or "")
+        volunteer_user = volunteer_user or getattr(provider, "user", None)
+        if region is None:
+            region = getattr(provider, "region", None)
+    if region is None and volunteer_user is not None:
+        region = getattr(volunteer_user, "region", None)
+    if minutes is None and isinstance(hours_half, int) and not isinstance(hours_half, bool):
+        minutes = hours_half * 30
     errors: list[dict[str, str]] = []
     if isinstance(order_id, bool) or not isinstance(order_id, int) or order_id <= 0:
         _error(errors, "order_id", _("积分发放须对应一张已确认的服务订单"))
@@ -197,6 +214,7 @@ def issue_for_service(*, actor: Any, order_id: int, provider_key: str, region: R
         _error(errors, "region", _("请指明服务所在区划"))
     day = _on(errors, on)
     _refuse(errors)
+    assert isinstance(region, Region) and isinstance(minutes, int)
     existing = PointEntry.objects.filter(order_id=order_id).first()
     if existing is not None:
         return existing

@@ -162,3 +162,15 @@ def test_entries_are_append_only(issued):
         PointEntry.objects.all().delete()
     with pytest.raises(PermissionError):
         PointEntry.objects.update(amount=1)
+
+
+def test_issue_accepts_the_designs_provider_and_half_hours(tree, volunteer):
+    class Provider:
+        pk = 42
+        name = "魏佳"
+        user = volunteer
+        region = tree["town1"]
+
+    entry = services.issue_for_service(order_id=11, provider=Provider(), hours_half=3)
+    assert entry is not None and entry.amount == 15 and entry.credit.holder_key == "provider:42"
+    assert entry.minutes == 90 and entry.credit.user == volunteer
