@@ -77,8 +77,9 @@ class ServiceNeed(models.Model):
                                    blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
                                     blank=True)
-    # stations.LoveStation had no model yet when this was written: the station's id
-    station_id = models.PositiveIntegerField(_("爱心驿站"), null=True, blank=True)
+    station = models.ForeignKey("stations.LoveStation", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="service_needs",
+                                verbose_name=_("发布的爱心驿站"))
     state = models.CharField(_("状态"), max_length=16, choices=NeedState.choices,
                              default=NeedState.DRAFT, db_index=True)
     round = models.PositiveSmallIntegerField(_("派单轮次"), default=0)

@@ -14,7 +14,6 @@ database's own guarantee behind it)."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,6 +30,7 @@ from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import SYSTEM
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.workflow import Action, Context, Workflow
+from jiuzhu.points.services import issue_for_service
 
 from . import matching
 from . import rules as _rules  # noqa: F401
@@ -41,6 +41,7 @@ from .choices import (
     ROUNDS,
     NeedState,
     OfferAnswer,
+    ProviderKind,
 )
 from .models import NeedStep, Offer, Order, Provider, ServiceNeed
 
@@ -215,20 +216,16 @@ def _check_out(ctx: Context) -> None:
 
 
 def issue_points(order: Order, actor: Any) -> int:
-    """The one call site of the points ledger: a confirmed order's hours become points
-    (``points.services.issue_for_service``; the rate and the rounding are the points
-    app's). Returns the points issued (0 while the points app has no such service)."""
-    try:
-        points = importlib.import_module("jiuzhu.points.services")
-    except ImportError:
+    """The one call site of the points ledger: a volunteer's confirmed hours become points
+    (``points.services.issue_for_service``, idempotent per order; the rate — demo 10 a
+    hour — and the counting in whole half hours are the points app's). A company's or an
+    organisation's order earns none. Returns the points issued."""
+    if order.provider.kind != ProviderKind.VOLUNTEER:
         return 0
-    issue = getattr(points, "issue_for_service", None)
-    if issue is None:
-        return 0
-    result = issue(order_id=order.pk, provider=order.provider, hours_half=order.half_hours,
-                   actor=actor)
-    amount = getattr(result, "amount", result)
-    return int(amount) if isinstance(amount, int | Decimal) else 0
+    entry = issue_for_service(order_id=order.pk, provider=order.provider,
+                              hours_half=order.half_hours, region=order.need.region,
+                              actor=actor)
+    return int(entry.amount) if entry is not None else 0
 
 
 def _confirm(ctx: Context) -> None:
