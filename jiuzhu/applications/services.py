@@ -209,3 +209,46 @@ def attachments_add(*, actor: Any, application_id: int, files: Files) -> Applica
     audit_record(actor=actor, action="update", obj=application,
                  detail={"attachments": [m for m, _n, _c in files]})
     return application
+
+
+# --- contracted home investigation (the contracts app calls these) ----------------------
+
+@transaction.atomic
+def investigation_investigator_set(*, application: Application, user: Any, actor: Any) -> None:
+    """The contracted organisation's coordinator assigned ``user`` (its surveyor): they
+    find the case in 我的调查 and may record the investigation."""
+    application.investigator_users.set([user])
+    application.investigators = [str(user)]
+    application.save(update_fields=["investigators"])
+    step_record(application, actor, "assign_surveyor", application.state, application.state,
+                {"investigators": [str(user)], "organisation": str(application.investigation_organisation or "")})
+
+
+@transaction.atomic
+def investigation_reopen(*, application: Application, actor: Any, reason: str,
+                         unassign: bool = False, today: date | None = None) -> None:
+    """The township returned the contracted report (重新调查: the survey is to be recorded
+    again) or took the assignment back (``unassign``: the case may be assigned anew). Only
+    before the township's opinion (409 afterwards); a case already moved on by the report
+    comes back to the investigation step."""
+    today = today or timezone.localdate()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state not in (State.ACCEPTED, State.APPRAISAL, State.OPINION) \
+            or application.recommend:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _(
+            "申请已进入“%(state)s”，不能退回或收回入户调查") % {"state": application.get_state_display()})
+    before = application.state
+    application.investigation_recorded = False
+    if unassign:
+        application.investigators = []
+        application.investigation_organisation = None
+        application.investigator_users.clear()
+    if application.state != State.ACCEPTED:
+        application.state = State.ACCEPTED
+        deadlines.start_step(application, Step.INVESTIGATION, today)
+    application.save()
+    step_record(application, actor, "withdraw_investigation" if unassign else "return_investigation",
+                before, application.state, {"reason": reason})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "withdraw_investigation" if unassign else "return_investigation",
+                         "from": before, "to": application.state, "reason": reason})

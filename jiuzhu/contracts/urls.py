@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contracts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("<int:pk>/", views.contract_detail, name="detail"),
+    path("follow/", views.follow, name="follow"),
+    path("investigations/<int:pk>/", views.investigation, name="investigation"),
+    path("settlements/<int:pk>/", views.settlement, name="settlement"),
+]
