@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import random
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -82,7 +83,7 @@ def load_demo_leads(regions: dict[str, Region]) -> int:
             "region_code": grid_a.code, "urgency": "urgent",
             "description": "八十多岁独居老人，子女在外地，最近摔伤无人照料。"})
         station = services.lead_record(actor=window1, data={
-            "source": "love_station", "station_name": "东门社区爱心驿站",
+            "source": "love_station", "station_name": "城关街道东门社区爱心驿站",
             "reporter_name": "驿站志愿者", "reporter_phone": "13800990103",
             "person_name": "马建国", "id_number": person(1, date(1961, 7, 3)),
             "address": "东门社区解放路 6 号", "region_code": grid_a.code,
@@ -167,3 +168,46 @@ def load_visit_photo_demo(regions: dict[str, Region]) -> int:
                               latitude="34.265800", longitude="108.954100",
                               photos=[("走访照片.png", PHOTO)], today=today)
     return 1
+
+
+#: Leads reported under stations: (station name, reporter username, lead fields).
+DEMO_STATION_LEADS: list[tuple[str, str, dict[str, Any]]] = [
+    ("城关街道东门社区爱心驿站", "station1", {
+        "person_name": "何秀英", "phone": "13700990201", "address": "东门社区东风巷 4 号",
+        "region_code": "990102001001001", "urgency": "urgent",
+        "description": "七十多岁老人独自抚养孙子，近来常到驿站领取米面，冬衣不足。"}),
+    ("城关街道东门社区爱心驿站", "station1", {
+        "person_name": "钱德福", "phone": "13700990202", "address": "东门社区人民路 31 号",
+        "region_code": "990102001001", "urgency": "normal",
+        "description": "残疾人，妻子去世后一人生活，收入只有零星废品回收。"}),
+    ("东河镇东河社区爱心驿站", "window2", {
+        "person_name": "吴小军", "reporter_name": "驿站志愿者", "phone": "13700990203",
+        "address": "东河社区河滨路 12 号", "region_code": "990102002001", "urgency": "normal",
+        "description": "父亲车祸住院，母亲务农，两个孩子上学，驿站志愿者上门发现。"}),
+]
+
+
+
+def load_station_leads(stdout: Any = None) -> int:
+    """Leads reported under the demo love stations (``stations.demo.load`` first): by
+    ``station1`` for its own station, by a township window worker for another. Idempotent
+    (a station's lead of the same name is not recorded again); returns how many."""
+    from jiuzhu.stations.models import LoveStation
+
+    from . import services
+
+    added = 0
+    with transaction.atomic():
+        for station_name, username, fields in DEMO_STATION_LEADS:
+            station = LoveStation.objects.filter(name=station_name).first()
+            actor = User.objects.filter(username=username).first()
+            if station is None or actor is None or Lead.objects.filter(
+                    station=station, person_name=fields["person_name"]).exists():
+                continue
+            services.lead_record(actor=actor, data={
+                "source": "love_station", "station_id": station.pk,
+                "reporter_name": fields.get("reporter_name") or str(actor), **fields})
+            added += 1
+    if stdout is not None:
+        stdout.write(f"爱心驿站线索: 新增 {added} 条")
+    return added
