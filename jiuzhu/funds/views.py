@@ -26,7 +26,7 @@ from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from . import services
-from .choices import EntryKind, FundKind, IncomeSource, ReplenishmentState
+from .choices import REVERSIBLE, EntryKind, FundKind, IncomeSource, ReplenishmentState
 from .documents import acknowledgement_pdf, statement_pdf
 from .excel import ledger_response, statement_response
 from .forms import (
@@ -124,7 +124,9 @@ def _forms_for(request: HttpRequest, fund: Fund, posted: str = "",
             found[name] = None
             continue
         bound = data if name == posted else None
-        kwargs = {"fund": fund} if name == "allocate" else {}
+        kwargs: dict[str, Any] = {"fund": fund} if name == "allocate" else {}
+        if name == "reverse" and request.GET.get("reverse", "").isdigit():
+            kwargs["initial"] = {"entry": int(request.GET["reverse"])}
         found[name] = form_class(bound, prefix=name, **kwargs)
     return found
 
@@ -193,14 +195,18 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_read(request, fund, AuditAction.VIEW, what="fund_ledger")
+    may_reverse = forms.get("reverse") is not None
     rows = [{"entry": e, "kind": entry_kind_text(e), "amount": yuan(e.amount_fen),
              "by": who(e.created_by),
+             "reversible": may_reverse and e.kind in REVERSIBLE and not e.reverses_id
+             and not e.reversed and not (e.kind == EntryKind.INCOME
+                                         and e.source == IncomeSource.TRANSFER),
              "level": level_text(e.level) if e.level else "",
              "donation": e.kind == EntryKind.INCOME and e.source == IncomeSource.DONATION
              and not e.reverses_id} for e in page.object_list]
     return render(request, "funds/detail.html", {
         "fund": fund, "page": page, "rows": rows, "forms": forms, "posted": posted,
-        "filters": filters,
+        "filters": filters, "opened": posted or ("reverse" if request.GET.get("reverse") else ""),
         "balance": yuan(fund.balance_fen), "committed": yuan(fund.committed_fen),
         "available": yuan(fund.available_fen),
         "children": [{"fund": c, "available": yuan(c.available_fen)}

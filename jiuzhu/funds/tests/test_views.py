@@ -231,3 +231,17 @@ def test_ledger_filter_narrows_the_page_and_the_export(client, funds, approver, 
     sheet = load_workbook(BytesIO(client.get(url + "?kind=income&export=xlsx").content)).active
     kinds = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(kinds) == ["收入·慈善捐赠", "收入·财政专项"]
+
+
+def test_a_reversible_row_links_to_the_reversal_form(client, funds, approver, supervisor,
+                                                     donation):
+    url = reverse("funds:detail", args=[funds["county"].pk])
+    client.force_login(approver)
+    text = client.get(url).content.decode()
+    assert f'data-testid="reverse-{donation.pk}"' in text
+    opened = client.get(url + f"?reverse={donation.pk}").content.decode()
+    assert f'value="{donation.pk}"' in opened and 'id="form-reverse" class="accordion-collapse collapse show"' in opened
+    services.reverse(actor=approver, entry=donation, reason="错账")
+    assert f'data-testid="reverse-{donation.pk}"' not in client.get(url).content.decode()
+    client.force_login(supervisor)
+    assert 'data-testid="reverse-' not in client.get(url).content.decode()
