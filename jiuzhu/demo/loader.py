@@ -39,7 +39,7 @@ from jiuzhu.households.demo import (
 from jiuzhu.households.models import Household
 from jiuzhu.intake.demo import load_intake_demo
 from jiuzhu.leads.demo import load_leads_demo, load_visit_photo_demo, place_lead_households
-from jiuzhu.payments.demo import load_payments_demo
+from jiuzhu.payments.demo import load_bank_accounts, load_payments_demo
 from jiuzhu.regions.demo import DEMO_COUNTY as COUNTY_CODE
 from jiuzhu.regions.demo import load_regions
 from jiuzhu.supervision.demo import load_supervision_demo
@@ -84,6 +84,7 @@ def load_demo(*, per_village: int = 84,
     # after the assessments: the monitored green case picks a family outside every circle
     load_funds_demo()
     emergencies = load_emergency_demo(regions)
+    load_bank_accounts(county)  # the family whose MZ05 file the emergency demo decided
     return {"regions": len(regions), "users": len(users),
             "users_added": len(users) - existing, "households_added": added,
             "households": after, "cases_added": cases, "emergencies_added": emergencies}

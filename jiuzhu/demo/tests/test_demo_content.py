@@ -178,7 +178,9 @@ def test_loading_again_adds_nothing(county):
               "payments.Payment", "payments.BankAccount", "supervision.ReviewTask",
               "supervision.TipOff", "leads.Lead", "leads.VisitTask", "leads.VisitPhoto",
               "exchange.ImportJob", "assessments.BatchRun", "assessments.Assessment",
-              "intake.Request", "audit.AuditEvent"]
+              "intake.Request", "audit.AuditEvent", "funds.Fund", "funds.LedgerEntry",
+              "emergency.EmergencyCase", "emergency.FirstHelp", "emergency.Referral",
+              "assessments.Monitoring"]
     labels = [label for label in labels if _model(label) is not None]
 
     def counts():
@@ -187,6 +189,7 @@ def test_loading_again_adds_nothing(county):
     before = counts()
     summary = load_demo(per_village=1)
     assert summary["households_added"] == 0 and summary["cases_added"] == 0
+    assert summary["emergencies_added"] == 0
     after = counts()
     changed = {k: (before[k], after[k]) for k in labels if before[k] != after[k]}
     assert not changed, changed
@@ -213,3 +216,20 @@ def test_investigator1_finds_the_assigned_cases_in_my_investigations(county):
         people = list(case.investigator_users.values_list("role", flat=True))
         assert len(people) >= 2 and "investigator" in people, people
     assert my_investigations(investigator).filter(investigation_recorded=True).exists()
+
+
+def test_emergency_cases_and_funds_in_every_township(county):
+    """The funds demo's reserves pay the emergency demo's help; every township has cases, so
+    every duty list has rows (#11)."""
+    from jiuzhu.emergency.models import EmergencyCase
+    from jiuzhu.funds.models import Fund
+
+    for code in TOWNSHIPS:
+        assert Fund.objects.within(county[code]).filter(kind="reserve").exists(), code
+        assert EmergencyCase.objects.within(county[code]).exists(), code
+    town = EmergencyCase.objects.within(county["990102001"])
+    assert set(town.values_list("state", flat=True)) >= {
+        "helped", "awaiting_county", "closed", "in_procedure", "monitoring"}
+    assert set(EmergencyCase.objects.values_list("level", flat=True)) == {
+        "red", "yellow", "blue", "green"}
+    assert EmergencyCase.objects.filter(source="lead", lead__urgency="critical").exists()
