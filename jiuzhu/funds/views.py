@@ -203,7 +203,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                          and e.source == IncomeSource.TRANSFER),
              "level": level_text(e.level) if e.level else "",
              "donation": e.kind == EntryKind.INCOME and e.source == IncomeSource.DONATION
-             and not e.reverses_id} for e in page.object_list]
+             and not e.reverses_id and not e.reversed} for e in page.object_list]
     return render(request, "funds/detail.html", {
         "fund": fund, "page": page, "rows": rows, "forms": forms, "posted": posted,
         "filters": filters, "opened": posted or ("reverse" if request.GET.get("reverse") else ""),
@@ -264,7 +264,7 @@ def acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         raise Http404(error.message) from None
     if (entry.kind != EntryKind.INCOME or entry.source != IncomeSource.DONATION
-            or entry.reverses_id):
+            or entry.reverses_id or LedgerEntry.objects.filter(reverses=entry).exists()):
         raise Http404(_("该分录不是慈善捐赠"))
     audit_read(request, entry, AuditAction.DOWNLOAD, what="acknowledgement")
     return _pdf(acknowledgement_pdf(entry), f"捐赠确认书-{entry.receipt_number}.pdf")

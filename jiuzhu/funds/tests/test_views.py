@@ -245,3 +245,11 @@ def test_a_reversible_row_links_to_the_reversal_form(client, funds, approver, su
     assert f'data-testid="reverse-{donation.pk}"' not in client.get(url).content.decode()
     client.force_login(supervisor)
     assert 'data-testid="reverse-' not in client.get(url).content.decode()
+
+
+def test_a_reversed_donation_has_no_acknowledgement(client, funds, approver, donation):
+    services.reverse(actor=approver, entry=donation, reason="捐赠人撤回")
+    client.force_login(approver)
+    assert client.get(reverse("funds:acknowledgement", args=[donation.pk])).status_code == 404
+    text = client.get(reverse("funds:detail", args=[funds["county"].pk])).content.decode()
+    assert 'data-testid="acknowledgement"' not in text
