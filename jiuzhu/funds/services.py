@@ -454,7 +454,7 @@ def decide_replenishment(*, actor: Any, replenishment: Replenishment, approve: b
     if approve:
         allocation = allocate(actor=actor, fund=county, reserve=reserve,
                               amount_fen=current.amount_fen, on=on, voucher=voucher,
-                              note=_("备用金补充申请 %(id)s") % {"id": current.pk})
+                              note=f"备用金补充申请 {current.pk}")  # data: in Chinese
     current.state = ReplenishmentState.APPROVED if approve else ReplenishmentState.REFUSED
     current.allocation = allocation
     current.reason = _text(reason)
