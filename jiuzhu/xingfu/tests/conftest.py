@@ -23,7 +23,7 @@ def window(days: int = 2, hour: int = 9, length: int = 2) -> tuple[datetime, dat
 def household(tree):
     return household_register(actor=SYSTEM, data=household_dict(
         household_id="H-XF-1", region_code=tree["village1"].code, phone="13900001111",
-        address="第1村3组12号"))
+        address="第1村3组12号"), grid_code=tree["grid1"].code)
 
 
 @pytest.fixture
