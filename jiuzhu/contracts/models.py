@@ -108,6 +108,11 @@ class ContractedInvestigation(models.Model):
         return tuple(due.via("application", when=Q(state__in=OPEN_STATES))
                      for due in Application.alert_dues()[:1])
 
+    def get_alert_display(self) -> str:
+        from jiuzhu.applications.choices import Alert
+
+        return str(Alert(self.alert).label)
+
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
