@@ -57,7 +57,7 @@ def case_open(*, actor: Any, household: Household | int, phase: str, trigger: st
     open case already (or, for an automatic opening, when ``origin_key`` was opened)."""
     if not actor.has_perm("socialwork.open_case"):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能开社工个案"))
-    pk = getattr(household, "pk", household)
+    pk = household if isinstance(household, int) else household.pk
     found = Household.objects.visible_to(actor).select_related("region").filter(pk=pk).first()
     if found is None:
         raise _invalid("household_id", _("家庭不存在或不在您的辖区"))

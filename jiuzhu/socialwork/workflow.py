@@ -86,6 +86,7 @@ def _assign(ctx: Context) -> None:
         message = _("没有这位社工")
         raise ServiceError(ErrorCode.VALIDATION, message,
                            [{"path": "social_worker", "message": message}])
+    assert worker.organisation is not None
     case.social_worker, case.organisation = worker, worker.organisation
     ctx.options.setdefault("detail", {})["social_worker"] = worker.username
 
