@@ -5,8 +5,11 @@ Excel import and the assessments — each part from the demo module of the app t
 (``regions.demo``, ``accounts.demo``, ``households.demo``, ``leads.demo``,
 ``intake.demo``, ``applications.demo``, ``verification.demo``, ``payments.demo``,
 ``supervision.demo``, ``exchange.demo``, ``assessments.demo``, then ``funds.demo`` and
-``emergency.demo``: the emergency funds and the emergency cases paid from them), all
-through the apps' services; this top-level app only puts them together.
+``emergency.demo``: the emergency funds and the emergency cases paid from them; then the
+social forces of #12: ``stations.demo`` (before the leads, whose love-station lead names its
+station; ``leads.demo.load_station_leads`` after them), ``xingfu.demo``, ``points.demo``,
+``contracts.demo`` and ``socialwork.demo``), all through the apps' services; this top-level
+app only puts them together.
 
 Everything is generated from a fixed seed or a fixed list, so loading twice gives the same
 county and changes nothing the second time (idempotent). An existing user keeps their
@@ -16,7 +19,9 @@ verification app's demo source answer for the demo county's households.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
@@ -38,16 +43,27 @@ from jiuzhu.households.demo import (
 )
 from jiuzhu.households.models import Household
 from jiuzhu.intake.demo import load_intake_demo
-from jiuzhu.leads.demo import load_leads_demo, load_visit_photo_demo, place_lead_households
+from jiuzhu.leads.demo import (
+    load_leads_demo,
+    load_station_leads,
+    load_visit_photo_demo,
+    place_lead_households,
+)
 from jiuzhu.payments.demo import load_bank_accounts, load_payments_demo
 from jiuzhu.regions.demo import DEMO_COUNTY as COUNTY_CODE
 from jiuzhu.regions.demo import load_regions
+from jiuzhu.stations.demo import load as load_stations_demo
 from jiuzhu.supervision.demo import load_supervision_demo
 from jiuzhu.verification.demo import load_surprised_families, load_verification_demo
 
 __all__ = ["DEMO_PASSWORD", "load_demo"]
 
 #: Families verified besides the demo cases' (the first of a few villages).
+#: The social forces' demo parts loaded after the emergency cases, in this order (the
+#: stations are loaded earlier, before the leads): the 幸福云 providers and needs, the points
+#: their orders issue, the investigation contract with its cases, the social-work cases.
+SOCIAL_FORCES = ("xingfu", "points", "contracts", "socialwork")
+
 VERIFIED = ["990102001002", "990102001003", "990102001004", "990102002001", "990102003001"]
 
 
@@ -60,10 +76,12 @@ def load_demo(*, per_village: int = 84,
     names = ["admin", *(row[0] for row in DEMO_USERS)]
     existing = User.objects.filter(username__in=names).count()
     users = load_users(regions)
+    load_stations_demo()  # the love stations, before the leads that name them
     before = Household.objects.within(county).count()
     added = load_households(regions, per_village=per_village, progress=progress)
     load_leads_demo(regions)
     load_visit_photo_demo(regions)
+    load_station_leads()
     place_lead_households(regions)
     load_intake_demo(regions)
     with transaction.atomic():  # the demo verification source answers from here on
@@ -85,6 +103,21 @@ def load_demo(*, per_village: int = 84,
     load_funds_demo()
     emergencies = load_emergency_demo(regions)
     load_bank_accounts(county)  # the family whose MZ05 file the emergency demo decided
+    social = {app: _load_part(app) for app in SOCIAL_FORCES}
     return {"regions": len(regions), "users": len(users),
             "users_added": len(users) - existing, "households_added": added,
-            "households": after, "cases_added": cases, "emergencies_added": emergencies}
+            "households": after, "cases_added": cases, "emergencies_added": emergencies,
+            **{f"{app}_added": n for app, n in social.items() if n is not None}}
+
+
+def _load_part(app: str) -> Any:
+    """``jiuzhu.<app>.demo.load()`` — or None while that app has no demo part yet (the apps
+    of #12 land one by one; a missing module of the part itself is the only thing skipped)."""
+    name = f"jiuzhu.{app}.demo"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
+    return module.load()
