@@ -37,7 +37,7 @@ class StationForm(ServiceErrorsMixin, StyledForm):
 
     def __init__(self, *args: Any, user: Any, station: LoveStation | None = None,
                  **kwargs: Any) -> None:
-        if station is not None and not args and "data" not in kwargs:
+        if station is not None and not (args and args[0] is not None) and not kwargs.get("data"):
             kwargs.setdefault("initial", {
                 "name": station.name, "host_id": str(station.host_id),
                 "region_code": station.region.code, "address": station.address,
