@@ -223,7 +223,7 @@ def assign_surveyor(*, actor: Any, investigation_id: int, surveyor_id: Any) -> C
 
 
 @transaction.atomic
-def accept(*, actor: Any, investigation_id: int) -> ContractedInvestigation:
+def accept(*, actor: Any, investigation_id: int, today: date | None = None) -> ContractedInvestigation:
     """The township accepts the report: billed once, in the next settlement; the
     organisation's users no longer see the case."""
     investigation = _investigation(actor, investigation_id)
@@ -232,7 +232,7 @@ def accept(*, actor: Any, investigation_id: int) -> ContractedInvestigation:
         raise _state_error(investigation, _("验收"))
     now = timezone.now()
     investigation.state, investigation.accepted_at = St.ACCEPTED, now
-    investigation.accepted_on = timezone.localdate()
+    investigation.accepted_on = today or timezone.localdate()
     investigation.accepted_by = actor if getattr(actor, "pk", None) else None
     investigation.save()
     audit_record(actor=actor, action="update", obj=investigation,
