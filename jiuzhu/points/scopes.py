@@ -12,6 +12,8 @@ from django.db.models import Q
 from jiuzhu.accounts.choices import Role
 
 NOTHING = Q(pk__in=[])
+#: Everything within the subtree (an empty ``Q()`` would vanish in the scopes' OR).
+ALL = Q(pk__isnull=False)
 
 
 def _keeper(user: Any) -> bool:
@@ -35,14 +37,14 @@ def own_entries(user: Any) -> Q:
 
 def own_redemptions(user: Any) -> Q:
     if _keeper(user):
-        return Q()
+        return ALL
     if getattr(user, "role", "") != Role.PROVIDER or not getattr(user, "pk", None):
         return NOTHING
     return Q(account__user_id=user.pk)
 
 
 def counter(user: Any) -> Q:
-    return Q() if _keeper(user) else NOTHING
+    return ALL if _keeper(user) else NOTHING
 
 
 def register() -> None:

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "points"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.accounts, name="accounts"),
+    path("accounts/<int:pk>/", views.account, name="account"),
+    path("supermarket/", views.supermarket, name="supermarket"),
+    path("statement/", views.statement, name="statement"),
+]
