@@ -90,7 +90,6 @@ def test_after_care_opens_once_a_month_after_emergency_help_is_paid(tree, staff,
                                                                     household, media, clock):
     from jiuzhu.emergency import services as emergency
     from jiuzhu.emergency.tests.emergency_fixtures import PNG
-
     from jiuzhu.funds import services as funds
     from jiuzhu.funds.choices import FundKind
     county = funds.fund_create(actor=SYSTEM, name="示范县救急难基金", region=tree["county"])
