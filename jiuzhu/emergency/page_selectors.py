@@ -114,7 +114,8 @@ def steps_of(case: EmergencyCase) -> list[dict[str, Any]]:
 
     states = dict(CaseState.choices)
     labels = CASE_WORKFLOW.labels()
-    return [{"label": labels.get(s.action) or (_("登记") if s.action == "open" else s.action),
+    return [{"label": _(labels[s.action]) if s.action in labels
+             else (_("登记") if s.action == "open" else s.action),
              "at": s.at, "actor": s.actor_name or _("系统"),
              "changed": bool(s.from_state and s.from_state != s.to_state),
              "from": states.get(s.from_state, s.from_state), "to": states.get(s.to_state, s.to_state)}

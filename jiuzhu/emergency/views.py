@@ -191,7 +191,7 @@ def _action_panels(request: HttpRequest, case: EmergencyCase,
         if action == "record_referral" and not case.referrals.filter(
                 outcome=ReferralOutcome.PENDING).exists():
             continue
-        panel: dict[str, Any] = {"action": action, "label": offer.label,
+        panel: dict[str, Any] = {"action": action, "label": _(offer.label),
                                  "style": offer.extra.get("style") or STYLES.get(action, "primary")}
         if not offer.allowed:
             panel["refused"] = offer.reason
@@ -235,7 +235,7 @@ def _render_detail(request: HttpRequest, case: EmergencyCase, *,
         "documents": documents_for(case),
         "panels": _action_panels(request, case, bound),
         "open_panel": bound[0] if bound else "",
-        "error": error, "error_action": CASE_WORKFLOW.label(bound[0]) if bound else "",
+        "error": error, "error_action": _(CASE_WORKFLOW.label(bound[0])) if bound else "",
         "sudden_expense": _yuan(case.sudden_expense_fen),
         "may_open_household": request.user.has_perm("households.view_list"),
     }, status=status)
@@ -273,7 +273,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_detail(request, case, bound=(action, form),
                               error=error if error.code != ErrorCode.VALIDATION else None,
                               status=error.status)
-    messages.success(request, _("已完成：%(action)s") % {"action": CASE_WORKFLOW.label(action)})
+    messages.success(request, _("已完成：%(action)s") % {"action": _(CASE_WORKFLOW.label(action))})
     return redirect("emergency:detail", pk=pk)
 
 
