@@ -653,7 +653,11 @@ WORKFLOW = Workflow(
 )
 
 #: Labels of recorded steps that are not actions of the table.
-OTHER_LABELS = {"create": "提出申请", "auto_withdraw": "逾期未补正自动撤回"}
+OTHER_LABELS = {"create": "提出申请", "auto_withdraw": "逾期未补正自动撤回",
+                # 政府购买家境调查 (the contracts app's steps on the case)
+                "assign_surveyor": "第三方机构指派调查员",
+                "return_investigation": "退回第三方调查报告",
+                "withdraw_investigation": "收回第三方调查委托"}
 
 
 def label(action: str) -> str:

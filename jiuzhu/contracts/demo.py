@@ -72,7 +72,8 @@ def load(stdout: Any = None) -> int:
     window, coordinator = demo_user("window1"), demo_user("coordinator1")
     surveyor = demo_user("surveyor1")
     organisation = Organisation.objects.filter(name=ORGANISATION).first()
-    if None in (approver, reviewer, window, coordinator, surveyor, organisation):
+    if approver is None or reviewer is None or window is None or coordinator is None \
+            or surveyor is None or organisation is None or window.region is None:
         _say(stdout, "contracts demo: demo users or organisation missing, skipped")
         return 0
     today = timezone.localdate()

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
@@ -111,8 +112,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending": pending, "form": form if may_settle else None}, status=status)
 
 
-FOLLOW_HEADERS = ("申请编号", "申请人", "村（社区）", "调查机构", "调查员", "状态", "当前环节",
-                  "已用天数", "退回次数", "预警")
+FOLLOW_HEADERS = (gettext_noop("申请编号"), gettext_noop("申请人"), gettext_noop("村（社区）"),
+                  gettext_noop("调查机构"), gettext_noop("调查员"), gettext_noop("状态"),
+                  gettext_noop("当前环节"), gettext_noop("已用天数"), gettext_noop("退回次数"),
+                  gettext_noop("预警"))
 
 
 @login_required
