@@ -14,9 +14,15 @@ from django.utils.translation import gettext_lazy as _
 class Entry:
     label: Any
     url_name: str
-    permission: str | None = None  # None: every signed-in staff member
+    permission: str | tuple[str, ...] | None = None  # None: every signed-in user; a tuple: any
     more: bool = False  # under 更多
     href: str = ""  # a fixed address instead of url_name
+
+    def opens_for(self, user: Any) -> bool:
+        if self.permission is None:
+            return True
+        names = (self.permission,) if isinstance(self.permission, str) else self.permission
+        return any(user.has_perm(name) for name in names)
 
     def url(self) -> str:
         if self.href:
@@ -28,6 +34,11 @@ class Entry:
 
 
 MENU: tuple[Entry, ...] = (
+    # the outside users' own work first (社工, 志愿者/服务商, 第三方调查, 爱心驿站): on their
+    # phones, in the main bar (every entry of an outside user is, see ``menu``)
+    Entry(_("我的社工个案"), "socialwork:mine", "socialwork.view_mine"),
+    Entry(_("我的派单"), "xingfu:my_offers", "xingfu.view_my_offers"),
+    Entry(_("我的积分"), "points:accounts", "points.view_own"),
     Entry(_("部门收件箱"), "intake:inbox", "intake.view_inbox"),
     Entry(_("一门受理"), "intake:queue", "intake.view_queue"),
     Entry(_("急难值班"), "emergency:duty", "emergency.view_duty"),
@@ -55,6 +66,19 @@ MENU: tuple[Entry, ...] = (
     Entry(_("政策清单管理"), "catalogue:admin", "catalogue.administer", more=True),
     Entry(_("材料设置"), "applications:material_settings",
           "applications.edit_material_settings", more=True),
+    # social forces (#12): the staff's pages, the coordinator's follow-up, the keeper's station
+    Entry(_("委托调查跟踪"), "contracts:follow", "contracts.follow", more=True),
+    Entry(_("购买服务合同"), "contracts:list", "contracts.view", more=True),
+    Entry(_("社工介入"), "socialwork:list", "socialwork.view_list", more=True),
+    Entry(_("社工介入候选"), "socialwork:candidates", "socialwork.view_candidates", more=True),
+    Entry(_("幸福云需求"), "xingfu:needs", "xingfu.view_needs", more=True),
+    Entry(_("服务确认"), "xingfu:confirm", "xingfu.confirm", more=True),
+    Entry(_("服务商"), "xingfu:providers", "xingfu.view_providers", more=True),
+    Entry(_("爱心驿站"), "stations:list", "stations.view_list", more=True),
+    Entry(_("积分账户"), "points:accounts", "points.view", more=True),
+    Entry(_("爱心超市"), "points:supermarket", "points.view_supermarket", more=True),
+    Entry(_("超市月报"), "points:statement", ("points.view", "points.view_supermarket"),
+          more=True),
     Entry(_("接口文档"), "", more=True, href="/api/v1/docs"),
 )
 
@@ -63,12 +87,15 @@ def entries_for(user: Any) -> list[Entry]:
     """The entries ``user`` may open, in menu order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [e for e in MENU if e.permission is None or user.has_perm(e.permission)]
+    return [e for e in MENU if e.opens_for(user)]
 
 
 def menu(request: Any) -> dict[str, Any]:
-    """Context processor: ``menu_main`` and ``menu_more`` as (label, url) pairs."""
-    entries = entries_for(getattr(request, "user", None))
+    """Context processor: ``menu_main`` and ``menu_more`` as (label, url) pairs. An outside
+    user (社工, 志愿者, 第三方调查, 驿站) has a few entries: all in the main bar, none under 更多."""
+    user = getattr(request, "user", None)
+    entries = entries_for(user)
+    outside = bool(getattr(user, "is_outside", False))
     pairs = [(e, e.url()) for e in entries]
-    return {"menu_main": [(e.label, url) for e, url in pairs if not e.more and url],
-            "menu_more": [(e.label, url) for e, url in pairs if e.more and url]}
+    return {"menu_main": [(e.label, url) for e, url in pairs if (outside or not e.more) and url],
+            "menu_more": [(e.label, url) for e, url in pairs if e.more and url and not outside]}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jiuzhu.accounts.choices import Role
+from jiuzhu.accounts.choices import OUTSIDE_ROLES, OrganisationKind, Role
+from jiuzhu.accounts.models import Organisation
 from jiuzhu.portal.menu import MENU, entries_for
 from jiuzhu.testing import UserFactory
 
@@ -16,12 +17,17 @@ COUNTY_ROLES = {Role.COUNTY_APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.
 
 
 def staff_of_every_role(tree):
+    """A user of every role (the outside ones of an organisation of township 1)."""
     users = {}
+    organisation = Organisation.objects.create(name="菜单测试社会组织",
+                                               kind=OrganisationKind.SOCIAL_ORG,
+                                               region=tree["town1"])
     for role in Role.values:
         region = tree["county"] if role in COUNTY_ROLES else (
             tree["grid1"] if role == Role.GRID_WORKER else tree["town1"])
         users[role] = UserFactory(username=f"menu_{role}", role=role, region=region,
-                                  department="JY" if role == Role.DEPARTMENT_OFFICER else "")
+                                  department="JY" if role == Role.DEPARTMENT_OFFICER else "",
+                                  organisation=organisation if role in OUTSIDE_ROLES else None)
     users["superuser"] = UserFactory(username="menu_root", role=Role.ADMINISTRATOR,
                                      region=tree["province"], is_superuser=True)
     return users
