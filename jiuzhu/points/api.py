@@ -41,12 +41,12 @@ def account_get(user: Any, pk: int) -> PointAccount:
     return account
 
 
-def entry_to_dict(entry: PointEntry, account: PointAccount) -> dict[str, Any]:
+def entry_to_dict(entry: PointEntry, account: PointAccount, user: Any = None) -> dict[str, Any]:
     incoming = entry.credit_id == account.pk
-    other = entry.debit if incoming else entry.credit
     return {"id": entry.pk, "kind": entry.kind, "amount": entry.amount,
             "change": entry.amount if incoming else -entry.amount, "on": entry.on,
-            "counterpart": other.name, "order_id": entry.order_id,
+            "counterpart": selectors.counterpart_name(entry, account, user),
+            "order_id": entry.order_id,
             "redemption_id": entry.redemption_id}
 
 
@@ -85,7 +85,8 @@ def build_router() -> Router:
         audit_read(request, account, via="api", what="point_account")
         return {"id": account.pk, "kind": account.kind, "name": account.name,
                 "region_code": account.region.code, "balance": account.balance,
-                "entries": [entry_to_dict(e, account) for e in selectors.entries_of(account)]}
+                "entries": [entry_to_dict(e, account, request.auth)
+                            for e in selectors.entries_of(account)]}
 
     @router.post("/points/transfers", response={201: TransferOut, **refusals(403, 404, 409, 422)},
                  summary="转赠 A volunteer gives points to a family")

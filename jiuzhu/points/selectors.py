@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import sees_everything
 from jiuzhu.regions.choices import RegionLevel
@@ -129,3 +130,17 @@ def statement(user: Any, year: int, month: int) -> dict[str, Any]:
         "redemptions": redemptions.count(),
         "donations": list(moves.filter(kind=MoveKind.DONATION).order_by("on", "pk")),
     }
+
+
+def family_name(account: PointAccount, user: Any) -> str:
+    """An account's name as ``user`` may read it: an outside user (a volunteer giving points)
+    reads a family's account by its number only, never the head of the household's name."""
+    if account.kind == AccountKind.FAMILY and getattr(user, "is_outside", False):
+        return _("家庭账户 %(number)s") % {"number": account.pk}
+    return account.name
+
+
+def counterpart_name(entry: PointEntry, account: PointAccount, user: Any = None) -> str:
+    """The other account of ``entry`` seen from ``account``, as ``user`` may read it."""
+    other = entry.debit if entry.credit_id == account.pk else entry.credit
+    return family_name(other, user)

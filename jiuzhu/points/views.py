@@ -41,6 +41,7 @@ from .forms import (
     TransferForm,
 )
 from .models import PointAccount, PointEntry
+from .selectors import counterpart_name, family_name
 
 PAGE_SIZE = 50
 
@@ -116,7 +117,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
         return list_response(request, what="point_entries", name=acct.name,
                              headers=[_("日期"), _("类别"), _("变动"), _("对方账户"), _("说明")],
                              rows=([e.on, e.get_kind_display(), _change(e, acct),
-                                    _counterpart(e, acct), e.note] for e in entries))
+                                    _counterpart(e, acct, user), e.note] for e in entries))
     may_transfer = _transfer_allowed(user, acct)
     form = TransferForm(request.POST or None) if may_transfer else None
     status = 200
@@ -135,14 +136,14 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
                 status = error.status if error.status in (409, 422) else 422
             else:
                 messages.success(request, _("已转赠 %(amount)s 积分给%(name)s。") % {
-                    "amount": entry.amount, "name": entry.credit.name})
+                    "amount": entry.amount, "name": family_name(entry.credit, user)})
                 return redirect("points:account", pk=acct.pk)
         else:
             status = 422
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_read(request, acct, AuditAction.VIEW, what="point_account")
-    rows = [{"entry": e, "change": _change(e, acct), "counterpart": _counterpart(e, acct),
-             "by": _who(e.created_by)} for e in page.object_list]
+    rows = [{"entry": e, "change": _change(e, acct), "counterpart": _counterpart(e, acct, user),
+             "by": _who(e.created_by) if not getattr(user, "is_outside", False) else ""} for e in page.object_list]
     return render(request, "points/account.html", {
         "account": acct, "page": page, "rows": rows, "form": form}, status=status)
 
@@ -151,8 +152,8 @@ def _change(entry: PointEntry, account: PointAccount) -> int:
     return entry.amount if entry.credit_id == account.pk else -entry.amount
 
 
-def _counterpart(entry: PointEntry, account: PointAccount) -> str:
-    return entry.debit.name if entry.credit_id == account.pk else entry.credit.name
+def _counterpart(entry: PointEntry, account: PointAccount, user: Any = None) -> str:
+    return counterpart_name(entry, account, user)
 
 
 # --- the supermarket -------------------------------------------------------------------------

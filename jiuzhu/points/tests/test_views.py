@@ -104,3 +104,23 @@ def test_social_worker_and_anonymous_are_refused(client, tree, organisation):
     for name in ("points:accounts", "points:supermarket", "points:statement"):
         assert client.get(reverse(name)).status_code == 403
     assert PASSWORD
+
+
+def test_a_volunteer_of_another_organisation_gets_404_and_no_family_name(
+        client, tree, volunteer, household, issued):
+    other_org = Organisation.objects.create(name="示范县家政服务公司", kind="company",
+                                            region=tree["county"],
+                                            region_path=tree["county"].path)
+    stranger = UserFactory(username="vol9", role="provider", region=tree["county"],
+                           organisation=other_org)
+    family = services.family_account(household)
+    login(client, stranger)
+    assert client.get(reverse("points:account", args=[issued.credit_id])).status_code == 404
+    assert client.get(reverse("points:account", args=[family.pk])).status_code == 404
+    assert client.post(reverse("points:account", args=[issued.credit_id]),
+                       {"target": family.pk, "amount": 1}).status_code == 404
+    client.force_login(volunteer)
+    response = client.post(reverse("points:account", args=[issued.credit_id]),
+                           {"target": family.pk, "amount": 5}, follow=True)
+    text = response.content.decode()
+    assert f"家庭账户 {family.pk}" in text and household.head_name not in text
