@@ -77,6 +77,23 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^funds/entries/<int:pk>", "funds.LedgerEntry", "pk"),
     (r"^funds/<int:pk>", "funds.Fund", "pk"),
     (r"^api/v1/funds/<int:fund_id>", "funds.Fund", "pk"),
+    # social forces (#12)
+    (r"^stations/<int:pk>", "stations.LoveStation", "pk"),
+    (r"^api/v1/stations/<int:station_id>", "stations.LoveStation", "pk"),
+    (r"^contracts/investigations/<int:pk>", "contracts.ContractedInvestigation", "pk"),
+    (r"^contracts/settlements/<int:pk>", "contracts.Settlement", "pk"),
+    (r"^contracts/<int:pk>", "contracts.Contract", "pk"),
+    (r"^api/v1/contracts/<int:contract_id>", "contracts.Contract", "pk"),
+    (r"^api/v1/settlements/<int:settlement_id>", "contracts.Settlement", "pk"),
+    (r"^xingfu/needs/<int:pk>", "xingfu.ServiceNeed", "pk"),
+    (r"^xingfu/offers/<int:pk>", "xingfu.ServiceNeed", "pk"),
+    (r"^api/v1/needs/<int:need_id>", "xingfu.ServiceNeed", "pk"),
+    (r"^xingfu/orders/<int:pk>", "xingfu.Order", "pk"),
+    (r"^api/v1/orders/<int:order_id>", "xingfu.Order", "pk"),
+    (r"^points/accounts/<int:pk>", "points.PointAccount", "pk"),
+    (r"^api/v1/points/accounts/<int:account_id>", "points.PointAccount", "pk"),
+    (r"^socialwork/<int:pk>", "socialwork.SocialCase", "pk"),
+    (r"^api/v1/socialwork/cases/<int:case_id>", "socialwork.SocialCase", "pk"),
 ]
 
 # Values of the other parameters of a route, by name.
@@ -150,7 +167,8 @@ def world_objects() -> dict[str, Any]:
         qs = model._default_manager.all()
         if label == "regions.Region":
             qs = qs.filter(level="grid").within(town)
-        elif label == "verification.SourceImport":  # a department's file: the county's
+        elif label in ("verification.SourceImport", "contracts.Contract",
+                       "contracts.Settlement"):  # a department's file, a contract: the county's
             qs = qs.filter(region_path=town.parent.path)
         elif hasattr(qs, "within"):
             qs = qs.within(town)
@@ -253,6 +271,9 @@ NOT_IN_SMALL_DEMO: set[str] = {
     # emergency cases and funds (#11): until their demo.py puts some in 城关街道
     "emergency.EmergencyCase", "emergency.EventPhoto", "emergency.FirstHelp",
     "funds.Fund", "funds.LedgerEntry",
+    # social forces (#12): until their demo.py lands and puts some in 城关街道
+    "points.PointAccount", "socialwork.SocialCase", "xingfu.Order",
+    "contracts.ContractedInvestigation", "contracts.Settlement",
 }
 
 
