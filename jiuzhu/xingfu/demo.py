@@ -23,6 +23,7 @@ from jiuzhu.regions.models import Region
 
 from . import services
 from .choices import Skill
+from .matching import serves
 from .models import Offer, Provider, ServiceNeed
 
 COUNTY = "990102"
@@ -54,9 +55,9 @@ def load_providers(rng: random.Random) -> int:
     county = Region.objects.filter(code=COUNTY).first()
     if county is None:
         return 0
-    townships = list(Region.objects.filter(level="township", path__startswith=county.path)
+    townships = list(Region.objects.within(county).filter(level="township")
                      .order_by("code"))
-    villages = list(Region.objects.filter(level="village", path__startswith=county.path)
+    villages = list(Region.objects.within(county).filter(level="village")
                     .order_by("code"))
     created = 0
     for i, org in enumerate(Organisation.objects.filter(kind="company").order_by("id")[:3]):
@@ -136,7 +137,7 @@ def load_needs(rng: random.Random) -> int:
     volunteer1 = Provider.objects.filter(user__username="volunteer1").first()
     served = [r.path for r in volunteer1.regions_served.all()] if volunteer1 else []
     families = [h for h in Household.objects.filter(status="active").order_by("id")[:400]
-                if any(h.region_path.startswith(p) for p in served)]
+                if serves(served, h.region_path)]
     if not families:
         return 0
     rng.shuffle(families)

@@ -43,9 +43,15 @@ def path_prefix(path: str, depth: int) -> str:
     return "/".join(parts[:depth]) + "/" if len(parts) >= depth else ""
 
 
+def inside(path: str, ancestor: str) -> bool:
+    """Geography, not access: the region of ``path`` lies in the one of ``ancestor``
+    (who may see a row is decided by ``visible_to`` only)."""
+    return bool(ancestor) and path.startswith(ancestor)
+
+
 def serves(served_paths: list[str], need_path: str) -> bool:
     """A provider serves a need when one of its regions holds the need's region."""
-    return any(need_path.startswith(p) for p in served_paths if p)
+    return any(inside(need_path, p) for p in served_paths)
 
 
 def _minutes(text: str) -> int:
@@ -111,9 +117,10 @@ def distance(need: Any, provider: Any) -> tuple[int, float | None]:
         return BAND_COORDINATES, haversine_km(lat1, lon1, lat2, lon2)  # type: ignore[arg-type]
     village = path_prefix(need.region_path, VILLAGE_DEPTH)
     township = path_prefix(need.region_path, TOWNSHIP_DEPTH)
-    if village and provider.region_path.startswith(village):
+    home = provider.region_path
+    if inside(home, village):
         return BAND_VILLAGE, None
-    if township and provider.region_path.startswith(township):
+    if inside(home, township):
         return BAND_TOWNSHIP, None
     return BAND_FARTHER, None
 
