@@ -21,8 +21,13 @@ STEP_LIMIT_NAMES: dict[str, str] = {
 
 def item_step_limits(application: Application) -> StepLimits:
     """The county's step limits for the case's item: the dibao steps, or the item's own
-    shorter ones where the county names them (MZ05: one working day each, as its total)."""
-    return step_limits(application.region.code).for_item(application.item_code)
+    shorter ones where the county names them (MZ05: one working day each, as its total).
+    A file with its own total (``total_limit_days``: papers completed after emergency help)
+    runs the county's steps, each capped by that total (:func:`start_step`)."""
+    limits = step_limits(application.region.code)
+    if application.total_limit_days:
+        return limits
+    return limits.for_item(application.item_code)
 
 
 def start_step(application: Application, step: str, on: date) -> None:
@@ -35,6 +40,8 @@ def start_step(application: Application, step: str, on: date) -> None:
         application.yellow_on = None
         return
     limit = getattr(limits, STEP_LIMIT_NAMES[step])
+    if application.total_limit_days and step != Step.SUPPLEMENT:
+        limit = min(limit, application.total_limit_days)
     if step == Step.NOTICE:  # calendar days, no yellow
         application.due_date = add_calendar_days(on, limit)
         application.yellow_on = None
@@ -51,7 +58,7 @@ def total_rule(application: Application) -> tuple[int, int]:
     +15 each once extended."""
     limits = step_limits(application.region.code)
     extra = limits.extension if application.extended else 0
-    own = item_limit(application)
+    own = application.total_limit_days or item_limit(application)
     if own is None:
         return limits.total + extra, limits.total_yellow + extra
     return own + extra, own * limits.total_yellow // limits.total + extra

@@ -52,6 +52,10 @@ class Application(models.Model):
     yellow_on = models.DateField(_("环节预警起始日"), null=True, blank=True)
     final_yellow_on = models.DateField(_("办结预警起始日"), null=True, blank=True)
     deadlines_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    # A file opened with its own total limit in working days instead of the catalogue item's
+    # (急难先行救助后补办手续: the county's papers limit, 20), its steps capped by it.
+    total_limit_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), null=True,
+                                                        blank=True)
     extended = models.BooleanField(_("已延期"), default=False)
     extension_reason = models.TextField(_("延期理由"), blank=True)
 

@@ -65,13 +65,15 @@ def receiving_case(household: Household, item_code: str, today: date) -> Applica
 @transaction.atomic
 def application_create(*, actor: Any, household: Household, item_code: str, channel: str,
                        files: Files | None = None, today: date | None = None,
-                       originals: list[str] | None = None) -> Application:
+                       originals: list[str] | None = None,
+                       total_limit_days: int | None = None) -> Application:
     """Register an application (申请); ``files`` are (material, name, content) and
     ``originals`` the materials whose paper original the actor has seen (原件已核验, 422
     naming ``originals`` for a name not on the item's list). 404 for a
     household the actor does not see, 403 without ``applications.create``, 422 for a wrong
     item or channel, 409 ``already_receiving`` when the household already receives the item
-    or has it open (the message names that case)."""
+    or has it open (the message names that case). ``total_limit_days``: the file's own total
+    in working days instead of the catalogue item's (the papers of emergency help, 20)."""
     today = today or timezone.localdate()
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
         raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
@@ -111,6 +113,7 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
         household=household, item_code=item_code, channel=channel, region=township,
         region_path=household.region_path,
         created_by=actor if getattr(actor, "pk", None) else None, step_started_on=today,
+        total_limit_days=total_limit_days,
     )
     deadlines.start_step(application, Step.ACCEPTANCE, today)
     application.save()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from jiuzhu.core.api_types import body_schema, refusals
+from jiuzhu.core.api_types import body_schema, json_body, refusals, validate_input
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.households.models import Household
@@ -139,10 +139,17 @@ def build_router() -> Router:
 
     @router.post("/funds/{int:fund_id}/commitments",
                  response={201: EntryOut, **refusals(400, 403, 404, 409, 422)},
+                 openapi_extra=json_body(CommitmentIn),
                  summary="为急难个案预留资金 Reserve money for a case")
-    def commit(request, fund_id: int, payload: CommitmentIn):
+    def commit(request, fund_id: int):
         """Body `{"emergency_id", "amount"}` → 201 the commitment entry; above the fund's
-        available amount: 409 `insufficient_funds` with `"available"`, nothing written."""
+        available amount: 409 `insufficient_funds` with `"available"`, nothing written. A
+        fund the user does not see is 404 before the body is looked at."""
+        from jiuzhu.core.access import get_visible
+        from jiuzhu.funds.models import Fund
+
+        get_visible(Fund, request.auth, message=_("基金不存在"), pk=fund_id)
+        payload = validate_input(CommitmentIn, loads_exact(request.body or b"{}"))
         entry = services.commit_for_case(actor=request.auth, fund_id=fund_id,
                                          case_id=payload.emergency_id, amount=payload.amount)
         return Status(201, entry_to_dict(entry))

@@ -10,12 +10,15 @@ class EmergencyConfig(AppConfig):
         import importlib.util
 
         from jiuzhu.applications.events import on_decided
+        from jiuzhu.payments.hooks import register_amount_rule
 
         from . import rules  # noqa: F401 - registers the predicates
-        from .services import on_application_decided, open_from_lead
+        from .services import on_application_decided, open_from_lead, payroll_amount
 
         # The case's MZ05/MZ04 file decided: papers done, the case closed.
         on_decided(on_application_decided)
+        # The payroll pays an MZ05/MZ04 file less the first help already paid from a fund.
+        register_amount_rule(payroll_amount)
         # A critical lead with a household opens a case (leads never imports emergency).
         if importlib.util.find_spec("jiuzhu.leads.events") is not None:
             events = importlib.import_module("jiuzhu.leads.events")

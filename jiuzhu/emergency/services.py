@@ -417,9 +417,40 @@ def open_from_lead(lead: Any, *, actor: Any, cause: str = Cause.OTHER,
     opener = actor if (getattr(actor, "pk", None) and
                        actor.has_perm("emergency.open_case", household)) else SYSTEM
     today = timezone.localtime(now or timezone.now()).date()
-    return open_case(actor=opener, household=household, source=Source.LEAD, cause=cause,
+    case = open_case(actor=opener, household=household, source=Source.LEAD, cause=cause,
                      occurred_on=today, narrative=getattr(lead, "description", "") or "线索",
                      checklist=list(checklist), sudden_expense_fen=0, lead=lead, now=now)
+    if case.level != "red" and not checklist:
+        # Reported as critical (断炊, 无处居住 …) and not assessed yet: held to the red
+        # clock (24 hours) until someone assesses it; a lower re-assessment keeps that clock.
+        county = county_code(household.region)
+        case.level = "red"
+        case.explanation = _("紧急线索尚未入户评估：暂按红色，%(hours)s 小时内响应；"
+                             "评估后按评估结果（%(assessed)s）") % {
+            "hours": deadlines.parameters_of(county, today).red_hours,
+            "assessed": case.explanation}
+        case.respond_by = deadlines.respond_by("red", case.level_at, county=county)
+        case.save(update_fields=["level", "explanation", "respond_by"])
+    return case
+
+
+def payroll_amount(application: Any, month: date) -> Decimal | None:
+    """What the payroll pays for an MZ05/MZ04 file whose first help was paid from a fund
+    (先行救助): the approved amount less what was paid first, never below 0 — so the family
+    is not paid the same help twice; ``None`` for any other case (``payments.hooks``)."""
+    from django.db.models import Sum
+
+    from .choices import HelpState
+    from .models import FirstHelp
+
+    if getattr(application, "item_code", "") not in ("MZ04", "MZ05"):
+        return None
+    paid = FirstHelp.objects.filter(case__application=application, state=HelpState.PAID
+                                    ).aggregate(total=Sum("amount_fen"))["total"]
+    if not paid:
+        return None
+    approved_fen = int((application.approved_amount or Decimal(0)) * 100)
+    return Decimal(max(approved_fen - paid, 0)) / 100
 
 
 # --- the steps (rows of workflow.CASE_WORKFLOW) ---------------------------------------------------

@@ -246,7 +246,8 @@ def _open_help(case: EmergencyCase, *states: str) -> FirstHelp:
     return help_
 
 
-def _open_file(case: EmergencyCase, ctx: Context, item_code: str) -> Any:
+def _open_file(case: EmergencyCase, ctx: Context, item_code: str,
+               total_limit_days: int | None = None) -> Any:
     """The case's temporary-assistance file (MZ05/MZ04), opened through the applications
     service (channel 出诊/outreach); the household's open file of that item is used when it
     has one. Opened by the platform when the actor's role does not register applications."""
@@ -256,7 +257,8 @@ def _open_file(case: EmergencyCase, ctx: Context, item_code: str) -> Any:
     opener = ctx.actor if ctx.actor.has_perm("applications.create", case.household) else SYSTEM
     try:
         return application_create(actor=opener, household=case.household, item_code=item_code,
-                                  channel="outreach", today=ctx.today)
+                                  channel="outreach", today=ctx.today,
+                                  total_limit_days=total_limit_days)
     except ServiceError as error:
         if error.code == ErrorCode.ALREADY_RECEIVING and error.errors:
             number = error.errors[0].get("number")
@@ -375,7 +377,9 @@ def _pay(ctx: Context) -> None:
     help_.save()
     _responded(case, Response.PAID, now)
     # 先救助后补手续: the temporary-assistance file opens now; papers due in working days
-    application = _open_file(case, ctx, "MZ05")
+    # (its own total: the papers limit, not MZ05's one working day of help)
+    application = _open_file(case, ctx, "MZ05",
+                             total_limit_days=_params(case, ctx).papers_working_days)
     case.application = application
     case.papers_due = deadlines.papers_due(ctx.today, params=_params(case, ctx))
     ctx.options["help"] = help_
