@@ -65,7 +65,8 @@ def order_to_dict(order: Order) -> dict[str, Any]:
 router = Router(tags=["幸福云 xingfu"])
 
 
-@router.get("/needs", response={200: NeedListOut}, summary="服务需求 Needs")
+@router.get("/needs", response={200: NeedListOut, **refusals(403, 422)},
+            summary="服务需求 Needs")
 def list_needs(request, state: str = "", skill: str = "", page: int = 1):
     """Staff: the needs of their area; a provider: the needs offered to them (village only
     until they hold the order). Newest first, 50 a page."""
