@@ -28,7 +28,7 @@ def links(html: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_no_link_shown_to_a_demo_user_is_refused(client, monkeypatch):
-    from jiuzhu.accounts.demo import DEMO_USERS
+    from jiuzhu.accounts.demo import DEMO_OUTSIDE_USERS, DEMO_USERS
     from jiuzhu.accounts.models import User
     from jiuzhu.demo.loader import load_demo
     from jiuzhu.portal.menu import entries_for
@@ -42,7 +42,7 @@ def test_no_link_shown_to_a_demo_user_is_refused(client, monkeypatch):
     monkeypatch.setattr("jiuzhu.documents.services.content_docx", lambda content: b"PK")
     problems = []
     # one demo user of each role (the README's table; not the grid worker of every grid)
-    names = ["admin", *(row[0] for row in DEMO_USERS)]
+    names = ["admin", *(row[0] for row in [*DEMO_USERS, *DEMO_OUTSIDE_USERS])]
     for user in User.objects.filter(username__in=names).order_by("username"):
         client.force_login(user)
         pages = ["/"] + [e.url() for e in entries_for(user) if not e.href]
