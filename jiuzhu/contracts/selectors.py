@@ -20,7 +20,8 @@ from .models import Contract, ContractedInvestigation, Settlement
 def contracts_visible_to(user: Any) -> Any:
     return (Contract.objects.visible_to(user).select_related("organisation", "region")
             .annotate(investigation_count=Count("investigations", filter=~Q(
-                investigations__state=St.WITHDRAWN))))
+                investigations__state=St.WITHDRAWN)))
+            .order_by("-starts_on", "-id"))
 
 
 def contract_get(*, user: Any, pk: int) -> Contract:

@@ -107,11 +107,17 @@ def contract_create(*, actor: Any, data: dict[str, Any]) -> Contract:
 
 def contract_for(application: Any, organisation: Any, on: date) -> Contract | None:
     """The organisation's contract covering the case's region on ``on`` (the newest)."""
-    for contract in (Contract.objects.filter(organisation=organisation, starts_on__lte=on,
-                                             ends_on__gte=on).order_by("-starts_on", "-id")):
-        if application.region_path.startswith(contract.region_path):
+    for contract in (Contract.objects.select_related("region")
+                     .filter(organisation=organisation, starts_on__lte=on, ends_on__gte=on)
+                     .order_by("-starts_on", "-id")):
+        if _covers(contract, application):
             return contract
     return None
+
+
+def _covers(contract: Contract, application: Any) -> bool:
+    """The case lies in the contract's region (its subtree)."""
+    return type(application).objects.within(contract.region).filter(pk=application.pk).exists()
 
 
 def organisations_offered(application: Any) -> list[Any]:
@@ -119,10 +125,10 @@ def organisations_offered(application: Any) -> list[Any]:
     contract that covers the case's region today."""
     today = timezone.localdate()
     seen: dict[int, Any] = {}
-    for contract in (Contract.objects.select_related("organisation")
+    for contract in (Contract.objects.select_related("organisation", "region")
                      .filter(starts_on__lte=today, ends_on__gte=today, organisation__active=True)
                      .order_by("organisation__name", "-starts_on")):
-        if application.region_path.startswith(contract.region_path):
+        if contract.organisation_id not in seen and _covers(contract, application):
             seen.setdefault(contract.organisation_id, contract.organisation)
     return list(seen.values())
 
