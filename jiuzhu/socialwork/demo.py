@@ -37,20 +37,25 @@ def _assignment(org: Organisation) -> None:
                                             organisation=org)
 
 
+def _county() -> Region | None:
+    return Region.objects.filter(code=COUNTY).first()
+
+
 def _circle3_household() -> Household | None:
     from jiuzhu.assessments.models import Standing
 
     taken = SocialCase.objects.values("household")
-    row = (Standing.objects.filter(circle=3, household__status="active")
+    row = (Standing.objects.within(_county()).filter(circle=3, household__status="active")
            .exclude(household__in=taken).order_by("-index_hundredths").first())
     if row is not None:
         return row.household
-    return Household.objects.filter(status="active").exclude(pk__in=taken).order_by("id").first()
+    return (Household.objects.within(_county()).filter(status="active").exclude(pk__in=taken)
+            .order_by("id").first())
 
 
 def _free_household() -> Household | None:
     taken = SocialCase.objects.values("household")
-    return (Household.objects.filter(status="active").exclude(pk__in=taken)
+    return (Household.objects.within(_county()).filter(status="active").exclude(pk__in=taken)
             .order_by("-id").first())
 
 
@@ -97,14 +102,14 @@ def load(stdout: Any = None) -> int:
             services.case_act(actor=worker, case=case, action="refer", data={
                 "target": "xingfu", "name": "幸福云助餐服务", "note": "每日午餐送餐"})
         # 事中介入: alongside an emergency case of the emergency demo, else an application
-        emergency = EmergencyCase.objects.exclude(
+        emergency = EmergencyCase.objects.within(_county()).exclude(
             household__in=SocialCase.objects.values("household")).order_by("id").first()
         if emergency is not None:
             case = _open("demo:during", household=emergency.household, phase="during",
                          trigger="emergency", emergency_case=emergency, social_worker=worker,
                          summary="火灾后心理疏导与住房协调", opened_at=now - timedelta(days=3))
         else:
-            application = Application.objects.exclude(
+            application = Application.objects.within(_county()).exclude(
                 household__in=SocialCase.objects.values("household")).order_by("id").first()
             case = _open("demo:during", household=application.household if application else None,
                          phase="during", trigger="application", application=application,
@@ -115,7 +120,8 @@ def load(stdout: Any = None) -> int:
             services.case_act(actor=worker, case=case, action="plan", data={"needs": [
                 {"kind": "housing", "description": "住房受损", "goals": [{"text": "协调临时住所"}]}]})
         # 事后追踪 a month after emergency help: its 1-month visit overdue
-        help_ = (FirstHelp.objects.filter(paid_at__isnull=False, released_at__isnull=True)
+        help_ = (FirstHelp.objects.filter(paid_at__isnull=False, released_at__isnull=True,
+                                          case__in=EmergencyCase.objects.within(_county()))
                  .select_related("case").order_by("id").first())
         if help_ is not None and not SocialCase.objects.filter(
                 origin_key=f"after_emergency:{help_.case_id}").exists():
@@ -126,7 +132,8 @@ def load(stdout: Any = None) -> int:
                 opened_at=now - timedelta(days=45))
             added += 1
         # 事后追踪 after leaving dibao: the 1-month visit done (by phone)
-        stopped = Application.objects.filter(state="stopped", item_code="MZ01").order_by("id").first()
+        stopped = (Application.objects.within(_county())
+                   .filter(state="stopped", item_code="MZ01").order_by("id").first())
         key = f"left_dibao:{stopped.pk}" if stopped is not None else "demo:left_dibao"
         household = stopped.household if stopped is not None else _free_household()
         case = _open(key, household=household, phase="after", trigger="left_dibao",
