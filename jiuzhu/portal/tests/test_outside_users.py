@@ -1,0 +1,152 @@
+"""The outside-user sweep (#12): the users of outside organisations — 社工 ``socialworker1``,
+志愿者 ``volunteer1``, 第三方调查 ``coordinator1`` and ``surveyor1``, 驿站 ``station1`` — and a
+user of each of those roles in *another* organisation request every route of the project
+(pages and ``/api/v1/…``, read from the URL resolver as the route sweep does, with real ids
+of the demo's objects) on the small demo county. None of the answers may hold the ID number
+or an income figure of a family not assigned to them (``Household.objects.visible_to``);
+the register's pages (households, the case pages of applications, verification, the audit
+log) refuse them all; every page their menu shows opens. A failure names the URL."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import get_resolver
+
+from jiuzhu.accounts.choices import OrganisationKind, Role
+from jiuzhu.portal.tests.test_route_sweep import PARAM, fill, kind_of, walk
+
+DEMO_OUTSIDE = ("socialworker1", "volunteer1", "coordinator1", "surveyor1", "station1")
+ROLES = (Role.SOCIAL_WORKER, Role.PROVIDER, Role.COORDINATOR, Role.SURVEYOR,
+         Role.STATION_KEEPER)
+
+# Not requested: the admin site, static files, language switch, sign-out.
+SKIP = (r"^admin/", r"^static/", r"^i18n/", r"^accounts/logout")
+
+# The register's own pages: refused to every outside user (the surveyor's phone
+# 我的调查 and investigation page are the one exception, below).
+REGISTER = (r"^households/", r"^api/v1/households", r"^applications/",
+            r"^api/v1/applications", r"^verification/", r"^api/v1/verification", r"^audit/",
+            r"^api/v1/audit", r"^assessments/", r"^payments/", r"^api/v1/payrolls")
+REFUSED = {302, 401, 403, 404, 405}
+
+
+def every_route() -> list[str]:
+    return sorted({r for r in walk(get_resolver().url_patterns)
+                   if not any(re.match(p, r) for p in SKIP)})
+
+
+def first_objects() -> dict[str, Any]:
+    """The first object of each kind the route sweep names (anywhere in the county)."""
+    from jiuzhu.portal.tests.test_route_sweep import OBJECTS
+
+    found: dict[str, Any] = {}
+    for _pattern, label, _how in OBJECTS:
+        obj = apps.get_model(label)._default_manager.order_by("pk").first()
+        if obj is not None:
+            found[label] = obj
+    return found
+
+
+def url_of(route: str, objects: dict[str, Any]) -> str | None:
+    """The route filled with a real object (a known kind) or the first ids (another)."""
+    if not PARAM.search(route):
+        return "/" + route.lstrip("^").rstrip("$")
+    kind = kind_of(route)
+    if kind is not None:
+        obj = objects.get(kind[0])
+        return fill(route, obj, kind[1]) if obj is not None else None
+    out = route
+    for match in PARAM.finditer(route):
+        value = {"action": "accept", "code": "990102001001"}.get(match.group("name"), "1")
+        out = out.replace(match.group(0), value, 1)
+    return "/" + out.lstrip("^").rstrip("$")
+
+
+def secrets_hidden_from(user: Any) -> dict[str, str]:
+    """ID numbers and income figures (yuan, two decimals) of the families ``user`` may not
+    see → the family's number, to name it."""
+    from jiuzhu.households.models import Household, Member
+
+    visible = set(Household.objects.visible_to(user).values_list("pk", flat=True))
+    out: dict[str, str] = {}
+    for member in Member.objects.exclude(household_id__in=visible).select_related("household"):
+        out[member.id_number] = member.household.household_id
+        for fen in (member.wages, member.business, member.property, member.pension):
+            if fen >= 100_000 and fen % 100:  # 1,000.xx yuan and more: not a chance match
+                out[f"{fen / 100:,.2f}"] = member.household.household_id
+                out[f"{fen / 100:.2f}"] = member.household.household_id
+    return out
+
+
+def outside_users() -> dict[str, Any]:
+    """The demo's outside users and a user of each outside role of another organisation."""
+    from jiuzhu.accounts.models import Organisation, User
+    from jiuzhu.regions.models import Region
+    from jiuzhu.testing import UserFactory
+
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_OUTSIDE)}
+    assert set(users) == set(DEMO_OUTSIDE), "the demo has every outside user"
+    county = Region.objects.get(code="990102")
+    other = Organisation.objects.create(name="另一家社会组织（外部用户测试）",
+                                        kind=OrganisationKind.SOCIAL_ORG, region=county)
+    for role in ROLES:
+        users[f"other_{role}"] = UserFactory(username=f"other_{role}", role=role, region=county,
+                                             organisation=other)
+    return users
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_outside_users_read_no_family_not_assigned_to_them_on_any_route(monkeypatch):
+    from jiuzhu.demo.loader import load_demo
+    from jiuzhu.portal.menu import entries_for
+
+    monkeypatch.setattr("jiuzhu.documents.services._render_later", lambda document_id: None)
+    load_demo(per_village=1)
+    objects = first_objects()
+    routes = every_route()
+    problems: list[str] = []
+    requested = 0
+    for name, user in outside_users().items():
+        client = Client()
+        client.force_login(user)
+        secrets = secrets_hidden_from(user)
+        pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len,
+                                                                  reverse=True))) if secrets else None
+        shown = [e.url() for e in entries_for(user) if not e.href and e.url()]
+        for url in shown:
+            status = client.get(url, follow=True).status_code  # 我的积分 → their account
+            if status != 200:
+                problems.append(f"{name}: menu entry {url} → {status}")
+        for route in routes:
+            url = url_of(route, objects)
+            if url is None:
+                continue
+            response = client.get(url)
+            requested += 1
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"{name}: GET {url} → {status}")
+                continue
+            register = any(re.match(p, route) for p in REGISTER)
+            # a surveyor's 我的调查 and phone investigation page (the case's own scope decides)
+            phone_investigation = user.role == Role.SURVEYOR and "investigat" in route
+            if register and not phone_investigation and status not in REFUSED:
+                problems.append(f"{name}: GET {url} → {status} (a register page must be refused)")
+            if status == 302 and "/accounts/login" in response.get("Location", ""):
+                problems.append(f"{name}: GET {url} → sent to sign in while signed in")
+            if pattern is not None and status == 200 and not response.get(
+                    "Content-Type", "").startswith(("application/vnd", "application/pdf",
+                                                    "image/")):
+                found = pattern.search(response.content.decode(errors="replace"))
+                if found:
+                    problems.append(f"{name}: GET {url} shows {found.group(0)!r} of family "
+                                    f"{secrets[found.group(0)]}, not assigned to them")
+        client.logout()
+    assert not problems, "outside users:\n" + "\n".join(problems)
+    assert requested > 1000
