@@ -150,3 +150,20 @@ def test_outside_users_read_no_family_not_assigned_to_them_on_any_route(monkeypa
         client.logout()
     assert not problems, "outside users:\n" + "\n".join(problems)
     assert requested > 1000
+
+
+@pytest.mark.django_db
+def test_an_outside_users_home_shows_their_work_and_no_register_figure(client, tree):
+    from jiuzhu.accounts.models import Organisation
+    from jiuzhu.testing import UserFactory
+
+    organisation = Organisation.objects.create(name="首页测试社会组织",
+                                               kind=OrganisationKind.VOLUNTEER_TEAM,
+                                               region=tree["town1"])
+    volunteer = UserFactory(username="home_volunteer", role=Role.PROVIDER,
+                            region=tree["town1"], organisation=organisation)
+    client.force_login(volunteer)
+    page = client.get("/").content.decode()
+    assert "首页测试社会组织" in page
+    assert 'data-testid="work-offers"' in page and 'href="/xingfu/offers/"' in page
+    assert 'data-testid="household-total"' not in page and "在册家庭" not in page
