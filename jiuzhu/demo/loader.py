@@ -25,7 +25,13 @@ from typing import Any
 
 from django.db import transaction
 
-from jiuzhu.accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_user, load_users
+from jiuzhu.accounts.demo import (
+    DEMO_OUTSIDE_USERS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_user,
+    load_users,
+)
 from jiuzhu.accounts.models import User
 from jiuzhu.applications.demo import load_applications_demo
 from jiuzhu.assessments.demo import load_assessments_demo
@@ -73,7 +79,7 @@ def load_demo(*, per_village: int = 84,
     load_catalogue(Department, Item)
     regions = load_regions()
     county = regions[COUNTY_CODE]
-    names = ["admin", *(row[0] for row in DEMO_USERS)]
+    names = ["admin", *(row[0] for row in [*DEMO_USERS, *DEMO_OUTSIDE_USERS])]
     existing = User.objects.filter(username__in=names).count()
     users = load_users(regions)
     load_stations_demo()  # the love stations, before the leads that name them
