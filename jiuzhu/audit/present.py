@@ -63,9 +63,12 @@ def _field_label(model: Any, name: str) -> str | None:
     if model is None:
         return None
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # a reverse relation (a detail key named like ``helps`` or ``steps``) has no label
+    label = getattr(field, "verbose_name", None)
+    return str(label) if label is not None else None
 
 
 def _key_label(key: str, model: Any) -> str:
