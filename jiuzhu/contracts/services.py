@@ -187,7 +187,7 @@ def _investigation(actor: Any, pk: int) -> ContractedInvestigation:
                      .select_related("application", "organisation").filter(pk=pk).first())
     if investigation is None:
         raise _not_found(_("委托调查不存在"))
-    return ContractedInvestigation.objects.select_for_update().select_related(
+    return ContractedInvestigation.objects.select_for_update(of=("self",)).select_related(
         "application", "organisation").get(pk=investigation.pk)
 
 

@@ -358,7 +358,9 @@ class Workflow:
 
     def lock(self, actor: Any, pk: Any) -> Any:
         """The object, visible to ``actor``, locked for update; 404 otherwise."""
-        qs = self.model.objects.visible_to(actor).select_for_update()
+        # only the case's own row: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer joins a nullable select_related or a scope adds
+        qs = self.model.objects.visible_to(actor).select_for_update(of=("self",))
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         obj = qs.filter(pk=getattr(pk, "pk", pk)).first()
