@@ -78,33 +78,28 @@ def load_organisations(regions: dict[str, Region]) -> dict[str, Organisation]:
     return out
 
 
+def _demo_account(username: str, **defaults: object) -> User:
+    """The demo user ``username``, created with the demo password, or found unchanged."""
+    user, created = User.objects.get_or_create(username=username, defaults=defaults)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
 def load_users(regions: dict[str, Region]) -> list[User]:
     """The demo users (``admin`` and one per role); returns them, created or found."""
-    users = []
-    admin, created = User.objects.get_or_create(username="admin", defaults={
-        "role": "administrator", "region": regions["99"], "full_name": "超级管理员",
-        "is_superuser": True, "is_staff": True})
-    if created:
-        admin.set_password(DEMO_PASSWORD)
-        admin.save(update_fields=["password"])
-    users.append(admin)
+    users = [_demo_account("admin", role="administrator", region=regions["99"],
+                           full_name="超级管理员", is_superuser=True, is_staff=True)]
     for username, role, code, full_name, *department in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "role": role, "region": regions[code], "full_name": full_name,
-            "department": department[0] if department else ""})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        users.append(user)
+        users.append(_demo_account(username, role=role, region=regions[code],
+                                   full_name=full_name,
+                                   department=department[0] if department else ""))
     organisations = load_organisations(regions)
     for username, role, code, full_name, organisation in DEMO_OUTSIDE_USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "role": role, "region": regions[code], "full_name": full_name,
-            "organisation": organisations[organisation]})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        users.append(user)
+        users.append(_demo_account(username, role=role, region=regions[code],
+                                   full_name=full_name,
+                                   organisation=organisations[organisation]))
     return users
 
 
