@@ -123,7 +123,7 @@ class _Rows:
     def visible_to(self, actor):
         return self
 
-    def select_for_update(self):
+    def select_for_update(self, of=()):
         return self
 
     def filter(self, pk):
