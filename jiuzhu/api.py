@@ -74,6 +74,7 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 def _register_routers() -> None:
     from jiuzhu.applications.api import router as applications_router
+    from jiuzhu.archive.api import router as archive_router
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.assessments.prescription_api import router as prescription_router
     from jiuzhu.catalogue.api import router as catalogue_router
@@ -83,11 +84,14 @@ def _register_routers() -> None:
     from jiuzhu.households.api import router as households_router
     from jiuzhu.intake.api import router as intake_router
     from jiuzhu.leads.api import router as leads_router
+    from jiuzhu.monitoring.api import router as monitoring_router
+    from jiuzhu.monthly.api import router as monthly_router
     from jiuzhu.payments.api import router as payments_router
     from jiuzhu.points.api import router as points_router
     from jiuzhu.socialwork.api import router as socialwork_router
     from jiuzhu.stations.api import router as stations_router
     from jiuzhu.supervision.api import router as supervision_router
+    from jiuzhu.upward.api import router as upward_router
     from jiuzhu.verification.api import router as verification_router
     from jiuzhu.xingfu.api import router as xingfu_router
 
@@ -110,6 +114,11 @@ def _register_routers() -> None:
     api.add_router("", contracts_router)
     api.add_router("", xingfu_router)
     api.add_router("", socialwork_router)
+    # oversight (#13): full paths (/dashboard…, /reports/monthly, /reports/recipients, /archive…)
+    api.add_router("", monitoring_router)
+    api.add_router("", monthly_router)
+    api.add_router("", upward_router)
+    api.add_router("", archive_router)
 
 
 _register_routers()

@@ -24,6 +24,7 @@ TOP = {"portal", "demo"}
 # The README's picture, top floor first; on a floor an app may import the apps to its right.
 FLOORS = [
     ["portal", "demo", "selfservice"],
+    ["monitoring", "monthly", "upward", "archive"],
     ["socialwork", "emergency"],
     ["xingfu", "contracts", "intake", "leads", "supervision", "payments"],
     ["applications"],

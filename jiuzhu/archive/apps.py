@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "jiuzhu.archive"
+    verbose_name = "电子档案"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "jiuzhu.monitoring"
+    verbose_name = "综合看板"

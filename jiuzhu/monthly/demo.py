@@ -1,0 +1,9 @@
+"""The 统计月报 part of the demo county (called by ``jiuzhu.demo.loader``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def load(stdout: Any = None) -> None:
+    """Idempotent; through the services."""
