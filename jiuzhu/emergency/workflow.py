@@ -524,6 +524,14 @@ def _record(ctx: Context) -> None:
                                               if isinstance(v, str | int | bool | None)}})
 
 
+def _after(ctx: Context) -> None:
+    """A case just closed: tell the apps on top (``events.on_closed``; the archive)."""
+    if ctx.target == CaseState.CLOSED and ctx.before != CaseState.CLOSED:
+        from .events import closed
+
+        closed(ctx.obj, actor=ctx.actor, action=ctx.action.name)
+
+
 def _target(ctx: Context) -> str:
     return str(ctx.options["target"])
 
@@ -533,7 +541,7 @@ HANDLED = (S.OPEN, S.AWAITING_COUNTY, S.APPROVED)
 CASE_WORKFLOW = Workflow(
     name="emergency", model=EmergencyCase, states=CaseState.values, not_found="急难个案不存在",
     select_related=("household", "household__region", "township", "region"),
-    issue=_issue, record=_record,
+    issue=_issue, record=_record, after=_after,
     actions=[
         Action("reassess", gettext_noop("重新评估"), source=HANDLED, target=None,
                permission="emergency.reassess", schema=ReassessIn, handler=_reassess),

@@ -36,6 +36,7 @@ from jiuzhu.payments.models import Payment
 from jiuzhu.payments.months import add_months, month_of, month_parse
 
 from .choices import Closure, Outcome, TaskStatus, TipOffAction, TipOffSource, TipOffStatus
+from .events import stopped
 from .models import PhaseOut, ReviewTask, TipOff, TipOffEvent
 from .schemas import CloseIn, InterviewIn, RecoveryIn, StatementIn, SuspendIn
 
@@ -162,6 +163,7 @@ def _stop(application: Application, actor: Any, *, reasons: str, today: date,
     audit_record(actor=actor, action="update", obj=application,
                  detail={"action": action, "from": before, "to": application.state,
                          "reasons": reasons})
+    stopped(application, actor=actor, action=action)  # the apps on top (the archive)
     return document
 
 
