@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionState(models.TextChoices):
+    """A monthly exchange file (上报数据包): queued → building → produced (unchangeable), or
+    failed (a check found a problem meanwhile, or the build broke) and asked again."""
+
+    QUEUED = "queued", _("排队中")
+    BUILDING = "building", _("生成中")
+    PRODUCED = "produced", _("已生成")
+    FAILED = "failed", _("未生成")
+
+
+#: Programme codes of 50-api.md with their Chinese names (the file carries the code).
+PROGRAMME_LABELS = {
+    "urban_dibao": _("城市低保"),
+    "rural_dibao": _("农村低保"),
+    "tekun": _("特困人员救助供养"),
+    "low_income": _("低收入人口"),
+    "temporary": _("临时救助"),
+}
+
+
+class CheckKind(models.TextChoices):
+    """The checks run before a file is produced (60-monitoring.md §Upward reporting)."""
+
+    ID_NUMBER = "id_number", _("身份证号码无效")
+    TWO_HOUSEHOLDS = "two_households", _("同一人在两个在册家庭")
+    NO_DECISION = "no_decision", _("缺少审批决定文书")
+    AMOUNT = "amount", _("金额与花名册不符")
+    OUTSIDE_REGION = "outside_region", _("家庭不在本区划范围内")
+
+
+class LabourCapacity(models.TextChoices):
+    FULL = "full", _("有劳动能力")
+    PARTIAL = "partial", _("部分丧失劳动能力")
+    NONE = "none", _("无劳动能力")
