@@ -79,6 +79,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("爱心超市"), "points:supermarket", "points.view_supermarket", more=True),
     Entry(_("超市月报"), "points:statement", ("points.view", "points.view_supermarket"),
           more=True),
+    Entry(_("数据上报"), "upward:index", "upward.view", more=True),
     Entry(_("接口文档"), "", more=True, href="/api/v1/docs"),
 )
 
