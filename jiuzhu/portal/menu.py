@@ -50,6 +50,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("急难个案"), "emergency:list", "emergency.view_list"),
     Entry(_("跟踪督办"), "intake:overdue", "intake.view_overdue"),
     Entry(_("超时通报"), "applications:overdue", "applications.view_overdue"),
+    Entry(_("综合看板"), "monitoring:home", "monitoring.view_dashboard"),
     Entry(_("口袋书"), "catalogue:handbook"),
     Entry(_("审计日志"), "audit:list", "audit.view_auditevent"),
     Entry(_("网格与责任人"), "leads:grids", "leads.view_grids", more=True),
