@@ -62,6 +62,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("发放名册"), "payments:payroll", "payments.view_payroll", more=True),
     Entry(_("救急难基金"), "funds:list", "funds.view", more=True),
     Entry(_("统计月报"), "monthly:report", "monthly.view", more=True),
+    Entry(_("电子档案"), "archive:list", "archive.view", more=True),
     Entry(_("动态复核"), "supervision:reviews", "supervision.view_reviews", more=True),
     Entry(_("举报核查"), "supervision:tipoffs", "supervision.view_tipoffs", more=True),
     Entry(_("工作日历"), "calendars:month", more=True),
