@@ -174,3 +174,29 @@ def open_after_care(*, today: date | None = None) -> list[SocialCase]:
 def daily() -> None:
     """The daily job (registered with the calendar's 01:00 run): open after-care cases."""
     open_after_care()
+
+
+def need_source(actor: Any, value: Any) -> Any:
+    """幸福云: a social worker posts a need for the family of one of their open cases (the
+    case is recorded on the need). Registered with ``xingfu.services.register_need_source``
+    as ``social_case_id``: another worker's case is 'not found', a closed one is refused
+    naming the field."""
+    from jiuzhu.xingfu.services import Source
+
+    if not actor.has_perm("xingfu.post_need_for_case"):
+        raise ServiceError(ErrorCode.FORBIDDEN,
+                           _("只有负责该个案的社工可以从个案发布服务需求"))
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise _invalid("social_case_id", _("应为编号（整数）")) from None
+    case = (SocialCase.objects.visible_to(actor).filter(pk=pk, social_worker_id=actor.pk)
+            .select_related("household", "region").first())
+    if case is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, _("社工个案不存在或不是您负责的个案"))
+    if case.state != CaseState.OPEN:
+        raise _invalid("social_case_id", _("个案已结案，不能再发布服务需求"))
+    return Source(household=case.household, fields={"social_case": case},
+                  family=case.contact_name, village=case.region.name,
+                  address=case.address or case.household.address,
+                  phone=case.phone or case.household.phone, back=f"socialwork:detail {case.pk}")

@@ -23,6 +23,7 @@ from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.calendars.alerts import alert_label
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.xingfu.selectors import posted_needs
 
 from . import services
 from .choices import (
@@ -190,7 +191,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit_kinds": VisitKind.choices, "referral_targets": ReferralTarget.choices,
         "outcomes": GoalOutcome.choices,
         "workers": social_workers() if "assign" in offers else [],
-        "is_worker": request.user.pk == case.social_worker_id, "today": today})
+        "is_worker": request.user.pk == case.social_worker_id, "today": today,
+        "service_needs": posted_needs(request.user, social_case=case)[:50],
+        "may_post_need": (case.state == CaseState.OPEN
+                          and request.user.pk == case.social_worker_id
+                          and request.user.has_perm("xingfu.post_need_for_case"))})
 
 
 def _action_data(action: str, post: Any) -> dict[str, Any]:

@@ -37,11 +37,14 @@ def stations_of_keeper(user: Any) -> list[LoveStation]:
 
 
 def _services_delivered(pks: list[int]) -> dict[int, int]:
-    """Orders of 幸福云 needs posted by each station, read through the models' registry
-    (``xingfu.Order.need.station``) without importing xingfu; 0 until it exists."""
+    """Services delivered (服务次数): orders of 幸福云 needs posted by each station (by its
+    keeper, or by staff naming the station) that the provider has served — checked out —,
+    read through the models' registry (``xingfu.Order.need.station``) without importing
+    xingfu; 0 until it exists."""
     try:
         order = apps.get_model("xingfu", "Order")
-        rows = (order.objects.filter(need__station_id__in=pks).values("need__station_id")
+        rows = (order.objects.filter(need__station_id__in=pks, check_out_at__isnull=False)
+                .values("need__station_id")
                 .annotate(n=Count("id")))
         return {row["need__station_id"]: row["n"] for row in rows}
     except (LookupError, FieldError):
@@ -70,6 +73,16 @@ def recent_leads(*, user: Any, station: LoveStation, limit: int = 20) -> list[An
     related = station.leads  # type: ignore[attr-defined]
     return list(related.model.objects.visible_to(user).filter(station=station)
                 .select_related("region").order_by("-created_at", "-id")[:limit])
+
+
+def station_needs(*, user: Any, station: LoveStation, limit: int = 20) -> list[Any]:
+    """The 幸福云 needs posted for the station's families that the user may see (through the
+    reverse relation ``station.service_needs``, no import of xingfu), newest first."""
+    related = getattr(station, "service_needs", None)
+    if related is None:
+        return []
+    return list(related.model.objects.visible_to(user).filter(station=station)
+                .select_related("region", "order__provider").order_by("-created_at", "-id")[:limit])
 
 
 def by_township(stations: list[LoveStation]) -> list[tuple[Any, list[LoveStation]]]:

@@ -28,6 +28,7 @@ from .selectors import (
     by_township,
     recent_leads,
     station_get,
+    station_needs,
     stations_of_keeper,
     stations_visible_to,
     with_counts,
@@ -103,6 +104,10 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     with_counts([station])
     return render(request, "stations/detail.html", {
         "station": station, "leads": recent_leads(user=request.user, station=station),
+        "needs": station_needs(user=request.user, station=station),
+        # a keeper posts a 幸福云 need for a family their station reported (the lead has
+        # been linked to the family by the staff's visit)
+        "may_post_need": station.active and request.user.has_perm("xingfu.post_need_for_station"),
         "keepers": list(station.keepers()),
         "may_report": station.active and request.user.has_perm("leads.record_lead"),
         "may_manage": request.user.has_perm("stations.manage_station")})

@@ -25,8 +25,9 @@ def _iso(value: Any) -> str | None:
 
 
 def sees_address(user: Any, need: ServiceNeed) -> bool:
-    """Staff of the area, or the provider user who holds the need's order."""
-    if user.has_perm("xingfu.view_needs"):
+    """Staff of the area, the social worker or station keeper who posted it, or the provider
+    user who holds the need's order."""
+    if user.has_perm("xingfu.view_needs") or need.posted_by_id == user.pk:
         return True
     order = Order.objects.filter(need=need).select_related("provider").first()
     return order is not None and order.provider.user_id == user.pk
@@ -44,7 +45,9 @@ def need_to_dict(need: ServiceNeed, user: Any) -> dict[str, Any]:
         "state_label": need.get_state_display(), "round": need.round,
         "address": need.address if full else None, "phone": need.phone if full else None,
         "household": need.household.head_name if full else None,
-        "order_id": order.pk if order is not None and full else None, "offers": None}
+        "order_id": order.pk if order is not None and full else None,
+        "station_id": need.station_id if full else None,
+        "social_case_id": need.social_case_id if full else None, "offers": None}
     if staff:
         out["offers"] = [{"id": o.pk, "provider": o.provider.name, "round": o.round,
                           "rank": o.rank, "reason": o.reason, "offered_at": _iso(o.offered_at),
@@ -84,7 +87,10 @@ def list_needs(request, state: str = "", skill: str = "", page: int = 1):
 @router.post("/needs", response={201: NeedOut, **refusals(400, 403, 404, 422)},
              summary="发布服务需求 Post a need")
 def create_need(request, payload: NeedIn):
-    """Body: `household_id`, `skill`, `description`, `starts_at`, `ends_at`; optional
+    """Body: `household_id` (staff of the family's area) — or `social_case_id` (a social
+    worker: one of their open cases) or `lead_id` (a station keeper: a lead of their
+    station, linked to a family); any other family is 404 —, `skill`, `description`,
+    `starts_at`, `ends_at`; optional
     `address`, `phone`, `latitude`, `longitude`, `publish` (default true: matching offers
     the top 5 at once). → 201 the need with its offers and their reasons."""
     data = payload.dict()

@@ -80,6 +80,10 @@ class ServiceNeed(models.Model):
     station = models.ForeignKey("stations.LoveStation", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="service_needs",
                                 verbose_name=_("发布的爱心驿站"))
+    # the social-work case the need was posted from (by its social worker)
+    social_case = models.ForeignKey("socialwork.SocialCase", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="service_needs",
+                                    verbose_name=_("社工个案"))
     state = models.CharField(_("状态"), max_length=16, choices=NeedState.choices,
                              default=NeedState.DRAFT, db_index=True)
     round = models.PositiveSmallIntegerField(_("派单轮次"), default=0)

@@ -20,11 +20,25 @@ def serves_it(user, need) -> bool:
     return bool(order is not None and order.provider.user_id == getattr(user, "pk", None))
 
 
+@rules.predicate
+def posted_it(user, need) -> bool:
+    """No need given (the page, the button): true; a need: the user posted it."""
+    return need is None or getattr(need, "posted_by_id", None) == getattr(user, "pk", None)
+
+
 is_provider_user = is_outside_member & has_role(Role.PROVIDER)
+is_case_worker = is_outside_member & has_role(Role.SOCIAL_WORKER)
+is_station_keeper = is_outside_member & has_role(Role.STATION_KEEPER)
 
 # staff: needs (post, publish, rematch, cancel) and providers
 rules.add_perm("xingfu.view_needs", is_staff_member & works_cases)
-rules.add_perm("xingfu.post_need", is_staff_member & has_role(*NEED_POSTERS))
+# outside posters (spec §5): a social worker for a family of one of their open cases, a
+# station keeper for a family of a lead reported under their station; the service checks
+# the case or the lead (``services.need_create``); on a need, only the one they posted.
+rules.add_perm("xingfu.post_need_for_case", is_case_worker)
+rules.add_perm("xingfu.post_need_for_station", is_station_keeper)
+rules.add_perm("xingfu.post_need", (is_staff_member & has_role(*NEED_POSTERS))
+               | ((is_case_worker | is_station_keeper) & posted_it))
 rules.add_perm("xingfu.roll", is_staff_member & has_role(*PROVIDER_MANAGERS))
 rules.add_perm("xingfu.view_providers", is_staff_member & works_cases)
 rules.add_perm("xingfu.manage_providers", is_staff_member & has_role(*PROVIDER_MANAGERS))

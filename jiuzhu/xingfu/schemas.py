@@ -12,7 +12,11 @@ from jiuzhu.core.api_types import IsoDateTime
 class NeedIn(Schema):
     """发布服务需求. The service checks every field and names each wrong one (422)."""
 
-    household_id: str = Field("", description="家庭编号")
+    household_id: str = Field("", description="家庭编号 (staff)")
+    social_case_id: int | None = Field(None, description="社工个案: a social worker, for the "
+                                       "family of one of their open cases")
+    lead_id: int | None = Field(None, description="线索: a station keeper, for the family of a "
+                                "lead reported under their station")
     skill: str = Field("", description="meals, cleaning, bathing, escort, repairs, counselling, "
                                        "legal, tutoring, shopping")
     description: str = ""
@@ -55,6 +59,8 @@ class NeedOut(Schema):
     phone: str | None = None
     household: str | None = Field(None, description="户主姓名（only with the address）")
     order_id: int | None = None
+    station_id: int | None = Field(None, description="the love station that posted it")
+    social_case_id: int | None = Field(None, description="the social-work case it was posted from")
     offers: list[OfferOut] | None = None
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from jiuzhu.accounts.choices import Role
 from jiuzhu.core.access import get_visible
 
 from .choices import NeedState, OfferAnswer
@@ -44,9 +45,28 @@ def order_scope(user: Any) -> Q:
 
 
 def need_scope(user: Any) -> Q:
+    """A provider: the needs offered to them or ordered from them; a social worker or a
+    station keeper: the needs they posted, the needs of their cases, of their station."""
     mine = my_providers(user).values("pk")
-    return (Q(pk__in=Offer.objects.filter(provider__in=mine).values("need_id"))
-            | Q(pk__in=Order.objects.filter(provider__in=mine).values("need_id")))
+    scope = (Q(pk__in=Offer.objects.filter(provider__in=mine).values("need_id"))
+             | Q(pk__in=Order.objects.filter(provider__in=mine).values("need_id")))
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return scope
+    scope |= Q(posted_by_id=pk)
+    role, org = getattr(user, "role", ""), getattr(user, "organisation_id", None)
+    if role == Role.SOCIAL_WORKER:
+        scope |= Q(social_case__social_worker_id=pk)
+    elif role == Role.STATION_KEEPER and org:
+        scope |= Q(station__host_id=org)
+    return scope
+
+
+def posted_needs(user: Any, **lookup: Any) -> QuerySet[ServiceNeed]:
+    """Needs the user may see filtered by ``lookup`` (a case's, a station's), newest first,
+    with their order's provider — what the case and station pages list."""
+    return (ServiceNeed.objects.visible_to(user).filter(**lookup)
+            .select_related("order__provider", "region").order_by("-created_at", "-id"))
 
 
 # --- staff ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ need's table (``workflow.NEED_WORKFLOW``) — accept, decline, check in and out,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -69,17 +71,106 @@ def _skill(value: Any, path: str) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a need is posted from, for a family the poster may serve: the household, the
+    fields recorded on the need (``social_case`` or ``station``), and what the form shows
+    (the family's name and village, the address and phone to start from)."""
+
+    household: Household
+    fields: dict[str, Any]
+    family: str
+    village: str
+    address: str
+    phone: str
+    back: str  # the page to return to (a url name and its argument: "socialwork:detail 5")
+
+
+#: Resolvers of the sources a higher app offers (socialwork registers ``social_case_id``
+#: in its ``ready()``): ``fn(actor, value) -> Source``, raising ServiceError (404 for a case
+#: that is not the actor's, 422 naming the field for one that is closed).
+NEED_SOURCES: dict[str, Callable[[Any, Any], Source]] = {}
+
+
+def register_need_source(field: str, resolver: Callable[[Any, Any], Source]) -> None:
+    NEED_SOURCES[field] = resolver
+
+
+def _pk(value: Any, path: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise field_error(path, _("应为编号（整数）")) from None
+
+
+def lead_source(actor: Any, value: Any) -> Source:
+    """A station keeper posts for the family of a lead reported under their station (the
+    lead's station is recorded on the need); any other lead is 'not found'."""
+    from jiuzhu.leads.models import Lead
+
+    if not actor.has_perm("xingfu.post_need_for_station"):
+        raise ServiceError(ErrorCode.FORBIDDEN,
+                           _("只有爱心驿站站长可以为本驿站报告的家庭发布服务需求"))
+    pk = _pk(value, "lead_id")
+    lead = (Lead.objects.visible_to(actor).filter(pk=pk, station__isnull=False)
+            .select_related("station", "household", "region").first())
+    if lead is None or lead.station is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, _("线索不存在或不是本驿站报告的线索"))
+    if lead.household is None:
+        raise field_error("lead_id", _("这条线索尚未关联家庭（工作人员走访核实后才能发布服务需求）"))
+    household = lead.household
+    return Source(household=household, fields={"station": lead.station},
+                  family=household.head_name, village=lead.region.name,
+                  address=household.address or lead.address,
+                  phone=household.phone or lead.phone, back=f"stations:detail {lead.station.pk}")
+
+
+def resolve_source(actor: Any, data: dict[str, Any]) -> Source | None:
+    """The source named in ``data`` (``social_case_id`` or ``lead_id``), or None (staff
+    posting by 家庭编号)."""
+    if data.get("lead_id") not in (None, ""):
+        return lead_source(actor, data["lead_id"])
+    for field, resolver in NEED_SOURCES.items():
+        if data.get(field) not in (None, ""):
+            return resolver(actor, data[field])
+    return None
+
+
 @transaction.atomic
 def need_create(*, actor: Any, data: dict[str, Any], publish: bool = True) -> ServiceNeed:
-    """Post a need for a family (household_id = the 家庭编号): skill, description, time
-    window (starts_at < ends_at), address (the family's by default), optional coordinates;
-    then publish it — matching offers the top 5 — unless ``publish`` is false. 422 naming
-    the field, 404 for a family outside the actor's area, 403 for a role that may not post."""
-    household_id = _text(data, "household_id", limit=40)
-    household = Household.objects.visible_to(actor).filter(household_id=household_id).first()
-    if household is None:
-        raise field_error("household_id", _("家庭不存在或不在您的辖区"))
-    require(actor, household.region_path, "xingfu.post_need", what=_("家庭"))
+    """Post a need for a family: staff by ``household_id`` (the 家庭编号) in their area; a
+    social worker by ``social_case_id`` (one of their open cases: the case is recorded on the
+    need); a station keeper by ``lead_id`` (a lead reported under their station, linked to
+    a family: the station is recorded). Then skill, description, time window (starts_at <
+    ends_at), address (the family's by default), optional coordinates; then publish it —
+    matching offers the top 5 — unless ``publish`` is false. 422 naming the field, 404 for
+    a family, case or lead outside what the actor may see, 403 for a role that may not post."""
+    source = resolve_source(actor, data)
+    extra: dict[str, Any] = {}
+    if source is not None:
+        household = source.household
+        extra = dict(source.fields)
+        household_id = household.household_id
+    else:
+        if getattr(actor, "is_outside", False):
+            raise ServiceError(ErrorCode.FORBIDDEN, _(
+                "社工请在本人负责的个案页面发布服务需求，爱心驿站站长请在本驿站报告的线索上发布"))
+        household_id = _text(data, "household_id", limit=40)
+        found = (Household.objects.visible_to(actor).filter(household_id=household_id)
+                 .first())
+        if found is None:
+            raise field_error("household_id", _("家庭不存在或不在您的辖区"))
+        household = found
+        require(actor, household.region_path, "xingfu.post_need", what=_("家庭"))
+        station_id = data.get("station_id")
+        if station_id not in (None, ""):
+            from jiuzhu.stations.models import LoveStation
+
+            station = LoveStation.objects.visible_to(actor).filter(
+                pk=_pk(station_id, "station_id")).first()
+            if station is None:
+                raise field_error("station_id", _("爱心驿站不存在"))
+            extra["station"] = station
     skill = _skill(data.get("skill"), "skill")
     description = _text(data, "description", limit=2000)
     starts_at, ends_at = _when(data, "starts_at"), _when(data, "ends_at")
@@ -93,9 +184,13 @@ def need_create(*, actor: Any, data: dict[str, Any], publish: bool = True) -> Se
         skill=skill, description=description, starts_at=starts_at, ends_at=ends_at,
         address=address, phone=_text(data, "phone", required=False, limit=20) or household.phone,
         latitude=_coordinate(data, "latitude", 90), longitude=_coordinate(data, "longitude", 180),
-        station_id=data.get("station_id") or None, posted_by=actor if actor.pk else None)
-    audit_record(actor=actor, action="create", obj=need,
-                 detail={"need": need.number, "skill": skill, "household": household_id})
+        posted_by=actor if actor.pk else None, **extra)
+    detail: dict[str, Any] = {"need": need.number, "skill": skill, "household": household_id}
+    if need.station_id:
+        detail["station"] = need.station_id
+    if need.social_case_id:
+        detail["social_case"] = need.social_case_id
+    audit_record(actor=actor, action="create", obj=need, detail=detail)
     if publish:
         NEED_WORKFLOW.perform(actor=actor, obj=need.pk, action="publish")
         need.refresh_from_db()

@@ -125,6 +125,55 @@ def need(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": ranked[:10], "actions": NEED_WORKFLOW.available(request.user, row)})
 
 
+# --- outside posters: a social worker from a case, a station keeper from a lead ----------------
+
+def _back(source: services.Source) -> HttpResponse:
+    name, _sep, arg = source.back.partition(" ")
+    return redirect(name, pk=int(arg))
+
+
+@login_required
+def post_need(request: HttpRequest) -> HttpResponse:
+    """发布服务需求 for one family: a social worker's open case (``?case=``) or a lead
+    reported under the keeper's station (``?lead=``). Any other family is 'not found'."""
+    case, lead = request.GET.get("case", ""), request.GET.get("lead", "")
+    if case:
+        _require(request.user, "xingfu.post_need_for_case")
+        origin = {"social_case_id": case}
+    elif lead:
+        _require(request.user, "xingfu.post_need_for_station")
+        origin = {"lead_id": lead}
+    else:
+        raise Http404(_("请从个案或驿站线索发布服务需求"))
+    try:
+        source = services.resolve_source(request.user, origin)
+    except ServiceError as error:
+        if error.code == ErrorCode.FORBIDDEN:
+            raise PermissionDenied(error.message) from None
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+        return redirect("portal:home")
+    assert source is not None
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {"address": source.address, "phone": source.phone}
+    if request.method == "POST":
+        values = request.POST.dict()
+        try:
+            need = services.need_create(actor=request.user, data={**values, **origin})
+        except ServiceError as error:
+            _refused(request, error)
+            errors = _errors(error)
+        else:
+            messages.success(request, _("已发布服务需求 %(number)s：%(state)s") % {
+                "number": need.number, "state": need.get_state_display()})
+            return _back(source)
+    return render(request, "xingfu/post.html", {
+        "source": source, "skills": Skill.choices, "errors": errors, "values": values,
+        "back_name": source.back.partition(" ")[0], "back_pk": source.back.partition(" ")[2]},
+        status=422 if errors else 200)
+
+
 # --- staff: providers ----------------------------------------------------------------------------
 
 @login_required
