@@ -31,7 +31,16 @@ def item_step_limits(application: Application) -> StepLimits:
 
 
 def start_step(application: Application, step: str, on: date) -> None:
-    """Start ``step`` on ``on``: set its due date and first yellow day (not saved)."""
+    """Start ``step`` on ``on``: set its due date and first yellow day (not saved). The
+    step that ran until now ended: its processing-time fact is kept (``facts.py``)."""
+    from .facts import step_ended
+
+    step_ended(application, step, on)
+    set_step(application, step, on)
+
+
+def set_step(application: Application, step: str, on: date) -> None:
+    """Set ``step``'s start, due date and first yellow day on ``application`` (not saved)."""
     application.step = step
     application.step_started_on = on
     limits = item_step_limits(application)

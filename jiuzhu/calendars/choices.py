@@ -39,3 +39,11 @@ class AlertLevel(models.TextChoices):
 ALERT_ORDER = {AlertLevel.NONE: 0, AlertLevel.YELLOW: 1, AlertLevel.RED: 2}
 
 ADJUSTED_WORKDAY_NAME = "调休上班"
+
+
+class FactKind(models.TextChoices):
+    """What a processing-time fact (``StepFact``) is about."""
+
+    APPLICATION = "application", _("申请审批")
+    INTAKE_ITEM = "intake_item", _("一门受理事项")
+    EMERGENCY = "emergency", _("急难个案")

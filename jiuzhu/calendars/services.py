@@ -27,7 +27,7 @@ from .choices import (
     DaySource,
 )
 from .limits import StepLimit, StepLimits, UnknownCounty, step_limits
-from .models import CalendarDay
+from .models import CalendarDay, StepFact
 from .official import OFFICIAL_YEARS, UnknownYear, official_day, official_year, plain_day, year_days
 from .selectors import (
     Alert,
@@ -46,7 +46,8 @@ __all__ = [
     "Alert", "Deadline", "SeedResult", "StepLimit", "StepLimits", "UnknownCounty",
     "WorkCalendar", "add_calendar_days", "add_working_days", "alert_for", "calendar_day_problems",
     "calendar_day_reset", "calendar_day_set", "calendar_seed", "calendar_window",
-    "daily_functions", "daily_run", "is_workday", "register_daily", "step_limits",
+    "daily_functions", "daily_run", "fact_sources", "facts_backfill", "is_workday",
+    "record_step", "register_daily", "register_fact_source", "step_limits",
     "unregister_daily", "working_days_between", "worse",
 ]
 
@@ -244,3 +245,96 @@ def daily_run() -> dict[str, str]:
         else:
             outcome[name] = "ok"
     return outcome
+
+
+# --- processing-time facts (办理时效) ----------------------------------------------------------
+
+_FACT_FIELDS = ("kind", "object_id", "region_path", "township_path", "item_code", "department",
+                "step", "step_label", "started_on", "ended_on", "working_days", "due_on",
+                "on_time", "ended_at")
+
+
+def _fact(fields: dict[str, Any], calendar: WorkCalendar | None = None) -> StepFact:
+    unknown = set(fields) - set(_FACT_FIELDS)
+    if unknown:
+        raise TypeError(f"record_step: unknown fields {sorted(unknown)}")
+    values = dict(fields)
+    started, ended = values["started_on"], values["ended_on"]
+    if values.get("working_days") is None:
+        values["working_days"] = working_days_between(started, ended, calendar=calendar)
+    if values.get("on_time") is None and values.get("due_on") is not None:
+        values["on_time"] = ended <= values["due_on"]
+    if values.get("ended_at") is None:
+        from django.utils import timezone
+
+        values["ended_at"] = timezone.now()
+    values["step_label"] = str(values.get("step_label") or "")[:32]
+    return StepFact(**values)
+
+
+def record_step(**fields: Any) -> StepFact:
+    """Keep the fact of one step that ended (call it in the transaction that ends the step).
+
+    ``kind``, ``object_id``, ``region_path``, ``step``, ``started_on``, ``ended_on`` are
+    required; ``working_days`` is counted by the holiday calendar (the working days after
+    the start up to and including the end) and ``on_time`` is ``ended_on <= due_on`` unless
+    given. Idempotent: a fact of the same kind, object, step and start day is kept as it
+    was written first (a step is recorded once, when it ends) and returned.
+    """
+    key = {name: fields[name] for name in ("kind", "object_id", "step", "started_on")}
+    existing = StepFact.objects.filter(**key).first()
+    if existing is not None:
+        return existing
+    fact = _fact(fields)
+    with transaction.atomic():  # a savepoint: a concurrent twin loses quietly
+        StepFact.objects.bulk_create([fact], ignore_conflicts=True)
+    return StepFact.objects.filter(**key).first() or fact
+
+
+#: ``facts()`` yields the fact fields (dicts for :func:`record_step`) of every existing case
+#: of one kind, from its step records; ``count()`` how many cases there are (for progress).
+FactSource = tuple[Callable[[], Iterable[dict[str, Any]]], Callable[[], int]]
+_fact_sources: dict[str, FactSource] = {}
+
+
+def register_fact_source(kind: str, facts: Callable[[], Iterable[dict[str, Any]]],
+                         count: Callable[[], int]) -> None:
+    """An app above the calendar registers how its existing cases' step facts are built
+    (from ``AppConfig.ready()``; the calendar imports no app above it)."""
+    _fact_sources[kind] = (facts, count)
+
+
+def fact_sources() -> dict[str, FactSource]:
+    return dict(_fact_sources)
+
+
+def facts_backfill(kind: str, rows: Iterable[dict[str, Any]], *, batch: int = 1000,
+                   progress: Callable[[int], None] | None = None) -> int:
+    """Write the facts of ``rows`` that are not kept yet (by kind, object, step and start
+    day), in batches; returns how many were added. Idempotent: a second run adds none."""
+    rows = iter(rows)
+    added = seen = 0
+    calendar = None
+    while True:
+        chunk = [row for _i, row in zip(range(batch), rows, strict=False)]
+        if not chunk:
+            return added
+        seen += len(chunk)
+        first = min(row["started_on"] for row in chunk)
+        last = max(row["ended_on"] for row in chunk)
+        if calendar is None or not calendar.covers(first, last):
+            calendar = calendar_window(first, last)
+        ids = {row["object_id"] for row in chunk}
+        kept = set(StepFact.objects.filter(kind=kind, object_id__in=ids)
+                   .values_list("object_id", "step", "started_on"))
+        new = []
+        for row in chunk:
+            key = (row["object_id"], row["step"], row["started_on"])
+            if key not in kept:
+                kept.add(key)
+                new.append(_fact({**row, "kind": kind}, calendar))
+        with transaction.atomic():
+            StepFact.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        added += len(new)
+        if progress is not None:
+            progress(seen)

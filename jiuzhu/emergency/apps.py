@@ -19,6 +19,13 @@ class EmergencyConfig(AppConfig):
         on_decided(on_application_decided)
         # The payroll pays an MZ05/MZ04 file less the first help already paid from a fund.
         register_amount_rule(payroll_amount)
+
+        # 办理时效: how ``backfill_step_facts`` builds this app's step facts (facts.py)
+        from jiuzhu.calendars.services import register_fact_source
+
+        from . import facts
+
+        register_fact_source(facts.KIND, facts.all_facts, facts.count)
         # A critical lead with a household opens a case (leads never imports emergency).
         if importlib.util.find_spec("jiuzhu.leads.events") is not None:
             events = importlib.import_module("jiuzhu.leads.events")

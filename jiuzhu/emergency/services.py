@@ -186,9 +186,14 @@ def _checklist_message(error: ChecklistError) -> str:
 
 def step_record(case: EmergencyCase, actor: Any, action: str, before: str, after: str,
                 data: dict[str, Any] | None = None) -> CaseStep:
-    return CaseStep.objects.create(case=case, action=action, from_state=before, to_state=after,
-                                   data=data or {}, actor=_user(actor),
-                                   actor_name=actor_name(actor))
+    record = CaseStep.objects.create(case=case, action=action, from_state=before, to_state=after,
+                                     data=data or {}, actor=_user(actor),
+                                     actor_name=actor_name(actor))
+    if before and before != after:  # a step ended: its processing-time fact, in this transaction
+        from .facts import record_ended
+
+        record_ended(case, record)
+    return record
 
 
 def assessment_record(case: EmergencyCase, result: UrgentAssessment, *, actor: Any,

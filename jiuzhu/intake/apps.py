@@ -16,6 +16,13 @@ class IntakeConfig(AppConfig):
 
         register_daily(alerts_recompute)
 
+        # 办理时效: how ``backfill_step_facts`` builds this app's step facts (facts.py)
+        from jiuzhu.calendars.services import register_fact_source
+
+        from . import facts
+
+        register_fact_source(facts.KIND, facts.all_facts, facts.count)
+
         from jiuzhu.assessments.prescription import register_receiving
 
         from .selectors import items_receiving

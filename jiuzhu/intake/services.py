@@ -100,10 +100,15 @@ def _jsonable(value: Any) -> Any:
 
 def step_record(item: RequestItem, actor: Any, action: str, before: str, after: str,
                 data: dict[str, Any] | None = None, *, on: date, department: str = "") -> ItemStep:
-    return ItemStep.objects.create(item=item, action=action, from_state=before, to_state=after,
-                                   department_code=department or getattr(actor, "department", "") or "",
-                                   actor=_user(actor), actor_name=_actor_name(actor), on=on,
-                                   data=_jsonable(data or {}))
+    record = ItemStep.objects.create(item=item, action=action, from_state=before, to_state=after,
+                                     department_code=department or getattr(actor, "department", "") or "",
+                                     actor=_user(actor), actor_name=_actor_name(actor), on=on,
+                                     data=_jsonable(data or {}))
+    if before != after:  # a stage ended: its processing-time fact, in this transaction
+        from .facts import record_ended
+
+        record_ended(item, record)
+    return record
 
 
 # --- numbers and codes ----------------------------------------------------------------------
