@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuzhu.calendars.selectors import WorkCalendar, calendar_window, working_days_between
 from jiuzhu.core.access import not_visible
 
 from .choices import OPEN_STATES
@@ -63,13 +64,40 @@ def follow_list(user: Any, *, state: str = "", open_only: bool = False) -> Any:
     return qs.order_by("alert_rank", "assigned_at", "pk")
 
 
-def days_used(investigation: ContractedInvestigation, today: date | None = None) -> int:
-    """Calendar days from the assignment to the acceptance (or today while open)."""
-    today = today or timezone.localdate()
+def _span(investigation: ContractedInvestigation, today: date) -> tuple[date, date]:
+    """The assignment's date and the day it ended: accepted (the acceptance date, kept when
+    it is settled), taken back, or today while open. An acceptance recorded on a date before
+    the assignment (entered afterwards) ends on the day it was actually accepted."""
     start = timezone.localtime(investigation.assigned_at).date()
-    end = investigation.accepted_on or (
-        timezone.localtime(investigation.closed_at).date() if investigation.closed_at else today)
-    return max(0, (end - start).days)
+    if investigation.accepted_on is not None:
+        end = investigation.accepted_on
+        if end < start and investigation.accepted_at is not None:
+            end = timezone.localtime(investigation.accepted_at).date()
+    elif investigation.closed_at is not None:
+        end = timezone.localtime(investigation.closed_at).date()
+    else:
+        end = today
+    return start, end
+
+
+def days_used(investigation: ContractedInvestigation, today: date | None = None, *,
+              calendar: WorkCalendar | None = None) -> int:
+    """Working days (工作日, the official calendar: weekends and holidays not counted, make-up
+    Saturdays counted) from the assignment to the acceptance — what an accepted or settled
+    case took, it no longer grows — or to today while it is open."""
+    start, end = _span(investigation, today or timezone.localdate())
+    return working_days_between(start, end, calendar=calendar)
+
+
+def days_used_all(cases: list[ContractedInvestigation],
+                  today: date | None = None) -> list[int]:
+    """``days_used`` of many cases with one read of the calendar."""
+    today = today or timezone.localdate()
+    spans = [_span(c, today) for c in cases]
+    if not spans:
+        return []
+    window = calendar_window(min(a for a, _b in spans), max(max(b for _a, b in spans), today))
+    return [working_days_between(a, b, calendar=window) for a, b in spans]
 
 
 def step_label(investigation: ContractedInvestigation) -> str:

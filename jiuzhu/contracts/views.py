@@ -114,7 +114,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 FOLLOW_HEADERS = (gettext_noop("申请编号"), gettext_noop("申请人"), gettext_noop("村（社区）"),
                   gettext_noop("调查机构"), gettext_noop("调查员"), gettext_noop("状态"),
-                  gettext_noop("当前环节"), gettext_noop("已用天数"), gettext_noop("退回次数"),
+                  gettext_noop("当前环节"), gettext_noop("已用工作日"), gettext_noop("退回次数"),
                   gettext_noop("预警"))
 
 
@@ -128,15 +128,19 @@ def follow(request: HttpRequest) -> HttpResponse:
                                   state=state if state in InvestigationState.values else "")
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
+        every = list(cases[:10_000])
         return list_response(request, what="contracts.follow", name=_("委托调查跟踪"),
                              headers=[_(h) for h in FOLLOW_HEADERS], rows=(
             (c.application.number, c.application.household.head_name,
              c.application.household.region.name, c.organisation.name,
              str(c.investigator or ""), c.get_state_display(),
-             c.application.get_step_display(), selectors.days_used(c, today), c.return_count,
-             c.get_alert_display()) for c in cases))
+             c.application.get_step_display(), days, c.return_count,
+             c.get_alert_display())
+            for c, days in zip(every, selectors.days_used_all(every, today), strict=True)))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"case": c, "days": selectors.days_used(c, today)} for c in page]
+    shown = list(page.object_list)
+    rows = [{"case": c, "days": days}
+            for c, days in zip(shown, selectors.days_used_all(shown, today), strict=True)]
     return render(request, "contracts/follow.html", {
         "page": page, "rows": rows, "states": InvestigationState.choices, "state": state})
 
