@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "monthly"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("close/", views.close, name="close"),
+]

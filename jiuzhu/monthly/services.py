@@ -1,0 +1,71 @@
+"""Closing a month (月报关账): the figures of a county and of every township and village in
+it are stored as they stand, with an audit event in the same transaction; a closed month
+is never computed again (later corrections show in the next month with a note)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuzhu.audit.services import audit_record
+from jiuzhu.core.access import require
+from jiuzhu.core.errors import ErrorCode, ServiceError, field_error
+from jiuzhu.regions.models import Region
+
+from .models import MonthlyReport
+from .selectors import compute, month_first, notes_for
+
+
+def _name(actor: Any) -> str:
+    return (getattr(actor, "full_name", "") or getattr(actor, "username", "")
+            or str(actor)) if actor is not None else ""
+
+
+@transaction.atomic
+def month_close(*, actor: Any, region: Region, month: date, today: date | None = None
+                ) -> MonthlyReport:
+    """Close ``month`` for the county ``region``: its report and those of its townships and
+    villages are stored unchangeable. Only a month that has ended may be closed, and only
+    once."""
+    require(actor, region.path, "monthly.close", what=_("区划"))
+    if region.level != "county":
+        raise field_error("region", _("月报按县（区）关账，请选择县级区划"))
+    month = month_first(month)
+    today = today or timezone.localdate()
+    if month >= month_first(today):
+        raise field_error("month", _("%(year)s年%(month)s月尚未结束，不能关账")
+                          % {"year": month.year, "month": f"{month.month:02d}"})
+    # one closing of a county at a time: the second waits, then finds the month closed
+    Region.objects.select_for_update().filter(pk=region.pk).exists()
+    if MonthlyReport.objects.filter(region=region, month=month).exists():
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           _("%(region)s%(year)s年%(month)s月月报已关账")
+                           % {"region": region.name, "year": month.year,
+                              "month": f"{month.month:02d}"})
+    now, name = timezone.now(), _name(actor)
+    user = actor if getattr(actor, "pk", None) else None
+    regions = [region, *Region.objects.within(region).filter(level__in=("township", "village"))
+               .order_by("path")]
+    closed = MonthlyReport.objects.filter(month=month, region__in=regions).values_list(
+        "region_id", flat=True)
+    done = set(closed)
+    county_report: MonthlyReport | None = None
+    for each in regions:
+        if each.pk in done:
+            continue
+        figures = compute(each, month)
+        figures["notes"] = notes_for(each, month)
+        report = MonthlyReport.objects.create(region=each, region_path=each.path, month=month,
+                                              figures=figures, closed_at=now, closed_by=user,
+                                              closed_by_name=name)
+        if each.pk == region.pk:
+            county_report = report
+    assert county_report is not None
+    audit_record(actor=actor, action="create", obj=county_report, region_path=region.path,
+                 detail={"action": "close_month", "month": f"{month:%Y-%m}",
+                         "regions": len(regions) - len(done)})
+    return county_report
