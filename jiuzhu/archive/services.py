@@ -24,6 +24,7 @@ import os
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +52,9 @@ from .choices import (
 from .models import ArchiveCheck, ArchivePackage
 
 MANIFEST = "manifest.json"
+#: what reading a damaged zip may raise
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
+               NotImplementedError)
 FORMAT = "jiuzhu-archive/1"
 
 
@@ -444,7 +448,7 @@ def package_problems(package: ArchivePackage) -> tuple[bytes | None, list[str]]:
             listed = {f["path"]: f for f in package.manifest.get("files", [])}
             try:
                 inside = json.loads(archive.read(MANIFEST))
-            except (KeyError, ValueError, zipfile.BadZipFile, OSError):
+            except (KeyError, *READ_ERRORS):
                 inside = None
             if inside != package.manifest:
                 problems.append(_("档案包内的清单（manifest.json）与数据库中的清单不符"))
@@ -454,7 +458,7 @@ def package_problems(package: ArchivePackage) -> tuple[bytes | None, list[str]]:
                     continue
                 try:
                     data = archive.read(path)
-                except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                except READ_ERRORS:
                     problems.append(_("文件 %(path)s 已损坏，无法读取") % {"path": path})
                     continue
                 if sm3_hex(data) != expected["sm3"]:
@@ -463,7 +467,7 @@ def package_problems(package: ArchivePackage) -> tuple[bytes | None, list[str]]:
                     problems.append(_("文件 %(path)s 的 SHA-256 摘要与清单不符") % {"path": path})
             for extra in sorted(names - set(listed) - {MANIFEST}):
                 problems.append(_("多出清单之外的文件 %(path)s") % {"path": extra})
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except READ_ERRORS:
         problems.append(_("档案包已损坏，无法打开"))
     return content, problems
 
