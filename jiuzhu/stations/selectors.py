@@ -9,14 +9,40 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from jiuzhu.core.access import VisibleQuerySet, not_visible
+from jiuzhu.accounts.choices import Role
+from jiuzhu.core.access import VisibleQuerySet, not_visible, user_prefixes
+from jiuzhu.regions.models import Region
 
 from .choices import LEAD_CLOSED, LEAD_UNREACHABLE
 from .models import LoveStation
 
 
+def _villages_of_grids(user: Any) -> list[Region]:
+    """A grid worker's villages: the village (or community) above their grid and above each
+    grid assigned to them — the stations there are the ones they work with."""
+    if getattr(user, "role", "") != Role.GRID_WORKER:
+        return []
+    villages: list[Region] = []
+    for region in Region.objects.filter(path__in=user_prefixes(user)).select_related("parent"):
+        node: Region | None = region
+        while node is not None and node.level == "grid":
+            node = node.parent
+        if node is not None and node.level == "village" and node not in villages:
+            villages.append(node)
+    return villages
+
+
 def stations_visible_to(user: Any, *, active_only: bool = False) -> VisibleQuerySet[LoveStation]:
-    qs = LoveStation.objects.visible_to(user).select_related("host", "region", "region__parent")
+    """The stations of the user's subtree (a keeper: their own); a grid worker also reads
+    those of the village around their grids."""
+    qs = LoveStation.objects.visible_to(user)
+    villages = _villages_of_grids(user)
+    if villages:
+        reach = Q(pk__in=qs.values("pk"))
+        for village in villages:
+            reach |= Q(pk__in=LoveStation.objects.within(village).values("pk"))
+        qs = LoveStation.objects.filter(reach)
+    qs = qs.select_related("host", "region", "region__parent")
     return qs.filter(active=True) if active_only else qs
 
 

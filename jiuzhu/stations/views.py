@@ -109,7 +109,11 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # been linked to the family by the staff's visit)
         "may_post_need": station.active and request.user.has_perm("xingfu.post_need_for_station"),
         "keepers": list(station.keepers()),
-        "may_report": station.active and request.user.has_perm("leads.record_lead"),
+        # reporting under the station: only who the leads app lets name it (its region's
+        # staff, its keeper) — a grid worker reads the village's stations, reports as a grid
+        "may_report": (station.active and request.user.has_perm("leads.record_lead")
+                       and LoveStation.objects.visible_to(request.user).filter(pk=station.pk)
+                       .exists()),
         "may_manage": request.user.has_perm("stations.manage_station")})
 
 

@@ -6,7 +6,7 @@ from jiuzhu.households.models import Household
 from jiuzhu.leads import services as lead_services
 from jiuzhu.leads.models import GridAssignment, Lead
 from jiuzhu.stations.models import LoveStation
-from jiuzhu.testing import UserFactory
+from jiuzhu.testing import ApiClient, UserFactory
 
 from .conftest import station_data
 
@@ -123,3 +123,37 @@ def test_other_users_reach_no_station(client, tree, station):
     staff_elsewhere = UserFactory(role="window_worker", region=tree["town2"])
     client.force_login(staff_elsewhere)
     assert client.get(f"/stations/{station.pk}/").status_code == 404
+
+
+def test_a_grid_worker_reads_the_stations_of_their_village(client, tree, station, far_station):
+    worker = UserFactory(username="grid7", role="grid_worker", region=tree["grid1"],
+                         full_name="孙强")
+    client.force_login(worker)
+    page = client.get("/stations/").content.decode()
+    assert f'data-station="{station.pk}"' in page  # village1's station, above the grid
+    assert f'data-station="{far_station.pk}"' not in page  # another township's
+    detail = client.get(f"/stations/{station.pk}/")
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert 'data-testid="report-family"' not in body  # they report as a grid, not under it
+    assert 'data-testid="station-edit"' not in body
+    assert client.get(f"/stations/{far_station.pk}/").status_code == 404
+    assert client.get(f"/stations/{station.pk}/edit/").status_code == 403
+    api = ApiClient(client, {"grid": worker}, "")
+    listed = api.get("grid", "/api/v1/stations").json()
+    assert [s["id"] for s in listed] == [station.pk]
+    assert api.get("grid", f"/api/v1/stations/{far_station.pk}").status_code == 404
+    client.force_login(worker)
+    menu = client.get("/").content.decode()
+    assert 'href="/stations/"' in menu
+
+
+def test_a_department_officer_has_no_station_page_nor_menu_entry(client, tree, station):
+    officer = UserFactory(username="officer9", role="department_officer", region=tree["county"],
+                          full_name="部门甲")
+    client.force_login(officer)
+    assert client.get("/stations/").status_code == 403
+    assert client.get(f"/stations/{station.pk}/").status_code == 403
+    assert 'href="/stations/"' not in client.get("/").content.decode()
+    api = ApiClient(client, {"officer": officer}, "")
+    assert api.get("officer", "/api/v1/stations").status_code == 403
