@@ -25,3 +25,10 @@ class ApplicationsConfig(AppConfig):
         from .verification_link import link_completed
 
         on_completed(link_completed)  # a case's completed verification links itself
+
+        from jiuzhu.assessments.prescription import register_receiving_households
+
+        from .receiving import receiving_household_ids
+
+        # the monitoring circle (碑林) asks which households receive dibao, tekun, low-income
+        register_receiving_households(receiving_household_ids)

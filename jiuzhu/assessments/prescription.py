@@ -8,12 +8,13 @@ via the pure :mod:`jiuzhu.rules.prescription`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,29 @@ def register_receiving(provider: ReceivingProvider) -> None:
     """Add a source of the catalogue codes a household already receives or has open."""
     if provider not in _RECEIVING:
         _RECEIVING.append(provider)
+
+
+# Which households receive a programme today (for the monitoring circle, 碑林) is known by
+# applications: it registers ``fn(programmes) -> QuerySet`` of household ids in its ready()
+# (``applications.receiving.receiving_household_ids``; programme codes of 50-api.md).
+ReceivingHouseholds = Callable[[Iterable[str]], Any]
+_RECEIVING_HOUSEHOLDS: list[ReceivingHouseholds] = []
+
+
+def register_receiving_households(provider: ReceivingHouseholds) -> None:
+    """Add a source of the households receiving given programmes (a queryset of ids)."""
+    if provider not in _RECEIVING_HOUSEHOLDS:
+        _RECEIVING_HOUSEHOLDS.append(provider)
+
+
+def receiving_households_q(programmes: Iterable[str], on: str = "household") -> Q:
+    """A filter on ``on`` (a household) for the households receiving one of
+    ``programmes`` today, by every registered provider; matches nothing without one."""
+    codes = list(programmes)
+    q = Q(**{f"{on}__in": []})
+    for provider in _RECEIVING_HOUSEHOLDS:
+        q |= Q(**{f"{on}__in": provider(codes)})
+    return q
 
 
 def items_receiving(household: Household) -> set[str]:

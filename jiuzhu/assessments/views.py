@@ -19,7 +19,7 @@ from jiuzhu.households.selectors import household_get
 from jiuzhu.regions.models import Region
 
 from . import services
-from .choices import CIRCLE_LABELS
+from .choices import CIRCLE_LABELS, MONITORING_CIRCLE_LABELS, VETOED, VETOED_LABEL
 from .excel import ranking_workbook_response
 from .forms import BatchForm, WhatIfHouseholdForm, WhatIfMemberFormSet
 from .selectors import (
@@ -128,23 +128,30 @@ def _apply_trial(snapshot: dict[str, Any], household: dict[str, Any],
 
 @login_required
 def ranking_view(request):
-    """困难程度排序: the most difficult first, by region and circle; Excel export."""
+    """困难程度排序 (the monitoring register): the most difficult first, by region and
+    monitoring circle (``selectors.with_monitoring_circle``); the vetoed households on a
+    tab of their own (``?circle=vetoed``); Excel export of what is shown."""
     user = request.user
     if not user.has_perm("assessments.view_ranking"):
         raise PermissionDenied
     region = _region_param(request)
-    circle = request.GET.get("circle")
-    circle_value = int(circle) if circle in {"0", "1", "2", "3", "4"} else None
+    circle = request.GET.get("circle") or ""
+    circle_value: int | str | None = (int(circle) if circle in {"0", "1", "2", "3", "4"}
+                                      else VETOED if circle == VETOED else None)
+    if circle_value is None:
+        circle = ""
     standings = ranking(user=user, region=region, circle=circle_value)
     if request.GET.get("format") == "xlsx":
         return ranking_workbook_response(request=request, standings=standings)
     page = Paginator(standings, 50).get_page(request.GET.get("page"))
     root = region or user.region or Region.objects.filter(parent=None).first()
     regions = Region.objects.visible_to(user).filter(level__in=("county", "township", "village"))
+    counts = circle_counts(user=user, region=root) if root else []
     return render(request, "assessments/ranking.html", {
-        "page": page, "circles": CIRCLE_LABELS, "circle": circle, "region": region,
+        "page": page, "circles": MONITORING_CIRCLE_LABELS, "circle": circle, "region": region,
+        "vetoed_tab": circle == VETOED, "vetoed_label": VETOED_LABEL,
         "regions": regions.order_by("path"),
-        "counts": circle_counts(user=user, region=root) if root else [],
+        "counts": counts, "vetoed_count": counts[-1]["vetoed"] if counts else 0,
         "offset": (page.number - 1) * 50,
     })
 

@@ -89,10 +89,13 @@ def test_ranking_puts_the_most_difficult_first(window_worker, varied, tree, othe
     batch_execute(run=batch_create(actor=SYSTEM, region=tree["county"], on=ON))
     rows = list(ranking(user=window_worker))
     keys = [(-s.index_hundredths, s.per_capita_fen, s.household.household_id) for s in rows]
-    assert keys == sorted(keys) and len(rows) == 60
+    # the vetoed (V01–V14) are listed apart, never in "most difficult first"
+    vetoed = list(ranking(user=window_worker, circle="vetoed"))
+    assert keys == sorted(keys) and len(rows) + len(vetoed) == 60 and vetoed
+    assert all(s.vetoes == 0 for s in rows) and all(s.vetoes for s in vetoed)
     assert list(ranking(user=other_window_worker)) == []
     counts = circle_counts(user=window_worker, region=tree["town1"])
-    assert counts[-1]["total"] == 60
+    assert counts[-1]["total"] == 60 and counts[-1]["vetoed"] == len(vetoed)
 
 
 def test_a_batch_outside_ones_region_is_refused(other_window_worker, tree):
