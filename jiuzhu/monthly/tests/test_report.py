@@ -237,3 +237,14 @@ def test_pages_roles_excel_and_pdf(client, county, password):
     assert closed.status_code == 302
     assert MonthlyReport.objects.filter(region=county["tree"]["county"], month=OCTOBER).exists()
     assert "已关账" in client.get(closed["Location"]).content.decode()
+
+
+def test_demo_load_closes_the_months_before_this_one_once(county):
+    from jiuzhu.monthly import demo
+
+    tree = county["tree"]
+    assert tree["county"].code == demo.COUNTY_CODE
+    assert demo.months_to_close(tree["county"], today=date(2026, 11, 20)) == [OCTOBER]
+    assert demo.load(today=TODAY) == 2  # October and November
+    assert MonthlyReport.objects.filter(region=tree["county"]).count() == 2
+    assert demo.load(today=TODAY) == 0
