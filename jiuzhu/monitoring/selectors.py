@@ -1,0 +1,720 @@
+"""Reads of the dashboard (综合看板).
+
+Every figure is a **measure** applied to a region: ``MEASURES[key].rows(ctx, param)`` is the
+queryset of the list the figure links to (households, cases, items, leads, payments …) and
+the figure is that queryset's count (or a sum over it) inside the region. The charts ask
+the same querysets grouped by sub-region in one query each, and the list page
+(``monitoring:list``) shows them row by row — so a figure equals its list, to the household.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuzhu.applications.models import Application
+from jiuzhu.assessments.models import Standing
+from jiuzhu.core.access import SYSTEM, visible_path
+from jiuzhu.emergency.choices import OPEN_STATES, Level
+from jiuzhu.emergency.models import EmergencyCase
+from jiuzhu.funds.choices import EntryKind
+from jiuzhu.funds.models import Fund, LedgerEntry
+from jiuzhu.households.models import Household
+from jiuzhu.intake.choices import OPEN_ITEM_STATES
+from jiuzhu.intake.models import RequestItem
+from jiuzhu.leads.choices import LeadSource, LeadStatus, TaskStatus
+from jiuzhu.leads.models import Lead, VisitTask
+from jiuzhu.regions.choices import RegionLevel
+from jiuzhu.regions.models import Region
+
+from . import sources
+from .models import MonthlySnapshot
+from .present import figure_url, show
+from .sources import PROGRAMMES
+
+# --- the period a page speaks of ----------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Today, the month the money speaks of and the start of the year."""
+
+    today: date
+
+    @property
+    def month(self) -> date:
+        return month_start(self.today)
+
+    @property
+    def last_month(self) -> date:
+        return add_months(self.month, -1)
+
+    @property
+    def year_start(self) -> date:
+        return date(self.today.year, 1, 1)
+
+    def start_of_day(self, day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def ctx_for(today: date | None = None) -> Ctx:
+    return Ctx(today or timezone.localdate())
+
+
+def ctx_for_month(text: str) -> Ctx | None:
+    """The period of a figure's ``mo`` (``YYYY-MM``): today for the current month or none,
+    the first of an earlier month otherwise; ``None`` when it does not parse."""
+    current = ctx_for()
+    if not text:
+        return current
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        return None
+    return current if first == current.month else Ctx(first)
+
+
+# --- measures --------------------------------------------------------------------------------
+
+#: the kinds of list a figure links to (``views.LIST_KINDS`` shows each)
+HOUSEHOLD, APPLICATION, ITEM, LEAD, CASE, PAYMENT, ENTRY, FUND, FACT = (
+    "household", "application", "item", "lead", "case", "payment", "entry", "fund", "fact")
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    kind: str
+    label: str
+    rows: Callable[[Ctx, str], QuerySet[Any]]
+    #: the field path of the row's region path (grouping and the region filter)
+    path: str = "region_path"
+    #: "count" or the field summed (integer: persons, fen)
+    total: str = "count"
+    needs_month: bool = False
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(key: str, kind: str, label: str, *, path: str = "region_path", total: str = "count",
+            needs_month: bool = False) -> Callable[[Callable[[Ctx, str], QuerySet[Any]]],
+                                                   Callable[[Ctx, str], QuerySet[Any]]]:
+    def register(fn: Callable[[Ctx, str], QuerySet[Any]]) -> Callable[[Ctx, str], QuerySet[Any]]:
+        MEASURES[key] = Measure(key, kind, label, fn, path, total, needs_month)
+        return fn
+    return register
+
+
+def _households(ids: Any) -> QuerySet[Household]:
+    return Household.objects.filter(pk__in=ids)
+
+
+def _receiving(programme: str) -> QuerySet[Any]:
+    qs = sources.receiving_now()
+    return qs if programme in ("", "all") else qs.filter(programme=programme)
+
+
+def _covered_ids(ctx: Ctx, programme: str) -> Any:
+    """Households receiving ``programme`` now (临时救助: paid this month), ``all``: any."""
+    return _receiving(programme).values("household_id")
+
+
+@measure("covered", HOUSEHOLD, "在保家庭（户）")
+def covered(ctx: Ctx, programme: str) -> QuerySet[Household]:
+    return _households(_covered_ids(ctx, programme))
+
+
+@measure("covered_persons", HOUSEHOLD, "在保人数", total="member_count")
+def covered_persons(ctx: Ctx, programme: str) -> QuerySet[Household]:
+    return covered(ctx, programme)
+
+
+@measure("paid_households", HOUSEHOLD, "当月发放家庭（户）", needs_month=True)
+def paid_households(ctx: Ctx, programme: str) -> QuerySet[Household]:
+    qs = sources.paid_in(ctx.month)
+    if programme not in ("", "all"):
+        qs = qs.filter(programme=programme)
+    return _households(qs.values("application__household_id"))
+
+
+def _standings() -> QuerySet[Any]:
+    return sources.with_monitoring_circle(
+        Standing.objects.filter(household__status="active"))
+
+
+@measure("circle", HOUSEHOLD, "信息圈家庭（户）")
+def circle(ctx: Ctx, which: str) -> QuerySet[Household]:
+    number = int(which) if which.isdigit() else -1
+    return _households(_standings().filter(monitoring_circle=number, vetoed=False)
+                       .values("household_id"))
+
+
+def _nothing_standings() -> QuerySet[Any]:
+    """Standings (not vetoed) of households receiving nothing now."""
+    receiving_ids = sources.receiving_now().values("household_id")
+    return _standings().filter(vetoed=False).exclude(household_id__in=receiving_ids)
+
+
+@measure("circle_nothing", HOUSEHOLD, "3–4 圈未享受救助（户）")
+def circle_nothing(ctx: Ctx, which: str) -> QuerySet[Household]:
+    return _households(_nothing_standings().filter(monitoring_circle__in=(3, 4))
+                       .values("household_id"))
+
+
+#: hardship index buckets (困难指数, 0–100): key → (from, below) in hundredths
+INDEX_BUCKETS: tuple[tuple[str, str, int, int], ...] = (
+    ("0", "0–20", 0, 2000), ("20", "20–40", 2000, 4000), ("40", "40–60", 4000, 6000),
+    ("60", "60–80", 6000, 8000), ("80", "80–100", 8000, 10001))
+
+
+@measure("index", HOUSEHOLD, "困难指数分布（户）")
+def index(ctx: Ctx, bucket: str) -> QuerySet[Household]:
+    low, high = next(((lo, hi) for key, _label, lo, hi in INDEX_BUCKETS if key == bucket), (0, -1))
+    return _households(_standings().filter(vetoed=False, index_hundredths__gte=low,
+                                           index_hundredths__lt=high).values("household_id"))
+
+
+@measure("nothing", HOUSEHOLD, "未享受救助的家庭（按困难程度）")
+def nothing(ctx: Ctx, _param: str) -> QuerySet[Household]:
+    return _households(_nothing_standings().filter(monitoring_circle__gt=0)
+                       .values("household_id"))
+
+
+def most_difficult_receiving_nothing(user: Any, region: Region, limit: int = 20) -> list[Any]:
+    """The ``limit`` most difficult households receiving nothing (not vetoed)."""
+    qs = (_nothing_standings().filter(monitoring_circle__gt=0)
+          .filter(household_id__in=Household.objects.visible_to(user).within(region).values("pk"))
+          .select_related("household", "household__region")
+          .order_by("-index_hundredths", "per_capita_fen", "household__household_id"))
+    return list(qs[:limit])
+
+
+# timeliness (达川)
+@measure("app_received", APPLICATION, "本年受理申请（件）", path="household__region_path")
+def app_received(ctx: Ctx, _param: str) -> QuerySet[Application]:
+    return Application.objects.filter(submitted_at__gte=ctx.start_of_day(ctx.year_start))
+
+
+@measure("app_decided", APPLICATION, "本年审批办结（件）", path="household__region_path")
+def app_decided(ctx: Ctx, _param: str) -> QuerySet[Application]:
+    return Application.objects.filter(decided_at__gte=ctx.start_of_day(ctx.year_start))
+
+
+@measure("items_received", ITEM, "本年一门受理事项（件）")
+def items_received(ctx: Ctx, _param: str) -> QuerySet[RequestItem]:
+    return RequestItem.objects.filter(started_on__gte=ctx.year_start)
+
+
+@measure("items_finished", ITEM, "本年办结事项（件）")
+def items_finished(ctx: Ctx, _param: str) -> QuerySet[RequestItem]:
+    return RequestItem.objects.filter(finished_on__gte=ctx.year_start)
+
+
+@measure("items_overdue", ITEM, "当前超时事项（件）")
+def items_overdue(ctx: Ctx, department: str) -> QuerySet[RequestItem]:
+    qs = RequestItem.objects.filter(state__in=OPEN_ITEM_STATES).with_alert(ctx.today) \
+        .filter(alert="red")
+    return qs.filter(department_code=department) if department else qs
+
+
+def _facts(ctx: Ctx, step: str) -> QuerySet[Any]:
+    model = sources.step_fact_model()
+    if model is None:
+        return RequestItem.objects.none()
+    qs = model.objects.filter(ended_on__gte=ctx.year_start)
+    return qs.filter(step=step) if step else qs
+
+
+@measure("facts", FACT, "本年办结环节（个）")
+def facts(ctx: Ctx, step: str) -> QuerySet[Any]:
+    return _facts(ctx, step)
+
+
+@measure("facts_on_time", FACT, "按时办结环节（个）")
+def facts_on_time(ctx: Ctx, step: str) -> QuerySet[Any]:
+    qs = _facts(ctx, step)
+    return qs.filter(on_time=True) if sources.step_fact_model() else qs
+
+
+@measure("facts_late", FACT, "超时办结环节（个）")
+def facts_late(ctx: Ctx, step: str) -> QuerySet[Any]:
+    qs = _facts(ctx, step)
+    return qs.filter(on_time=False) if sources.step_fact_model() else qs
+
+
+# discovery (全城发现)
+@measure("leads", LEAD, "本年线索（条）")
+def leads(ctx: Ctx, source: str) -> QuerySet[Lead]:
+    qs = Lead.objects.filter(created_at__gte=ctx.start_of_day(ctx.year_start))
+    return qs.filter(source=source) if source else qs
+
+
+@measure("unvisited", LEAD, "尚未走访的线索（条）")
+def unvisited(ctx: Ctx, _param: str) -> QuerySet[Lead]:
+    visited = VisitTask.objects.filter(status=TaskStatus.DONE).values("lead_id")
+    return Lead.objects.exclude(status=LeadStatus.CLOSED).exclude(pk__in=visited)
+
+
+@measure("found", HOUSEHOLD, "主动发现的在保家庭（户）")
+def found(ctx: Ctx, _param: str) -> QuerySet[Household]:
+    with_lead = Lead.objects.filter(household__isnull=False).values("household_id")
+    return covered(ctx, "all").filter(pk__in=with_lead)
+
+
+# emergency (沈河)
+@measure("em_open", CASE, "在办急难个案（件）")
+def em_open(ctx: Ctx, level: str) -> QuerySet[EmergencyCase]:
+    qs = EmergencyCase.objects.filter(state__in=OPEN_STATES)
+    return qs.filter(level=level) if level else qs
+
+
+@measure("em_responded", CASE, "本年已响应（件）")
+def em_responded(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
+    return EmergencyCase.objects.filter(responded_at__gte=ctx.start_of_day(ctx.year_start))
+
+
+@measure("em_on_time", CASE, "按时响应（件）")
+def em_on_time(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
+    return em_responded(ctx, "").filter(responded_at__lte=F("respond_by"))
+
+
+@measure("em_late", CASE, "超时响应（件）")
+def em_late(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
+    return em_responded(ctx, "").filter(responded_at__gt=F("respond_by"))
+
+
+@measure("fund_available", FUND, "基金可用余额（元）", total="available")
+def fund_available(ctx: Ctx, _param: str) -> QuerySet[Fund]:
+    return Fund.objects.annotate(available=F("balance_fen") - F("committed_fen"))
+
+
+@measure("fund_paid", ENTRY, "本月基金支付（元）", total="amount_fen", needs_month=True)
+def fund_paid(ctx: Ctx, _param: str) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, on__gte=ctx.month,
+                                      on__lt=add_months(ctx.month, 1))
+
+
+# money
+def _payments(month_from: date, month_to: date, programme: str) -> QuerySet[Any]:
+    rows: QuerySet[Any] | None = None
+    month = month_from
+    ids: list[Any] = []
+    while month <= month_to:
+        qs = sources.paid_in(month)
+        if programme not in ("", "all"):
+            qs = qs.filter(programme=programme)
+        ids.append(qs.values("pk"))
+        month = add_months(month, 1)
+    from jiuzhu.payments.models import Payment
+
+    condition = Q(pk__in=[])
+    for sub in ids:
+        condition |= Q(pk__in=sub)
+    rows = Payment.objects.filter(condition)
+    return rows
+
+
+@measure("paid", PAYMENT, "当月发放金额（元）", path="application__household__region_path",
+         total="amount", needs_month=True)
+def paid(ctx: Ctx, programme: str) -> QuerySet[Any]:
+    return _payments(ctx.month, ctx.month, programme)
+
+
+@measure("paid_last", PAYMENT, "上月发放金额（元）", path="application__household__region_path",
+         total="amount", needs_month=True)
+def paid_last(ctx: Ctx, programme: str) -> QuerySet[Any]:
+    return _payments(ctx.last_month, ctx.last_month, programme)
+
+
+@measure("paid_ytd", PAYMENT, "本年累计发放（元）", path="application__household__region_path",
+         total="amount", needs_month=True)
+def paid_ytd(ctx: Ctx, programme: str) -> QuerySet[Any]:
+    return _payments(ctx.year_start, ctx.month, programme)
+
+
+@measure("paid_persons", HOUSEHOLD, "当月发放人数", total="member_count", needs_month=True)
+def paid_persons(ctx: Ctx, programme: str) -> QuerySet[Household]:
+    return paid_households(ctx, programme)
+
+
+# --- regions --------------------------------------------------------------------------------
+
+DRILLABLE = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+
+
+def region_for(user: Any, code: str | None) -> Region | None:
+    """The region a user asks for: their own when none is named; ``None`` when it does not
+    exist or lies outside their subtree (a 404)."""
+    if not code:
+        region = getattr(user, "region", None)
+        if region is None and getattr(user, "is_superuser", False):
+            region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+        return region
+    region = Region.objects.filter(code=code).first()
+    if region is None or not visible_path(user, region.path):
+        return None
+    return region
+
+
+def breadcrumbs(user: Any, region: Region) -> list[Region]:
+    """The region's ancestors the user may reach, then the region."""
+    return [r for r in region.ancestors() if visible_path(user, r.path)] + [region]
+
+
+def sub_regions(region: Region) -> list[Region]:
+    return list(region.children.order_by("code"))
+
+
+def drills(region: Region) -> bool:
+    """Whether the children of ``region`` have dashboards of their own (down to villages)."""
+    return region.level in DRILLABLE
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+def _aggregate(m: Measure) -> Any:
+    if m.total == "count":
+        return Count("pk")
+    return Coalesce(Sum(m.total, output_field=BigIntegerField()), 0,
+                    output_field=BigIntegerField())
+
+
+def within(qs: QuerySet[Any], m: Measure, region: Region) -> QuerySet[Any]:
+    """The rows of ``qs`` inside ``region`` (by the measure's region path)."""
+    if m.path == "region_path":
+        return qs.within(region)  # type: ignore[attr-defined]
+    prefix = m.path.removesuffix("__region_path")
+    return qs.filter(**{f"{prefix}_id__in": Household.objects.within(region).values("pk")})
+
+
+def list_rows(user: Any, m: Measure, ctx: Ctx, param: str, region: Region) -> QuerySet[Any]:
+    """The list behind a figure: the measure's rows the user sees, inside ``region``."""
+    base = m.rows(ctx, param)
+    manager = base.model.objects
+    visible = manager.visible_to(user).values("pk")
+    return within(base.filter(pk__in=visible), m, region)
+
+
+def value_of(qs: QuerySet[Any], m: Measure) -> int:
+    if m.total == "count":
+        return qs.count()
+    return int(qs.aggregate(v=_aggregate(m))["v"] or 0)
+
+
+def grouped(user: Any, m: Measure, ctx: Ctx, param: str, region: Region,
+            children: list[Region]) -> dict[str, int]:
+    """The figure for ``region`` (key ``""``) and each child (key its code), two queries."""
+    qs = list_rows(user, m, ctx, param, region)
+    out = {"": value_of(qs, m)}
+    by_length: dict[int, list[Region]] = {}
+    for child in children:
+        by_length.setdefault(len(child.path), []).append(child)
+    for length, group in by_length.items():
+        found_values = {row["sub"]: row["v"] for row in
+                        qs.annotate(sub=Substr(m.path, 1, length)).order_by()
+                        .values("sub").annotate(v=_aggregate(m))}
+        for child in group:
+            out[child.code] = int(found_values.get(child.path) or 0)
+    return out
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    chart: str  # "bar", "stack", "line", "pie" or "" (a table only)
+    columns: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+    rows_are_regions: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "chart": self.chart,
+                "columns": self.columns, "rows": self.rows, "note": self.note,
+                "regions": self.rows_are_regions}
+
+
+def cell(value: Any, m: str = "", p: str = "", r: str = "", mo: str = "", fmt: str = "n") -> dict:
+    return {"v": value, "m": m, "p": p, "r": r, "mo": mo, "fmt": fmt}
+
+
+class Builder:
+    def __init__(self, user: Any, region: Region, ctx: Ctx) -> None:
+        self.user, self.region, self.ctx = user, region, ctx
+        self.children = sub_regions(region)
+        self.child_drills = drills(region)
+        self._cache: dict[tuple[str, str, date], dict[str, int]] = {}
+
+    def values(self, key: str, param: str = "", ctx: Ctx | None = None) -> dict[str, int]:
+        ctx = ctx or self.ctx
+        k = (key, param, ctx.today)
+        if k not in self._cache:
+            self._cache[k] = grouped(self.user, MEASURES[key], ctx, param, self.region,
+                                     self.children)
+        return self._cache[k]
+
+    def mo(self, key: str, ctx: Ctx | None = None) -> str:
+        return (ctx or self.ctx).month.strftime("%Y-%m") if MEASURES[key].needs_month else ""
+
+    def region_table(self, key: str, title: str, chart: str,
+                     columns: list[tuple[str, str, str]], note: str = "") -> Table:
+        """Rows: each sub-region, then 合计; columns: (label, measure, param)."""
+        fmt = {"amount": "fen", "available": "fen", "amount_fen": "fen"}
+        table = Table(key, title, chart, [label for label, _m, _p in columns], note=note,
+                      rows_are_regions=True)
+        data = [(m, p, self.values(m, p)) for _label, m, p in columns]
+        for child in self.children:
+            table.rows.append({
+                "label": child.name, "code": child.code if self.child_drills else "",
+                "cells": [cell(v.get(child.code, 0), m, p, child.code, self.mo(m),
+                               fmt.get(MEASURES[m].total, "n")) for m, p, v in data]})
+        table.rows.append({"label": _("合计"), "code": "", "total": True,
+                           "cells": [cell(v[""], m, p, self.region.code, self.mo(m),
+                                          fmt.get(MEASURES[m].total, "n")) for m, p, v in data]})
+        return table
+
+    def category_table(self, key: str, title: str, chart: str, measure_key: str,
+                       categories: list[tuple[str, str]], column: str) -> Table:
+        """Rows: categories (param, label) of one measure for the whole region."""
+        table = Table(key, title, chart, [column])
+        for param, label in categories:
+            value = self.values(measure_key, param)[""]
+            table.rows.append({"label": label, "code": "", "cells": [
+                cell(value, measure_key, param, self.region.code, self.mo(measure_key))]})
+        return table
+
+
+def _percentile(values: list[int], q: float) -> float:
+    if not values:
+        return 0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 1)
+
+
+def chart_coverage(b: Builder) -> dict[str, Any]:
+    tables = [
+        b.region_table("households", _("在保家庭（户）"), "stack",
+                       [(str(name), "covered", code) for code, name in PROGRAMMES]),
+        b.region_table("persons", _("在保人数"), "stack",
+                       [(str(name), "covered_persons", code) for code, name in PROGRAMMES]),
+    ]
+    trend = Table("trend", _("近24个月发放家庭（户）"), "line", [str(name) for _c, name in PROGRAMMES])
+    for n in range(23, -1, -1):
+        month = add_months(b.ctx.month, -n)
+        mctx = Ctx(month)
+        trend.rows.append({"label": month.strftime("%Y-%m"), "code": "", "cells": [
+            cell(b.values("paid_households", code, mctx)[""], "paid_households", code,
+                 b.region.code, month.strftime("%Y-%m")) for code, _name in PROGRAMMES]})
+    tables.append(trend)
+    return {"key": "coverage", "title": _("保障覆盖"),
+            "note": _("临时救助为本月救助家庭；其余为当前在保家庭。"), "tables": tables}
+
+
+def chart_circles(b: Builder) -> dict[str, Any]:
+    columns = [(_("第%(n)s圈") % {"n": n}, "circle", str(n)) for n in (1, 2, 3, 4)]
+    columns.append((_("3–4 圈未享受救助"), "circle_nothing", ""))
+    return {"key": "circles", "title": _("信息圈（碑林）"),
+            "note": _("否决（V01–V14）的家庭不计入任何圈。"),
+            "tables": [b.region_table("circles", _("各圈家庭（户）"), "stack", columns)]}
+
+
+def chart_hardship(b: Builder) -> dict[str, Any]:
+    dist = b.category_table("index", _("困难指数分布（户）"), "bar", "index",
+                            [(key, label) for key, label, _lo, _hi in INDEX_BUCKETS], _("户数"))
+    hardest = Table("hardest", _("最困难且未享受救助的20户"), "",
+                    [_("家庭编号"), _("户主"), _("所在村（社区）"), _("困难指数"), _("信息圈")])
+    for standing in most_difficult_receiving_nothing(b.user, b.region):
+        household = standing.household
+        hardest.rows.append({"label": household.household_id, "code": "",
+                             "household": household.pk, "cells": [
+                                 cell(household.head_name, fmt="t"),
+                                 cell(household.region.name, fmt="t"),
+                                 cell(f"{standing.index_hundredths / 100:.2f}", fmt="t"),
+                                 cell(standing.monitoring_circle, fmt="t")]})
+    total = b.values("nothing")[""]
+    return {"key": "hardship", "title": _("困难程度（金乡）"), "tables": [dist, hardest],
+            "links": [{"label": _("全部未享受救助的圈内家庭（按困难程度）"),
+                       "cell": cell(total, "nothing", "", b.region.code)}]}
+
+
+def chart_timeliness(b: Builder) -> dict[str, Any]:
+    per_region = b.region_table("received", _("本年受理与办结（件）"), "bar", [
+        (_("受理申请"), "app_received", ""), (_("审批办结"), "app_decided", ""),
+        (_("一门受理事项"), "items_received", ""), (_("事项办结"), "items_finished", ""),
+        (_("环节按时"), "facts_on_time", ""), (_("环节超时"), "facts_late", "")])
+    steps = Table("steps", _("各环节用时（工作日）"), "bar",
+                  [_("办结环节"), _("按时"), _("超时"), _("中位数"), _("第90百分位")])
+    model = sources.step_fact_model()
+    if model is not None:
+        facts_qs = list_rows(b.user, MEASURES["facts"], b.ctx, "", b.region)
+        days: dict[tuple[str, str], list[int]] = {}
+        for step, label, value in facts_qs.values_list("step", "step_label", "working_days"):
+            days.setdefault((step, label), []).append(int(value or 0))
+        for (step, label), values in sorted(days.items()):
+            steps.rows.append({"label": label or step, "code": "", "cells": [
+                cell(b.values("facts", step)[""], "facts", step, b.region.code),
+                cell(b.values("facts_on_time", step)[""], "facts_on_time", step, b.region.code),
+                cell(b.values("facts_late", step)[""], "facts_late", step, b.region.code),
+                cell(_percentile(values, 0.5), fmt="d"), cell(_percentile(values, 0.9), fmt="d")]})
+    else:
+        steps.note = _("环节用时数据尚未生成。")
+    from jiuzhu.catalogue.models import Department
+
+    departments = [(d.code, d.name) for d in Department.objects.order_by("id")]
+    overdue = b.category_table("overdue", _("当前超时事项（按部门）"), "bar", "items_overdue",
+                               departments, _("超时件数"))
+    overdue.rows = [row for row in overdue.rows if row["cells"][0]["v"]] or overdue.rows[:0]
+    if not overdue.rows:
+        overdue.note = _("当前没有超时事项。")
+    return {"key": "timeliness", "title": _("办理时效（达川）"),
+            "tables": [per_region, steps, overdue]}
+
+
+def chart_discovery(b: Builder) -> dict[str, Any]:
+    sources_table = b.category_table("sources", _("本年线索来源（条）"), "pie", "leads",
+                                     [(s.value, str(s.label)) for s in LeadSource], _("线索"))
+    per_region = b.region_table("found", _("主动发现"), "bar", [
+        (_("本年线索"), "leads", ""), (_("尚未走访"), "unvisited", ""),
+        (_("在保家庭"), "covered", "all"), (_("其中主动发现"), "found", "")])
+    for row in per_region.rows:
+        total, found_n = row["cells"][2]["v"], row["cells"][3]["v"]
+        row["cells"].append(cell(f"{(100 * found_n / total):.1f}%" if total else "—", fmt="t"))
+    per_region.columns.append(_("主动发现占比"))
+    return {"key": "discovery", "title": _("主动发现（全城发现）"),
+            "tables": [sources_table, per_region]}
+
+
+def chart_emergency(b: Builder) -> dict[str, Any]:
+    levels = b.category_table("levels", _("在办急难个案（按等级）"), "pie", "em_open",
+                              [(lv.value, str(lv.label)) for lv in Level], _("件数"))
+    per_region = b.region_table("response", _("响应与资金"), "bar", [
+        (_("在办个案"), "em_open", ""), (_("本年已响应"), "em_responded", ""),
+        (_("按时响应"), "em_on_time", ""), (_("超时响应"), "em_late", ""),
+        (_("基金可用余额（元）"), "fund_available", ""), (_("本月基金支付（元）"), "fund_paid", "")])
+    return {"key": "emergency", "title": _("急难救助（沈河）"), "tables": [levels, per_region]}
+
+
+def chart_money(b: Builder) -> dict[str, Any]:
+    per_region = b.region_table("payroll", _("本月发放金额（元）"), "stack",
+                                [(str(name), "paid", code) for code, name in PROGRAMMES])
+    summary = Table("programmes", _("按项目"), "bar",
+                    [_("本月（元）"), _("上月（元）"), _("本年累计（元）"), _("发放人数"),
+                     _("人均（元）")])
+    for code, name in [*PROGRAMMES, ("all", _("合计"))]:
+        month_v = b.values("paid", code)[""]
+        persons = b.values("paid_persons", code)[""]
+        average = f"{month_v / persons / 100:.2f}" if persons else "—"
+        summary.rows.append({"label": str(name), "code": "", "total": code == "all", "cells": [
+            cell(month_v, "paid", code, b.region.code, b.mo("paid"), "fen"),
+            cell(b.values("paid_last", code)[""], "paid_last", code, b.region.code, b.mo("paid"),
+                 "fen"),
+            cell(b.values("paid_ytd", code)[""], "paid_ytd", code, b.region.code, b.mo("paid"),
+                 "fen"),
+            cell(persons, "paid_persons", code, b.region.code, b.mo("paid")),
+            cell(average, fmt="t")]})
+    return {"key": "money", "title": _("资金发放"), "tables": [per_region, summary]}
+
+
+CHARTS = (chart_coverage, chart_circles, chart_hardship, chart_timeliness, chart_discovery,
+          chart_emergency, chart_money)
+
+
+def compute(user: Any, region: Region, today: date | None = None) -> dict[str, Any]:
+    """Every figure of ``region``'s dashboard as the user sees it (JSON-ready)."""
+    ctx = ctx_for(today)
+    builder = Builder(user, region, ctx)
+    charts = []
+    for chart in CHARTS:
+        data = chart(builder)
+        data["tables"] = [t.as_dict() if isinstance(t, Table) else t for t in data["tables"]]
+        charts.append(data)
+    return {"region": region.code, "month": ctx.month.strftime("%Y-%m"),
+            "today": ctx.today.isoformat(), "computed_at": timezone.now().isoformat(),
+            "charts": charts}
+
+
+#: levels answered from snapshots (big regions); townships and villages are computed live
+SNAPSHOT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+def snapshot_of(region: Region, month: date) -> MonthlySnapshot | None:
+    return MonthlySnapshot.objects.filter(region=region, month=month).first()
+
+
+def figures(user: Any, region: Region, *, live: bool = False) -> dict[str, Any]:
+    """The dashboard of ``region``: from this month's snapshot for a province, city or
+    county (computed by the daily task as the system, whose figures are the user's when the
+    region lies in the user's subtree), else computed now. One code path: ``compute``."""
+    ctx = ctx_for()
+    if not live and region.level in SNAPSHOT_LEVELS:
+        snapshot = snapshot_of(region, ctx.month)
+        if snapshot is not None and snapshot.figures.get("charts"):
+            data = dict(snapshot.figures)
+            data["snapshot"] = True
+            return data
+    data = compute(user, region)
+    data["snapshot"] = False
+    return data
+
+
+def computed_at(data: dict[str, Any]) -> datetime | None:
+    try:
+        return timezone.localtime(datetime.fromisoformat(data["computed_at"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def summary(user: Any) -> dict[str, Any]:
+    """A few headline figures of the user's region for the home page (工作台)."""
+    region = region_for(user, None)
+    if region is None or not user.has_perm("monitoring.view_dashboard"):
+        return {}
+    data = figures(user, region)
+    headline: list[dict[str, Any]] = []
+    wanted = {("discovery", "found"): (2, _("在保家庭（户）")),
+              ("circles", "circles"): (4, _("3–4 圈未享受救助（户）")),
+              ("emergency", "response"): (0, _("在办急难个案（件）")),
+              ("money", "programmes"): (0, _("本月发放金额（元）"))}
+    for chart in data["charts"]:
+        for table in chart["tables"]:
+            column, label = wanted.get((chart["key"], table["key"]), (-1, ""))
+            if column < 0:
+                continue
+            total = next((row for row in table["rows"] if row.get("total")), None)
+            if total is not None:
+                figure = total["cells"][column]
+                headline.append({"label": label, "cell": figure, "text": show(figure),
+                                 "href": figure_url(figure)})
+    return {"region": region, "headline": headline, "computed_at": computed_at(data),
+            "snapshot": data.get("snapshot", False)}
+
+
+def refresh_regions(root: Region) -> list[Region]:
+    """The regions under ``root`` (itself included) kept as snapshots."""
+    return [root, *Region.objects.within(root).filter(level__in=SNAPSHOT_LEVELS)
+            .exclude(pk=root.pk).order_by("path")] if root.level in SNAPSHOT_LEVELS else []
+
+
+__all__ = ["MEASURES", "SYSTEM", "compute", "figures", "summary"]
