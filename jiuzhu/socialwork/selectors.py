@@ -13,7 +13,7 @@ from jiuzhu.accounts.models import Organisation, User
 from jiuzhu.applications.choices import State
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
-from jiuzhu.assessments.selectors import standings_visible_to, with_counted_circle
+from jiuzhu.assessments.selectors import standings_visible_to, with_monitoring_circle
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
@@ -73,12 +73,13 @@ def social_workers(organisation: Organisation | None = None) -> QuerySet[User]:
 def candidates(*, user: Any, region: Region | None = None) -> Any:
     """Households of the user's region in circles 3–4, or in their county's top 10 % of the
     hardship index, that receive nothing (no approved, paid or suspended application) and
-    have no open social case: most difficult first."""
-    qs = with_counted_circle(standings_visible_to(user).select_related("household",
-                                                                       "household__region"))
+    have no open social case: most difficult first. Circles are the monitoring circle (碑林);
+    a household vetoed for assets or behaviour (V01–V14) is never a candidate."""
+    qs = with_monitoring_circle(standings_visible_to(user).select_related(
+        "household", "household__region")).filter(vetoed=False)
     if region is not None:
         qs = qs.within(region)
-    hard = Q(counted_circle__in=(3, 4))
+    hard = Q(monitoring_circle__in=(3, 4))
     home = getattr(user, "region", None)
     county = county_of(home) if home is not None else None
     if county is not None:

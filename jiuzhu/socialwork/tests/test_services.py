@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from jiuzhu.applications.models import Application, ApplicationStep
+from jiuzhu.assessments.models import Standing
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.core.access import SYSTEM
 from jiuzhu.core.errors import ErrorCode, ServiceError
@@ -45,6 +46,8 @@ def test_candidates_are_circles_3_4_and_the_top_tenth_receiving_nothing(tree, st
                        trigger="circle")
     elsewhere = make_household("990102002001")
     standing(elsewhere, circle=3, index=600)
+    vetoed = make_household()  # a veto (V01–V14): never a candidate, however difficult
+    Standing.objects.filter(pk=standing(vetoed, circle=3, index=9950).pk).update(vetoes=1)
 
     found = [s.household for s in candidates(user=staff["window"])]
     assert found == [top, circle3]
