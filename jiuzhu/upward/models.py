@@ -18,7 +18,7 @@ class SubmissionQuerySet(VisibleQuerySet["Submission"]):
     def update(self, **kwargs: Any) -> int:
         """Only a submission not yet produced changes (its progress, its files once);
         a produced one is unchangeable."""
-        return super().exclude(state=SubmissionState.PRODUCED).update(**kwargs)
+        return models.QuerySet.update(self.exclude(state=SubmissionState.PRODUCED), **kwargs)
 
 
 def _upload_to(instance: Submission, filename: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.applications import receiving
 from jiuzhu.applications.models import Application
 from jiuzhu.core.access import get_visible
-from jiuzhu.households.models import Household, Member
+from jiuzhu.households.models import Member
 from jiuzhu.payments import hooks as payment_hooks
 from jiuzhu.payments.models import Payment
 
@@ -62,18 +62,23 @@ def recipients(month: date, *, user: Any = None, region: Any = None) -> QuerySet
 
 
 def monitoring_circles(household_ids: list[int]) -> dict[int, int]:
-    """The monitoring circle (1–4, 0 outside, ``assessments.selectors.with_monitoring_circle``)
-    of each household."""
+    """The monitoring circle (1–4, 0 outside or vetoed) of each household that has a
+    standing (``assessments.selectors.with_monitoring_circle`` over its standing)."""
     from jiuzhu.assessments import selectors as assessment_selectors
+    from jiuzhu.assessments.models import Standing
 
     if not household_ids:
         return {}
     annotate = getattr(assessment_selectors, "with_monitoring_circle", None)
     if annotate is None:  # not landed yet (issue #13's circles part)
         return {}
-    rows = annotate(Household.objects.filter(pk__in=household_ids)).values_list(
-        "pk", "monitoring_circle")
+    rows = annotate(Standing.objects.filter(household_id__in=household_ids)).values_list(
+        "household_id", "monitoring_circle")
     return {pk: int(circle or 0) for pk, circle in rows}
+
+
+#: A recipient never assessed (no standing) is in the circle of what it receives.
+RECEIVING_CIRCLE = {"urban_dibao": 1, "rural_dibao": 1, "tekun": 1, "low_income": 2}
 
 
 def payments_of(cases: list[Application], month: date) -> dict[int, Payment]:
@@ -109,7 +114,8 @@ def records_for(cases: list[Application], month: date) -> list[dict[str, Any]]:
             "programme": getattr(case, "programme", ""),
             "start_month": f"{case.start_month:%Y-%m}" if case.start_month else None,
             "amount": f"{decided_amount(case, month):.2f}",
-            "circle": circles.get(household.pk, 0),
+            "circle": circles.get(household.pk,
+                                  RECEIVING_CIRCLE.get(getattr(case, "programme", ""), 0)),
             "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation,
                          "health": m.health, "labour_capacity": str(labour_capacity(m, on))}
                         for m in members.get(household.pk, [])],
