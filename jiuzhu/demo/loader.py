@@ -11,6 +11,15 @@ station; ``leads.demo.load_station_leads`` after them), ``xingfu.demo``, ``point
 ``contracts.demo`` and ``socialwork.demo``), all through the apps' services; this top-level
 app only puts them together.
 
+Then two years of history (#13, :mod:`jiuzhu.demo.history`): decided cases of every
+programme with their decision documents, 24 months of confirmed payrolls per township,
+reviews (some phased out, some stopped), one-window items of all 12 departments — in bulk,
+after the assessments (it picks families by circle) and before ``payments.demo`` (whose
+last-month and this-month payrolls then pay the history's cases through the service) —
+and, through the services, tip-offs and emergency cases over those months. Last, the
+processing-time facts of the history's steps (``backfill_step_facts``) and the oversight
+apps' parts (``monitoring``, ``monthly``, ``upward``, ``archive``: their ``demo.load``).
+
 Everything is generated from a fixed seed or a fixed list, so loading twice gives the same
 county and changes nothing the second time (idempotent). An existing user keeps their
 password. Loading records the flag :data:`jiuzhu.core.flags.DEMO_COUNTY`, which lets the
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +48,7 @@ from jiuzhu.assessments.demo import load_assessments_demo
 from jiuzhu.catalogue.loader import load_catalogue
 from jiuzhu.catalogue.models import Department, Item
 from jiuzhu.core.flags import DEMO_COUNTY, flag_set
+from jiuzhu.demo.history import load_emergencies, load_history, load_tipoffs
 from jiuzhu.emergency.demo import load as load_emergency_demo
 from jiuzhu.exchange.demo import load_exchange_demo
 from jiuzhu.funds.demo import load as load_funds_demo
@@ -69,6 +80,8 @@ __all__ = ["DEMO_PASSWORD", "load_demo"]
 #: stations are loaded earlier, before the leads): the 幸福云 providers and needs, the points
 #: their orders issue, the investigation contract with its cases, the social-work cases.
 SOCIAL_FORCES = ("xingfu", "points", "contracts", "socialwork")
+#: The oversight apps of #13, loaded last (their ``demo.load`` reads the history).
+OVERSIGHT = ("monitoring", "monthly", "upward", "archive")
 
 VERIFIED = ["990102001002", "990102001003", "990102001004", "990102002001", "990102003001"]
 
@@ -99,8 +112,6 @@ def load_demo(*, per_village: int = 84,
         load_verification_demo(actor=verifier, households=load_surprised_families(regions) + [
             h for h in (Household.objects.filter(region=regions[code], status="active")
                         .order_by("household_id").first() for code in VERIFIED) if h])
-    load_payments_demo(regions)
-    load_supervision_demo(families)
     load_exchange_demo(regions)
     place_in_grids(regions)
     after = Household.objects.within(county).count()
@@ -108,12 +119,35 @@ def load_demo(*, per_village: int = 84,
     # after the assessments: the monitored green case picks a family outside every circle
     load_funds_demo()
     emergencies = load_emergency_demo(regions)
+    # after the assessments (families picked by circle) and before the payrolls (last
+    # month's and this month's, through the service, then pay the history's cases too)
+    history = load_history(regions)
+    load_payments_demo(regions)
+    load_supervision_demo(families)
     load_bank_accounts(county)  # the family whose MZ05 file the emergency demo decided
+    history["history_tipoffs"] = load_tipoffs(regions)
+    history["history_emergencies"] = load_emergencies(regions)
     social = {app: _load_part(app) for app in SOCIAL_FORCES}
+    backfill_facts()  # before the oversight parts, whose figures read the facts
+    for app in OVERSIGHT:  # the dashboard, the 月报, the exchange file, the archive
+        _load_part(app)
     return {"regions": len(regions), "users": len(users),
             "users_added": len(users) - existing, "households_added": added,
             "households": after, "cases_added": cases, "emergencies_added": emergencies,
-            **{f"{app}_added": n for app, n in social.items() if n is not None}}
+            **{f"{app}_added": n for app, n in social.items() if n is not None}, **history}
+
+
+def backfill_facts() -> None:
+    """The processing-time facts (``calendars.StepFact``) of the steps the history wrote in
+    bulk, by the ``backfill_step_facts`` command (idempotent) — while that command exists."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("backfill_step_facts", stdout=StringIO())
+    except CommandError as error:  # not installed yet: no facts to backfill
+        if "Unknown command" not in str(error):
+            raise
 
 
 def _load_part(app: str) -> Any:

@@ -180,7 +180,8 @@ def test_loading_again_adds_nothing(county):
               "exchange.ImportJob", "assessments.BatchRun", "assessments.Assessment",
               "intake.Request", "audit.AuditEvent", "funds.Fund", "funds.LedgerEntry",
               "emergency.EmergencyCase", "emergency.FirstHelp", "emergency.Referral",
-              "assessments.Monitoring"]
+              "assessments.Monitoring", "supervision.PhaseOut", "intake.RequestItem",
+              "intake.ItemStep", "calendars.StepFact", "core.Counter"]
     labels = [label for label in labels if _model(label) is not None]
 
     def counts():
@@ -233,3 +234,111 @@ def test_emergency_cases_and_funds_in_every_township(county):
     assert set(EmergencyCase.objects.values_list("level", flat=True)) == {
         "red", "yellow", "blue", "green"}
     assert EmergencyCase.objects.filter(source="lead", lead__urgency="critical").exists()
+
+
+# --- the history of #13 (jiuzhu.demo.history) ------------------------------------------------------
+
+def _months_back(n: int):
+    from jiuzhu.payments.months import add_months, month_of
+
+    this_month = month_of(timezone.localdate())
+    return [add_months(this_month, -k) for k in range(1, n + 1)]
+
+
+def test_history_24_confirmed_payrolls_per_township_with_payments(county):
+    """Every township has a confirmed payroll for each of the 24 months before this one,
+    its total the sum of its payments; the recipients grow over the two years."""
+    from django.db.models import Sum
+
+    from jiuzhu.payments.models import Payment, Payroll
+
+    months = _months_back(24)
+    for code in TOWNSHIPS:
+        payrolls = Payroll.objects.filter(township=county[code], month__in=months)
+        assert payrolls.filter(status="confirmed").count() == 24, code
+        for payroll in payrolls:
+            paid = Payment.objects.filter(payroll=payroll).aggregate(s=Sum("amount"))["s"]
+            assert payroll.total == (paid or 0) and payroll.count == payroll.payments.count()
+            assert payroll.file and payroll.sha256
+    county_paid = Payment.objects.within(county["990102"])
+    oldest, newest = months[-1], months[0]
+    assert 0 < county_paid.filter(month=oldest).count() <= county_paid.filter(month=newest).count()
+
+
+def test_history_every_programme_decided_with_its_document(county):
+    """低保 (urban and rural), 特困, 低收入, 临时救助 decided over the two years, each with its
+    decision document (D13 for 低保, D12 otherwise); refused and withdrawn cases closed."""
+    from jiuzhu.applications.models import Application
+    from jiuzhu.documents.models import Document
+
+    months = _months_back(24)
+    cases = Application.objects.within(county["990102"]).filter(
+        decided_at__date__lt=months[0], decided_at__date__gte=months[-1])
+    decided = cases.filter(state__in=["approved", "in_payment", "stopped"])
+    assert decided.filter(item_code="MZ01", household__area_type="urban").exists()
+    assert decided.filter(item_code="MZ01", household__area_type="rural").exists()
+    for item in ("MZ02", "MZ03", "MZ04"):
+        assert decided.filter(item_code=item).exists(), item
+    assert cases.filter(state="refused").exists()
+    assert Application.objects.within(county["990102"]).filter(
+        state="withdrawn", submitted_at__date__lt=months[0]).exists()
+    for case in decided:
+        code = "D13" if case.item_code == "MZ01" else "D12"
+        assert Document.objects.filter(content_type__model="application",
+                                       object_id=str(case.pk), code=code).exists(), case.number
+    # the case's path carries the people and the days it happened
+    first = decided.filter(item_code="MZ01").order_by("decided_at").first()
+    steps = list(first.steps.order_by("at").values_list("action", "at"))
+    assert steps[0][0] == "create" and "approve" in [a for a, _at in steps]
+    assert steps[-1][1].date() < timezone.localdate()
+
+
+def test_history_reviews_done_phased_out_stopped_and_overdue(county):
+    from jiuzhu.applications.models import Application
+    from jiuzhu.supervision.models import PhaseOut, ReviewTask
+
+    tasks = ReviewTask.objects.within(county["990102"])
+    outcomes = Counter(tasks.filter(status="done").values_list("outcome", flat=True))
+    assert outcomes["unchanged"] >= 1 and outcomes["phase_out"] >= 1 and outcomes["stop"] >= 1
+    assert PhaseOut.objects.filter(ended=True).exists()
+    stopped = Application.objects.within(county["990102"]).filter(state="stopped")
+    assert stopped.filter(steps__action="phase_out_end").exists()
+    assert stopped.filter(steps__action="review_stop").exists()
+    from jiuzhu.payments.models import Payment
+
+    for case in stopped:  # no payment after the month the stop took effect
+        effective = case.steps.filter(to_state="stopped").values_list("data", flat=True)[0]
+        assert not Payment.objects.filter(application=case,
+                                          month__gte=effective["effective_month"]).exists()
+
+
+def test_history_tipoffs_and_emergency_cases_over_the_months(county):
+    from jiuzhu.emergency.models import EmergencyCase
+    from jiuzhu.supervision.models import TipOff
+
+    long_ago = _months_back(6)[-1]
+    tipoffs = TipOff.objects.within(county["990102"]).filter(received_on__lt=long_ago)
+    assert tipoffs.filter(status="closed").exists()
+    old = EmergencyCase.objects.within(county["990102"]).filter(opened_at__date__lt=long_ago)
+    assert old.filter(state="closed").exists()
+
+
+def test_history_intake_items_of_every_department_in_every_inbox(county):
+    """Items of all 12 departments decided over the months (some late), and each
+    department's officer finds open items in the inbox."""
+    from django.db.models import F
+
+    from jiuzhu.accounts.models import User
+    from jiuzhu.catalogue.models import Department
+    from jiuzhu.intake.models import RequestItem
+    from jiuzhu.intake.selectors import officer_inbox
+
+    departments = set(Department.objects.values_list("code", flat=True))
+    assert len(departments) == 12
+    items = RequestItem.objects.within(county["990102"])
+    finished = items.filter(state="finished", finished_on__lt=_months_back(1)[0])
+    assert set(finished.values_list("department_code", flat=True)) == departments
+    assert finished.filter(finished_on__gt=F("due_date")).exists()  # some late
+    for code in departments:
+        officer = User.objects.get(username=f"officer_{code}")
+        assert officer_inbox(officer).exists(), code
