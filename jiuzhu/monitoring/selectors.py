@@ -18,6 +18,7 @@ from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
@@ -102,7 +103,7 @@ HOUSEHOLD, APPLICATION, ITEM, LEAD, CASE, PAYMENT, ENTRY, FUND, FACT = (
 class Measure:
     key: str
     kind: str
-    label: str
+    label: Any
     rows: Callable[[Ctx, str], QuerySet[Any]]
     #: the field path of the row's region path (grouping and the region filter)
     path: str = "region_path"
@@ -114,7 +115,7 @@ class Measure:
 MEASURES: dict[str, Measure] = {}
 
 
-def measure(key: str, kind: str, label: str, *, path: str = "region_path", total: str = "count",
+def measure(key: str, kind: str, label: Any, *, path: str = "region_path", total: str = "count",
             needs_month: bool = False) -> Callable[[Callable[[Ctx, str], QuerySet[Any]]],
                                                    Callable[[Ctx, str], QuerySet[Any]]]:
     def register(fn: Callable[[Ctx, str], QuerySet[Any]]) -> Callable[[Ctx, str], QuerySet[Any]]:
@@ -137,17 +138,17 @@ def _covered_ids(ctx: Ctx, programme: str) -> Any:
     return _receiving(programme).values("household_id")
 
 
-@measure("covered", HOUSEHOLD, "在保家庭（户）")
+@measure("covered", HOUSEHOLD, _l("在保家庭（户）"))
 def covered(ctx: Ctx, programme: str) -> QuerySet[Household]:
     return _households(_covered_ids(ctx, programme))
 
 
-@measure("covered_persons", HOUSEHOLD, "在保人数", total="member_count")
+@measure("covered_persons", HOUSEHOLD, _l("在保人数"), total="member_count")
 def covered_persons(ctx: Ctx, programme: str) -> QuerySet[Household]:
     return covered(ctx, programme)
 
 
-@measure("paid_households", HOUSEHOLD, "当月发放家庭（户）", needs_month=True)
+@measure("paid_households", HOUSEHOLD, _l("当月发放家庭（户）"), needs_month=True)
 def paid_households(ctx: Ctx, programme: str) -> QuerySet[Household]:
     qs = sources.paid_in(ctx.month)
     if programme not in ("", "all"):
@@ -155,12 +156,40 @@ def paid_households(ctx: Ctx, programme: str) -> QuerySet[Household]:
     return _households(qs.values("application__household_id"))
 
 
+def paid_households_by_programme(user: Any, region: Region, ctx: Ctx) -> dict[str, int]:
+    """``paid_households`` of every programme in one query: the households (distinct) with a
+    payment of the month, per programme — each equal to its list (``paid_households``)."""
+    m = MEASURES["paid_households"]
+    payments = sources.paid_in(ctx.month).visible_to(user)  # type: ignore[attr-defined]
+    payments = within(payments, Measure("", PAYMENT, "", m.rows,
+                                        path="application__household__region_path"), region)
+    return {row["programme"]: row["n"] for row in payments.order_by().values("programme")
+            .annotate(n=Count("application__household_id", distinct=True))}
+
+
+def paid_by_programme(user: Any, region: Region, month_from: date, month_to: date
+                      ) -> dict[str, int]:
+    """Fen paid per programme (and ``all``) over the months, one query a month — each
+    equal to the sum of its list (``paid_ytd``)."""
+    out: dict[str, int] = {}
+    m = MEASURES["paid"]
+    month = month_from
+    while month <= month_to:
+        payments = within(sources.paid_in(month).visible_to(user), m, region)  # type: ignore[attr-defined]
+        for row in payments.order_by().values("programme").annotate(
+                v=Sum("amount", output_field=BigIntegerField())):
+            out[row["programme"]] = out.get(row["programme"], 0) + int(row["v"] or 0)
+            out["all"] = out.get("all", 0) + int(row["v"] or 0)
+        month = add_months(month, 1)
+    return out
+
+
 def _standings() -> QuerySet[Any]:
     return sources.with_monitoring_circle(
         Standing.objects.filter(household__status="active"))
 
 
-@measure("circle", HOUSEHOLD, "信息圈家庭（户）")
+@measure("circle", HOUSEHOLD, _l("信息圈家庭（户）"))
 def circle(ctx: Ctx, which: str) -> QuerySet[Household]:
     number = int(which) if which.isdigit() else -1
     return _households(_standings().filter(monitoring_circle=number, vetoed=False)
@@ -173,7 +202,7 @@ def _nothing_standings() -> QuerySet[Any]:
     return _standings().filter(vetoed=False).exclude(household_id__in=receiving_ids)
 
 
-@measure("circle_nothing", HOUSEHOLD, "3–4 圈未享受救助（户）")
+@measure("circle_nothing", HOUSEHOLD, _l("3–4 圈未享受救助（户）"))
 def circle_nothing(ctx: Ctx, which: str) -> QuerySet[Household]:
     return _households(_nothing_standings().filter(monitoring_circle__in=(3, 4))
                        .values("household_id"))
@@ -185,14 +214,14 @@ INDEX_BUCKETS: tuple[tuple[str, str, int, int], ...] = (
     ("60", "60–80", 6000, 8000), ("80", "80–100", 8000, 10001))
 
 
-@measure("index", HOUSEHOLD, "困难指数分布（户）")
+@measure("index", HOUSEHOLD, _l("困难指数分布（户）"))
 def index(ctx: Ctx, bucket: str) -> QuerySet[Household]:
     low, high = next(((lo, hi) for key, _label, lo, hi in INDEX_BUCKETS if key == bucket), (0, -1))
     return _households(_standings().filter(vetoed=False, index_hundredths__gte=low,
                                            index_hundredths__lt=high).values("household_id"))
 
 
-@measure("nothing", HOUSEHOLD, "未享受救助的家庭（按困难程度）")
+@measure("nothing", HOUSEHOLD, _l("未享受救助的家庭（按困难程度）"))
 def nothing(ctx: Ctx, _param: str) -> QuerySet[Household]:
     return _households(_nothing_standings().filter(monitoring_circle__gt=0)
                        .values("household_id"))
@@ -208,27 +237,27 @@ def most_difficult_receiving_nothing(user: Any, region: Region, limit: int = 20)
 
 
 # timeliness (达川)
-@measure("app_received", APPLICATION, "本年受理申请（件）", path="household__region_path")
+@measure("app_received", APPLICATION, _l("本年受理申请（件）"), path="household__region_path")
 def app_received(ctx: Ctx, _param: str) -> QuerySet[Application]:
     return Application.objects.filter(submitted_at__gte=ctx.start_of_day(ctx.year_start))
 
 
-@measure("app_decided", APPLICATION, "本年审批办结（件）", path="household__region_path")
+@measure("app_decided", APPLICATION, _l("本年审批办结（件）"), path="household__region_path")
 def app_decided(ctx: Ctx, _param: str) -> QuerySet[Application]:
     return Application.objects.filter(decided_at__gte=ctx.start_of_day(ctx.year_start))
 
 
-@measure("items_received", ITEM, "本年一门受理事项（件）")
+@measure("items_received", ITEM, _l("本年一门受理事项（件）"))
 def items_received(ctx: Ctx, _param: str) -> QuerySet[RequestItem]:
     return RequestItem.objects.filter(started_on__gte=ctx.year_start)
 
 
-@measure("items_finished", ITEM, "本年办结事项（件）")
+@measure("items_finished", ITEM, _l("本年办结事项（件）"))
 def items_finished(ctx: Ctx, _param: str) -> QuerySet[RequestItem]:
     return RequestItem.objects.filter(finished_on__gte=ctx.year_start)
 
 
-@measure("items_overdue", ITEM, "当前超时事项（件）")
+@measure("items_overdue", ITEM, _l("当前超时事项（件）"))
 def items_overdue(ctx: Ctx, department: str) -> QuerySet[RequestItem]:
     qs = RequestItem.objects.filter(state__in=OPEN_ITEM_STATES).with_alert(ctx.today) \
         .filter(alert="red")
@@ -243,70 +272,70 @@ def _facts(ctx: Ctx, step: str) -> QuerySet[Any]:
     return qs.filter(step=step) if step else qs
 
 
-@measure("facts", FACT, "本年办结环节（个）")
+@measure("facts", FACT, _l("本年办结环节（个）"))
 def facts(ctx: Ctx, step: str) -> QuerySet[Any]:
     return _facts(ctx, step)
 
 
-@measure("facts_on_time", FACT, "按时办结环节（个）")
+@measure("facts_on_time", FACT, _l("按时办结环节（个）"))
 def facts_on_time(ctx: Ctx, step: str) -> QuerySet[Any]:
     qs = _facts(ctx, step)
     return qs.filter(on_time=True) if sources.step_fact_model() else qs
 
 
-@measure("facts_late", FACT, "超时办结环节（个）")
+@measure("facts_late", FACT, _l("超时办结环节（个）"))
 def facts_late(ctx: Ctx, step: str) -> QuerySet[Any]:
     qs = _facts(ctx, step)
     return qs.filter(on_time=False) if sources.step_fact_model() else qs
 
 
 # discovery (全城发现)
-@measure("leads", LEAD, "本年线索（条）")
+@measure("leads", LEAD, _l("本年线索（条）"))
 def leads(ctx: Ctx, source: str) -> QuerySet[Lead]:
     qs = Lead.objects.filter(created_at__gte=ctx.start_of_day(ctx.year_start))
     return qs.filter(source=source) if source else qs
 
 
-@measure("unvisited", LEAD, "尚未走访的线索（条）")
+@measure("unvisited", LEAD, _l("尚未走访的线索（条）"))
 def unvisited(ctx: Ctx, _param: str) -> QuerySet[Lead]:
     visited = VisitTask.objects.filter(status=TaskStatus.DONE).values("lead_id")
     return Lead.objects.exclude(status=LeadStatus.CLOSED).exclude(pk__in=visited)
 
 
-@measure("found", HOUSEHOLD, "主动发现的在保家庭（户）")
+@measure("found", HOUSEHOLD, _l("主动发现的在保家庭（户）"))
 def found(ctx: Ctx, _param: str) -> QuerySet[Household]:
     with_lead = Lead.objects.filter(household__isnull=False).values("household_id")
     return covered(ctx, "all").filter(pk__in=with_lead)
 
 
 # emergency (沈河)
-@measure("em_open", CASE, "在办急难个案（件）")
+@measure("em_open", CASE, _l("在办急难个案（件）"))
 def em_open(ctx: Ctx, level: str) -> QuerySet[EmergencyCase]:
     qs = EmergencyCase.objects.filter(state__in=OPEN_STATES)
     return qs.filter(level=level) if level else qs
 
 
-@measure("em_responded", CASE, "本年已响应（件）")
+@measure("em_responded", CASE, _l("本年已响应（件）"))
 def em_responded(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
     return EmergencyCase.objects.filter(responded_at__gte=ctx.start_of_day(ctx.year_start))
 
 
-@measure("em_on_time", CASE, "按时响应（件）")
+@measure("em_on_time", CASE, _l("按时响应（件）"))
 def em_on_time(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
     return em_responded(ctx, "").filter(responded_at__lte=F("respond_by"))
 
 
-@measure("em_late", CASE, "超时响应（件）")
+@measure("em_late", CASE, _l("超时响应（件）"))
 def em_late(ctx: Ctx, _param: str) -> QuerySet[EmergencyCase]:
     return em_responded(ctx, "").filter(responded_at__gt=F("respond_by"))
 
 
-@measure("fund_available", FUND, "基金可用余额（元）", total="available")
+@measure("fund_available", FUND, _l("基金可用余额（元）"), total="available")
 def fund_available(ctx: Ctx, _param: str) -> QuerySet[Fund]:
     return Fund.objects.annotate(available=F("balance_fen") - F("committed_fen"))
 
 
-@measure("fund_paid", ENTRY, "本月基金支付（元）", total="amount_fen", needs_month=True)
+@measure("fund_paid", ENTRY, _l("本月基金支付（元）"), total="amount_fen", needs_month=True)
 def fund_paid(ctx: Ctx, _param: str) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, on__gte=ctx.month,
                                       on__lt=add_months(ctx.month, 1))
@@ -314,6 +343,10 @@ def fund_paid(ctx: Ctx, _param: str) -> QuerySet[LedgerEntry]:
 
 # money
 def _payments(month_from: date, month_to: date, programme: str) -> QuerySet[Any]:
+    """The payments (``paid_in``) of the months ``month_from``…``month_to``."""
+    if month_from == month_to:
+        qs = sources.paid_in(month_from)
+        return qs if programme in ("", "all") else qs.filter(programme=programme)
     rows: QuerySet[Any] | None = None
     month = month_from
     ids: list[Any] = []
@@ -332,25 +365,25 @@ def _payments(month_from: date, month_to: date, programme: str) -> QuerySet[Any]
     return rows
 
 
-@measure("paid", PAYMENT, "当月发放金额（元）", path="application__household__region_path",
+@measure("paid", PAYMENT, _l("当月发放金额（元）"), path="application__household__region_path",
          total="amount", needs_month=True)
 def paid(ctx: Ctx, programme: str) -> QuerySet[Any]:
     return _payments(ctx.month, ctx.month, programme)
 
 
-@measure("paid_last", PAYMENT, "上月发放金额（元）", path="application__household__region_path",
+@measure("paid_last", PAYMENT, _l("上月发放金额（元）"), path="application__household__region_path",
          total="amount", needs_month=True)
 def paid_last(ctx: Ctx, programme: str) -> QuerySet[Any]:
     return _payments(ctx.last_month, ctx.last_month, programme)
 
 
-@measure("paid_ytd", PAYMENT, "本年累计发放（元）", path="application__household__region_path",
+@measure("paid_ytd", PAYMENT, _l("本年累计发放（元）"), path="application__household__region_path",
          total="amount", needs_month=True)
 def paid_ytd(ctx: Ctx, programme: str) -> QuerySet[Any]:
     return _payments(ctx.year_start, ctx.month, programme)
 
 
-@measure("paid_persons", HOUSEHOLD, "当月发放人数", total="member_count", needs_month=True)
+@measure("paid_persons", HOUSEHOLD, _l("当月发放人数"), total="member_count", needs_month=True)
 def paid_persons(ctx: Ctx, programme: str) -> QuerySet[Household]:
     return paid_households(ctx, programme)
 
@@ -409,8 +442,9 @@ def within(qs: QuerySet[Any], m: Measure, region: Region) -> QuerySet[Any]:
 def list_rows(user: Any, m: Measure, ctx: Ctx, param: str, region: Region) -> QuerySet[Any]:
     """The list behind a figure: the measure's rows the user sees, inside ``region``."""
     base = m.rows(ctx, param)
-    manager = base.model.objects
-    visible = manager.visible_to(user).values("pk")
+    if hasattr(base, "visible_to"):
+        return within(base.visible_to(user), m, region)
+    visible = base.model.objects.visible_to(user).values("pk")
     return within(base.filter(pk__in=visible), m, region)
 
 
@@ -472,6 +506,14 @@ class Builder:
                                      self.children)
         return self._cache[k]
 
+    def total(self, key: str, param: str = "") -> int:
+        """The figure for the whole region only (one query)."""
+        k = (key, param, self.ctx.today)
+        if k in self._cache:
+            return self._cache[k][""]
+        m = MEASURES[key]
+        return value_of(list_rows(self.user, m, self.ctx, param, self.region), m)
+
     def mo(self, key: str, ctx: Ctx | None = None) -> str:
         return (ctx or self.ctx).month.strftime("%Y-%m") if MEASURES[key].needs_month else ""
 
@@ -497,7 +539,7 @@ class Builder:
         """Rows: categories (param, label) of one measure for the whole region."""
         table = Table(key, title, chart, [column])
         for param, label in categories:
-            value = self.values(measure_key, param)[""]
+            value = self.total(measure_key, param)
             table.rows.append({"label": label, "code": "", "cells": [
                 cell(value, measure_key, param, self.region.code, self.mo(measure_key))]})
         return table
@@ -523,21 +565,56 @@ def chart_coverage(b: Builder) -> dict[str, Any]:
     trend = Table("trend", _("近24个月发放家庭（户）"), "line", [str(name) for _c, name in PROGRAMMES])
     for n in range(23, -1, -1):
         month = add_months(b.ctx.month, -n)
-        mctx = Ctx(month)
+        counts = paid_households_by_programme(b.user, b.region, Ctx(month))
         trend.rows.append({"label": month.strftime("%Y-%m"), "code": "", "cells": [
-            cell(b.values("paid_households", code, mctx)[""], "paid_households", code,
-                 b.region.code, month.strftime("%Y-%m")) for code, _name in PROGRAMMES]})
+            cell(counts.get(code, 0), "paid_households", code, b.region.code,
+                 month.strftime("%Y-%m")) for code, _name in PROGRAMMES]})
     tables.append(trend)
     return {"key": "coverage", "title": _("保障覆盖"),
             "note": _("临时救助为本月救助家庭；其余为当前在保家庭。"), "tables": tables}
 
 
+def circle_counts(user: Any, region: Region, children: list[Region]) -> dict[str, dict[str, int]]:
+    """The circle chart's figures for ``region`` (key ``""``) and each child in one query
+    per level of codes: households per monitoring circle (``circle``) and those of circles
+    3–4 receiving nothing (``circle_nothing``) — each equal to its list."""
+    households = Household.objects.visible_to(user).within(region).values("pk")
+    qs = _standings().filter(household_id__in=households)
+    receiving_ids = sources.receiving_now().values("household_id")
+    aggregates: dict[str, Any] = {
+        f"c{n}": Count("pk", filter=Q(monitoring_circle=n, vetoed=False)) for n in (1, 2, 3, 4)}
+    aggregates["nothing"] = Count("pk", filter=Q(monitoring_circle__in=(3, 4), vetoed=False)
+                                  & ~Q(household_id__in=receiving_ids))
+    out = {"": {k: int(v or 0) for k, v in qs.aggregate(**aggregates).items()}}
+    by_length: dict[int, list[Region]] = {}
+    for child in children:
+        by_length.setdefault(len(child.path), []).append(child)
+    for length, group in by_length.items():
+        rows = {row.pop("sub"): row for row in
+                qs.annotate(sub=Substr("household__region_path", 1, length)).order_by()
+                .values("sub").annotate(**aggregates)}
+        for child in group:
+            found_row = rows.get(child.path, {})
+            out[child.code] = {k: int(found_row.get(k) or 0) for k in aggregates}
+    return out
+
+
 def chart_circles(b: Builder) -> dict[str, Any]:
-    columns = [(_("第%(n)s圈") % {"n": n}, "circle", str(n)) for n in (1, 2, 3, 4)]
-    columns.append((_("3–4 圈未享受救助"), "circle_nothing", ""))
+    counts = circle_counts(b.user, b.region, b.children)
+    columns = [_("第%(n)s圈") % {"n": n} for n in (1, 2, 3, 4)] + [_("3–4 圈未享受救助")]
+    table = Table("circles", _("各圈家庭（户）"), "stack", columns, rows_are_regions=True)
+
+    def cells(code: str, values: dict[str, int]) -> list[dict[str, Any]]:
+        return [*(cell(values[f"c{n}"], "circle", str(n), code) for n in (1, 2, 3, 4)),
+                cell(values["nothing"], "circle_nothing", "", code)]
+
+    for child in b.children:
+        table.rows.append({"label": child.name, "code": child.code if b.child_drills else "",
+                           "cells": cells(child.code, counts[child.code])})
+    table.rows.append({"label": _("合计"), "code": "", "total": True,
+                       "cells": cells(b.region.code, counts[""])})
     return {"key": "circles", "title": _("信息圈（碑林）"),
-            "note": _("否决（V01–V14）的家庭不计入任何圈。"),
-            "tables": [b.region_table("circles", _("各圈家庭（户）"), "stack", columns)]}
+            "note": _("否决（V01–V14）的家庭不计入任何圈。"), "tables": [table]}
 
 
 def chart_hardship(b: Builder) -> dict[str, Any]:
@@ -553,7 +630,7 @@ def chart_hardship(b: Builder) -> dict[str, Any]:
                                  cell(household.region.name, fmt="t"),
                                  cell(f"{standing.index_hundredths / 100:.2f}", fmt="t"),
                                  cell(standing.monitoring_circle, fmt="t")]})
-    total = b.values("nothing")[""]
+    total = b.total("nothing")
     return {"key": "hardship", "title": _("困难程度（金乡）"), "tables": [dist, hardest],
             "links": [{"label": _("全部未享受救助的圈内家庭（按困难程度）"),
                        "cell": cell(total, "nothing", "", b.region.code)}]}
@@ -574,9 +651,9 @@ def chart_timeliness(b: Builder) -> dict[str, Any]:
             days.setdefault((step, label), []).append(int(value or 0))
         for (step, label), values in sorted(days.items()):
             steps.rows.append({"label": label or step, "code": "", "cells": [
-                cell(b.values("facts", step)[""], "facts", step, b.region.code),
-                cell(b.values("facts_on_time", step)[""], "facts_on_time", step, b.region.code),
-                cell(b.values("facts_late", step)[""], "facts_late", step, b.region.code),
+                cell(b.total("facts", step), "facts", step, b.region.code),
+                cell(b.total("facts_on_time", step), "facts_on_time", step, b.region.code),
+                cell(b.total("facts_late", step), "facts_late", step, b.region.code),
                 cell(_percentile(values, 0.5), fmt="d"), cell(_percentile(values, 0.9), fmt="d")]})
     else:
         steps.note = _("环节用时数据尚未生成。")
@@ -622,16 +699,16 @@ def chart_money(b: Builder) -> dict[str, Any]:
     summary = Table("programmes", _("按项目"), "bar",
                     [_("本月（元）"), _("上月（元）"), _("本年累计（元）"), _("发放人数"),
                      _("人均（元）")])
+    ytd = paid_by_programme(b.user, b.region, b.ctx.year_start, b.ctx.month)
     for code, name in [*PROGRAMMES, ("all", _("合计"))]:
-        month_v = b.values("paid", code)[""]
-        persons = b.values("paid_persons", code)[""]
+        month_v = b.values("paid", code)[""] if code != "all" else b.total("paid", code)
+        persons = b.total("paid_persons", code)
         average = f"{month_v / persons / 100:.2f}" if persons else "—"
         summary.rows.append({"label": str(name), "code": "", "total": code == "all", "cells": [
             cell(month_v, "paid", code, b.region.code, b.mo("paid"), "fen"),
-            cell(b.values("paid_last", code)[""], "paid_last", code, b.region.code, b.mo("paid"),
+            cell(b.total("paid_last", code), "paid_last", code, b.region.code, b.mo("paid"),
                  "fen"),
-            cell(b.values("paid_ytd", code)[""], "paid_ytd", code, b.region.code, b.mo("paid"),
-                 "fen"),
+            cell(ytd.get(code, 0), "paid_ytd", code, b.region.code, b.mo("paid"), "fen"),
             cell(persons, "paid_persons", code, b.region.code, b.mo("paid")),
             cell(average, fmt="t")]})
     return {"key": "money", "title": _("资金发放"), "tables": [per_region, summary]}
@@ -641,12 +718,16 @@ CHARTS = (chart_coverage, chart_circles, chart_hardship, chart_timeliness, chart
           chart_emergency, chart_money)
 
 
-def compute(user: Any, region: Region, today: date | None = None) -> dict[str, Any]:
-    """Every figure of ``region``'s dashboard as the user sees it (JSON-ready)."""
+def compute(user: Any, region: Region, today: date | None = None, *,
+            only: str = "") -> dict[str, Any]:
+    """Every figure of ``region``'s dashboard as the user sees it (JSON-ready); ``only``:
+    the chart of that key alone."""
     ctx = ctx_for(today)
     builder = Builder(user, region, ctx)
     charts = []
     for chart in CHARTS:
+        if only and chart.__name__ != f"chart_{only}":
+            continue
         data = chart(builder)
         data["tables"] = [t.as_dict() if isinstance(t, Table) else t for t in data["tables"]]
         charts.append(data)
