@@ -164,3 +164,30 @@ def test_a_department_item_gets_its_stages_and_its_total(clock, people, family):
     assert facts["more_requested", date(2026, 10, 8)].due_on is None
 
     _backfilled_equals_live("intake_item", item.pk)
+
+
+def test_an_emergency_case_gets_a_fact_per_state_it_left():
+    """The rules of ``emergency/facts.py`` on plain records: 响应 against the response clock
+    (to the minute), 补办手续 against the papers' due date; a record that keeps the state
+    (a commitment) ends nothing."""
+    from types import SimpleNamespace
+
+    from jiuzhu.emergency.facts import facts_of
+
+    def at(day: int, hour: int = 10):
+        return timezone.make_aware(datetime(2026, 9, day, hour, 0))
+
+    case = SimpleNamespace(pk=5, region_path="99/9901/990102/990102001/", township_id=1,
+                           township=SimpleNamespace(path="99/9901/990102/990102001/"),
+                           opened_at=at(28, 9), respond_by=at(29, 9), papers_due=date(2026, 9, 30))
+    records = [SimpleNamespace(pk=1, from_state="", to_state="open", at=at(28, 9)),
+               SimpleNamespace(pk=2, from_state="open", to_state="helped", at=at(29, 8)),
+               SimpleNamespace(pk=3, from_state="helped", to_state="helped", at=at(29, 9)),
+               SimpleNamespace(pk=4, from_state="helped", to_state="closed", at=at(30, 16))]
+    facts = [(pk, f["step"], f["started_on"], f["ended_on"], f["due_on"], f["on_time"])
+             for pk, f in facts_of(case, records)]
+    assert facts == [
+        (2, "open", date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 29), True),
+        (4, "helped", date(2026, 9, 29), date(2026, 9, 30), date(2026, 9, 30), None),
+    ]
+    assert record_step(**dict(facts_of(case, records))[4]).on_time is True  # 9-30 <= due
