@@ -736,8 +736,34 @@ def compute(user: Any, region: Region, today: date | None = None, *,
             "charts": charts}
 
 
-#: levels answered from snapshots (big regions); townships and villages are computed live
-SNAPSHOT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+#: levels answered from snapshots (a township holds thousands of households); villages are
+#: computed live
+SNAPSHOT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY,
+                   RegionLevel.TOWNSHIP)
+
+
+def param_label(key: str, param: str) -> str:
+    """The Chinese name of a figure's parameter (programme, circle, source, level …)."""
+    if not param or param == "all":
+        return ""
+    names: dict[str, Any] = dict(PROGRAMMES)
+    if key == "circle":
+        return _("第%(n)s圈") % {"n": param}
+    if key == "index":
+        names = {k: label for k, label, _lo, _hi in INDEX_BUCKETS}
+    elif key == "leads":
+        names = dict(LeadSource.choices)
+    elif key == "em_open":
+        names = dict(Level.choices)
+    elif key == "items_overdue":
+        from jiuzhu.catalogue.models import Department
+
+        names = dict(Department.objects.values_list("code", "name"))
+    elif key.startswith("facts"):
+        model = sources.step_fact_model()
+        if model is not None:
+            names = dict(model.objects.filter(step=param).values_list("step", "step_label")[:1])
+    return str(names.get(param, param))
 
 
 def snapshot_of(region: Region, month: date) -> MonthlySnapshot | None:

@@ -39,7 +39,7 @@ def refresh_request(*, actor: Any, region: Region) -> RefreshRun:
     if not regions:
         raise ServiceError(ErrorCode.VALIDATION,
                            _("%(region)s 的看板实时计算，无需刷新") % {"region": region.name},
-                           [{"path": "region", "message": _("只有省、市、县的看板使用快照")}])
+                           [{"path": "region", "message": _("只有省、市、县、乡镇的看板使用快照")}])
     run = RefreshRun.objects.create(region=region, region_path=region.path,
                                     total=len(regions),
                                     created_by=actor if getattr(actor, "pk", None) else None)

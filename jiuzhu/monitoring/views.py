@@ -252,9 +252,8 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"cells": kind.row(r), "href": kind.href(r)} for r in page.object_list]
     label = str(measure.label)
-    for code, name in selectors.PROGRAMMES:
-        if param == code:
-            label = f"{label} · {name}"
+    if selectors.param_label(key, param):
+        label = f"{label} · {selectors.param_label(key, param)}"
     return render(request, "monitoring/list.html", {
         "region": region, "measure": measure, "label": label, "page": page, "rows": rows,
         "headers": kind.headers(), "total": total,

@@ -176,9 +176,11 @@ def test_chart_excel(client, county_data, supervisor, tree):
     assert len(list(load_workbook(io.BytesIO(listing.content)).worksheets[0].rows)) == 6
 
 
-def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree):
+def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree,
+                                        django_capture_on_commit_callbacks):
     client.force_login(supervisor)
-    response = client.post(reverse("monitoring:refresh", args=[tree["county"].code]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:refresh", args=[tree["county"].code]))
     assert response.status_code == 302
     snapshot = MonthlySnapshot.objects.get(region=tree["county"])
     assert snapshot.figures["charts"]
@@ -187,10 +189,11 @@ def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree):
     assert data["snapshot"] is True
     page = client.get(reverse("monitoring:region", args=[tree["county"].code]))
     assert "每日快照" in page.content.decode() and 'data-status="done"' in page.content.decode()
-    # a township refreshes nothing (computed live): refused with a reason, nothing written
-    client.post(reverse("monitoring:refresh", args=[tree["town1"].code]))
-    assert MonthlySnapshot.objects.count() == 1
-    assert services.refresh_daily() == 3  # province, city, county
+    assert MonthlySnapshot.objects.count() == 3  # the county and its townships
+    # a village refreshes nothing (computed live): refused with a reason, nothing written
+    client.post(reverse("monitoring:refresh", args=[tree["village1"].code]))
+    assert MonthlySnapshot.objects.count() == 3
+    assert services.refresh_daily() == 5  # province, city, county and its two townships
 
 
 def test_summary_for_the_home_page(county_data, supervisor, window_worker):
