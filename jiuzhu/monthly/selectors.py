@@ -436,9 +436,65 @@ def report(region: Region, month: date) -> dict[str, Any]:
         figures["closed"] = {"at": stored.closed_at.isoformat(timespec="seconds"),
                              "by": stored.closed_by_name}
         return figures
+    if region.level in ABOVE_COUNTY:
+        return merged(region, [report(child, month) for child in sub_regions(region)], month)
     figures = compute(region, month)
     figures["notes"] = notes_for(region, month)
     figures["closed"] = None
+    return figures
+
+
+#: A province's or city's 月报 is the sum of its counties' (each closed or computed), so a
+#: county's closed month shows the same figures on every level above it.
+ABOVE_COUNTY = ("province", "city")
+#: Figures that are not sums of the rows' figures.
+_NOT_ADDED = ("average", "standard", "standard_urban", "standard_rural", "on_time_rate")
+
+
+def _sum_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for row in rows:
+        for key, value in row.items():
+            if key.startswith("standard"):
+                spans = [v for v in (total.get(key, []), value) if v]
+                total[key] = _span([x for span in spans for x in span])
+            elif key not in _NOT_ADDED:
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+def merged(region: Region, children: list[dict[str, Any]], month: date) -> dict[str, Any]:
+    """The report of ``region`` from its sub-regions' reports: each one's total is a row,
+    the total their sum (averages and rates computed again from the sums)."""
+    figures: dict[str, Any] = {
+        "version": FIGURES_VERSION,
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "month": f"{month:%Y-%m}",
+        "rows": [{"code": c["region"]["code"], "name": c["region"]["name"]} for c in children],
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "closed": None, "notes": [note for c in children for note in c.get("notes", [])],
+    }
+    for table in (*DIBAO, receiving.TEKUN, receiving.TEMPORARY, receiving.LOW_INCOME):
+        rows = {c["region"]["code"]: (c.get(table) or {}).get(TOTAL, {}) for c in children}
+        total = _sum_rows(list(rows.values()))
+        figures[table] = {**rows, TOTAL: total}
+        for row in figures[table].values():
+            if table == receiving.TEMPORARY:
+                row["average"] = half_up(row.get("expenditure", 0), row.get("times", 0)) or 0
+            elif table != receiving.LOW_INCOME:
+                row["average"] = half_up(row.get("expenditure", 0), row.get("persons", 0)) or 0
+    departments: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for child in children:
+        window = child.get("one_window", {})
+        names.update(window.get("names", {}))
+        for code, row in window.get("rows", {}).items():
+            departments[code].append(row)
+    window_rows = {code: _sum_rows(rows) for code, rows in departments.items()}
+    for row in window_rows.values():
+        row["on_time_rate"] = half_up(row.get("on_time", 0) * 1000, row.get("finished", 0)) or (
+            0 if row.get("finished") else -1)
+    figures["one_window"] = {"rows": window_rows, "names": names}
     return figures
 
 

@@ -140,6 +140,14 @@ def test_closing_keeps_the_figures_and_the_next_month_shows_the_note(county):
     assert shown["closed"] and shown["urban_dibao"][TOTAL]["households"] == 2
     assert shown["urban_dibao"][TOTAL]["expenditure"] == 223457
     assert selectors.report(tree["town2"], OCTOBER)["urban_dibao"][TOTAL]["expenditure"] == 123457
+    city = selectors.report(tree["city"], OCTOBER)  # the sum of its counties, closed or not
+    assert city["urban_dibao"]["990102"]["expenditure"] == 223457
+    assert _pick(city["urban_dibao"][TOTAL], ("households", "persons", "expenditure", "average",
+                                              "standard")) == {
+        "households": 2, "persons": 6, "expenditure": 223457, "average": 37243,
+        "standard": [90000, 90000]}
+    assert city["temporary"][TOTAL]["average"] == 56667
+    assert city["one_window"]["rows"][TOTAL]["on_time_rate"] == 667
     november = selectors.report(tree["county"], NOVEMBER)
     notes = {(n["table"], n["figure"], n["row"]): n for n in november["notes"]}
     assert notes[("urban_dibao", "households", TOTAL)]["difference"] == 1
