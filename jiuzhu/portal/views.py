@@ -79,6 +79,7 @@ STATE_LABELS: dict[str, Any] = {
 ROLE_WORK: dict[str, tuple[str, ...]] = {
     Role.WINDOW_WORKER: ("queue",),
     Role.INVESTIGATOR: ("investigations",),
+    Role.VERIFICATION_OFFICER: ("verifications",),
     Role.VILLAGE_ASSISTANT: ("investigations", "visits", "leads"),
     Role.GRID_WORKER: ("visits", "investigations", "leads"),
     Role.TOWNSHIP_REVIEWER: ("reviews",),
@@ -191,6 +192,18 @@ def _today_reviews(user, _investigations) -> dict[str, Any] | None:
     return _row("reviews", _("复核任务"), tasks.count(), reverse("supervision:reviews"), note)
 
 
+def _today_verifications(user, _investigations) -> dict[str, Any] | None:
+    """经济状况核对: the requests not queried yet (待查询) of the user's region."""
+    if not user.has_perm("verification.view_list"):
+        return None
+    from jiuzhu.verification.choices import RequestStatus
+    from jiuzhu.verification.selectors import verification_request_search
+
+    pending = verification_request_search(user=user, q="", status=RequestStatus.PENDING)
+    return _row("verifications", _("待核对家庭"), pending.order_by().count(),
+                _url("verification:list", status=RequestStatus.PENDING))
+
+
 def _today_inbox(user, _investigations) -> dict[str, Any] | None:
     """部门收件箱: the open items of the officer's department, urged ones noted."""
     if not user.has_perm("intake.view_inbox"):
@@ -234,6 +247,7 @@ def _today_overdue_items(user, _investigations) -> dict[str, Any] | None:
 
 _WORK = {"queue": _today_queue, "investigations": _today_investigations, "visits": _today_visits,
          "leads": _today_leads, "reviews": _today_reviews, "inbox": _today_inbox,
+         "verifications": _today_verifications,
          "overdue_applications": _today_overdue_applications,
          "overdue_items": _today_overdue_items}
 
