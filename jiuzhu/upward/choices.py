@@ -12,16 +12,6 @@ class SubmissionState(models.TextChoices):
     FAILED = "failed", _("未生成")
 
 
-#: Programme codes of 50-api.md with their Chinese names (the file carries the code).
-PROGRAMME_LABELS = {
-    "urban_dibao": _("城市低保"),
-    "rural_dibao": _("农村低保"),
-    "tekun": _("特困人员救助供养"),
-    "low_income": _("低收入人口"),
-    "temporary": _("临时救助"),
-}
-
-
 class CheckKind(models.TextChoices):
     """The checks run before a file is produced (60-monitoring.md §Upward reporting)."""
 

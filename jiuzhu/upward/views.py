@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jiuzhu.applications.receiving import PROGRAMME_LABELS
 from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.core.errors import ServiceError
@@ -25,7 +26,7 @@ from jiuzhu.payments.months import add_months, month_parse
 
 from . import selectors, services
 from .checks import Problem
-from .choices import PROGRAMME_LABELS, CheckKind, SubmissionState
+from .choices import CheckKind, SubmissionState
 from .models import Submission
 
 PAGE_SIZE = 25
@@ -62,7 +63,7 @@ def _month(request: HttpRequest) -> tuple[date, str]:
 
 
 def _problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
-    labels = dict(CheckKind.choices)
+    labels = {k: str(v) for k, v in CheckKind.choices}
     return [{**p.as_dict(), "label": labels.get(p.kind, p.kind),
              "household_url": reverse("households:detail", args=[p.household_pk]),
              "application_url": reverse("applications:detail", args=[p.application_pk])}
@@ -137,7 +138,7 @@ def _context(submission: Submission) -> dict[str, Any]:
     manifest = submission.manifest or {}
     programmes = [{"code": code, "label": PROGRAMME_LABELS.get(code, code), **figures}
                   for code, figures in (manifest.get("programmes") or {}).items()]
-    labels = dict(CheckKind.choices)
+    labels = {k: str(v) for k, v in CheckKind.choices}
     problems = [{**p, "label": labels.get(p.get("kind", ""), p.get("kind", "")),
                  "household_url": reverse("households:detail", args=[p["household_pk"]]),
                  "application_url": reverse("applications:detail", args=[p["application_pk"]])}
