@@ -9,5 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.package_detail, name="detail"),
     path("<int:pk>/download/", views.package_download, name="download"),
     path("<int:pk>/check/", views.package_check, name="check"),
-    path("case/<str:kind>/<int:case_id>/", views.case_archive, name="case"),
+    # a case's packages (one route per kind of case, the case's id first)
+    path("application/<int:case_id>/", views.case_archive, {"kind": "application"},
+         name="application"),
+    path("emergency/<int:case_id>/", views.case_archive, {"kind": "emergency"},
+         name="emergency"),
 ]

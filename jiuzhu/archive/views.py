@@ -76,7 +76,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_archive(request: HttpRequest, kind: str, case_id: int) -> HttpResponse:
+def case_archive(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     """A case's archive: its packages (one per closing event) or why there is none yet."""
     _require(request.user, "archive.view")
     if kind not in CaseKind.values:

@@ -43,11 +43,11 @@ def test_township_and_county_see_it_another_township_gets_404(client, staff, pac
         assert page.status_code == 200, who
         assert case.number in page.content.decode()
         assert client.get("/archive/").content.decode().count(f'data-package="{package.pk}"') == 1
-        assert client.get(f"/archive/case/application/{case.pk}/").status_code == 200
+        assert client.get(f"/archive/application/{case.pk}/").status_code == 200
     other = _login(client, staff["other_reviewer"])
     assert other.get(f"/archive/{package.pk}/").status_code == 404
     assert other.get(f"/archive/{package.pk}/download/").status_code == 404
-    assert other.get(f"/archive/case/application/{case.pk}/").status_code == 404
+    assert other.get(f"/archive/application/{case.pk}/").status_code == 404
     assert f'data-package="{package.pk}"' not in other.get("/archive/").content.decode()
     for who in ("grid", "investigator", "social"):
         user = _login(client, staff[who])
@@ -100,7 +100,7 @@ def test_the_list_exports_excel_and_the_case_page_links_it(client, staff, packag
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "案件编号" and rows[1][0] == case.number and len(rows) == 2
     detail = client.get(f"/applications/{case.pk}/").content.decode()
-    assert f"/archive/case/application/{case.pk}/" in detail
+    assert f"/archive/application/{case.pk}/" in detail
     assert client.get(f"/archive/?township={case.region.code}&record_class=dibao").content.decode(
     ).count("data-package=") == 1
     assert client.get("/archive/?record_class=emergency").content.decode().count(

@@ -94,6 +94,11 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^api/v1/points/accounts/<int:account_id>", "points.PointAccount", "pk"),
     (r"^socialwork/<int:pk>", "socialwork.SocialCase", "pk"),
     (r"^api/v1/socialwork/cases/<int:case_id>", "socialwork.SocialCase", "pk"),
+    # oversight (#13)
+    (r"^archive/application/<int:case_id>", "applications.Application", "pk"),
+    (r"^archive/emergency/<int:case_id>", "emergency.EmergencyCase", "pk"),
+    (r"^archive/<int:pk>", "archive.ArchivePackage", "pk"),
+    (r"^api/v1/archive/<int:package_id>", "archive.ArchivePackage", "pk"),
 ]
 
 # Values of the other parameters of a route, by name.
@@ -274,6 +279,8 @@ NOT_IN_SMALL_DEMO: set[str] = {
     # social forces (#12): until their demo.py lands and puts some in 城关街道
     "points.PointAccount", "socialwork.SocialCase", "xingfu.Order",
     "contracts.ContractedInvestigation", "contracts.Settlement",
+    # the archive (#13): packages are built for the county's most recently closed cases
+    "archive.ArchivePackage",
 }
 
 
