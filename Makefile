@@ -44,6 +44,7 @@ lint: install
 # Speed benchmarks (figures in the README). The database ones use a fresh SQLite database
 # under a temporary folder unless DATABASE_URL names one (use a scratch PostgreSQL database).
 BENCH_REASSESS ?= 1000000
+BENCH_DASHBOARD ?= 1000000
 bench: install
 	$(BIN)/jiuzhu bench assess --households 1000000
 	@set -e; dir=$$(mktemp -d); export JIUZHU_DATA_DIR=$$dir; \
@@ -52,6 +53,7 @@ bench: install
 	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
 	$(BIN)/jiuzhu bench_import --households 10000; \
 	$(BIN)/jiuzhu bench_intake --households 100000; \
+	$(BIN)/jiuzhu bench_dashboard --households $(BENCH_DASHBOARD); \
 	rm -rf $$dir
 
 messages: install
