@@ -22,12 +22,15 @@ from . import services
 from .choices import CIRCLE_LABELS, MONITORING_CIRCLE_LABELS, VETOED, VETOED_LABEL
 from .excel import ranking_workbook_response
 from .forms import BatchForm, WhatIfHouseholdForm, WhatIfMemberFormSet
+from .models import Standing
 from .selectors import (
     batch_runs_visible_to,
     circle_counts,
     counted_circle,
     latest_assessment,
+    monitoring_circle_label,
     ranking,
+    with_monitoring_circle,
 )
 from .tasks import batch_run_task
 
@@ -274,6 +277,9 @@ def prescription_view(request, pk: int):
     circle = record.circle if record else (standing.circle if standing else
                                            result.summary["circle"])
     circle, monitored = counted_circle(household, circle)  # 纳入监测: circle 4 if outside
+    # the monitoring register's circle (碑林: what the household receives, vetoed apart)
+    row = (with_monitoring_circle(Standing.objects.filter(pk=standing.pk)).first()
+           if standing is not None else None)
     entries = prescription_entries(result)
     return render(request, "assessments/prescription.html", {
         "household": household, "result": result, "entries": entries,
@@ -283,6 +289,7 @@ def prescription_view(request, pk: int):
         "intake_url": intake_url,
         "nothing": not any(e["status"] in ("eligible", "receiving") for e in result.entries),
         "circle": circle, "circle_label": CIRCLE_LABELS.get(circle, ""), "monitored": monitored,
+        "monitoring_label": monitoring_circle_label(row) if row is not None else "",
         "counts": {s: sum(1 for e in entries if e["shown"] == s)
                    for s in ("eligible", "possible", "receiving", "on_request", "not_eligible")},
     })

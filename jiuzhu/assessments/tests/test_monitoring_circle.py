@@ -107,3 +107,12 @@ def test_the_register_page_lists_the_vetoed_on_their_own_tab(client, homes, wind
     assert homes["dibao_c3"].household_id in first and "享受中" in first
     export = client.get(reverse("assessments:ranking"), {"circle": "vetoed", "format": "xlsx"})
     assert export.status_code == 200
+
+
+def test_the_prescription_page_shows_both_circles(client, homes, window_worker):
+    client.force_login(window_worker)
+    page = client.get(reverse("assessments:prescription", args=[homes["dibao_c3"].pk]))
+    assert page.status_code == 200
+    assert page.context["monitoring_label"] == "第一圈（低保、特困）"
+    vetoed = client.get(reverse("assessments:prescription", args=[homes["vetoed_c2"].pk]))
+    assert vetoed.context["monitoring_label"] == "否决（资产或行为）"
