@@ -176,7 +176,7 @@ def test_chart_excel(client, county_data, supervisor, tree):
     assert len(list(load_workbook(io.BytesIO(listing.content)).worksheets[0].rows)) == 6
 
 
-def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree,
+def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree, monkeypatch,
                                         django_capture_on_commit_callbacks):
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,7 +193,10 @@ def test_snapshot_refresh_and_freshness(client, county_data, supervisor, tree,
     # a village refreshes nothing (computed live): refused with a reason, nothing written
     client.post(reverse("monitoring:refresh", args=[tree["village1"].code]))
     assert MonthlySnapshot.objects.count() == 3
+    saved = []
+    monkeypatch.setattr(services, "snapshot_save", lambda region, **kw: saved.append(region.code))
     assert services.refresh_daily() == 5  # province, city, county and its two townships
+    assert saved == ["99", "9901", "990102", "990102001", "990102002"]
 
 
 def test_summary_for_the_home_page(county_data, supervisor, window_worker):

@@ -34,7 +34,7 @@
         xAxis: {type: "category", data: spec.categories,
                 axisLabel: {interval: line ? "auto" : 0, rotate: narrow || spec.categories.length > 8 ? 40 : 0,
                             fontSize: 11}},
-        yAxis: {type: "value", axisLabel: {fontSize: 11}},
+        yAxis: {type: "value", minInterval: 1, axisLabel: {fontSize: 11}},
         series: spec.series.map(function (s) {
           return {name: s.name, type: line ? "line" : "bar", stack: stacked ? "all" : undefined,
                   data: s.data, links: s.links};
