@@ -26,11 +26,13 @@ def _name(actor: Any) -> str:
 
 
 @transaction.atomic
-def month_close(*, actor: Any, region: Region, month: date, today: date | None = None
-                ) -> MonthlyReport:
+def month_close(*, actor: Any, region: Region, month: date, today: date | None = None,
+                notes: bool = True) -> MonthlyReport:
     """Close ``month`` for the county ``region``: its report and those of its townships and
-    villages are stored unchangeable. Only a month that has ended may be closed, and only
-    once."""
+    villages are stored unchangeable, each with its notes on the month before (差异说明;
+    ``notes=False`` only where months are closed one after the other in one go, as the demo
+    does: nothing can have changed in between). Only a month that has ended may be closed,
+    and only once."""
     require(actor, region.path, "monthly.close", what=_("区划"))
     if region.level != "county":
         raise field_error("region", _("月报按县（区）关账，请选择县级区划"))
@@ -58,7 +60,7 @@ def month_close(*, actor: Any, region: Region, month: date, today: date | None =
         if each.pk in done:
             continue
         figures = compute(each, month)
-        figures["notes"] = notes_for(each, month)
+        figures["notes"] = notes_for(each, month) if notes else []
         report = MonthlyReport.objects.create(region=each, region_path=each.path, month=month,
                                               figures=figures, closed_at=now, closed_by=user,
                                               closed_by_name=name)
