@@ -19,6 +19,7 @@ from . import selectors, services
 from .models import PointAccount, PointEntry, Redemption
 from .schemas import (
     AccountOut,
+    FamilyChoiceOut,
     GoodOut,
     RedemptionIn,
     RedemptionOut,
@@ -88,12 +89,32 @@ def build_router() -> Router:
                 "entries": [entry_to_dict(e, account, request.auth)
                             for e in selectors.entries_of(account)]}
 
+    @router.get("/points/accounts/{int:account_id}/families",
+                response={200: list[FamilyChoiceOut], **refusals(403, 404)},
+                summary="可转赠的家庭 Families a volunteer may give to")
+    def transfer_families(request, account_id: int):
+        """The families the volunteer of the account served (a confirmed 幸福云 order): the
+        only ones a transfer may go to. Name and village only (`household_id` is the id to
+        send as `target_household_id`), never an ID number."""
+        user = request.auth
+        if not (user.has_perm("points.transfer") or user.has_perm("points.give_own")):
+            raise _forbidden()
+        source = PointAccount.objects.filter(pk=account_id).first()
+        if source is None or not (source.user_id == user.pk or (
+                user.has_perm("points.transfer")
+                and PointAccount.objects.visible_to(user).filter(pk=source.pk).exists())):
+            raise ServiceError(ErrorCode.NOT_FOUND, _("积分账户不存在"))
+        return [{"household_id": h.pk, "name": h.head_name, "village": h.region.name}
+                for h in services.served_families(source)]
+
     @router.post("/points/transfers", response={201: TransferOut, **refusals(403, 404, 409, 422)},
                  summary="转赠 A volunteer gives points to a family")
     def create_transfer(request, payload: TransferIn):
         """Body: `source_account_id` (a volunteer's account: the volunteer's own, or any of
         the region for counter staff), `target_account_id` (a family's account) or
-        `target_household_id` (staff; opens the family's account), `amount`, `note`.
+        `target_household_id` (opens the family's account; staff: a family of their area),
+        `amount`, `note`. The family must be one the volunteer served (a confirmed 幸福云
+        order: `GET /points/accounts/{id}/families`), else 422 naming the field.
         409 `insufficient_funds` when the volunteer is short (the message names the
         balance); nothing changes."""
         user = request.auth
@@ -103,8 +124,19 @@ def build_router() -> Router:
         if source is None or not (source.user_id == user.pk or user.has_perm("points.transfer")):
             raise ServiceError(ErrorCode.NOT_FOUND, _("积分账户不存在"),
                                [{"path": "source_account_id", "message": _("积分账户不存在")}])
-        if payload.target_household_id is not None and user.has_perm("points.transfer"):
-            target: Any = _household_account(user, payload.target_household_id)
+        if payload.target_household_id is not None:
+            # staff: a family of their area; the volunteer: one of the families they served
+            # (``GET /points/accounts/{id}/families``) — any other is refused naming the field
+            if user.has_perm("points.transfer"):
+                target: Any = get_visible(Household, user, pk=payload.target_household_id,
+                                          message=_("家庭不存在"))
+            else:
+                target = next((h for h in services.served_families(source)
+                               if h.pk == payload.target_household_id), None)
+                if target is None:
+                    message = _("只能转赠给您服务过的家庭（有已确认的幸福云服务）")
+                    raise ServiceError(ErrorCode.VALIDATION, message,
+                                       [{"path": "target_household_id", "message": message}])
         elif payload.target_account_id is not None:
             target = payload.target_account_id
         else:

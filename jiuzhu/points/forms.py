@@ -25,10 +25,22 @@ class AccountFilterForm(StyledForm):
 
 
 class TransferForm(ServiceErrorsMixin, StyledForm):
+    """转赠: the families the volunteer served (a confirmed 幸福云 service), by name and
+    village — no ID number, no account number to type."""
+
     error_fields = {"target": "target", "amount": "amount", "source": "target"}
-    target = forms.IntegerField(label=_("受赠家庭积分账户号"), min_value=1)
+    target = forms.TypedChoiceField(
+        label=_("受赠家庭"), coerce=int, error_messages={
+            "required": _("请选择受赠家庭"),
+            "invalid_choice": _("只能转赠给您服务过的家庭（有已确认的幸福云服务）")})
     amount = forms.IntegerField(label=_("转赠积分"), min_value=1)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, families: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.families = {h.pk: h for h in families}
+        _choices(self, "target", [("", _("请选择"))] + [
+            (h.pk, f"{h.head_name} · {h.region.name}") for h in families])
 
 
 class GoodForm(ServiceErrorsMixin, StyledForm):

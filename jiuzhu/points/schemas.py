@@ -43,6 +43,14 @@ class TransferIn(Schema):
     note: str = ""
 
 
+class FamilyChoiceOut(Schema):
+    """A family a volunteer may give points to: name and village only."""
+
+    household_id: int
+    name: str
+    village: str
+
+
 class TransferOut(Schema):
     id: int
     amount: int

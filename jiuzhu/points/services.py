@@ -15,7 +15,7 @@ and writes one audit event — all in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -28,6 +28,7 @@ from jiuzhu.audit.choices import AuditAction
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import SYSTEM, require, sees_everything, visible_path
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.households.models import Household
 from jiuzhu.regions.choices import RegionLevel
 from jiuzhu.regions.models import Region
 
@@ -245,34 +246,80 @@ def _get_account(value: Any, path: str, errors: list[dict[str, str]]) -> PointAc
     return None
 
 
+#: ``fn(account) -> household pks`` a volunteer's account served: a confirmed 幸福云 order
+#: for the household. Registered by xingfu in its ``ready()`` (points imports no flow app).
+_SERVED: list[Callable[[PointAccount], set[int]]] = []
+
+
+def register_served_families(fn: Callable[[PointAccount], set[int]]) -> None:
+    if fn not in _SERVED:
+        _SERVED.append(fn)
+
+
+def served_household_ids(account: PointAccount) -> set[int]:
+    """The households the volunteer of ``account`` served (a confirmed service order)."""
+    served: set[int] = set()
+    for fn in _SERVED:
+        served |= fn(account)
+    return served
+
+
+def served_families(account: PointAccount) -> list[Household]:
+    """The families a volunteer may give points to (转赠): those they served, in the
+    account's county, by region and name (what the choice list shows: name and village)."""
+    ids = served_household_ids(account)
+    if not ids:
+        return []
+    return [h for h in Household.objects.filter(pk__in=ids).select_related("region")
+            .order_by("region__path", "head_name", "pk")
+            if county_of(h.region) == account.ledger]
+
+
 def transfer(*, actor: Any, source: Any, target: Any, amount: int, note: str = "",
              on: date | None = None) -> PointEntry:
-    """转赠: a volunteer gives ``amount`` of their points to a family (of the same county).
-    The volunteer themself (their own account) or counter staff of the volunteer's region;
-    refused, changing nothing, when the volunteer is short (the message names the balance)."""
+    """转赠: a volunteer gives ``amount`` of their points to a family they served (a
+    confirmed 幸福云 order for the household) of the same county. ``target``: the family's
+    account (or its id), or the ``Household`` (its account is opened in the same
+    transaction). The volunteer themself (their own account) or counter staff of the
+    volunteer's region; refused, changing nothing and naming the field, for a family the
+    volunteer did not serve or when the volunteer is short (the message names the balance)."""
     errors: list[dict[str, str]] = []
     src = _get_account(source, "source", errors)
-    dst = _get_account(target, "target", errors)
+    household = target if isinstance(target, Household) else None
+    dst = None if household is not None else _get_account(target, "target", errors)
     amount = _positive(errors, "amount", amount, _("转赠积分应为正整数"), MAX_POINTS)
     day = _on(errors, on)
     _refuse(errors)
-    assert src is not None and dst is not None
+    assert src is not None and (dst is not None or household is not None)
+    target_path = household.region_path if household is not None else dst.region_path  # type: ignore[union-attr]
     own = getattr(actor, "pk", None) is not None and src.user_id == actor.pk
     if own and not sees_everything(actor):
         if not actor.has_perm("points.give_own"):
             raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能办理此事项"))
     else:
         require(actor, src.region_path, "points.transfer", what=_("积分账户"))
-        require(actor, dst.region_path, "points.transfer", what=_("积分账户"))
+        require(actor, target_path, "points.transfer", what=_("积分账户"))
     if src.kind != AccountKind.VOLUNTEER:
         _error(errors, "source", _("只能从志愿者的积分账户转赠"))
-    if dst.kind != AccountKind.FAMILY:
-        _error(errors, "target", _("只能转赠给困难家庭"))
-    elif dst.ledger_id != src.ledger_id:
-        _error(errors, "target", _("只能转赠给本县的家庭"))
+    if household is not None:
+        if county_of(household.region) != src.ledger:
+            _error(errors, "target", _("只能转赠给本县的家庭"))
+        family_id: int | None = household.pk
+    else:
+        assert dst is not None
+        family_id = dst.household_id
+        if dst.kind != AccountKind.FAMILY:
+            _error(errors, "target", _("只能转赠给困难家庭"))
+        elif dst.ledger_id != src.ledger_id:
+            _error(errors, "target", _("只能转赠给本县的家庭"))
+    if not errors and (family_id is None or family_id not in served_household_ids(src)):
+        _error(errors, "target", _("只能转赠给您服务过的家庭（有已确认的幸福云服务）"))
     _refuse(errors)
     text = note.strip() if isinstance(note, str) else ""
     with transaction.atomic():
+        if household is not None:
+            dst = family_account(household)
+        assert dst is not None
         entry = _move(EntryKind.TRANSFER, src, dst, amount, actor=actor, on=day,
                       region_path=dst.region_path, note=text[:200])
         _audit(actor, entry, "transfer", points=amount, source=src.name, target=dst.name)

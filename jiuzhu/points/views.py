@@ -119,7 +119,9 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
                              rows=([e.on, e.get_kind_display(), _change(e, acct),
                                     _counterpart(e, acct, user), e.note] for e in entries))
     may_transfer = _transfer_allowed(user, acct)
-    form = TransferForm(request.POST or None) if may_transfer else None
+    families = services.served_families(acct) if may_transfer else []
+    form = (TransferForm(request.POST or None, families=families)
+            if may_transfer and families else None)
     status = 200
     if request.method == "POST":
         if form is None:
@@ -127,7 +129,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                entry = services.transfer(actor=user, source=acct, target=data["target"],
+                entry = services.transfer(actor=user, source=acct,
+                                          target=form.families[data["target"]],
                                           amount=data["amount"], note=data["note"] or "")
             except ServiceError as error:
                 if error.code == ErrorCode.FORBIDDEN:
@@ -145,7 +148,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{"entry": e, "change": _change(e, acct), "counterpart": _counterpart(e, acct, user),
              "by": _who(e.created_by) if not getattr(user, "is_outside", False) else ""} for e in page.object_list]
     return render(request, "points/account.html", {
-        "account": acct, "page": page, "rows": rows, "form": form}, status=status)
+        "account": acct, "page": page, "rows": rows, "form": form,
+        "no_families": may_transfer and not families}, status=status)
 
 
 def _change(entry: PointEntry, account: PointAccount) -> int:

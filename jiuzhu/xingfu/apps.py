@@ -8,9 +8,16 @@ class XingfuConfig(AppConfig):
     def ready(self) -> None:
         from jiuzhu.calendars.services import register_daily
         from jiuzhu.core.access import register_scope
+        from jiuzhu.points.services import register_served_families
 
         from . import rules  # noqa: F401
-        from .selectors import need_scope, offer_scope, order_scope, provider_scope
+        from .selectors import (
+            need_scope,
+            offer_scope,
+            order_scope,
+            provider_scope,
+            served_household_ids,
+        )
         from .tasks import roll_offers_now
 
         # A provider user sees the offers made to them and their orders, the needs through
@@ -20,3 +27,5 @@ class XingfuConfig(AppConfig):
         register_scope("xingfu.Order", "organisation", order_scope)
         register_scope("xingfu.ServiceNeed", "organisation", need_scope)
         register_daily(roll_offers_now)
+        # 转赠: a volunteer gives points only to a family they served (a confirmed order)
+        register_served_families(served_household_ids)

@@ -143,3 +143,17 @@ def village_name(need: ServiceNeed) -> str:
     while region is not None and region.level not in ("village", "township"):
         region = region.parent
     return region.name if region is not None else need.region.name
+
+
+def served_household_ids(account: Any) -> set[int]:
+    """The households a volunteer's points account served: confirmed orders of its provider
+    (``provider:<id>`` accounts) or of the provider the account's user is. Registered with
+    ``points.services.register_served_families`` (转赠 goes only to them)."""
+    condition = Q(pk__in=[])
+    key = str(getattr(account, "holder_key", ""))
+    if key.startswith("provider:") and key[len("provider:"):].isdigit():
+        condition |= Q(provider_id=int(key[len("provider:"):]))
+    if getattr(account, "user_id", None):
+        condition |= Q(provider__user_id=account.user_id)
+    return set(Order.objects.filter(condition, confirmed_at__isnull=False)
+               .values_list("need__household_id", flat=True))

@@ -68,3 +68,21 @@ def goods(tree, reviewer):
     rice.refresh_from_db()
     oil.refresh_from_db()
     return {"rice": rice, "oil": oil}
+
+
+@pytest.fixture(autouse=True)
+def everyone_served(monkeypatch):
+    """转赠 goes only to a family the volunteer served (a confirmed 幸福云 order, told by
+    xingfu's hook). Here every family counts as served, unless a test asks for ``served``."""
+    from jiuzhu.households.models import Household
+
+    monkeypatch.setattr(services, "_SERVED", [
+        lambda account: set(Household.objects.values_list("pk", flat=True))])
+
+
+@pytest.fixture
+def served(everyone_served, monkeypatch):
+    """The households counted as served: a set the test fills (none at first)."""
+    households: set[int] = set()
+    monkeypatch.setattr(services, "_SERVED", [lambda account: set(households)])
+    return households

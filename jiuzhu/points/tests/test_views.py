@@ -31,7 +31,7 @@ def test_staff_accounts_and_export(client, county_staff, household, issued, volu
     assert client.get(reverse("points:account", args=[family.pk])).status_code == 200
 
 
-def test_volunteer_sees_own_account_only(client, volunteer, other_volunteer, issued):
+def test_volunteer_sees_own_account_only(client, volunteer, other_volunteer, issued, household):
     login(client, volunteer)
     response = client.get(reverse("points:accounts"))
     assert response.status_code == 302
@@ -48,10 +48,10 @@ def test_volunteer_transfers_on_the_page(client, volunteer, household, issued):
     family = services.family_account(household)
     login(client, volunteer)
     url = reverse("points:account", args=[issued.credit_id])
-    response = client.post(url, {"target": family.pk, "amount": 500})
+    response = client.post(url, {"target": household.pk, "amount": 500})
     assert response.status_code == 409 and "积分余额 120" in response.content.decode()
     assert PointEntry.objects.count() == 1
-    response = client.post(url, {"target": family.pk, "amount": 20})
+    response = client.post(url, {"target": household.pk, "amount": 20})
     assert response.status_code == 302
     family.refresh_from_db()
     assert family.balance == 20
@@ -118,9 +118,12 @@ def test_a_volunteer_of_another_organisation_gets_404_and_no_family_name(
     assert client.get(reverse("points:account", args=[issued.credit_id])).status_code == 404
     assert client.get(reverse("points:account", args=[family.pk])).status_code == 404
     assert client.post(reverse("points:account", args=[issued.credit_id]),
-                       {"target": family.pk, "amount": 1}).status_code == 404
+                       {"target": household.pk, "amount": 1}).status_code == 404
     client.force_login(volunteer)
     response = client.post(reverse("points:account", args=[issued.credit_id]),
-                           {"target": family.pk, "amount": 5}, follow=True)
+                           {"target": household.pk, "amount": 5}, follow=True)
     text = response.content.decode()
-    assert f"家庭账户 {family.pk}" in text and household.head_name not in text
+    # the entry names the family's account only; the choice list names the families the
+    # volunteer served (name and village), never an ID number
+    assert f"家庭账户 {family.pk}" in text
+    assert household.members.first().id_number not in text

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.core.errors import ServiceError
+from jiuzhu.points import services as points_services
 from jiuzhu.points.models import PointEntry
 from jiuzhu.xingfu import services
 from jiuzhu.xingfu.models import Order
@@ -18,7 +19,7 @@ from .conftest import make_provider, need_data, provider_user
 
 @pytest.mark.django_db
 def test_accept_check_in_out_confirm_issues_points(tree, household, window_worker, volunteer,
-                                                   grid_worker):
+                                                   grid_worker, other_household):
     need = services.need_create(actor=window_worker, data=need_data(household))
     assert need.state == "offered"
     order = services.accept(actor=volunteer, need=need)
@@ -46,6 +47,15 @@ def test_accept_check_in_out_confirm_issues_points(tree, household, window_worke
     assert confirmed.provider.rating == 4 and confirmed.provider.ratings == 1
     assert AuditEvent.objects.filter(object_type="xingfu.serviceneed",
                                      object_id=str(need.pk)).count() >= 5
+    # 转赠: the volunteer may now give points to this family (served), to no other
+    account = PointEntry.objects.get(order_id=order.pk).credit
+    assert points_services.served_household_ids(account) == {household.pk}
+    assert [h.pk for h in points_services.served_families(account)] == [household.pk]
+    points_services.transfer(actor=volunteer, source=account, target=household, amount=5)
+    with pytest.raises(ServiceError) as refused:
+        points_services.transfer(actor=volunteer, source=account, target=other_household,
+                                 amount=5)
+    assert refused.value.errors[0]["path"] == "target"
 
 
 @pytest.mark.django_db
