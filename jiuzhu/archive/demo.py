@@ -8,7 +8,7 @@ from typing import Any
 #: still waiting for the task worker (about a second each), so hundreds of closed cases
 #: would slow ``jiuzhu demo`` down; ``jiuzhu archive_closed`` (or the task worker, as cases
 #: close) archives the rest.
-DEMO_LIMIT = 12
+DEMO_LIMIT = 3
 
 
 def load(stdout: Any = None) -> None:
