@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -308,10 +308,15 @@ def fact_sources() -> dict[str, FactSource]:
     return dict(_fact_sources)
 
 
+#: facts built from records this close to a case's first live fact are that live step
+LIVE_MARGIN = timedelta(seconds=5)
+
+
 def facts_backfill(kind: str, rows: Iterable[dict[str, Any]], *, batch: int = 1000,
                    progress: Callable[[int], None] | None = None) -> int:
     """Write the facts of ``rows`` that are not kept yet (by kind, object, step and start
-    day), in batches; returns how many were added. Idempotent: a second run adds none."""
+    day), in batches; returns how many were added. Idempotent: a second run adds none. Of
+    a case with live facts, only the steps that ended before its first live fact are added."""
     rows = iter(rows)
     added = seen = 0
     calendar = None
@@ -325,11 +330,24 @@ def facts_backfill(kind: str, rows: Iterable[dict[str, Any]], *, batch: int = 10
         if calendar is None or not calendar.covers(first, last):
             calendar = calendar_window(first, last)
         ids = {row["object_id"] for row in chunk}
-        kept = set(StepFact.objects.filter(kind=kind, object_id__in=ids)
-                   .values_list("object_id", "step", "started_on"))
+        rows_kept = StepFact.objects.filter(kind=kind, object_id__in=ids) \
+            .values_list("object_id", "step", "started_on", "ended_at")
+        kept = {(o, s, d) for o, s, d, _at in rows_kept}
+        # A case already recorded live keeps its live facts: only the steps that ended
+        # before its first live fact are built from its records (a service run with an
+        # earlier "today" — the demo's history — dates its facts by that day, its records
+        # by the clock, so the two would not meet on the key).
+        live_from: dict[int, Any] = {}
+        for object_id, _s, _d, ended_at in rows_kept:
+            if object_id not in live_from or ended_at < live_from[object_id]:
+                live_from[object_id] = ended_at
         new = []
         for row in chunk:
             key = (row["object_id"], row["step"], row["started_on"])
+            first_live = live_from.get(row["object_id"])
+            if first_live is not None and row.get("ended_at") is not None \
+                    and row["ended_at"] >= first_live - LIVE_MARGIN:
+                continue
             if key not in kept:
                 kept.add(key)
                 new.append(_fact({**row, "kind": kind}, calendar))

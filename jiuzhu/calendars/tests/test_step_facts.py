@@ -5,7 +5,7 @@ same facts from the step records."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -191,3 +191,23 @@ def test_an_emergency_case_gets_a_fact_per_state_it_left():
         (4, "helped", date(2026, 9, 29), date(2026, 9, 30), date(2026, 9, 30), None),
     ]
     assert record_step(**dict(facts_of(case, records))[4]).on_time is True  # 9-30 <= due
+
+
+def test_the_backfill_keeps_a_cases_live_facts(tree):
+    """A case recorded live (its service run with another "today" than the clock) gets from
+    its records only the steps that ended before its first live fact."""
+    from jiuzhu.calendars.services import facts_backfill
+
+    path = tree["village1"].path
+    live_at = timezone.make_aware(datetime(2026, 10, 12, 10, 0))
+    record_step(kind="application", object_id=9, region_path=path, step="investigation",
+                started_on=date(2025, 3, 2), ended_on=date(2025, 3, 9), ended_at=live_at)
+    rows = [{"object_id": 9, "region_path": path, "step": "acceptance",
+             "started_on": date(2026, 10, 9), "ended_on": date(2026, 10, 10),
+             "ended_at": live_at - timedelta(days=2)},  # before the live facts: kept
+            {"object_id": 9, "region_path": path, "step": "investigation",
+             "started_on": date(2026, 10, 12), "ended_on": date(2026, 10, 12),
+             "ended_at": live_at}]  # the live step, dated by the clock: not doubled
+    assert facts_backfill("application", rows) == 1
+    assert sorted(StepFact.objects.values_list("step", flat=True)) == ["acceptance",
+                                                                       "investigation"]
