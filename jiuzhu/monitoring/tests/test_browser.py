@@ -30,7 +30,7 @@ def test_the_supervisor_drills_from_the_county_to_a_village(browser, live_server
     supervisor = UserFactory(username="supervisor1", role="supervisor", region=tree["county"],
                              full_name="赵督办")
     base = live_server.url
-    page = browser_login(browser, base, supervisor)
+    page = browser_login(browser, base, supervisor, timeout_ms=180_000)
     page.goto(f"{base}/dashboard/")
     assert page.locator('[data-testid="dashboard-title"]').get_attribute("data-region") == "990102"
     assert "数据截至" in page.locator('[data-testid="freshness"]').inner_text()
