@@ -25,7 +25,7 @@ def _title(figures: dict[str, Any]) -> str:
 def _status(figures: dict[str, Any]) -> str:
     closed = figures.get("closed")
     if closed:
-        return _("已关账：%(at)s %(by)s") % {"at": closed["at"][:16].replace("T", " "), "by": closed["by"]}
+        return _("已关账：%(at)s %(by)s") % {"at": closed["at"], "by": closed["by"]}
     return _("未关账：按当前数据计算，关账前可能变动")
 
 

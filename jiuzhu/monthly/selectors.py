@@ -229,7 +229,8 @@ def _monthly_tables(region: Region, month: date, rows: _Rows, standards: dict[st
         keys = (*PERSON_KEYS, "expenditure", "concentrated", "dispersed") if \
             programme == receiving.TEKUN else (*PERSON_KEYS, "expenditure")
         table: dict[str, dict[str, int]] = defaultdict(lambda k=keys: _blank(k))  # type: ignore[misc]
-        table[TOTAL] = _blank(keys)
+        for code in (TOTAL, *sorted(rows.codes)):  # every row shows its standard
+            table[code] = _blank(keys)
         seen: set[tuple[str, int]] = set()
         for code, path, household_id, amount in payments:
             if code != programme:
@@ -433,7 +434,7 @@ def report(region: Region, month: date) -> dict[str, Any]:
     stored = closed_report(region, month)
     if stored is not None:
         figures = dict(stored.figures)
-        figures["closed"] = {"at": stored.closed_at.isoformat(timespec="seconds"),
+        figures["closed"] = {"at": f"{timezone.localtime(stored.closed_at):%Y-%m-%d %H:%M}",
                              "by": stored.closed_by_name}
         return figures
     if region.level in ABOVE_COUNTY:
