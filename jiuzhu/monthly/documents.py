@@ -65,9 +65,9 @@ def _number(text: str) -> Any:
 def report_content(figures: dict[str, Any]) -> Content:
     blocks: list[Block] = [Block("plain", _status(figures))]
     for table in tables(figures):
-        columns = len(table.columns) + 1
-        first = 0.16
-        widths = (first, *[(1 - first) / (columns - 1)] * (columns - 1))
+        first = 0.14  # money and standards get room for "123456.00" on one line
+        weights = [{"n": 1.0, "rate": 1.3, "tekun_standard": 3.2}.get(k, 2.0) for k in table.kinds]
+        widths = (first, *[(1 - first) * w / sum(weights) for w in weights])
         rows = [Row(tuple(Cell(h, shaded=True) for h in (table.first, *table.columns)), header=True)]
         rows += [Row(tuple(Cell(v, shaded=row.total) for v in (row.name, *row.cells)))
                  for row in table.rows]

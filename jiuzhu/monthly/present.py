@@ -109,6 +109,7 @@ class ReportTable:
     first: str  # the first column's label: 地区 or 部门
     columns: list[str]
     rows: list[TableRow] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # each column's format (N, FEN, …)
 
 
 def tables(figures: dict[str, Any]) -> list[ReportTable]:
@@ -124,7 +125,8 @@ def tables(figures: dict[str, Any]) -> list[ReportTable]:
         else:
             data, order, first = figures.get(key, {}), region_rows, _("地区")
         table = ReportTable(key=key, title=str(title), first=first,
-                            columns=[str(label) for _k, label, _f in columns])
+                            columns=[str(label) for _k, label, _f in columns],
+                            kinds=[kind for _k, _l, kind in columns])
         for code, name in [*order, (TOTAL, _("合计"))]:
             row = data.get(code) or {}
             table.rows.append(TableRow(name=name, total=code == TOTAL,
