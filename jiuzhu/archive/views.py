@@ -97,8 +97,10 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One package: what it holds (the manifest), its digests, retention and checks."""
     _require(request.user, "archive.view")
     package = _or_404(package_get, request.user, pk)
+    from jiuzhu.catalogue.selectors import item_names
+
     return render(request, "archive/detail.html", {
-        "package": package, "files": [{**f, "when": (f.get("created_at") or "")[:16].replace("T", " ")}
+        "package": package, "item_name": item_names().get(package.item_code, package.item_code), "files": [{**f, "when": (f.get("created_at") or "")[:16].replace("T", " ")}
                   for f in package.manifest.get("files", [])],
         "checks": checks_of(package), "today": timezone.localdate(),
         "may_download": request.user.has_perm("archive.download")})
