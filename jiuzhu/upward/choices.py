@@ -15,11 +15,11 @@ class SubmissionState(models.TextChoices):
 class CheckKind(models.TextChoices):
     """The checks run before a file is produced (60-monitoring.md §Upward reporting)."""
 
-    ID_NUMBER = "id_number", _("身份证号码无效")
-    TWO_HOUSEHOLDS = "two_households", _("同一人在两个在册家庭")
-    NO_DECISION = "no_decision", _("缺少审批决定文书")
-    AMOUNT = "amount", _("金额与花名册不符")
-    OUTSIDE_REGION = "outside_region", _("家庭不在本区划范围内")
+    ID_NUMBER = "id_number", _("身份证号码校验")
+    TWO_HOUSEHOLDS = "two_households", _("同一人不在两个在册家庭")
+    NO_DECISION = "no_decision", _("审批决定文书齐全")
+    AMOUNT = "amount", _("金额与花名册一致")
+    OUTSIDE_REGION = "outside_region", _("家庭在本区划范围内")
 
 
 class LabourCapacity(models.TextChoices):
