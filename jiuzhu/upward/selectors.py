@@ -69,10 +69,8 @@ def monitoring_circles(household_ids: list[int]) -> dict[int, int]:
 
     if not household_ids:
         return {}
-    annotate = getattr(assessment_selectors, "with_monitoring_circle", None)
-    if annotate is None:  # not landed yet (issue #13's circles part)
-        return {}
-    rows = annotate(Standing.objects.filter(household_id__in=household_ids)).values_list(
+    standings = Standing.objects.filter(household_id__in=household_ids)
+    rows = assessment_selectors.with_monitoring_circle(standings).values_list(
         "household_id", "monitoring_circle")
     return {pk: int(circle or 0) for pk, circle in rows}
 
