@@ -6,7 +6,7 @@ number). ``load(stdout=None)``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -117,6 +117,14 @@ def load(stdout: Any = None) -> int:
                                            reason="邻里访问记录不全，请补充两户邻居的证言")
                 elif step == "accept":
                     services.accept(actor=reviewer, investigation_id=inv.pk, today=on)
+            if settled:
+                # the settled period's cases were entrusted in it, not today: their history
+                # dated back so the follow list shows the working days they took
+                at = timezone.make_aware(datetime.combine(on, time(9)))
+                ContractedInvestigation.objects.filter(pk=inv.pk).update(
+                    assigned_at=at - timedelta(days=12),
+                    investigator_assigned_at=at - timedelta(days=11),
+                    reported_at=at - timedelta(days=4))
             added += 1
         services.settle(actor=approver, contract_id=contract.pk, data={
             "period_start": starts, "period_end": this_month - timedelta(days=1)})

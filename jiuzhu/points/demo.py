@@ -2,7 +2,7 @@
 (东门社区 990102001001) with goods in stock (rice, oil, flour, …; donations in kind with
 their donors and a purchase), the points of the confirmed 幸福云 service orders that exist
 (the demo loader runs the xingfu demo first; each order is issued once), a transfer (转赠)
-from volunteer1 to a family of 东门社区 and one redemption at the counter. Everything goes
+from volunteer1 to a family they served and one redemption at the counter. Everything goes
 through the services; loading twice adds nothing.
 
 Called by the demo loader after the xingfu demo: ``load(stdout=None)``."""
@@ -16,7 +16,6 @@ from django.db import transaction
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.access import SYSTEM
-from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
 
 from . import services
@@ -86,9 +85,9 @@ def load(stdout: Any = None) -> None:
         volunteer = User.objects.filter(username="volunteer1").first()
         source = (PointAccount.objects.filter(user=volunteer, kind=AccountKind.VOLUNTEER)
                   .order_by("pk").first() if volunteer else None)
-        household = (Household.objects.filter(region=region).order_by("household_id").first()
-                     or Household.objects.within(region)
-                     .order_by("household_id").first())
+        # 转赠 goes only to a family the volunteer served (a confirmed 幸福云 order)
+        served = services.served_families(source) if source is not None else []
+        household = served[0] if served else None
         family = services.family_account(household) if household is not None else None
         if (source is not None and family is not None and source.balance >= 10
                 and not PointEntry.objects.filter(kind=EntryKind.TRANSFER, debit=source,
