@@ -99,10 +99,13 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^archive/emergency/<int:case_id>", "emergency.EmergencyCase", "pk"),
     (r"^archive/<int:pk>", "archive.ArchivePackage", "pk"),
     (r"^api/v1/archive/<int:package_id>", "archive.ArchivePackage", "pk"),
+    (r"^dashboard/refresh/<int:pk>", "monitoring.RefreshRun", "pk"),
+    (r"^dashboard/<str:code>", "regions.Region", "code"),
+    (r"^upward/<int:pk>", "upward.Submission", "pk"),
 ]
 
 # Values of the other parameters of a route, by name.
-OTHER_VALUES = {"action": "accept", "code": "D01"}
+OTHER_VALUES = {"action": "accept", "code": "D01", "chart": "coverage"}
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -173,7 +176,7 @@ def world_objects() -> dict[str, Any]:
         if label == "regions.Region":
             qs = qs.filter(level="grid").within(town)
         elif label in ("verification.SourceImport", "contracts.Contract",
-                       "contracts.Settlement"):  # a department's file, a contract: the county's
+                       "contracts.Settlement", "upward.Submission"):  # a department's file, a contract: the county's
             qs = qs.filter(region_path=town.parent.path)
         elif hasattr(qs, "within"):
             qs = qs.within(town)
@@ -281,6 +284,8 @@ NOT_IN_SMALL_DEMO: set[str] = {
     "contracts.ContractedInvestigation", "contracts.Settlement",
     # the archive (#13): packages are built for the county's most recently closed cases
     "archive.ArchivePackage",
+    # the dashboard's snapshot refreshes (#13): none until someone presses 立即刷新
+    "monitoring.RefreshRun",
 }
 
 
