@@ -23,7 +23,7 @@ run: install
 	$(BIN)/jiuzhu collectstatic --noinput --verbosity 0
 	$(BIN)/jiuzhu schedule_daily
 	@if [ "$$($(BIN)/jiuzhu shell --no-imports -c 'from jiuzhu.regions.models import Region; print(Region.objects.exists())')" != "True" ]; then \
-		$(BIN)/jiuzhu demo; fi
+		$(BIN)/jiuzhu demo && $(BIN)/jiuzhu refresh_dashboard; fi
 	@echo "救助 Jiuzhu: http://$(HOST):$(PORT)/  (演示账号见 README)"
 	@$(BIN)/jiuzhu db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
