@@ -16,24 +16,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-DecidedCallback = Callable[..., None]
+from jiuzhu.core.hooks import Hook
 
-_decided: list[DecidedCallback] = []
 _month_confirmed: list[Callable[[Any, date], bool]] = []
 
-
-def on_decided(callback: DecidedCallback) -> DecidedCallback:
-    """Register ``callback(application, *, actor, action)`` (usable as a decorator); the
-    same callback twice is kept once."""
-    if callback not in _decided:
-        _decided.append(callback)
-    return callback
-
-
-def decided(application: Any, *, actor: Any, action: str) -> None:
-    """Tell every registered app that ``application`` was decided by ``action``."""
-    for callback in list(_decided):
-        callback(application, actor=actor, action=action)
+#: ``decided(application, actor=…, action=…)``; register with ``on_decided(callback)``
+decided = Hook("applications.decided")
+on_decided = decided.register
 
 
 def set_month_confirmed(answer: Callable[[Any, date], bool]) -> None:
@@ -56,8 +45,6 @@ def month_confirmed(township: Any, month: date) -> bool:
 # * :func:`investigation_recorded` — called inside ``record_investigation`` (the report).
 
 _contracted_organisations: list[Callable[[Any], list[Any]]] = []
-_contracted: list[Callable[..., None]] = []
-_recorded: list[Callable[..., None]] = []
 
 
 def set_contracted_organisations(answer: Callable[[Any], list[Any]]) -> None:
@@ -69,25 +56,9 @@ def contracted_organisations(application: Any) -> list[Any]:
     return [org for answer in _contracted_organisations for org in answer(application)]
 
 
-def on_investigation_contracted(callback: Callable[..., None]) -> Callable[..., None]:
-    """Register ``callback(application, *, organisation, actor)``."""
-    if callback not in _contracted:
-        _contracted.append(callback)
-    return callback
-
-
-def investigation_contracted(application: Any, *, organisation: Any, actor: Any) -> None:
-    for callback in list(_contracted):
-        callback(application, organisation=organisation, actor=actor)
-
-
-def on_investigation_recorded(callback: Callable[..., None]) -> Callable[..., None]:
-    """Register ``callback(application, *, actor)``."""
-    if callback not in _recorded:
-        _recorded.append(callback)
-    return callback
-
-
-def investigation_recorded(application: Any, *, actor: Any) -> None:
-    for callback in list(_recorded):
-        callback(application, actor=actor)
+#: ``investigation_contracted(application, organisation=…, actor=…)``
+investigation_contracted = Hook("applications.investigation_contracted")
+on_investigation_contracted = investigation_contracted.register
+#: ``investigation_recorded(application, actor=…)``
+investigation_recorded = Hook("applications.investigation_recorded")
+on_investigation_recorded = investigation_recorded.register

@@ -9,23 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from jiuzhu.core.hooks import Hook
 
-ClosedCallback = Callable[..., None]
-
-_closed: list[ClosedCallback] = []
-
-
-def on_closed(callback: ClosedCallback) -> ClosedCallback:
-    """Register ``callback(case, *, actor, action)`` (usable as a decorator); the same
-    callback twice is kept once."""
-    if callback not in _closed:
-        _closed.append(callback)
-    return callback
-
-
-def closed(case: Any, *, actor: Any, action: str) -> None:
-    """Tell every registered app that ``case`` was closed by ``action``."""
-    for callback in list(_closed):
-        callback(case, actor=actor, action=action)
+closed = Hook("emergency.closed")
+on_closed = closed.register

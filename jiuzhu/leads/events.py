@@ -11,28 +11,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from jiuzhu.core.hooks import Hook
 
-CriticalLeadCallback = Callable[..., Any]
-
-_critical: list[CriticalLeadCallback] = []
+critical_lead = Hook("leads.critical_lead")
+on_critical_lead = critical_lead.register
 
 
-def on_critical_lead(callback: CriticalLeadCallback) -> CriticalLeadCallback:
-    """Register ``callback(lead, *, actor)`` (usable as a decorator); the same callback twice
-    is kept once."""
-    if callback not in _critical:
-        _critical.append(callback)
-    return callback
-
-
-def critical_lead(lead: Any, *, actor: Any) -> None:
-    """Tell every registered app that the critical ``lead`` has its household."""
-    for callback in list(_critical):
-        callback(lead, actor=actor)
-
-
-def critical_lead_callbacks() -> tuple[CriticalLeadCallback, ...]:
+def critical_lead_callbacks() -> tuple:
     """The registered callbacks (for tests)."""
-    return tuple(_critical)
+    return critical_lead.callbacks

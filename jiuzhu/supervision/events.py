@@ -9,23 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from jiuzhu.core.hooks import Hook
 
-StoppedCallback = Callable[..., None]
-
-_stopped: list[StoppedCallback] = []
-
-
-def on_stopped(callback: StoppedCallback) -> StoppedCallback:
-    """Register ``callback(application, *, actor, action)`` (usable as a decorator); the
-    same callback twice is kept once."""
-    if callback not in _stopped:
-        _stopped.append(callback)
-    return callback
-
-
-def stopped(application: Any, *, actor: Any, action: str) -> None:
-    """Tell every registered app that ``application`` was stopped by ``action``."""
-    for callback in list(_stopped):
-        callback(application, actor=actor, action=action)
+stopped = Hook("supervision.stopped")
+on_stopped = stopped.register

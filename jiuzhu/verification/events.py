@@ -10,22 +10,7 @@ here in its ``AppConfig.ready()``; verification never imports it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from jiuzhu.core.hooks import Hook
 
-CompletedCallback = Callable[[Any], None]
-
-_completed: list[CompletedCallback] = []
-
-
-def on_completed(callback: CompletedCallback) -> CompletedCallback:
-    """Register ``callback(request)`` (usable as a decorator); twice is kept once."""
-    if callback not in _completed:
-        _completed.append(callback)
-    return callback
-
-
-def completed(request: Any) -> None:
-    """Tell every listener that ``request`` is complete."""
-    for callback in list(_completed):
-        callback(request)
+completed = Hook("verification.completed")
+on_completed = completed.register

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 @pytest.fixture
 def heard(monkeypatch):
     """The critical-lead callbacks for this test only: one that notes what it heard."""
-    monkeypatch.setattr(events, "_critical", [])
+    monkeypatch.setattr(events.critical_lead, "_callbacks", [])
     calls: list[tuple[Lead, object, int | None]] = []
 
     def listener(lead, *, actor):
@@ -116,7 +116,7 @@ def test_a_household_the_recorder_cannot_see_is_not_named(window_worker, other_w
 
 def test_a_listener_that_refuses_undoes_the_recording(window_worker, lead_data, tree, person_id,
                                                       monkeypatch):
-    monkeypatch.setattr(events, "_critical", [])
+    monkeypatch.setattr(events.critical_lead, "_callbacks", [])
     _registered(window_worker, tree, person_id)
 
     def refuse(lead, *, actor):
