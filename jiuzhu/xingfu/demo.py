@@ -18,7 +18,7 @@ from jiuzhu.accounts.demo import DEMO_PASSWORD, demo_user
 from jiuzhu.accounts.models import Organisation, User
 from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.models import Household
-from jiuzhu.leads.models import GridAssignment
+from jiuzhu.leads.models import GridAssignment, Lead
 from jiuzhu.regions.models import Region
 
 from . import services
@@ -114,11 +114,26 @@ def _confirmer(household: Household) -> Any:
 
 
 def _need(household: Household, skill: str, start: datetime, text: str, *,
-          publish: bool = True) -> ServiceNeed:
-    return services.need_create(actor=SYSTEM, publish=publish, data={
-        "household_id": household.household_id, "skill": skill, "description": text,
-        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
+          publish: bool = True, actor: Any = SYSTEM,
+          source: dict[str, Any] | None = None) -> ServiceNeed:
+    """Posted by staff (the system) for ``household``, or by ``actor`` from ``source`` (a
+    station keeper's ``{"lead_id": …}``)."""
+    return services.need_create(actor=actor, publish=publish, data={
+        **(source or {"household_id": household.household_id}), "skill": skill,
+        "description": text, "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
         "address": household.address or "示范县"})
+
+
+def _station_lead() -> tuple[Any, Any]:
+    """station1 and a lead reported under their station that has a family, if the demo has
+    one: the first served need is the station's, so its page counts a service delivered."""
+    keeper = User.objects.filter(username="station1").first()
+    if keeper is None:
+        return None, None
+    lead = (Lead.objects.visible_to(keeper).filter(station__isnull=False, household__isnull=False)
+            .select_related("household").order_by("pk").first())
+    return keeper, lead
 
 
 def _accept(need: ServiceNeed, now: datetime) -> Any:
@@ -150,12 +165,18 @@ def load_needs(rng: random.Random) -> int:
             ("accepted", "shopping", "代购冬季取暖用品"), ("offered", "cleaning", "擦窗、整理杂物"),
             ("offered", "meals", "每日午餐送餐"), ("back_to_staff", "legal", "赡养纠纷法律咨询"),
             ("cancelled", "repairs", "修理漏水的水龙头"), ("draft", "counselling", "独居老人心理疏导")]
+    keeper, station_lead = _station_lead()
     for i, (state, skill, text) in enumerate(plan):
         household = families[i % len(families)]
         past = state in ("confirmed", "done", "in_service")
         start = day - timedelta(days=20 - i) if past else day + timedelta(days=2 + i % 3)
         with transaction.atomic():
-            need = _need(household, skill, start, text, publish=state != "draft")
+            if i == 0 and station_lead is not None:  # posted by the love station
+                household = station_lead.household
+                need = _need(household, skill, start, text, actor=keeper,
+                             source={"lead_id": station_lead.pk})
+            else:
+                need = _need(household, skill, start, text, publish=state != "draft")
             made += 1
             if state in ("draft", "offered") or need.state == "back_to_staff":
                 continue

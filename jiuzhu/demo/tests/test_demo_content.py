@@ -236,6 +236,15 @@ def test_emergency_cases_and_funds_in_every_township(county):
     assert EmergencyCase.objects.filter(source="lead", lead__urgency="critical").exists()
 
 
+def test_station_posted_a_need_that_was_served(county):
+    """station1's love station posted a 幸福云 need for a family it reported, served and
+    confirmed, so the station's page counts a service delivered (#12)."""
+    from jiuzhu.xingfu.models import ServiceNeed
+
+    need = ServiceNeed.objects.filter(station__name="城关街道东门社区爱心驿站").get()
+    assert need.state == "confirmed" and need.posted_by.username == "station1"
+
+
 # --- the history of #13 (jiuzhu.demo.history) ------------------------------------------------------
 
 def _months_back(n: int):
