@@ -37,7 +37,7 @@ def test_points_appear_are_given_and_redeemed_on_the_phone(browser, live_server,
     assert phone.locator('[data-testid="balance"]').inner_text() == "120"
     assert fits_the_phone(phone)
     form = phone.locator('[data-testid="transfer-form"]')
-    form.locator('[name="target"]').fill(str(family.pk))
+    form.locator('[name="target"]').select_option(str(household.pk))  # a family they served
     form.locator('[name="amount"]').fill("40")
     form.get_by_role("button", name="转赠").click()
     phone.wait_for_load_state()
