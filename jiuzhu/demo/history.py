@@ -579,15 +579,18 @@ def _write_documents(plans: list[Plan], users: dict[str, Any]) -> int:
 
     from jiuzhu.applications.documents import (
         DECISION_DOCUMENTS,
-        _office_context,
         decision_office,
         document_context,
+    )
+    from jiuzhu.applications.documents import (
+        office_context as _office_context,
     )
     from jiuzhu.applications.procedure import procedure_for
     from jiuzhu.documents.catalogue import catalogue_entry
     from jiuzhu.documents.content import content_to_dict, render_content
     from jiuzhu.documents.models import Document, DocumentStatus
-    from jiuzhu.documents.services import _context, document_number
+    from jiuzhu.documents.services import document_number
+    from jiuzhu.documents.services import full_context as _context
     from jiuzhu.documents.specs import template_find
 
     approver = users.get("approver1") or SYSTEM
@@ -1099,7 +1102,7 @@ def load_emergencies(regions: dict[str, Region], *, today: date | None = None) -
     case closed — through ``emergency.services`` at the times they happened. Once (the first
     narrative is the mark)."""
     from jiuzhu.emergency import services
-    from jiuzhu.emergency.demo import _free_households
+    from jiuzhu.emergency.demo import free_households as _free_households
     from jiuzhu.emergency.models import EmergencyCase
 
     today = today or timezone.localdate()

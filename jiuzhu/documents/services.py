@@ -248,3 +248,7 @@ def _render_and_store(document: Document) -> bool:
         _read_only(document.pdf)
         _read_only(document.docx)
     return stored
+
+
+#: public name for the demo history (the same function)
+full_context = _context

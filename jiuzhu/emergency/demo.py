@@ -357,3 +357,7 @@ def load(regions: dict[str, Region] | None = None, *,
             scenario.run(case, ctx)
         added += 1
     return added
+
+
+#: public name for the demo history (the same function)
+free_households = _free_households
