@@ -7,25 +7,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.models import AppendOnly, AppendOnlyQuerySetMixin
 
 from .choices import CaseKind, Closing, RecordClass
 
 
-def _refuse_change() -> PermissionError:
-    return PermissionError(_gettext("电子档案一经归档不能修改或删除"))
-
-
-class ArchivePackageQuerySet(VisibleQuerySet["ArchivePackage"]):
-    def update(self, **kwargs):  # type: ignore[override]
-        raise _refuse_change()
-
-    def delete(self):  # type: ignore[override]
-        raise _refuse_change()
-
+class ArchivePackageQuerySet(AppendOnlyQuerySetMixin, VisibleQuerySet["ArchivePackage"]):
     def for_case(self, kind: str, case_id: int) -> ArchivePackageQuerySet:
         return self.filter(case_kind=kind, case_id=case_id)
 
@@ -35,7 +25,7 @@ class ArchivePackageQuerySet(VisibleQuerySet["ArchivePackage"]):
         return self.annotate(failed_check=models.Exists(failed))
 
 
-class ArchivePackage(models.Model):
+class ArchivePackage(AppendOnly):
     """The zip of a closed case — every document version, attachment, step record and the
     assessment snapshot, with ``manifest.json`` (each file's SM3 and SHA-256, who and when)
     — and the digests of the zip itself. Created once, never changed: ``save`` refuses an
@@ -68,6 +58,8 @@ class ArchivePackage(models.Model):
                                  blank=True, on_delete=models.SET_NULL, related_name="+")
     built_by_name = models.CharField(_("归档人账号"), max_length=150, blank=True)
 
+    refused_change = _("电子档案一经归档不能修改或删除")
+
     objects = ArchivePackageQuerySet.as_manager()
 
     class Meta:
@@ -85,30 +77,16 @@ class ArchivePackage(models.Model):
     def __str__(self) -> str:
         return f"{self.case_number} 第{self.version}版"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise _refuse_change()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise _refuse_change()
-
     @property
     def file_count(self) -> int:
         return len(self.manifest.get("files", []))
 
 
-class ArchiveCheckQuerySet(VisibleQuerySet["ArchiveCheck"]):
+class ArchiveCheckQuerySet(AppendOnlyQuerySetMixin, VisibleQuerySet["ArchiveCheck"]):
     path_fields = ("package__region_path",)
 
-    def update(self, **kwargs):  # type: ignore[override]
-        raise _refuse_change()
 
-    def delete(self):  # type: ignore[override]
-        raise _refuse_change()
-
-
-class ArchiveCheck(models.Model):
+class ArchiveCheck(AppendOnly):
     """One check of a package's digests (at each download, or asked for): whether the zip
     and every file in it still match the manifest stored in the database. Append-only; a
     failed one marks the package 校验失败."""
@@ -122,6 +100,8 @@ class ArchiveCheck(models.Model):
     ok = models.BooleanField(_("校验通过"))
     problems = models.JSONField(_("发现的问题"), default=list, blank=True)
 
+    refused_change = _("电子档案一经归档不能修改或删除")
+
     objects = ArchiveCheckQuerySet.as_manager()
 
     class Meta:
@@ -131,11 +111,3 @@ class ArchiveCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package_id} {'ok' if self.ok else 'failed'}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise _refuse_change()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise _refuse_change()

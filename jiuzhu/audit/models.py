@@ -5,24 +5,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.models import AppendOnly, AppendOnlyQuerySetMixin
 
 from .choices import AuditAction
 
 
-class AuditEventQuerySet(VisibleQuerySet):
+class AuditEventQuerySet(AppendOnlyQuerySetMixin, VisibleQuerySet):
     """``visible_to(user)``: the events of the user's subtree and the events of the users
     of that subtree (their logins, and what they did elsewhere)."""
 
     path_fields = ("region_path", "actor__region__path")
 
-    def update(self, **kwargs):  # type: ignore[override]
-        raise PermissionError("审计记录只能追加，不能修改")
 
-    def delete(self):  # type: ignore[override]
-        raise PermissionError("审计记录只能追加，不能删除")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """An append-only audit event (审计记录): who did what, when, from where."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -41,6 +36,9 @@ class AuditEvent(models.Model):
     path = models.CharField(_("请求路径"), max_length=300, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
+    refused_change = "审计记录只能追加，不能修改"
+    refused_delete = "审计记录只能追加，不能删除"
+
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -50,11 +48,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("审计记录只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("审计记录只能追加，不能删除")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +41,41 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class AppendOnly(models.Model):
+    """A row written once and kept (audit events, ledger entries, archive packages): ``save``
+    refuses a change of a stored row and ``delete`` refuses, in the model's own words
+    (``refused_change``, ``refused_delete`` — the latter defaults to the former)."""
+
+    refused_change: ClassVar[Any] = "只能追加，不能修改"
+    refused_delete: ClassVar[Any] = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise self.refusal()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.refusal(delete=True)
+
+    @classmethod
+    def refusal(cls, *, delete: bool = False) -> PermissionError:
+        return PermissionError(str(cls.refused_delete if delete and cls.refused_delete
+                                   else cls.refused_change))
+
+
+class AppendOnlyQuerySetMixin:
+    """For the queryset of an :class:`AppendOnly` model: ``update`` and ``delete`` refused
+    in the model's words (put it before the queryset class in the bases)."""
+
+    model: Any
+
+    def update(self, **kwargs: Any) -> Any:
+        raise self.model.refusal()
+
+    def delete(self) -> Any:
+        raise self.model.refusal(delete=True)

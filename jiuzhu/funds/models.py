@@ -8,14 +8,13 @@ them under the fund row's lock, in the transaction that writes the entry."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.models import AppendOnly, AppendOnlyQuerySetMixin
 
 from .choices import (
     EntryKind,
@@ -63,15 +62,11 @@ class Fund(models.Model):
         return self.balance_fen - self.committed_fen
 
 
-class LedgerQuerySet(VisibleQuerySet["LedgerEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("基金台账只能追加，不能修改；更正请记一笔冲销")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("基金台账只能追加，不能删除；更正请记一笔冲销")
+class LedgerQuerySet(AppendOnlyQuerySetMixin, VisibleQuerySet["LedgerEntry"]):
+    """Entries are appended only: ``update`` and ``delete`` are refused."""
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One entry of a fund's ledger (台账). Never changed nor deleted: a correction is a
     new entry of the same kind that ``reverses`` it, with the negated amount."""
 
@@ -108,6 +103,9 @@ class LedgerEntry(models.Model):
     level = models.CharField(_("响应等级"), max_length=8, choices=HelpLevel.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
+    refused_change = "基金台账只能追加，不能修改；更正请记一笔冲销"
+    refused_delete = "基金台账只能追加，不能删除；更正请记一笔冲销"
+
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
@@ -123,14 +121,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_fen} {self.on}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("基金台账只能追加，不能修改；更正请记一笔冲销")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("基金台账只能追加，不能删除；更正请记一笔冲销")
 
     @property
     def signed_fen(self) -> int:

@@ -10,14 +10,13 @@ the entries by the services, under the accounts' row locks. Entries are append-o
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.models import AppendOnly, AppendOnlyQuerySetMixin
 
 from .choices import AccountKind, EntryKind, MoveKind
 
@@ -70,15 +69,11 @@ class PointAccount(models.Model):
         return self.kind in (AccountKind.ISSUER, AccountKind.REDEEMED)
 
 
-class EntryQuerySet(VisibleQuerySet["PointEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(_APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(_APPEND_ONLY)
+class EntryQuerySet(AppendOnlyQuerySetMixin, VisibleQuerySet["PointEntry"]):
+    """Entries are appended only: ``update`` and ``delete`` are refused."""
 
 
-class PointEntry(models.Model):
+class PointEntry(AppendOnly):
     """One entry: ``amount`` points from ``debit`` to ``credit``. An issue names the confirmed
     service order behind it (once per order), a redemption its :class:`Redemption`."""
 
@@ -104,6 +99,8 @@ class PointEntry(models.Model):
                                    on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("经办人"))
 
+    refused_change = _APPEND_ONLY
+
     objects = EntryQuerySet.as_manager()
 
     class Meta:
@@ -123,14 +120,6 @@ class PointEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.on}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError(_APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(_APPEND_ONLY)
 
 
 class Good(models.Model):
