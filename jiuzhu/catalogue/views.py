@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.downloads import xlsx_response
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 
 from . import selectors, services
 from .excel import export_workbook
@@ -32,13 +32,6 @@ from .models import Item
 def _require_admin(request: HttpRequest) -> None:
     if not request.user.has_perm("catalogue.administer"):
         raise PermissionDenied(_("只有系统管理员可以维护政策清单"))
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _tomorrow() -> Any:
@@ -110,7 +103,7 @@ def admin_item(request: HttpRequest, code: str) -> HttpResponse:
                                         valid_from=form.cleaned_data["valid_from"],
                                         note=form.cleaned_data["note"], **_item_data(form))
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
             status = error.status
         else:
@@ -149,7 +142,7 @@ def admin_retire(request: HttpRequest, code: str) -> HttpResponse:
                                         valid_from=retire_form.cleaned_data["valid_from"],
                                         note=retire_form.cleaned_data["note"])
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             retire_form.attach_errors(error.errors, error.message)
             status = error.status
         else:
@@ -176,7 +169,7 @@ def admin_new(request: HttpRequest) -> HttpResponse:
                                         valid_from=data["valid_from"], note=data["note"],
                                         **_item_data(form))
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("已新增事项 %(code)s") % {"code": item.code})
@@ -204,7 +197,7 @@ def admin_departments(request: HttpRequest) -> HttpResponse:
                 services.department_create(actor=request.user, code=data["code"],
                                            name=data["name"], note=data["note"])
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             target.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("部门已保存"))
@@ -244,7 +237,7 @@ def admin_import(request: HttpRequest) -> HttpResponse:
                                                valid_from=form.cleaned_data["valid_from"],
                                                note=form.cleaned_data["note"])
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             row_errors = [e for e in error.errors if e["path"].startswith("rows[")]
             form.attach_errors([e for e in error.errors if e not in row_errors],
                                error.message)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.rules.money import format_fen
 
 from . import selectors, services
@@ -173,10 +173,7 @@ def investigation(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404(_("没有这个动作"))
         except ServiceError as error:
-            if error.code == ErrorCode.NOT_FOUND:
-                raise Http404(error.message) from None
-            if error.code == ErrorCode.FORBIDDEN:
-                raise PermissionDenied(error.message) from None
+            refuse_page(error)
             _attach(surveyor_form if action == "assign_surveyor" else reason_form, error)
             status = error.status
         else:

@@ -75,3 +75,15 @@ def text_value(data: dict[str, Any], name: str, *, required: bool = True) -> str
     if not isinstance(value, str):
         raise field_error(name, _("应为文字"))
     return value.strip()
+
+
+def refuse_page(error: ServiceError) -> None:
+    """On a page, a service's 404 and 403 refusals become those pages (raised here); any
+    other error returns, for the caller to show on its form or as a message."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if error.code == ErrorCode.NOT_FOUND:
+        raise Http404(error.message) from None
+    if error.code == ErrorCode.FORBIDDEN:
+        raise PermissionDenied(error.message) from None

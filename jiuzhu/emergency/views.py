@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 from jiuzhu.households.selectors import household_get, household_search
 
 from . import page_selectors, selectors, services
@@ -57,13 +57,6 @@ def _case_or_404(request: HttpRequest, pk: int) -> EmergencyCase:
         return selectors.case_get(request.user, pk)
     except ServiceError as error:
         raise Http404(error.message) from None
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 # --- 报告急难 ------------------------------------------------------------------------------
@@ -109,7 +102,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 checklist=list(data.get("checklist") or []),
                 sudden_expense_fen=form.sudden_expense_fen(), photos=photos)
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             photo_errors = [e["message"] for e in error.errors
                             if str(e.get("path", "")).startswith("photos")]
             form.attach_errors([e for e in error.errors  # a field's own error is shown once
@@ -266,7 +259,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.case_act(actor=request.user, case=case.pk, action=action,
                           data=form.to_service())
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         if error.code == ErrorCode.VALIDATION or error.errors:
             form.attach_errors(error.errors, error.message)
         case = _case_or_404(request, pk)

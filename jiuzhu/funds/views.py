@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from jiuzhu.audit.choices import AuditAction
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 
 from . import services
 from .choices import REVERSIBLE, EntryKind, FundKind, IncomeSource, ReplenishmentState
@@ -59,13 +59,6 @@ PAGE_SIZE = 50
 def _require(user: Any, permission: str) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _fund_or_404(request: HttpRequest, pk: int) -> Fund:
@@ -185,7 +178,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 entry = _act(request, fund, posted, form)
             except ServiceError as error:
-                _refused(error)
+                refuse_page(error)
                 form.attach_errors(error.errors, error.message)
                 status = error.status if error.status in (409, 422) else 422
             else:
@@ -315,7 +308,7 @@ def replenishments(request: HttpRequest) -> HttpResponse:
                             voucher=decide.cleaned_data["voucher"],
                             reason=decide.cleaned_data["reason"])
                     except ServiceError as error:
-                        _refused(error)
+                        refuse_page(error)
                         decide.attach_errors(error.errors, error.message)
                         status = error.status
                     else:
@@ -326,7 +319,7 @@ def replenishments(request: HttpRequest) -> HttpResponse:
             else:
                 raise Http404
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             messages.error(request, error.message)
             status = error.status
         except ValueError:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.households.models import Household
 from jiuzhu.stations.models import LoveStation
 
@@ -50,13 +50,6 @@ def mask_id_number(value: str) -> str:
     """An ID number for an outside user (驿站站长…): the first 3 and the last 1 characters."""
     return f"{value[:3]}{'*' * (len(value) - 4)}{value[-1:]}" if len(value) > 4 else (
         "*" * len(value))
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _require(user: Any, permission: str) -> None:
@@ -132,7 +125,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         try:
             lead = services.lead_record(actor=request.user, data=form.data_for_service())
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("线索 %(number)s 已登记。") % {"number": lead.number})
@@ -184,7 +177,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
             task = services.lead_convert(actor=request.user, lead=lead,
                                          **_values(form, blank=("assignee",)))
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
             messages.error(request, error.message)
             return _lead_page(request, _lead_or_404(request, pk), convert_form=form,
@@ -208,7 +201,7 @@ def lead_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.lead_close(actor=request.user, lead=lead, **_values(form))
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         form.attach_errors(error.errors, error.message)
         messages.error(request, error.message)
         return _lead_page(request, _lead_or_404(request, pk), close_form=form,
@@ -246,7 +239,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             services.visit_record(actor=request.user, task=task, photos=photos,
                                   **_values(form, blank=("visited_on",)))
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
             status = error.status
         else:
@@ -294,7 +287,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
                 services.grid_assign(actor=user, grid=form.cleaned_data["grid"],
                                      worker=form.cleaned_data["worker"])
             except ServiceError as error:
-                _refused(error)
+                refuse_page(error)
                 form.attach_errors(error.errors, error.message)
             else:
                 messages.success(request, _("已指定网格责任人。"))
@@ -314,7 +307,7 @@ def grid_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.grid_unassign(actor=request.user, assignment=assignment)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     messages.success(request, _("已取消该网格员的责任。"))
     return redirect("leads:grids")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.money import format_fen
 
@@ -110,10 +110,7 @@ def refresh(request: HttpRequest, code: str) -> HttpResponse:
     try:
         services.refresh_request(actor=request.user, region=region)
     except ServiceError as error:
-        if error.code == ErrorCode.NOT_FOUND:
-            raise Http404(error.message) from None
-        if error.code == ErrorCode.FORBIDDEN:
-            raise PermissionDenied(error.message) from None
+        refuse_page(error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("已开始刷新 %(region)s 的看板数据") % {"region": region.name})

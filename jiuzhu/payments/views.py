@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.households.selectors import household_get
 
 from .forms import BankAccountForm, PayrollForm
@@ -22,13 +22,6 @@ from .services import (
     payroll_confirm,
     payroll_generate,
 )
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _require(user, permission: str) -> None:
@@ -47,7 +40,7 @@ def payroll(request: HttpRequest) -> HttpResponse:
             made = payroll_generate(actor=request.user, township=form.cleaned_data["township"],
                                     month=form.cleaned_data["month"])
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("已生成 %(name)s %(month)s 花名册：%(count)s 户，合计 %(total)s 元") % {
@@ -66,7 +59,7 @@ def payroll_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         payroll_confirm(actor=request.user, payroll=payroll_get(user=request.user, pk=pk))
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("花名册已确认"))
@@ -80,7 +73,7 @@ def payroll_download(request: HttpRequest, pk: int) -> FileResponse:
     try:
         payroll = payroll_get(user=request.user, pk=pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     if not payroll.file:
         raise Http404
@@ -95,7 +88,7 @@ def account(request: HttpRequest, household_pk: int) -> HttpResponse:
     try:
         household = household_get(user=request.user, pk=household_pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     _require(request.user, "payments.set_account")
     current = BankAccount.objects.filter(household=household).first()
@@ -110,7 +103,7 @@ def account(request: HttpRequest, household_pk: int) -> HttpResponse:
         try:
             bank_account_set(actor=request.user, household=household, **form.cleaned_data)
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("发放账户已保存"))

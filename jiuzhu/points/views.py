@@ -25,7 +25,7 @@ from jiuzhu.audit.choices import AuditAction
 from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.core.access import get_visible
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 from jiuzhu.regions.choices import RegionLevel
 from jiuzhu.regions.models import Region
 
@@ -49,13 +49,6 @@ PAGE_SIZE = 50
 def _require(user: Any, *permissions: str) -> None:
     if not any(user.has_perm(p) for p in permissions):
         raise PermissionDenied
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _who(user: Any) -> str:
@@ -207,7 +200,7 @@ def supermarket(request: HttpRequest) -> HttpResponse:
             try:
                 done = _counter_act(request, posted, form, goods)
             except ServiceError as error:
-                _refused(error)
+                refuse_page(error)
                 form.attach_errors(error.errors, error.message)
                 status = error.status if error.status in (409, 422) else 422
             else:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuzhu.audit.downloads import list_response
 from jiuzhu.audit.services import audit_read
 from jiuzhu.calendars.alerts import alert_label
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 from jiuzhu.xingfu.selectors import posted_needs
 
 from . import services
@@ -234,10 +234,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.case_act(actor=request.user, case=case.pk, action=action,
                           data=_action_data(action, request.POST), photos=photos)
     except ServiceError as error:
-        if error.code == ErrorCode.NOT_FOUND:
-            raise Http404(error.message) from None
-        if error.code == ErrorCode.FORBIDDEN:
-            raise PermissionDenied(error.message) from None
+        refuse_page(error)
         details = "；".join(str(e.get("message", "")) for e in (error.errors or []))
         messages.error(request, f"{error.message}{'：' + details if details else ''}")
         if action == "record_visit":

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.downloads import list_response
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.regions.models import Region
 
 from . import services
@@ -47,13 +47,6 @@ def _station_or_404(request: HttpRequest, pk: int) -> LoveStation:
         return station_get(user=request.user, pk=pk)
     except ServiceError as error:
         raise Http404(error.message) from None
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 @login_required
@@ -127,7 +120,7 @@ def station_create(request: HttpRequest) -> HttpResponse:
         try:
             station = services.station_register(actor=request.user, data=form.data_for_service())
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("爱心驿站“%(name)s”已登记。") % {"name": station.name})
@@ -148,7 +141,7 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.station_edit(actor=request.user, station=station,
                                   data=form.data_for_service())
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("爱心驿站“%(name)s”已修改。") % {"name": station.name})
@@ -167,7 +160,7 @@ def station_active(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.station_set_active(actor=request.user, station=station, active=active)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         messages.error(request, error.message)
     else:
         messages.success(request, (_("爱心驿站“%(name)s”已恢复运行。") if active

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 from jiuzhu.documents.selectors import documents_for
 from jiuzhu.households.selectors import household_get
 
@@ -32,13 +32,6 @@ from .forms import (
     TipOffForm,
 )
 from .selectors import review_task_get, review_tasks_open, tipoff_get, tipoffs_visible_to
-
-
-def _refused(error: ServiceError) -> None:
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
 
 
 def _require(user: Any, permission: str) -> None:
@@ -62,7 +55,7 @@ def _task_or_404(request: HttpRequest, pk: int):
     try:
         return review_task_get(user=request.user, pk=pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
 
 
@@ -76,7 +69,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             task = services.review_run(actor=request.user, task=task)
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             messages.error(request, error.message)
             status = 409 if error.status == 409 else 422
         else:
@@ -106,7 +99,7 @@ def review_statement(request: HttpRequest, pk: int) -> HttpResponse:
             services.application_statement_notice(actor=request.user, application=task.application,
                                                    **form.cleaned_data)
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             messages.error(request, error.message)
         else:
             messages.success(request, _("已出具陈述申辩告知书"))
@@ -172,7 +165,7 @@ def _tipoff_or_404(request: HttpRequest, pk: int):
     try:
         tip_off = tipoff_get(user=request.user, pk=pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     _require(request.user, "supervision.view_tipoffs")
     return tip_off
@@ -199,7 +192,7 @@ def tipoff_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             service(actor=request.user, tip_off=tip_off, **form.cleaned_data)
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
             messages.error(request, error.message)
             return _tipoff_page(request, tipoff_get(user=request.user, pk=pk),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 
 from .adapters import EXPORT_FORMATS, SOURCE_INFO, export_file
 from .adapters.files import ID_HEADER
@@ -106,10 +106,7 @@ def import_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         act(actor=request.user, imp=imp)
     except ServiceError as error:
-        if error.code == ErrorCode.NOT_FOUND:
-            raise Http404(error.message) from None
-        if error.code == ErrorCode.FORBIDDEN:
-            raise PermissionDenied(error.message) from None
+        refuse_page(error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("已导入，该数据源此后按新文件核对；等待该数据源的核对申请已重新查询。")

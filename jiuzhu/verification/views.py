@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_record
-from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.errors import ErrorCode, ServiceError, refuse_page
 from jiuzhu.households.selectors import household_get
 
 from .choices import Decision, FindingStatus
@@ -44,19 +44,11 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _refused(error: ServiceError) -> None:
-    """404 and 403 refusals become those pages; anything else is for the caller to show."""
-    if error.code == ErrorCode.NOT_FOUND:
-        raise Http404(error.message)
-    if error.code == ErrorCode.FORBIDDEN:
-        raise PermissionDenied(error.message)
-
-
 def _request_or_404(request: HttpRequest, pk: int) -> VerificationRequest:
     try:
         return verification_request_get(user=request.user, pk=pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
 
 
@@ -117,7 +109,7 @@ def request_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     try:
         household = household_get(user=request.user, pk=household_pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     if not request.user.has_perm("verification.add_verificationrequest", household):
         raise PermissionDenied
@@ -131,7 +123,7 @@ def request_create(request: HttpRequest, household_pk: int) -> HttpResponse:
                 authorisation=form.cleaned_data["authorisation"],
                 sources=form.cleaned_data["sources"])
         except ServiceError as error:
-            _refused(error)
+            refuse_page(error)
             form.attach_errors(error.errors, error.message)
         else:
             messages.success(request, _("核对申请已提交，正在向各数据源查询。"))
@@ -191,7 +183,7 @@ def request_run(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         verification_run_enqueue(actor=request.user, request=verification)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("已重新提交查询。"))
@@ -205,7 +197,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         finding = finding_get(user=request.user, pk=pk)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         raise
     verification = finding.request
     if not request.user.has_perm("verification.decide_finding", verification):
@@ -219,7 +211,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         decide(actor=request.user, finding=finding, reason=reason)
     except ServiceError as error:
-        _refused(error)
+        refuse_page(error)
         error_message = error.message
         if error.errors and error.code == ErrorCode.VALIDATION and \
                 error.errors[0].get("path") not in ("reason", ""):
