@@ -37,6 +37,17 @@ def password():
 
 
 @pytest.fixture(autouse=True)
+def _office_language():
+    """Every test starts in the office's language: a request with the English cookie leaves
+    its thread in English (the middleware activates the chosen language per request)."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
 def _official_calendar(request):
     """The calendar and the catalogue data migrations seed are wiped by any transactional test (Django
     flushes the tables after it); seed it again for the tests that follow."""
@@ -126,3 +137,36 @@ def _one_request_at_a_time_in_the_live_server():
 
     setattr(LiveServerThread, "server_class", OneAtATime)  # noqa: B010 (the stubs do not know it)
     yield
+
+
+#: The longest modules (minutes each: the demo county walked by every user), started first
+#: so that neither worker is left with one of them at the end (``make test`` runs with
+#: ``--no-loadscope-reorder``: modules are handed out in this order).
+LONGEST_FIRST = (
+    "portal/tests/test_menu_browser.py",
+    "portal/tests/test_links.py",
+    "portal/tests/test_outside_users.py",
+    "portal/tests/test_route_sweep.py",
+    "applications/tests/test_browser.py",
+    "demo/tests/test_demo_content.py",
+    "demo/tests/test_loader.py",
+    "portal/tests/test_menu.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def weight(item) -> tuple[int, int]:
+        path = item.nodeid.split("::", 1)[0]
+        for n, name in enumerate(LONGEST_FIRST):
+            if path.endswith(name):
+                return (0, n)
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            return (1, 0)
+        return (2, 0)
+
+    module_weight: dict[str, tuple[int, int]] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        module_weight[path] = min(module_weight.get(path, (9, 0)), weight(item))
+    # stable, by module: each module's tests stay together and keep their order
+    items.sort(key=lambda item: module_weight[item.nodeid.split("::", 1)[0]])
