@@ -294,8 +294,8 @@ def plan_history(county: Region, today: date, days: Workdays) -> list[Plan]:
         "MZ04": dibao_pool[TARGETS["MZ01"]:TARGETS["MZ01"] + TARGETS["MZ04"]]
         or circle2[TARGETS["MZ02"]:TARGETS["MZ02"] + TARGETS["MZ04"]],
         "MZ02": circle2[:TARGETS["MZ02"]],
-        "refused": circle3[:TARGETS["refused"]],
-        "withdrawn": circle3[TARGETS["refused"]:TARGETS["refused"] + TARGETS["withdrawn"]],
+        "refused": circle3[:_refusals(len(circle3))],
+        "withdrawn": circle3[_refusals(len(circle3)):TARGETS["refused"] + TARGETS["withdrawn"]],
     }
     plans: list[Plan] = []
     for kind, pool in sources.items():
@@ -321,6 +321,14 @@ def plan_history(county: Region, today: date, days: Workdays) -> list[Plan]:
             _plan_reviews(plan, this_month, rng, days, fate=fate)
     plans.sort(key=lambda p: (p.decided, p.household.household_id))
     return plans
+
+
+def _refusals(available: int) -> int:
+    """How many of circle 3 are refused: the target, or in a small county (fewer families
+    than refusals and withdrawals together) two in three, so both kinds show."""
+    if available >= TARGETS["refused"] + TARGETS["withdrawn"]:
+        return TARGETS["refused"]
+    return available - max(available // 3, 1) if available >= 2 else available
 
 
 def _plan(kind: str, household: Household, decided: date, rng: random.Random) -> Plan:
