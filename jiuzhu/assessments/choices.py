@@ -31,6 +31,8 @@ MONITORING_CIRCLE_LABELS = {
     0: _("圈外"),
 }
 VETOED = "vetoed"
+#: ``monitoring_code`` of a vetoed household (``selectors.with_monitoring_circle``)
+VETOED_CODE = 9
 VETOED_LABEL = _("否决（资产或行为）")
 #: Programme codes (50-api.md) by the circle their receipt puts a household in.
 CIRCLE_1_PROGRAMMES = ("urban_dibao", "rural_dibao", "tekun")

@@ -47,6 +47,7 @@ from .choices import (
     MONITORING_CIRCLE,
     MONITORING_CIRCLE_LABELS,
     VETOED,
+    VETOED_CODE,
 )
 from .models import Assessment, BatchRun, Monitoring, Standing
 
@@ -67,26 +68,57 @@ def with_counted_circle(qs: Any) -> Any:
         default=F("circle"), output_field=PositiveSmallIntegerField()))
 
 
+def monitoring_code_expression() -> Case:
+    """The monitoring circle as one flat SQL expression (each subquery written once):
+    1–4, 0 outside, ``VETOED_CODE`` for a vetoed household — the order of the module's
+    docstring: what the household receives, then a veto unless monitored, then the
+    calculation (computed 1–2 → 2, 3 → 3, 4 → 4; monitored outside → 4)."""
+    from .prescription import receiving_households_q
+
+    monitored = Exists(open_monitoring().filter(household=OuterRef("household")))
+    small = PositiveSmallIntegerField()
+    return Case(
+        When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
+        When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
+        When(Q(vetoes=0, circle__in=(1, 2)), then=Value(2)),
+        When(Q(vetoes=0, circle__in=(3, 4)), then=F("circle")),
+        When(monitored, then=Case(When(circle__in=(1, 2), then=Value(2)),
+                                  When(circle=0, then=Value(MONITORING_CIRCLE)),
+                                  default=F("circle"), output_field=small)),
+        When(~Q(vetoes=0), then=Value(VETOED_CODE)),
+        default=Value(0), output_field=small)
+
+
 def with_monitoring_circle(qs: Any) -> Any:
     """Standings annotated with the monitoring circle (see the module's docstring):
-    ``receiving_circle`` (1 dibao/tekun, 2 low-income, 0 nothing), ``vetoed`` (bool: a veto,
-    receiving nothing, not monitored), ``monitoring_circle`` (1–4, 0 outside and for the vetoed), and
+    ``monitoring_code`` (1–4, 0 outside, ``VETOED_CODE`` vetoed: the one to filter and
+    count on, its SQL written once — ``in_monitoring_circle``, ``NOT_VETOED``), and for
+    showing a row ``monitoring_circle`` (1–4, 0 outside and for the vetoed), ``vetoed``
+    (bool), ``receiving_circle`` (1 dibao/tekun, 2 low-income, 0 nothing) and
     ``monitored``/``counted_circle`` of ``with_counted_circle``."""
     from .prescription import receiving_households_q
 
-    qs = with_counted_circle(qs).annotate(receiving_circle=Case(
-        When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
-        When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
-        default=Value(0), output_field=PositiveSmallIntegerField()))
+    qs = with_counted_circle(qs).annotate(monitoring_code=monitoring_code_expression())
     return qs.annotate(
-        vetoed=Case(When(Q(receiving_circle=0, monitored=False) & ~Q(vetoes=0),
-                         then=Value(True)),
-                    default=Value(False), output_field=BooleanField()),
-    ).annotate(monitoring_circle=Case(
-        When(receiving_circle__in=(1, 2), then=F("receiving_circle")),
-        When(vetoed=True, then=Value(0)),
-        When(circle__in=(1, 2), then=Value(2)),
-        default=F("counted_circle"), output_field=PositiveSmallIntegerField()))
+        receiving_circle=Case(
+            When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
+            When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
+            default=Value(0), output_field=PositiveSmallIntegerField()),
+        vetoed=Case(When(monitoring_code=VETOED_CODE, then=Value(True)), default=Value(False),
+                    output_field=BooleanField()),
+        monitoring_circle=Case(When(monitoring_code=VETOED_CODE, then=Value(0)),
+                               default=F("monitoring_code"),
+                               output_field=PositiveSmallIntegerField()))
+
+
+#: Filters on ``with_monitoring_circle``'s ``monitoring_code``.
+NOT_VETOED = ~Q(monitoring_code=VETOED_CODE)
+IS_VETOED = Q(monitoring_code=VETOED_CODE)
+
+
+def in_monitoring_circle(*circles: int) -> Q:
+    """In one of the monitoring circles (never a vetoed household)."""
+    return Q(monitoring_code__in=circles)
 
 
 def monitoring_circle_label(row: Any) -> str:
@@ -120,11 +152,11 @@ def ranking(*, user: Any, region: Region | None = None,
     if region is not None:
         qs = qs.within(region)
     if circle == VETOED:
-        qs = qs.filter(vetoed=True)
+        qs = qs.filter(IS_VETOED)
+    elif circle is not None:
+        qs = qs.filter(in_monitoring_circle(int(circle)))
     else:
-        qs = qs.filter(vetoed=False)
-        if circle is not None:
-            qs = qs.filter(monitoring_circle=circle)
+        qs = qs.filter(NOT_VETOED)
     return qs.order_by("-index_hundredths", "per_capita_fen", "household__household_id")
 
 
@@ -132,15 +164,14 @@ def circle_counts(*, user: Any, region: Region) -> list[dict[str, Any]]:
     """Households per monitoring circle (``c1``…``c4``, ``c0`` outside) and vetoed
     (``vetoed``, apart) for each child region of ``region`` (and the total)."""
     children = list(region.children.order_by("code"))
-    base = with_monitoring_circle(standings_visible_to(user).within(region))
-    aggregates = {f"c{c}": Count("pk", filter=Q(monitoring_circle=c, vetoed=False))
-                  for c in (1, 2, 3, 4, 0)}
-    # (an aggregate may not take the name of the annotation it filters on)
-    aggregates["apart"] = Count("pk", filter=Q(vetoed=True))
+    base = (with_monitoring_circle(standings_visible_to(user).within(region))
+            .order_by().values("monitoring_code"))
     rows = []
     for child in [*children, None]:
-        counts = (base.within(child) if child else base).aggregate(**aggregates)
-        counts["vetoed"] = counts.pop("apart")
+        found = {row["monitoring_code"]: row["n"] for row in
+                 (base.within(child) if child else base).annotate(n=Count("pk"))}
+        counts = {f"c{c}": found.get(c, 0) for c in (1, 2, 3, 4, 0)}
+        counts["vetoed"] = found.get(VETOED_CODE, 0)
         rows.append({"region": child, **counts, "total": sum(counts.values())})
     return rows
 

@@ -13,7 +13,12 @@ from jiuzhu.accounts.models import Organisation, User
 from jiuzhu.applications.choices import State
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
-from jiuzhu.assessments.selectors import standings_visible_to, with_monitoring_circle
+from jiuzhu.assessments.selectors import (
+    NOT_VETOED,
+    in_monitoring_circle,
+    standings_visible_to,
+    with_monitoring_circle,
+)
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 
@@ -76,10 +81,10 @@ def candidates(*, user: Any, region: Region | None = None) -> Any:
     have no open social case: most difficult first. Circles are the monitoring circle (碑林);
     a household vetoed for assets or behaviour (V01–V14) is never a candidate."""
     qs = with_monitoring_circle(standings_visible_to(user).select_related(
-        "household", "household__region")).filter(vetoed=False)
+        "household", "household__region")).filter(NOT_VETOED)
     if region is not None:
         qs = qs.within(region)
-    hard = Q(monitoring_circle__in=(3, 4))
+    hard = in_monitoring_circle(3, 4)
     home = getattr(user, "region", None)
     county = county_of(home) if home is not None else None
     if county is not None:

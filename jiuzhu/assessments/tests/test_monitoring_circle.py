@@ -116,3 +116,21 @@ def test_the_prescription_page_shows_both_circles(client, homes, window_worker):
     assert page.context["monitoring_label"] == "第一圈（低保、特困）"
     vetoed = client.get(reverse("assessments:prescription", args=[homes["vetoed_c2"].pk]))
     assert vetoed.context["monitoring_label"] == "否决（资产或行为）"
+
+
+def test_a_standing_follows_its_household_to_another_village(tree, window_worker):
+    """Moving a household moves its standing: the old township no longer sees it."""
+    household = household_register(actor=SYSTEM, data=household_dict(
+        region_code=tree["village1"].code))
+    standing = Standing.objects.create(
+        household=household, region_path=household.region_path,
+        assessment_date=date(2026, 3, 1), parameters_effective=date(2026, 1, 1),
+        rules_version="test", eligible=False, benefit_fen=0, per_capita_fen=50_000, circle=3,
+        index_hundredths=0, vetoes=0, assessed_at=timezone.now())
+    assert standings_visible_to(window_worker).filter(pk=standing.pk).exists()
+    household.region = tree["village2"]
+    household.region_path = tree["village2"].path
+    household.save()
+    standing.refresh_from_db()
+    assert standing.region_path == tree["village2"].path
+    assert not standings_visible_to(window_worker).filter(pk=standing.pk).exists()
