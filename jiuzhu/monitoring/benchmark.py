@@ -17,7 +17,7 @@ from django.utils import timezone
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
 from jiuzhu.core.access import SYSTEM
-from jiuzhu.households.models import Household
+from jiuzhu.households.models import Household, Member
 from jiuzhu.payments.models import Payment, Payroll
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.services import region_get_or_create
@@ -56,7 +56,11 @@ def _remove(province: Region) -> None:
         Payroll.objects.within(province).delete()
         Application.objects.filter(household__in=households).delete()
         Standing.objects.filter(household__in=households).delete()
+        Member.objects.filter(household__in=households).delete()
         MonthlySnapshot.objects.within(province).delete()
+        from jiuzhu.monthly.models import ReportDraft
+
+        ReportDraft.objects.within(province).delete()
         from .models import RefreshRun
 
         RefreshRun.objects.within(province).delete()
@@ -116,6 +120,20 @@ def _generate(n: int, villages: list[Region], towns: list[Region], today: date,
                     step_started_on=first, start_month=first,
                     decided_at=now - timedelta(days=(today - first).days)))
             Application.objects.bulk_create(apps, batch_size=5000)
+            # the members of the receiving households (the 月报 counts their persons)
+            members = []
+            sizes = {h.pk: h.member_count for h in batch}
+            for a in apps:
+                for k in range(sizes[a.household_id]):
+                    born = date(1940 + rng.randint(0, 80), rng.randint(1, 12), rng.randint(1, 28))
+                    members.append(Member(
+                        household_id=a.household_id, position=k, member_id=f"M{k + 1}",
+                        name=f"基准成员{a.household_id}-{k + 1}",
+                        id_number=f"980101{born:%Y%m%d}{k:03d}{rng.randint(0, 9)}",
+                        relation="head" if k == 0 else "child", birth_date=born,
+                        health="healthy" if rng.random() < 0.9 else "moderate_disability",
+                        occupation="farming"))
+            Member.objects.bulk_create(members, batch_size=5000)
             if connection.vendor != "postgresql" or (apps and apps[0].pk is None):
                 ids = dict(Application.objects.filter(
                     number__in=[a.number for a in apps]).values_list("number", "pk"))
@@ -136,6 +154,7 @@ def _generate(n: int, villages: list[Region], towns: list[Region], today: date,
         counts["households"] += size
         counts["applications"] += len(apps)
         counts["payments"] += len(payments)
+        counts["members"] = counts.get("members", 0) + len(members)
     return counts
 
 
@@ -148,20 +167,30 @@ def _timed(fn: Any, repeat: int = 5) -> float:
     return round(1000 * sorted(times)[len(times) // 2], 1)
 
 
-def bench_dashboard(n: int, *, keep: bool = False, stdout: Any = None) -> dict[str, Any]:
+def bench_dashboard(n: int, *, keep: bool = False, reuse: bool = False,
+                    stdout: Any = None) -> dict[str, Any]:
+    """``reuse``: time the data kept by an earlier ``keep`` run of the same size (no
+    generation)."""
     today = timezone.localdate()
     province, counties, towns, villages = _tree()
-    _remove(province)
     t0 = time.perf_counter()
-    counts = _generate(n, villages, towns, today)
+    if reuse and Household.objects.within(province).count() == n:
+        counts = {"households": n, "applications": Application.objects.within(province).count(),
+                  "payments": Payment.objects.within(province).count(), "reused": 1}
+    else:
+        _remove(province)
+        counts = _generate(n, villages, towns, today)
     generated = time.perf_counter() - t0
     if stdout:
         stdout.write(f"generated {counts} in {generated:.1f} s\n")
     t1 = time.perf_counter()
     snapshots = 0
     for region in selectors.refresh_regions(province):
+        t = time.perf_counter()
         services.snapshot_save(region)
         snapshots += 1
+        if stdout:
+            stdout.write(f"snapshot {region.code} {time.perf_counter() - t:.1f} s\n")
     refreshed = time.perf_counter() - t1
     county = counties[0]
     result: dict[str, Any] = {
@@ -177,9 +206,19 @@ def bench_dashboard(n: int, *, keep: bool = False, stdout: Any = None) -> dict[s
     except ImportError:
         monthly = None  # type: ignore[assignment]
     if monthly is not None and hasattr(monthly, "report"):
+        from jiuzhu.monthly.models import ReportDraft
+        from jiuzhu.monthly.services import draft_refresh
+
         month = selectors.add_months(today.replace(day=1), -1)
-        result["monthly_county_ms"] = _timed(lambda: monthly.report(county, month), repeat=1)
-        result["monthly_province_ms"] = _timed(lambda: monthly.report(province, month), repeat=1)
+        result["monthly_county_live_ms"] = _timed(
+            lambda: monthly.report(county, month, live=True), repeat=1)
+        t2 = time.perf_counter()
+        for each in counties:  # the nightly drafts of the 月报 (last month)
+            draft_refresh(each, month)
+        result["monthly_drafts_s"] = round(time.perf_counter() - t2, 1)
+        result["monthly_county_ms"] = _timed(lambda: monthly.report(county, month))
+        result["monthly_province_ms"] = _timed(lambda: monthly.report(province, month))
+        ReportDraft.objects.within(province).delete()
     if not keep:
         _remove(province)
     return result

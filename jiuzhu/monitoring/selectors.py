@@ -10,11 +10,22 @@ the same querysets grouped by sub-region in one query each, and the list page
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,9 +65,11 @@ def add_months(month: date, n: int) -> date:
 
 @dataclass(frozen=True)
 class Ctx:
-    """Today, the month the money speaks of and the start of the year."""
+    """Today, the month the money speaks of and the start of the year; ``path``: the region
+    the figure is asked for (a measure may narrow its inner queries to it first)."""
 
     today: date
+    path: str = ""
 
     @property
     def month(self) -> date:
@@ -184,27 +197,31 @@ def paid_by_programme(user: Any, region: Region, month_from: date, month_to: dat
     return out
 
 
-def _standings() -> QuerySet[Any]:
-    return sources.with_monitoring_circle(
-        Standing.objects.filter(household__status="active"))
+def _standings(ctx: Ctx) -> QuerySet[Any]:
+    """Active households' standings with their monitoring circle — those of the asked
+    region alone (the circle is computed for them only, not for the whole registry)."""
+    qs = Standing.objects.filter(household__status="active")
+    if ctx.path:
+        qs = qs.filter(region_path__startswith=ctx.path)
+    return sources.with_monitoring_circle(qs)
 
 
 @measure("circle", HOUSEHOLD, _l("信息圈家庭（户）"))
 def circle(ctx: Ctx, which: str) -> QuerySet[Household]:
     number = int(which) if which.isdigit() else -1
-    return _households(_standings().filter(monitoring_circle=number, vetoed=False)
+    return _households(_standings(ctx).filter(sources.in_monitoring_circle(number))
                        .values("household_id"))
 
 
-def _nothing_standings() -> QuerySet[Any]:
+def _nothing_standings(ctx: Ctx) -> QuerySet[Any]:
     """Standings (not vetoed) of households receiving nothing now."""
     receiving_ids = sources.receiving_now().values("household_id")
-    return _standings().filter(vetoed=False).exclude(household_id__in=receiving_ids)
+    return _standings(ctx).filter(sources.NOT_VETOED).exclude(household_id__in=receiving_ids)
 
 
 @measure("circle_nothing", HOUSEHOLD, _l("3–4 圈未享受救助（户）"))
 def circle_nothing(ctx: Ctx, which: str) -> QuerySet[Household]:
-    return _households(_nothing_standings().filter(monitoring_circle__in=(3, 4))
+    return _households(_nothing_standings(ctx).filter(sources.in_monitoring_circle(3, 4))
                        .values("household_id"))
 
 
@@ -217,19 +234,20 @@ INDEX_BUCKETS: tuple[tuple[str, str, int, int], ...] = (
 @measure("index", HOUSEHOLD, _l("困难指数分布（户）"))
 def index(ctx: Ctx, bucket: str) -> QuerySet[Household]:
     low, high = next(((lo, hi) for key, _label, lo, hi in INDEX_BUCKETS if key == bucket), (0, -1))
-    return _households(_standings().filter(vetoed=False, index_hundredths__gte=low,
+    return _households(_standings(ctx).filter(sources.NOT_VETOED, index_hundredths__gte=low,
                                            index_hundredths__lt=high).values("household_id"))
 
 
 @measure("nothing", HOUSEHOLD, _l("未享受救助的家庭（按困难程度）"))
 def nothing(ctx: Ctx, _param: str) -> QuerySet[Household]:
-    return _households(_nothing_standings().filter(monitoring_circle__gt=0)
+    return _households(_nothing_standings(ctx).filter(sources.in_monitoring_circle(1, 2, 3, 4))
                        .values("household_id"))
 
 
 def most_difficult_receiving_nothing(user: Any, region: Region, limit: int = 20) -> list[Any]:
     """The ``limit`` most difficult households receiving nothing (not vetoed)."""
-    qs = (_nothing_standings().filter(monitoring_circle__gt=0)
+    qs = (_nothing_standings(Ctx(timezone.localdate(), region.path))
+          .filter(sources.in_monitoring_circle(1, 2, 3, 4))
           .filter(household_id__in=Household.objects.visible_to(user).within(region).values("pk"))
           .select_related("household", "household__region")
           .order_by("-index_hundredths", "per_capita_fen", "household__household_id"))
@@ -441,7 +459,7 @@ def within(qs: QuerySet[Any], m: Measure, region: Region) -> QuerySet[Any]:
 
 def list_rows(user: Any, m: Measure, ctx: Ctx, param: str, region: Region) -> QuerySet[Any]:
     """The list behind a figure: the measure's rows the user sees, inside ``region``."""
-    base = m.rows(ctx, param)
+    base = m.rows(replace(ctx, path=region.path), param)
     if hasattr(base, "visible_to"):
         return within(base.visible_to(user), m, region)
     visible = base.model.objects.visible_to(user).values("pk")
@@ -579,23 +597,32 @@ def circle_counts(user: Any, region: Region, children: list[Region]) -> dict[str
     per level of codes: households per monitoring circle (``circle``) and those of circles
     3–4 receiving nothing (``circle_nothing``) — each equal to its list."""
     households = Household.objects.visible_to(user).within(region).values("pk")
-    qs = _standings().filter(household_id__in=households)
     receiving_ids = sources.receiving_now().values("household_id")
-    aggregates: dict[str, Any] = {
-        f"c{n}": Count("pk", filter=Q(monitoring_circle=n, vetoed=False)) for n in (1, 2, 3, 4)}
-    aggregates["nothing"] = Count("pk", filter=Q(monitoring_circle__in=(3, 4), vetoed=False)
-                                  & ~Q(household_id__in=receiving_ids))
-    out = {"": {k: int(v or 0) for k, v in qs.aggregate(**aggregates).items()}}
+    qs = (_standings(Ctx(timezone.localdate(), region.path))
+          .filter(household_id__in=households).order_by()
+          .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
+                                 default=Value(1), output_field=IntegerField())))
+    keys = [f"c{n}" for n in (1, 2, 3, 4)] + ["nothing"]
+
+    def add(bucket: dict[str, int], code: int, nothing: int, n: int) -> None:
+        if code in (1, 2, 3, 4):
+            bucket[f"c{code}"] += n
+            if code in (3, 4) and nothing:
+                bucket["nothing"] += n
+
+    out = {"": dict.fromkeys(keys, 0)}
+    for row in qs.values("monitoring_code", "nothing").annotate(n=Count("pk")):
+        add(out[""], row["monitoring_code"], row["nothing"], row["n"])
     by_length: dict[int, list[Region]] = {}
     for child in children:
         by_length.setdefault(len(child.path), []).append(child)
+        out[child.code] = dict.fromkeys(keys, 0)
     for length, group in by_length.items():
-        rows = {row.pop("sub"): row for row in
-                qs.annotate(sub=Substr("household__region_path", 1, length)).order_by()
-                .values("sub").annotate(**aggregates)}
-        for child in group:
-            found_row = rows.get(child.path, {})
-            out[child.code] = {k: int(found_row.get(k) or 0) for k in aggregates}
+        codes = {child.path: child.code for child in group}
+        for row in (qs.annotate(sub=Substr("household__region_path", 1, length))
+                    .values("sub", "monitoring_code", "nothing").annotate(n=Count("pk"))):
+            if row["sub"] in codes:
+                add(out[codes[row["sub"]]], row["monitoring_code"], row["nothing"], row["n"])
     return out
 
 
@@ -770,10 +797,11 @@ def snapshot_of(region: Region, month: date) -> MonthlySnapshot | None:
     return MonthlySnapshot.objects.filter(region=region, month=month).first()
 
 
-def figures(user: Any, region: Region, *, live: bool = False) -> dict[str, Any]:
+def figures(user: Any, region: Region, *, live: bool = False, only: str = "") -> dict[str, Any]:
     """The dashboard of ``region``: from this month's snapshot for a province, city or
     county (computed by the daily task as the system, whose figures are the user's when the
-    region lies in the user's subtree), else computed now. One code path: ``compute``."""
+    region lies in the user's subtree), else computed now (``only``: that chart alone). One
+    code path: ``compute``."""
     ctx = ctx_for()
     if not live and region.level in SNAPSHOT_LEVELS:
         snapshot = snapshot_of(region, ctx.month)
@@ -781,7 +809,7 @@ def figures(user: Any, region: Region, *, live: bool = False) -> dict[str, Any]:
             data = dict(snapshot.figures)
             data["snapshot"] = True
             return data
-    data = compute(user, region)
+    data = compute(user, region, only=only)
     data["snapshot"] = False
     return data
 
@@ -793,29 +821,45 @@ def computed_at(data: dict[str, Any]) -> datetime | None:
         return None
 
 
+#: the home page's headline figures: (chart, table, column) of the dashboard and the same
+#: figure as a measure (key, param, format) when no snapshot holds it
+HEADLINE: tuple[tuple[str, str, int, str, str, str, Any], ...] = (
+    ("discovery", "found", 2, "covered", "all", "n", _l("在保家庭（户）")),
+    ("circles", "circles", 4, "circle_nothing", "", "n", _l("3–4 圈未享受救助（户）")),
+    ("emergency", "response", 0, "em_open", "", "n", _l("在办急难个案（件）")),
+    ("money", "programmes", 0, "paid", "all", "fen", _l("本月发放金额（元）")),
+)
+
+
 def summary(user: Any) -> dict[str, Any]:
-    """A few headline figures of the user's region for the home page (工作台)."""
+    """A few headline figures of the user's region for the home page (工作台): read from
+    this month's snapshot when there is one, else these four figures alone computed now
+    (never the whole dashboard on a home page)."""
     region = region_for(user, None)
     if region is None or not user.has_perm("monitoring.view_dashboard"):
         return {}
-    data = figures(user, region)
+    ctx = ctx_for()
+    snapshot = snapshot_of(region, ctx.month) if region.level in SNAPSHOT_LEVELS else None
+    tables: dict[tuple[str, str], dict[str, Any]] = {}
+    if snapshot is not None:
+        for chart in snapshot.figures.get("charts", []):
+            for table in chart["tables"]:
+                tables[(chart["key"], table["key"])] = table
+    builder = Builder(user, region, ctx)
     headline: list[dict[str, Any]] = []
-    wanted = {("discovery", "found"): (2, _("在保家庭（户）")),
-              ("circles", "circles"): (4, _("3–4 圈未享受救助（户）")),
-              ("emergency", "response"): (0, _("在办急难个案（件）")),
-              ("money", "programmes"): (0, _("本月发放金额（元）"))}
-    for chart in data["charts"]:
-        for table in chart["tables"]:
-            column, label = wanted.get((chart["key"], table["key"]), (-1, ""))
-            if column < 0:
-                continue
-            total = next((row for row in table["rows"] if row.get("total")), None)
-            if total is not None:
-                figure = total["cells"][column]
-                headline.append({"label": label, "cell": figure, "text": show(figure),
-                                 "href": figure_url(figure)})
-    return {"region": region, "headline": headline, "computed_at": computed_at(data),
-            "snapshot": data.get("snapshot", False)}
+    for chart_key, table_key, column, key, param, fmt, label in HEADLINE:
+        table = tables.get((chart_key, table_key))
+        total = next((row for row in table["rows"] if row.get("total")), None) if table else None
+        if total is not None:
+            figure = total["cells"][column]
+        else:
+            figure = cell(builder.total(key, param), key, param, region.code, builder.mo(key),
+                          fmt)
+        headline.append({"label": str(label), "cell": figure, "text": show(figure),
+                         "href": figure_url(figure)})
+    when = computed_at(snapshot.figures) if snapshot is not None else timezone.localtime()
+    return {"region": region, "headline": headline, "computed_at": when,
+            "snapshot": snapshot is not None}
 
 
 def refresh_regions(root: Region) -> list[Region]:

@@ -5,9 +5,7 @@
 - the monitoring circle: ``jiuzhu.assessments.selectors.with_monitoring_circle``;
 - processing-time facts: ``calendars.StepFact``.
 
-The circle and the facts are looked up when used; until that part has landed, a stand-in
-answers (the engine's counted circle, vetoed = any veto bit; no facts), so the dashboard
-works meanwhile and switches to the shared definition as soon as it exists.
+The facts are looked up when used (``step_fact_model``).
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import BooleanField, Case, F, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from jiuzhu.applications import receiving
 from jiuzhu.assessments import selectors as assessment_selectors
@@ -43,14 +41,13 @@ def paid_in(month: date) -> QuerySet[Any]:
 
 
 def with_monitoring_circle(qs: Any) -> Any:
-    """Standings annotated ``monitoring_circle`` (1–4, 0 outside) and ``vetoed``."""
-    hook = getattr(assessment_selectors, "with_monitoring_circle", None)
-    if hook is not None:
-        return hook(qs)
-    return assessment_selectors.with_counted_circle(qs).annotate(
-        monitoring_circle=F("counted_circle"),
-        vetoed=Case(When(vetoes=0, then=Value(False)), default=Value(True),
-                    output_field=BooleanField()))
+    """Standings annotated ``monitoring_code`` (filter and count on it: ``NOT_VETOED``,
+    ``in_monitoring_circle``), ``monitoring_circle`` (1–4, 0 outside) and ``vetoed``."""
+    return assessment_selectors.with_monitoring_circle(qs)
+
+
+NOT_VETOED = assessment_selectors.NOT_VETOED
+in_monitoring_circle = assessment_selectors.in_monitoring_circle
 
 
 def step_fact_model() -> Any:

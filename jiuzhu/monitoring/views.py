@@ -270,7 +270,7 @@ def chart_xlsx(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     """One chart's tables as an Excel workbook (a sheet per table)."""
     _require(request.user, "monitoring.view_dashboard")
     region = _region(request, code)
-    data = selectors.figures(request.user, region)
+    data = selectors.figures(request.user, region, only=chart)
     found = next((c for c in data["charts"] if c["key"] == chart), None)
     if found is None:
         raise Http404(_("图表不存在"))
