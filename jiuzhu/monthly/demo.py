@@ -19,7 +19,7 @@ from jiuzhu.regions.models import Region
 
 from .models import MonthlyReport
 from .selectors import month_add, month_first
-from .services import month_close
+from .services import drafts_refresh_daily, month_close
 
 COUNTY_CODE = "990102"
 #: How many months before the current one the demo closes.
@@ -58,4 +58,5 @@ def load(stdout: Any = None, *, today: date | None = None,
         month_close(actor=SYSTEM, region=county, month=month, today=today, notes=number == 0)
         if stdout is not None:
             stdout.write(f"月报关账 {county.name} {month:%Y-%m}\n")
+    drafts_refresh_daily(today)  # last month's and this month's drafts, as the night does
     return len(todo)

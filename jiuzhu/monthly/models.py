@@ -49,3 +49,29 @@ class MonthlyReport(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("a closed month's report is unchangeable")
+
+
+class ReportDraft(models.Model):
+    """A county's 月报 of a month not yet closed, computed by the daily task (and again on
+    a worker's 重新计算): the page and the API read it instead of computing a county of
+    hundreds of thousands of households on every view. Replaced, never edited by hand;
+    closing the month computes the figures afresh and stores them in ``MonthlyReport``."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("区划"))
+    region_path = models.CharField(max_length=128, db_index=True)
+    month = models.DateField(_("统计月份"))
+    figures = models.JSONField(_("统计数据"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "region_path"]
+        verbose_name = _("月报草稿")
+        verbose_name_plural = _("月报草稿")
+        constraints = [models.UniqueConstraint(fields=["region", "month"],
+                                               name="monthly_draft_unique_region_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.month:%Y-%m} draft"

@@ -57,7 +57,7 @@ from jiuzhu.regions.models import Region
 from jiuzhu.rules.money import FEN_PER_YUAN
 from jiuzhu.rules.parameters import ParameterError, parameters_for
 
-from .models import MonthlyReport
+from .models import MonthlyReport, ReportDraft
 
 #: Bumped when the figures' layout changes (a stored month keeps the version it was made with).
 FIGURES_VERSION = 1
@@ -426,10 +426,12 @@ def _late_payments(region: Region, stored: MonthlyReport) -> dict[tuple[str, str
     return out
 
 
-def report(region: Region, month: date) -> dict[str, Any]:
-    """The 月报 to show: a closed month's stored figures, else computed now; either way
-    with the notes on the month before when that month is closed and its figures changed
-    since (a closed month carries the notes it was closed with)."""
+def report(region: Region, month: date, *, live: bool = False) -> dict[str, Any]:
+    """The 月报 to show: a closed month's stored figures; else a county's draft (computed
+    by the daily task: ``draft`` says when), a province's or city's the sum of its
+    counties', any other region's (or ``live``) computed now — with the notes on the month
+    before when that month is closed and its figures changed since (a closed month carries
+    the notes it was closed with)."""
     month = month_first(month)
     stored = closed_report(region, month)
     if stored is not None:
@@ -438,11 +440,29 @@ def report(region: Region, month: date) -> dict[str, Any]:
                              "by": stored.closed_by_name}
         return figures
     if region.level in ABOVE_COUNTY:
-        return merged(region, [report(child, month) for child in sub_regions(region)], month)
+        return merged(region, [report(child, month, live=live) for child in sub_regions(region)],
+                      month)
+    if region.level == "county" and not live:
+        draft = draft_of(region, month)
+        if draft is not None:
+            figures = dict(draft.figures)
+            figures["closed"] = None
+            figures["draft"] = {"at": f"{timezone.localtime(draft.computed_at):%Y-%m-%d %H:%M}"}
+            return figures
+    return compute_with_notes(region, month)
+
+
+def compute_with_notes(region: Region, month: date) -> dict[str, Any]:
+    """The 月报 computed now, with the notes on the month before."""
     figures = compute(region, month)
     figures["notes"] = notes_for(region, month)
     figures["closed"] = None
     return figures
+
+
+def draft_of(region: Region, month: date) -> ReportDraft | None:
+    """The county's stored draft of a month not closed (``services.draft_refresh``)."""
+    return ReportDraft.objects.filter(region=region, month=month_first(month)).first()
 
 
 #: A province's or city's 月报 is the sum of its counties' (each closed or computed), so a
@@ -475,6 +495,9 @@ def merged(region: Region, children: list[dict[str, Any]], month: date) -> dict[
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "closed": None, "notes": [note for c in children for note in c.get("notes", [])],
     }
+    drafts = [c["draft"]["at"] for c in children if c.get("draft")]
+    if drafts:  # the oldest of the counties' drafts
+        figures["draft"] = {"at": min(drafts)}
     for table in (*DIBAO, receiving.TEKUN, receiving.TEMPORARY, receiving.LOW_INCOME):
         rows = {c["region"]["code"]: (c.get(table) or {}).get(TOTAL, {}) for c in children}
         total = _sum_rows(list(rows.values()))

@@ -16,8 +16,8 @@ from jiuzhu.core.access import require
 from jiuzhu.core.errors import ErrorCode, ServiceError, field_error
 from jiuzhu.regions.models import Region
 
-from .models import MonthlyReport
-from .selectors import compute, month_first, notes_for
+from .models import MonthlyReport, ReportDraft
+from .selectors import compute, compute_with_notes, month_add, month_first, notes_for
 
 
 def _name(actor: Any) -> str:
@@ -67,7 +67,46 @@ def month_close(*, actor: Any, region: Region, month: date, today: date | None =
         if each.pk == region.pk:
             county_report = report
     assert county_report is not None
+    ReportDraft.objects.filter(region=region, month=month).delete()  # the closing replaces it
     audit_record(actor=actor, action="create", obj=county_report, region_path=region.path,
                  detail={"action": "close_month", "month": f"{month:%Y-%m}",
                          "regions": len(regions) - len(done)})
     return county_report
+
+
+# --- drafts of the months not closed -------------------------------------------------------
+
+
+def draft_refresh(region: Region, month: date) -> ReportDraft | None:
+    """Compute the county's 月报 of ``month`` now and keep it as its draft (none for a
+    closed month)."""
+    month = month_first(month)
+    if MonthlyReport.objects.filter(region=region, month=month).exists():
+        return None
+    figures = compute_with_notes(region, month)
+    figures.pop("closed", None)
+    draft, _created = ReportDraft.objects.update_or_create(
+        region=region, month=month, defaults={"region_path": region.path, "figures": figures,
+                                              "computed_at": timezone.now()})
+    return draft
+
+
+def draft_recompute(*, actor: Any, region: Region, month: date) -> ReportDraft | None:
+    """重新计算: a reader of the county's 月报 has its draft computed again now."""
+    require(actor, region.path, "monthly.view", what=_("区划"))
+    if region.level != "county":
+        raise field_error("region", _("月报草稿按县（区）计算，请选择县级区划"))
+    return draft_refresh(region, month)
+
+
+def drafts_refresh_daily(today: date | None = None) -> int:
+    """The daily task: every county's draft of last month and of this month (those not
+    closed); drafts of older months are dropped (they are computed when asked)."""
+    current = month_first(today or timezone.localdate())
+    months = (month_add(current, -1), current)
+    count = 0
+    for county in Region.objects.filter(level="county").order_by("path"):
+        for month in months:
+            count += draft_refresh(county, month) is not None
+    ReportDraft.objects.filter(month__lt=months[0]).delete()
+    return count

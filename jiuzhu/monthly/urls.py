@@ -7,4 +7,5 @@ app_name = "monthly"
 urlpatterns = [
     path("", views.report, name="report"),
     path("close/", views.close, name="close"),
+    path("recompute/", views.recompute, name="recompute"),
 ]

@@ -67,6 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
     context.update({
         "figures": figures, "tables": tables(figures), "notes": note_texts(figures),
         "closed": figures.get("closed"), "month": month, "ended": ended,
+        "draft": figures.get("draft"),
         "query": urlencode({"region": region.code, "month": figures["month"]}),
         "closed_months": [f"{m:%Y-%m}" for m in selectors.months_closed(region)[:24]],
     })
@@ -93,5 +94,29 @@ def close(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(region)s%(month)s月报已关账，数字已保存，以后不再变动")
+                         % {"region": region.name, "month": month_text})
+    return redirect(f"{reverse('monthly:report')}?{query}")
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    """重新计算: the county's draft of the month computed again now."""
+    _require(request.user, "monthly.view")
+    region = selectors.region_for(request.user, request.POST.get("region", ""))
+    if region is None:
+        raise Http404(_("区划不存在"))
+    month_text = request.POST.get("month", "")
+    month = selectors.parse_month(month_text)
+    query = urlencode({"region": region.code, "month": month_text})
+    if month is None:
+        messages.error(request, _("月份应为 YYYY-MM，例如 2026-11"))
+        return redirect(f"{reverse('monthly:report')}?{query}")
+    try:
+        services.draft_recompute(actor=request.user, region=region, month=month)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(region)s%(month)s月报已按当前数据重新计算")
                          % {"region": region.name, "month": month_text})
     return redirect(f"{reverse('monthly:report')}?{query}")

@@ -256,3 +256,47 @@ def test_demo_load_closes_the_months_before_this_one_once(county):
     assert demo.load(today=TODAY) == 2  # October and November
     assert MonthlyReport.objects.filter(region=tree["county"]).count() == 2
     assert demo.load(today=TODAY) == 0
+
+
+def test_a_county_draft_is_read_until_recomputed_and_the_closing_replaces_it(client, county,
+                                                                             password):
+    """The daily task keeps a county's draft of a month not closed; the page, the API and
+    the city (sum of its counties) read it and say when it was computed; 重新计算 brings a
+    later payment in; closing the month drops the draft."""
+    from jiuzhu.monthly.models import ReportDraft
+
+    tree = county["tree"]
+    assert services.drafts_refresh_daily(today=date(2026, 11, 20)) == 2  # October, November
+    draft = ReportDraft.objects.get(region=tree["county"], month=OCTOBER)
+    assert draft.figures["urban_dibao"][TOTAL]["expenditure"] == 223457
+    late = case(home(tree["village2"], "urban", person("户主癸", date(1990, 2, 2),
+                                                         relation="head")), "MZ01")
+    pay(late, county["oct2"], "500.00")
+    shown = selectors.report(tree["county"], OCTOBER)
+    assert shown["draft"] and shown["urban_dibao"][TOTAL]["expenditure"] == 223457
+    assert selectors.report(tree["county"], OCTOBER, live=True)["urban_dibao"][TOTAL][
+        "expenditure"] == 273457
+    assert selectors.report(tree["city"], OCTOBER)["draft"]["at"] == shown["draft"]["at"]
+    # a township is computed when asked
+    assert selectors.report(tree["town2"], OCTOBER)["urban_dibao"][TOTAL]["expenditure"] == 173457
+    client.login(username="rev1", password=password)  # a township reviewer: not the county's
+    refused = client.post("/monthly/recompute/", {"region": "990102", "month": "2026-10"})
+    assert refused.status_code == 404
+    assert ReportDraft.objects.get(pk=draft.pk).computed_at == draft.computed_at
+    client.logout()
+    client.login(username="appr", password=password)
+    page = client.get("/monthly/?region=990102&month=2026-10").content.decode()
+    assert "monthly-recompute" in page and "数字计算于" in page
+    bad = client.post("/monthly/recompute/", {"region": "990102", "month": "10/2026"})
+    assert bad.status_code == 302
+    assert ReportDraft.objects.get(pk=draft.pk).figures["urban_dibao"][TOTAL]["expenditure"] == \
+        223457
+    done = client.post("/monthly/recompute/", {"region": "990102", "month": "2026-10"})
+    assert done.status_code == 302
+    assert selectors.report(tree["county"], OCTOBER)["urban_dibao"][TOTAL]["expenditure"] == \
+        273457
+    services.month_close(actor=county["approver"], region=tree["county"], month=OCTOBER,
+                         today=TODAY)
+    assert not ReportDraft.objects.filter(region=tree["county"], month=OCTOBER).exists()
+    assert "monthly-recompute" not in client.get(
+        "/monthly/?region=990102&month=2026-10").content.decode()
