@@ -6,15 +6,17 @@ the form that asked (422), and nothing is written."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -311,7 +313,14 @@ def handbook_pdf(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     county = selectors.county_of_user(request.user)
     content = handbook_content(selectors.items_in_force(today), county=county, on=today)
-    pdf = content_pdf(content, created=datetime.now(UTC))
+    # typesetting the handbook takes seconds: the same content (the items in force, the
+    # county, the day, the language) is rendered once and kept for a day
+    key = "handbook-pdf-" + hashlib.sha256(
+        f"{translation.get_language()}|{content!r}".encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = content_pdf(content, created=datetime.now(UTC))
+        cache.set(key, pdf, 24 * 3600)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handbook-{today.isoformat()}.pdf"'
     return response
