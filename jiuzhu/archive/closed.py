@@ -62,3 +62,10 @@ def build_missing(*, limit: int | None = None, region: Any = None,
         if progress is not None:
             progress(n, len(todo), f"{kind} {pk} {closing}")
         yield kind, pk, closing, result
+
+
+def build_missing_daily() -> int:
+    """The daily catch-up: the package of every closed case that has none (a build that
+    failed, or closings held while the demo loaded); returns how many were built."""
+    return sum(1 for *_case, result in build_missing()
+               if result is not None and not isinstance(result, str))

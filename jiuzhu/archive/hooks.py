@@ -3,17 +3,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
 
 from .choices import CLOSING_OF_ACTION, CaseKind, Closing
 
+_held: ContextVar[bool] = ContextVar("archive_builds_held", default=False)
+
+
+@contextmanager
+def builds_held() -> Iterator[None]:
+    """Closings inside enqueue no build: the demo loader closes hundreds of cases in bulk
+    and archives a few itself; the daily catch-up (``closed.build_missing``) builds the
+    rest."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
 
 def archive_later(kind: str, case_id: int, closing: str) -> None:
     """Enqueue the package's build once the closing transaction has committed (nothing if it
-    rolls back)."""
+    rolls back, nothing while ``builds_held``)."""
     from .tasks import archive_build_task
+
+    if _held.get():
+        return
 
     transaction.on_commit(lambda: archive_build_task.enqueue(
         kind=kind, case_id=case_id, closing=closing), robust=True)
