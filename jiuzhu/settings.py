@@ -140,6 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("JIUZHU_TEST_DB") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the dashboard's and the ranking's queries (CASE over hashed subplans) spent
+    # more time compiling than running — the 20 most difficult of a township at 1,000,000
+    # households took 25 s with JIT, 8 s without (bench_dashboard, 2026-12-05).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (django-tasks, database backend) ------------------------

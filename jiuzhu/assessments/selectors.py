@@ -76,7 +76,6 @@ def monitoring_code_expression() -> Case:
     from .prescription import receiving_households_q
 
     monitored = Exists(open_monitoring().filter(household=OuterRef("household")))
-    small = PositiveSmallIntegerField()
     return Case(
         When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
         When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
@@ -84,9 +83,10 @@ def monitoring_code_expression() -> Case:
         When(Q(vetoes=0, circle__in=(3, 4)), then=F("circle")),
         When(monitored, then=Case(When(circle__in=(1, 2), then=Value(2)),
                                   When(circle=0, then=Value(MONITORING_CIRCLE)),
-                                  default=F("circle"), output_field=small)),
+                                  default=F("circle"),
+                                  output_field=PositiveSmallIntegerField())),
         When(~Q(vetoes=0), then=Value(VETOED_CODE)),
-        default=Value(0), output_field=small)
+        default=Value(0), output_field=PositiveSmallIntegerField())
 
 
 def with_monitoring_circle(qs: Any) -> Any:
