@@ -74,11 +74,11 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "monthly/report.html", context)
 
 
-@login_required
-@require_POST
-def close(request: HttpRequest) -> HttpResponse:
-    """关账: store the month's figures of the county and its townships and villages."""
-    _require(request.user, "monthly.close")
+def _month_action(request: HttpRequest, permission: str, act, done: str) -> HttpResponse:
+    """A POST on the county's month (关账, 重新计算): the region and month of the form, the
+    service ``act(actor=, region=, month=)``, its refusal or ``done`` as a message, back to
+    the report."""
+    _require(request.user, permission)
     region = selectors.region_for(request.user, request.POST.get("region", ""))
     if region is None:
         raise Http404(_("区划不存在"))
@@ -89,34 +89,25 @@ def close(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("月份应为 YYYY-MM，例如 2026-11"))
         return redirect(f"{reverse('monthly:report')}?{query}")
     try:
-        services.month_close(actor=request.user, region=region, month=month)
+        act(actor=request.user, region=region, month=month)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(region)s%(month)s月报已关账，数字已保存，以后不再变动")
-                         % {"region": region.name, "month": month_text})
+        messages.success(request, done % {"region": region.name, "month": month_text})
     return redirect(f"{reverse('monthly:report')}?{query}")
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest) -> HttpResponse:
+    """关账: store the month's figures of the county and its townships and villages."""
+    return _month_action(request, "monthly.close", services.month_close,
+                         _("%(region)s%(month)s月报已关账，数字已保存，以后不再变动"))
 
 
 @login_required
 @require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
     """重新计算: the county's draft of the month computed again now."""
-    _require(request.user, "monthly.view")
-    region = selectors.region_for(request.user, request.POST.get("region", ""))
-    if region is None:
-        raise Http404(_("区划不存在"))
-    month_text = request.POST.get("month", "")
-    month = selectors.parse_month(month_text)
-    query = urlencode({"region": region.code, "month": month_text})
-    if month is None:
-        messages.error(request, _("月份应为 YYYY-MM，例如 2026-11"))
-        return redirect(f"{reverse('monthly:report')}?{query}")
-    try:
-        services.draft_recompute(actor=request.user, region=region, month=month)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(region)s%(month)s月报已按当前数据重新计算")
-                         % {"region": region.name, "month": month_text})
-    return redirect(f"{reverse('monthly:report')}?{query}")
+    return _month_action(request, "monthly.view", services.draft_recompute,
+                         _("%(region)s%(month)s月报已按当前数据重新计算"))
