@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from jiuzhu.applications.models import Application, ApplicationStep
 from jiuzhu.assessments.models import Standing
@@ -115,7 +116,7 @@ def test_after_care_opens_once_a_month_after_emergency_help_is_paid(tree, staff,
     case = opened[0]
     assert (case.phase, case.trigger, case.emergency_case_id) == ("after", "after_emergency", ecase.pk)
     assert (case.organisation, case.social_worker) == (org, worker)
-    start = case.opened_at.date()
+    start = timezone.localtime(case.opened_at).date()  # the office's day, not UTC's
     assert [v.due_on for v in case.visits.all()] == [
         services.add_months(start, 1), services.add_months(start, 3), services.add_months(start, 6)]
     assert services.open_after_care(today=DAY + timedelta(days=40)) == []
