@@ -6,11 +6,8 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "核算"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from jiuzhu.households.events import on_moved
 
-        from jiuzhu.households.models import Household
+        from .services import standing_move
 
-        from .signals import standing_follows_household
-
-        post_save.connect(standing_follows_household, sender=Household,
-                          dispatch_uid="assessments.standing_follows_household")
+        on_moved(standing_move)  # a household's standing follows it when it moves

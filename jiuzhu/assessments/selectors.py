@@ -68,17 +68,22 @@ def with_counted_circle(qs: Any) -> Any:
         default=F("circle"), output_field=PositiveSmallIntegerField()))
 
 
+def _receiving_whens() -> tuple[When, When]:
+    """Receiving dibao or special hardship today → 1, recognised low-income → 2."""
+    from .prescription import receiving_households_q
+
+    return (When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
+            When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)))
+
+
 def monitoring_code_expression() -> Case:
     """The monitoring circle as one flat SQL expression (each subquery written once):
     1–4, 0 outside, ``VETOED_CODE`` for a vetoed household — the order of the module's
     docstring: what the household receives, then a veto unless monitored, then the
     calculation (computed 1–2 → 2, 3 → 3, 4 → 4; monitored outside → 4)."""
-    from .prescription import receiving_households_q
-
     monitored = Exists(open_monitoring().filter(household=OuterRef("household")))
     return Case(
-        When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
-        When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
+        *_receiving_whens(),
         When(Q(vetoes=0, circle__in=(1, 2)), then=Value(2)),
         When(Q(vetoes=0, circle__in=(3, 4)), then=F("circle")),
         When(monitored, then=Case(When(circle__in=(1, 2), then=Value(2)),
@@ -96,14 +101,10 @@ def with_monitoring_circle(qs: Any) -> Any:
     showing a row ``monitoring_circle`` (1–4, 0 outside and for the vetoed), ``vetoed``
     (bool), ``receiving_circle`` (1 dibao/tekun, 2 low-income, 0 nothing) and
     ``monitored``/``counted_circle`` of ``with_counted_circle``."""
-    from .prescription import receiving_households_q
-
     qs = with_counted_circle(qs).annotate(monitoring_code=monitoring_code_expression())
     return qs.annotate(
-        receiving_circle=Case(
-            When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
-            When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)),
-            default=Value(0), output_field=PositiveSmallIntegerField()),
+        receiving_circle=Case(*_receiving_whens(), default=Value(0),
+                              output_field=PositiveSmallIntegerField()),
         vetoed=Case(When(monitoring_code=VETOED_CODE, then=Value(True)), default=Value(False),
                     output_field=BooleanField()),
         monitoring_circle=Case(When(monitoring_code=VETOED_CODE, then=Value(0)),

@@ -257,3 +257,11 @@ def end_monitoring(*, actor: Any, monitoring: Monitoring, reason: str) -> Monito
                  detail={"household": monitoring.household.household_id,
                          "reason": reason})
     return monitoring
+
+
+def standing_move(household: Household, *, actor: Any = None) -> None:
+    """``households.events.on_moved``: a household's standing lies where the household lies
+    (another village or grid), so who sees the standing and the region filters of the
+    ranking and the dashboard agree with the household's."""
+    Standing.objects.filter(household_id=household.pk).exclude(
+        region_path=household.region_path).update(region_path=household.region_path)

@@ -15,6 +15,7 @@ from jiuzhu.core.numbers import counter_next
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.validation import validate_household
 
+from . import events
 from .choices import HouseholdStatus
 from .models import Household, Member, Supporter, Vehicle
 from .serializers import household_fields, member_fields, supporter_fields
@@ -152,12 +153,15 @@ def household_update(*, actor: Any, household: Household, data: dict[str, Any],
         raise ServiceError(ErrorCode.FORBIDDEN, _("您无权修改该家庭"))
     if household.region_id != region.pk:
         household.grid = None  # moved to another village: its grid is not known yet
+    was = household.region_path
     household.region = region
     household.region_path = location_path(region, household.grid)
     for name, value in household_fields(data).items():
         setattr(household, name, value)
     _mark(household, actor, reason or "修改")
     household.save()
+    if household.region_path != was:
+        events.moved(household, actor=actor)
     _write_children(household, data, actor=actor, reason=reason or "修改")
     audit_record(actor=actor, action="update", obj=household,
                  detail={"household_id": household.household_id, "reason": reason})
@@ -171,10 +175,13 @@ def household_set_grid(*, actor: Any, household: Household, grid_code: str | Non
     if not _may_write(actor, household.region):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您无权修改该家庭"))
     grid = grid_check(household.region, grid_code)
+    was = household.region_path
     household.grid = grid
     household.region_path = location_path(household.region, grid)
     _mark(household, actor, "调整网格")
     household.save(update_fields=["grid", "region_path", "updated_at"])
+    if household.region_path != was:
+        events.moved(household, actor=actor)
     audit_record(actor=actor, action="update", obj=household,
                  detail={"household_id": household.household_id,
                          "grid": grid.code if grid else ""})

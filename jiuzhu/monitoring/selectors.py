@@ -65,11 +65,11 @@ def add_months(month: date, n: int) -> date:
 
 @dataclass(frozen=True)
 class Ctx:
-    """Today, the month the money speaks of and the start of the year; ``path``: the region
-    the figure is asked for (a measure may narrow its inner queries to it first)."""
+    """Today, the month the money speaks of and the start of the year; ``region``: the
+    region the figure is asked for (a measure may narrow its inner queries to it first)."""
 
     today: date
-    path: str = ""
+    region: Region | None = None
 
     @property
     def month(self) -> date:
@@ -201,8 +201,8 @@ def _standings(ctx: Ctx) -> QuerySet[Any]:
     """Active households' standings with their monitoring circle — those of the asked
     region alone (the circle is computed for them only, not for the whole registry)."""
     qs = Standing.objects.filter(household__status="active")
-    if ctx.path:
-        qs = qs.filter(region_path__startswith=ctx.path)
+    if ctx.region is not None:
+        qs = qs.within(ctx.region)
     return sources.with_monitoring_circle(qs)
 
 
@@ -246,7 +246,7 @@ def nothing(ctx: Ctx, _param: str) -> QuerySet[Household]:
 
 def most_difficult_receiving_nothing(user: Any, region: Region, limit: int = 20) -> list[Any]:
     """The ``limit`` most difficult households receiving nothing (not vetoed)."""
-    qs = (_nothing_standings(Ctx(timezone.localdate(), region.path))
+    qs = (_nothing_standings(Ctx(timezone.localdate(), region))
           .filter(sources.in_monitoring_circle(1, 2, 3, 4))
           .filter(household_id__in=Household.objects.visible_to(user).within(region).values("pk"))
           .select_related("household", "household__region")
@@ -459,7 +459,7 @@ def within(qs: QuerySet[Any], m: Measure, region: Region) -> QuerySet[Any]:
 
 def list_rows(user: Any, m: Measure, ctx: Ctx, param: str, region: Region) -> QuerySet[Any]:
     """The list behind a figure: the measure's rows the user sees, inside ``region``."""
-    base = m.rows(replace(ctx, path=region.path), param)
+    base = m.rows(replace(ctx, region=region), param)
     if hasattr(base, "visible_to"):
         return within(base.visible_to(user), m, region)
     visible = base.model.objects.visible_to(user).values("pk")
@@ -598,7 +598,7 @@ def circle_counts(user: Any, region: Region, children: list[Region]) -> dict[str
     3–4 receiving nothing (``circle_nothing``) — each equal to its list."""
     households = Household.objects.visible_to(user).within(region).values("pk")
     receiving_ids = sources.receiving_now().values("household_id")
-    qs = (_standings(Ctx(timezone.localdate(), region.path))
+    qs = (_standings(Ctx(timezone.localdate(), region))
           .filter(household_id__in=households).order_by()
           .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
                                  default=Value(1), output_field=IntegerField())))
@@ -845,7 +845,7 @@ def summary(user: Any) -> dict[str, Any]:
         for chart in snapshot.figures.get("charts", []):
             for table in chart["tables"]:
                 tables[(chart["key"], table["key"])] = table
-    builder = Builder(user, region, ctx)
+    builder: Builder | None = None
     headline: list[dict[str, Any]] = []
     for chart_key, table_key, column, key, param, fmt, label in HEADLINE:
         table = tables.get((chart_key, table_key))
@@ -853,6 +853,7 @@ def summary(user: Any) -> dict[str, Any]:
         if total is not None:
             figure = total["cells"][column]
         else:
+            builder = builder or Builder(user, region, ctx)
             figure = cell(builder.total(key, param), key, param, region.code, builder.mo(key),
                           fmt)
         headline.append({"label": str(label), "cell": figure, "text": show(figure),

@@ -21,7 +21,7 @@ from jiuzhu.assessments.selectors import (
     with_monitoring_circle,
 )
 from jiuzhu.core.access import SYSTEM
-from jiuzhu.households.services import household_register
+from jiuzhu.households.services import household_register, household_update
 from jiuzhu.testing import household_dict
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +128,8 @@ def test_a_standing_follows_its_household_to_another_village(tree, window_worker
         rules_version="test", eligible=False, benefit_fen=0, per_capita_fen=50_000, circle=3,
         index_hundredths=0, vetoes=0, assessed_at=timezone.now())
     assert standings_visible_to(window_worker).filter(pk=standing.pk).exists()
-    household.region = tree["village2"]
-    household.region_path = tree["village2"].path
-    household.save()
+    household_update(actor=SYSTEM, household=household, data=household_dict(
+        household_id=household.household_id, region_code=tree["village2"].code))
     standing.refresh_from_db()
     assert standing.region_path == tree["village2"].path
     assert not standings_visible_to(window_worker).filter(pk=standing.pk).exists()
