@@ -9,9 +9,12 @@ the same querysets grouped by sub-region in one query each, and the list page
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import (
@@ -25,8 +28,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -169,34 +173,6 @@ def paid_households(ctx: Ctx, programme: str) -> QuerySet[Household]:
     return _households(qs.values("application__household_id"))
 
 
-def paid_households_by_programme(user: Any, region: Region, ctx: Ctx) -> dict[str, int]:
-    """``paid_households`` of every programme in one query: the households (distinct) with a
-    payment of the month, per programme — each equal to its list (``paid_households``)."""
-    m = MEASURES["paid_households"]
-    payments = sources.paid_in(ctx.month).visible_to(user)  # type: ignore[attr-defined]
-    payments = within(payments, Measure("", PAYMENT, "", m.rows,
-                                        path="application__household__region_path"), region)
-    return {row["programme"]: row["n"] for row in payments.order_by().values("programme")
-            .annotate(n=Count("application__household_id", distinct=True))}
-
-
-def paid_by_programme(user: Any, region: Region, month_from: date, month_to: date
-                      ) -> dict[str, int]:
-    """Fen paid per programme (and ``all``) over the months, one query a month — each
-    equal to the sum of its list (``paid_ytd``)."""
-    out: dict[str, int] = {}
-    m = MEASURES["paid"]
-    month = month_from
-    while month <= month_to:
-        payments = within(sources.paid_in(month).visible_to(user), m, region)  # type: ignore[attr-defined]
-        for row in payments.order_by().values("programme").annotate(
-                v=Sum("amount", output_field=BigIntegerField())):
-            out[row["programme"]] = out.get(row["programme"], 0) + int(row["v"] or 0)
-            out["all"] = out.get("all", 0) + int(row["v"] or 0)
-        month = add_months(month, 1)
-    return out
-
-
 def _standings(ctx: Ctx) -> QuerySet[Any]:
     """Active households' standings with their monitoring circle — those of the asked
     region alone (the circle is computed for them only, not for the whole registry)."""
@@ -244,14 +220,8 @@ def nothing(ctx: Ctx, _param: str) -> QuerySet[Household]:
                        .values("household_id"))
 
 
-def most_difficult_receiving_nothing(user: Any, region: Region, limit: int = 20) -> list[Any]:
-    """The ``limit`` most difficult households receiving nothing (not vetoed)."""
-    qs = (_nothing_standings(Ctx(timezone.localdate(), region))
-          .filter(sources.in_monitoring_circle(1, 2, 3, 4))
-          .filter(household_id__in=Household.objects.visible_to(user).within(region).values("pk"))
-          .select_related("household", "household__region")
-          .order_by("-index_hundredths", "per_capita_fen", "household__household_id"))
-    return list(qs[:limit])
+#: the order of "most difficult first": hardship index down, then income per head up
+HARDEST_ORDER = ("-index_hundredths", "per_capita_fen", "household__household_id")
 
 
 # timeliness (达川)
@@ -472,21 +442,124 @@ def value_of(qs: QuerySet[Any], m: Measure) -> int:
     return int(qs.aggregate(v=_aggregate(m))["v"] or 0)
 
 
-def grouped(user: Any, m: Measure, ctx: Ctx, param: str, region: Region,
-            children: list[Region]) -> dict[str, int]:
-    """The figure for ``region`` (key ``""``) and each child (key its code), two queries."""
-    qs = list_rows(user, m, ctx, param, region)
-    out = {"": value_of(qs, m)}
-    by_length: dict[int, list[Region]] = {}
-    for child in children:
-        by_length.setdefault(len(child.path), []).append(child)
-    for length, group in by_length.items():
-        found_values = {row["sub"]: row["v"] for row in
-                        qs.annotate(sub=Substr(m.path, 1, length)).order_by()
-                        .values("sub").annotate(v=_aggregate(m))}
-        for child in group:
-            out[child.code] = int(found_values.get(child.path) or 0)
-    return out
+@lru_cache(maxsize=65536)
+def path_and_ancestors(path: str) -> tuple[str, ...]:
+    """``98/9801/980101/`` → ``98/``, ``98/9801/``, ``98/9801/980101/``: the regions a row
+    of that path counts in."""
+    out, at = [], path.find("/")
+    while at != -1:
+        out.append(path[:at + 1])
+        at = path.find("/", at + 1)
+    return tuple(out)
+
+
+class Rollup:
+    """The figures of ``root`` and of every region under it, each figure **one query**: its
+    rows inside ``root`` (as ``user`` sees them) grouped by their own region path, then
+    added up into every region that path lies in. The live dashboard of one region is a
+    rollup of that region; the daily refresh is one rollup of the province shared by every
+    snapshot under it (one pass over the registry, not one per region). Every figure of a
+    region is a sum over the disjoint paths under it, so it equals its list."""
+
+    def __init__(self, user: Any, root: Region) -> None:
+        self.user, self.root = user, root
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def _rolled(self, rows: Any) -> dict[str, dict[Any, int]]:
+        """``rows``: (path, group, value) → {region path: {group: value summed}}."""
+        out: dict[str, dict[Any, int]] = {}
+        for path, group, value in rows:
+            for each in path_and_ancestors(path or ""):
+                bucket = out.setdefault(each, {})
+                bucket[group] = bucket.get(group, 0) + int(value or 0)
+        return out
+
+    def measure(self, key: str, param: str, ctx: Ctx) -> dict[str, int]:
+        """A measure's figure per region path (``list_rows`` grouped by path)."""
+        def run() -> dict[str, int]:
+            m = MEASURES[key]
+            qs = list_rows(self.user, m, ctx, param, self.root)
+            rows = qs.order_by().values_list(m.path).annotate(v=_aggregate(m))
+            return {path: groups[None] for path, groups in
+                    self._rolled((path, None, v) for path, v in rows).items()}
+        return self._once(("m", key, param, ctx.today), run)  # type: ignore[no-any-return]
+
+    def _paid(self, month: date) -> QuerySet[Any]:
+        m = MEASURES["paid"]
+        return within(sources.paid_in(month).visible_to(self.user), m, self.root)  # type: ignore[attr-defined]
+
+    def paid_households_by_programme(self, month: date) -> dict[str, dict[Any, int]]:
+        """``paid_households`` of every programme for ``month`` in one query: the households
+        (distinct) paid that month per programme — each equal to its list."""
+        return self._once(("ph", month), lambda: self._rolled(  # type: ignore[no-any-return]
+            self._paid(month).order_by()
+            .values_list("application__household__region_path", "programme")
+            .annotate(n=Count("application__household_id", distinct=True))))
+
+    def paid_by_programme(self, month: date) -> dict[str, dict[Any, int]]:
+        """Fen paid per programme in ``month`` — the sum of its list (``paid``)."""
+        return self._once(("pp", month), lambda: self._rolled(  # type: ignore[no-any-return]
+            self._paid(month).order_by()
+            .values_list("application__household__region_path", "programme")
+            .annotate(v=Sum("amount", output_field=BigIntegerField()))))
+
+    def circles(self) -> dict[str, dict[Any, int]]:
+        """Households per (monitoring circle, receiving nothing) — ``circle`` and
+        ``circle_nothing`` in one query."""
+        def run() -> dict[str, dict[Any, int]]:
+            households = Household.objects.visible_to(self.user).within(self.root).values("pk")
+            receiving_ids = sources.receiving_now().values("household_id")
+            qs = (_standings(Ctx(timezone.localdate(), self.root))
+                  .filter(household_id__in=households).order_by()
+                  .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
+                                         default=Value(1), output_field=IntegerField())))
+            return self._rolled(
+                (path, (code, nothing), n) for path, code, nothing, n in
+                qs.values_list("household__region_path", "monitoring_code", "nothing")
+                .annotate(n=Count("pk")))
+        return self._once(("circles",), run)  # type: ignore[no-any-return]
+
+    def hardest(self, limit: int) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+        """The ``limit`` most difficult households receiving nothing (not vetoed) of every
+        path, one query (a window per path), sorted by path: the most difficult of a region
+        are the first ``limit`` of those of the paths under it."""
+        def run() -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+            households = Household.objects.visible_to(self.user).within(self.root).values("pk")
+            order = [F(f[1:]).desc() if f.startswith("-") else F(f) for f in HARDEST_ORDER]
+            qs = (_nothing_standings(Ctx(timezone.localdate(), self.root))
+                  .filter(sources.in_monitoring_circle(1, 2, 3, 4),
+                          household_id__in=households)
+                  .annotate(rank=Window(RowNumber(), partition_by=F("household__region_path"),
+                                        order_by=order))
+                  .filter(rank__lte=limit)
+                  .values("household_id", "household__household_id", "household__head_name",
+                          "household__region__name", "household__region_path",
+                          "index_hundredths", "per_capita_fen", "monitoring_circle"))
+            rows = [(row["household__region_path"],
+                     (-row["index_hundredths"], row["per_capita_fen"],
+                      row["household__household_id"]), row) for row in qs]
+            return sorted(rows, key=lambda r: r[0])
+        return self._once(("hardest", limit), run)  # type: ignore[no-any-return]
+
+    def fact_days(self, ctx: Ctx) -> dict[str, dict[tuple[str, str], list[int]]]:
+        """The working days of this year's step facts per region path and step."""
+        def run() -> dict[str, dict[tuple[str, str], list[int]]]:
+            out: dict[str, dict[tuple[str, str], list[int]]] = {}
+            if sources.step_fact_model() is None:
+                return out
+            qs = list_rows(self.user, MEASURES["facts"], ctx, "", self.root)
+            for path, step, label, days in qs.values_list("region_path", "step", "step_label",
+                                                         "working_days"):
+                for each in path_and_ancestors(path or ""):
+                    out.setdefault(each, {}).setdefault((step, label), []).append(
+                        int(days or 0))
+            return out
+        return self._once(("facts", ctx.today), run)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -510,27 +583,71 @@ def cell(value: Any, m: str = "", p: str = "", r: str = "", mo: str = "", fmt: s
 
 
 class Builder:
-    def __init__(self, user: Any, region: Region, ctx: Ctx) -> None:
+    """The figures of one region (and its children) read from a ``Rollup`` — its own for a
+    live page, the province's shared one for the daily refresh."""
+
+    def __init__(self, user: Any, region: Region, ctx: Ctx, rollup: Rollup | None = None
+                 ) -> None:
         self.user, self.region, self.ctx = user, region, ctx
+        self.rollup = rollup or Rollup(user, region)
         self.children = sub_regions(region)
         self.child_drills = drills(region)
-        self._cache: dict[tuple[str, str, date], dict[str, int]] = {}
+
+    def _split(self, by_path: dict[str, Any], empty: Any) -> dict[str, Any]:
+        """``{"": the region's, child code: the child's}`` of a per-path result."""
+        out = {"": by_path.get(self.region.path, empty)}
+        for child in self.children:
+            out[child.code] = by_path.get(child.path, empty)
+        return out
 
     def values(self, key: str, param: str = "", ctx: Ctx | None = None) -> dict[str, int]:
-        ctx = ctx or self.ctx
-        k = (key, param, ctx.today)
-        if k not in self._cache:
-            self._cache[k] = grouped(self.user, MEASURES[key], ctx, param, self.region,
-                                     self.children)
-        return self._cache[k]
+        """The figure of the region (key ``""``) and of each child (key its code)."""
+        return self._split(self.rollup.measure(key, param, ctx or self.ctx), 0)
 
     def total(self, key: str, param: str = "") -> int:
-        """The figure for the whole region only (one query)."""
-        k = (key, param, self.ctx.today)
-        if k in self._cache:
-            return self._cache[k][""]
-        m = MEASURES[key]
-        return value_of(list_rows(self.user, m, self.ctx, param, self.region), m)
+        """The figure of the whole region."""
+        return self.rollup.measure(key, param, self.ctx).get(self.region.path, 0)
+
+    def paid_households_by_programme(self, month: date) -> dict[str, int]:
+        return self.rollup.paid_households_by_programme(month).get(self.region.path, {})
+
+    def paid_by_programme(self, month_from: date, month_to: date) -> dict[str, int]:
+        """Fen paid per programme (and ``all``) over the months — the sum of ``paid_ytd``."""
+        out: dict[str, int] = {}
+        month = month_from
+        while month <= month_to:
+            for programme, fen in self.rollup.paid_by_programme(month).get(
+                    self.region.path, {}).items():
+                out[programme] = out.get(programme, 0) + fen
+                out["all"] = out.get("all", 0) + fen
+            month = add_months(month, 1)
+        return out
+
+    def circle_counts(self) -> dict[str, dict[str, int]]:
+        """Households per monitoring circle (``c1``…``c4``) and of circles 3–4 receiving
+        nothing (``nothing``) of the region (key ``""``) and each child."""
+        keys = [f"c{n}" for n in (1, 2, 3, 4)] + ["nothing"]
+        out = {}
+        for code, groups in self._split(self.rollup.circles(), {}).items():
+            bucket = dict.fromkeys(keys, 0)
+            for (circle_code, nothing), n in groups.items():
+                if circle_code in (1, 2, 3, 4):
+                    bucket[f"c{circle_code}"] += n
+                    if circle_code in (3, 4) and nothing:
+                        bucket["nothing"] += n
+            out[code] = bucket
+        return out
+
+    def most_difficult(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The ``limit`` most difficult households of the region receiving nothing."""
+        rows = self.rollup.hardest(limit)
+        start = bisect_left(rows, self.region.path, key=lambda r: r[0])
+        end = bisect_left(rows, self.region.path + "\U0010ffff", key=lambda r: r[0])
+        return [row for _path, _key, row in
+                heapq.nsmallest(limit, rows[start:end], key=lambda r: r[1])]
+
+    def fact_days(self) -> dict[tuple[str, str], list[int]]:
+        return self.rollup.fact_days(self.ctx).get(self.region.path, {})
 
     def mo(self, key: str, ctx: Ctx | None = None) -> str:
         return (ctx or self.ctx).month.strftime("%Y-%m") if MEASURES[key].needs_month else ""
@@ -583,7 +700,7 @@ def chart_coverage(b: Builder) -> dict[str, Any]:
     trend = Table("trend", _("近24个月发放家庭（户）"), "line", [str(name) for _c, name in PROGRAMMES])
     for n in range(23, -1, -1):
         month = add_months(b.ctx.month, -n)
-        counts = paid_households_by_programme(b.user, b.region, Ctx(month))
+        counts = b.paid_households_by_programme(month)
         trend.rows.append({"label": month.strftime("%Y-%m"), "code": "", "cells": [
             cell(counts.get(code, 0), "paid_households", code, b.region.code,
                  month.strftime("%Y-%m")) for code, _name in PROGRAMMES]})
@@ -592,42 +709,8 @@ def chart_coverage(b: Builder) -> dict[str, Any]:
             "note": _("临时救助为本月救助家庭；其余为当前在保家庭。"), "tables": tables}
 
 
-def circle_counts(user: Any, region: Region, children: list[Region]) -> dict[str, dict[str, int]]:
-    """The circle chart's figures for ``region`` (key ``""``) and each child in one query
-    per level of codes: households per monitoring circle (``circle``) and those of circles
-    3–4 receiving nothing (``circle_nothing``) — each equal to its list."""
-    households = Household.objects.visible_to(user).within(region).values("pk")
-    receiving_ids = sources.receiving_now().values("household_id")
-    qs = (_standings(Ctx(timezone.localdate(), region))
-          .filter(household_id__in=households).order_by()
-          .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
-                                 default=Value(1), output_field=IntegerField())))
-    keys = [f"c{n}" for n in (1, 2, 3, 4)] + ["nothing"]
-
-    def add(bucket: dict[str, int], code: int, nothing: int, n: int) -> None:
-        if code in (1, 2, 3, 4):
-            bucket[f"c{code}"] += n
-            if code in (3, 4) and nothing:
-                bucket["nothing"] += n
-
-    out = {"": dict.fromkeys(keys, 0)}
-    for row in qs.values("monitoring_code", "nothing").annotate(n=Count("pk")):
-        add(out[""], row["monitoring_code"], row["nothing"], row["n"])
-    by_length: dict[int, list[Region]] = {}
-    for child in children:
-        by_length.setdefault(len(child.path), []).append(child)
-        out[child.code] = dict.fromkeys(keys, 0)
-    for length, group in by_length.items():
-        codes = {child.path: child.code for child in group}
-        for row in (qs.annotate(sub=Substr("household__region_path", 1, length))
-                    .values("sub", "monitoring_code", "nothing").annotate(n=Count("pk"))):
-            if row["sub"] in codes:
-                add(out[codes[row["sub"]]], row["monitoring_code"], row["nothing"], row["n"])
-    return out
-
-
 def chart_circles(b: Builder) -> dict[str, Any]:
-    counts = circle_counts(b.user, b.region, b.children)
+    counts = b.circle_counts()
     columns = [_("第%(n)s圈") % {"n": n} for n in (1, 2, 3, 4)] + [_("3–4 圈未享受救助")]
     table = Table("circles", _("各圈家庭（户）"), "stack", columns, rows_are_regions=True)
 
@@ -649,14 +732,13 @@ def chart_hardship(b: Builder) -> dict[str, Any]:
                             [(key, label) for key, label, _lo, _hi in INDEX_BUCKETS], _("户数"))
     hardest = Table("hardest", _("最困难且未享受救助的20户"), "",
                     [_("家庭编号"), _("户主"), _("所在村（社区）"), _("困难指数"), _("信息圈")])
-    for standing in most_difficult_receiving_nothing(b.user, b.region):
-        household = standing.household
-        hardest.rows.append({"label": household.household_id, "code": "",
-                             "household": household.pk, "cells": [
-                                 cell(household.head_name, fmt="t"),
-                                 cell(household.region.name, fmt="t"),
-                                 cell(f"{standing.index_hundredths / 100:.2f}", fmt="t"),
-                                 cell(standing.monitoring_circle, fmt="t")]})
+    for row in b.most_difficult(20):
+        hardest.rows.append({"label": row["household__household_id"], "code": "",
+                             "household": row["household_id"], "cells": [
+                                 cell(row["household__head_name"], fmt="t"),
+                                 cell(row["household__region__name"], fmt="t"),
+                                 cell(f"{row['index_hundredths'] / 100:.2f}", fmt="t"),
+                                 cell(row["monitoring_circle"], fmt="t")]})
     total = b.total("nothing")
     return {"key": "hardship", "title": _("困难程度（金乡）"), "tables": [dist, hardest],
             "links": [{"label": _("全部未享受救助的圈内家庭（按困难程度）"),
@@ -672,11 +754,7 @@ def chart_timeliness(b: Builder) -> dict[str, Any]:
                   [_("办结环节"), _("按时"), _("超时"), _("中位数"), _("第90百分位")])
     model = sources.step_fact_model()
     if model is not None:
-        facts_qs = list_rows(b.user, MEASURES["facts"], b.ctx, "", b.region)
-        days: dict[tuple[str, str], list[int]] = {}
-        for step, label, value in facts_qs.values_list("step", "step_label", "working_days"):
-            days.setdefault((step, label), []).append(int(value or 0))
-        for (step, label), values in sorted(days.items()):
+        for (step, label), values in sorted(b.fact_days().items()):
             steps.rows.append({"label": label or step, "code": "", "cells": [
                 cell(b.total("facts", step), "facts", step, b.region.code),
                 cell(b.total("facts_on_time", step), "facts_on_time", step, b.region.code),
@@ -726,7 +804,7 @@ def chart_money(b: Builder) -> dict[str, Any]:
     summary = Table("programmes", _("按项目"), "bar",
                     [_("本月（元）"), _("上月（元）"), _("本年累计（元）"), _("发放人数"),
                      _("人均（元）")])
-    ytd = paid_by_programme(b.user, b.region, b.ctx.year_start, b.ctx.month)
+    ytd = b.paid_by_programme(b.ctx.year_start, b.ctx.month)
     for code, name in [*PROGRAMMES, ("all", _("合计"))]:
         month_v = b.values("paid", code)[""] if code != "all" else b.total("paid", code)
         persons = b.total("paid_persons", code)
@@ -746,11 +824,12 @@ CHARTS = (chart_coverage, chart_circles, chart_hardship, chart_timeliness, chart
 
 
 def compute(user: Any, region: Region, today: date | None = None, *,
-            only: str = "") -> dict[str, Any]:
+            only: str = "", rollup: Rollup | None = None) -> dict[str, Any]:
     """Every figure of ``region``'s dashboard as the user sees it (JSON-ready); ``only``:
-    the chart of that key alone."""
+    the chart of that key alone; ``rollup``: the figures of a region above (the daily
+    refresh shares one over the province), else the region's own."""
     ctx = ctx_for(today)
-    builder = Builder(user, region, ctx)
+    builder = Builder(user, region, ctx, rollup)
     charts = []
     for chart in CHARTS:
         if only and chart.__name__ != f"chart_{only}":

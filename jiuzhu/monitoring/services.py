@@ -21,9 +21,11 @@ from .models import MonthlySnapshot, RefreshRun
 logger = logging.getLogger(__name__)
 
 
-def snapshot_save(region: Region, *, today: Any = None) -> MonthlySnapshot:
-    """Compute ``region``'s figures as the system and keep them as this month's snapshot."""
-    data = selectors.compute(SYSTEM, region, today)
+def snapshot_save(region: Region, *, today: Any = None,
+                  rollup: selectors.Rollup | None = None) -> MonthlySnapshot:
+    """Compute ``region``'s figures as the system and keep them as this month's snapshot
+    (``rollup``: one shared by the regions of a refresh, over the root above them)."""
+    data = selectors.compute(SYSTEM, region, today, rollup=rollup)
     month = selectors.ctx_for(today).month
     snapshot, _created = MonthlySnapshot.objects.update_or_create(
         region=region, month=month, defaults={
@@ -55,9 +57,10 @@ def refresh_execute(run: RefreshRun) -> RefreshRun:
     """Recompute every snapshot of the run, counting progress as it goes."""
     regions = selectors.refresh_regions(run.region)
     RefreshRun.objects.filter(pk=run.pk).update(status="running", total=len(regions), done=0)
+    rollup = selectors.Rollup(SYSTEM, run.region)  # one pass over the subtree
     try:
         for done, region in enumerate(regions, start=1):
-            snapshot_save(region)
+            snapshot_save(region, rollup=rollup)
             RefreshRun.objects.filter(pk=run.pk).update(done=done)
     except Exception as error:  # reported on the page, then re-raised for the worker's log
         RefreshRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:500],
@@ -69,10 +72,12 @@ def refresh_execute(run: RefreshRun) -> RefreshRun:
 
 
 def refresh_daily() -> int:
-    """The daily task: this month's snapshot of every province, city and county."""
+    """The daily task: this month's snapshot of every province, city, county and township,
+    one pass over each province (``selectors.Rollup``)."""
     count = 0
     for root in Region.objects.filter(parent__isnull=True).order_by("code"):
+        rollup = selectors.Rollup(SYSTEM, root)
         for region in selectors.refresh_regions(root):
-            snapshot_save(region)
+            snapshot_save(region, rollup=rollup)
             count += 1
     return count

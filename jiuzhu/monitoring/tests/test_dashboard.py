@@ -122,6 +122,23 @@ def test_township_figures_add_up_to_the_county(county_data, supervisor, tree):
         _total(_table(town, "coverage", "households"), i) for i in range(5)]
 
 
+def test_one_pass_over_the_province_gives_each_region_its_own_figures(county_data, tree):
+    """The daily refresh shares one rollup over the province: every snapshot under it says
+    exactly what that region's dashboard computed alone says (the most difficult of each
+    region included)."""
+    shared = selectors.Rollup(selectors.SYSTEM, tree["province"])
+    regions = [*selectors.refresh_regions(tree["province"]), tree["village1"]]
+    assert len(regions) == 6
+    for region in regions:
+        alone = selectors.compute(selectors.SYSTEM, region)
+        together = selectors.compute(selectors.SYSTEM, region, rollup=shared)
+        alone.pop("computed_at"), together.pop("computed_at")
+        assert together == alone, region.code
+    hardest = _table(selectors.compute(selectors.SYSTEM, tree["town1"], rollup=shared),
+                     "hardship", "hardest")
+    assert hardest["rows"]  # the comparison is not of empty tables
+
+
 def test_the_page_drills_down_and_links_every_figure(client, county_data, supervisor, tree):
     client.force_login(supervisor)
     page = client.get(reverse("monitoring:home"))
