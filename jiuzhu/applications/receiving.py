@@ -176,14 +176,15 @@ def receiving_now(qs: QuerySet[Application] | None = None, *, today: date | None
 
 
 def paid_in(month: date, *, user: Any = None, region: Any = None,
-            confirmed_only: bool = True) -> QuerySet[Any]:
-    """The payments (``payments.Payment``) of ``month`` — the money truth of a past month —
-    annotated ``programme``, ``household_id``, ``item_code``; ``amount`` is the payment's.
-    Only payments of confirmed payrolls unless ``confirmed_only=False`` (a draft list may
-    still change)."""
+            confirmed_only: bool = True, through: date | None = None) -> QuerySet[Any]:
+    """The payments (``payments.Payment``) of ``month`` (to ``through``'s month when given)
+    — the money truth of a past month — annotated ``programme``, ``household_id``,
+    ``item_code``; ``amount`` is the payment's. Only payments of confirmed payrolls unless
+    ``confirmed_only=False`` (a draft list may still change)."""
     from django.db.models import F
 
-    qs = _payment_model().objects.filter(month=_month(month))
+    qs = _payment_model().objects.filter(month__gte=_month(month),
+                                         month__lte=_month(through or month))
     if confirmed_only:
         qs = qs.filter(payroll__status=_CONFIRMED)
     return (_scoped(qs, user, region)
@@ -222,10 +223,22 @@ def recipients_in(month: date, *, user: Any = None, region: Any = None,
                       amount=Subquery(payments.values("amount")[:1])))
 
 
-def receiving_household_ids(programmes: Iterable[str], *, today: date | None = None
-                            ) -> QuerySet[Any]:
+def receiving_household_ids(programmes: Iterable[str], *, today: date | None = None,
+                            region: Any = None) -> QuerySet[Any]:
     """The ids (``households.Household.pk``) of the households receiving one of
     ``programmes`` today (``receiving_now``), for ``household_id__in=…`` — the monitoring
-    circle's hook (``assessments.prescription.register_receiving_households``)."""
-    return (receiving_now(today=today).filter(**{"programme__in": list(programmes)})
+    circle's hook (``assessments.prescription.register_receiving_households``).
+    ``region``: of the households living there only (the subquery stays small)."""
+    return (households_receiving(region, today=today)
+            .filter(**{"programme__in": list(programmes)})
             .values_list("household_id", flat=True).distinct())
+
+
+def households_receiving(region: Any = None, *, today: date | None = None) -> QuerySet[Any]:
+    """``receiving_now`` of the households living in ``region`` now (the household's
+    region, not the case's: a household that moved counts where it lives); all without."""
+    qs = Application.objects.all()
+    if region is not None:
+        household = Application._meta.get_field("household").related_model
+        qs = qs.filter(household__in=household.objects.within(region).values("pk"))  # type: ignore[union-attr]
+    return receiving_now(qs, today=today)

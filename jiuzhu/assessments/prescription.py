@@ -41,7 +41,7 @@ def register_receiving(provider: ReceivingProvider) -> None:
 # Which households receive a programme today (for the monitoring circle, 碑林) is known by
 # applications: it registers ``fn(programmes) -> QuerySet`` of household ids in its ready()
 # (``applications.receiving.receiving_household_ids``; programme codes of 50-api.md).
-ReceivingHouseholds = Callable[[Iterable[str]], Any]
+ReceivingHouseholds = Callable[..., Any]  # fn(programmes, *, region=None)
 _RECEIVING_HOUSEHOLDS: list[ReceivingHouseholds] = []
 
 
@@ -51,13 +51,15 @@ def register_receiving_households(provider: ReceivingHouseholds) -> None:
         _RECEIVING_HOUSEHOLDS.append(provider)
 
 
-def receiving_households_q(programmes: Iterable[str], on: str = "household") -> Q:
+def receiving_households_q(programmes: Iterable[str], on: str = "household",
+                           region: Any = None) -> Q:
     """A filter on ``on`` (a household) for the households receiving one of
-    ``programmes`` today, by every registered provider; matches nothing without one."""
+    ``programmes`` today, by every registered provider; matches nothing without one.
+    ``region``: the rows filtered all live there (the providers look there only)."""
     codes = list(programmes)
     q = Q(**{f"{on}__in": []})
     for provider in _RECEIVING_HOUSEHOLDS:
-        q |= Q(**{f"{on}__in": provider(codes)})
+        q |= Q(**{f"{on}__in": provider(codes, region=region)})
     return q
 
 

@@ -68,22 +68,22 @@ def with_counted_circle(qs: Any) -> Any:
         default=F("circle"), output_field=PositiveSmallIntegerField()))
 
 
-def _receiving_whens() -> tuple[When, When]:
+def _receiving_whens(region: Region | None = None) -> tuple[When, When]:
     """Receiving dibao or special hardship today → 1, recognised low-income → 2."""
     from .prescription import receiving_households_q
 
-    return (When(receiving_households_q(CIRCLE_1_PROGRAMMES), then=Value(1)),
-            When(receiving_households_q(CIRCLE_2_PROGRAMMES), then=Value(2)))
+    return (When(receiving_households_q(CIRCLE_1_PROGRAMMES, region=region), then=Value(1)),
+            When(receiving_households_q(CIRCLE_2_PROGRAMMES, region=region), then=Value(2)))
 
 
-def monitoring_code_expression() -> Case:
+def monitoring_code_expression(region: Region | None = None) -> Case:
     """The monitoring circle as one flat SQL expression (each subquery written once):
     1–4, 0 outside, ``VETOED_CODE`` for a vetoed household — the order of the module's
     docstring: what the household receives, then a veto unless monitored, then the
     calculation (computed 1–2 → 2, 3 → 3, 4 → 4; monitored outside → 4)."""
     monitored = Exists(open_monitoring().filter(household=OuterRef("household")))
     return Case(
-        *_receiving_whens(),
+        *_receiving_whens(region),
         When(Q(vetoes=0, circle__in=(1, 2)), then=Value(2)),
         When(Q(vetoes=0, circle__in=(3, 4)), then=F("circle")),
         When(monitored, then=Case(When(circle__in=(1, 2), then=Value(2)),
@@ -94,16 +94,17 @@ def monitoring_code_expression() -> Case:
         default=Value(0), output_field=PositiveSmallIntegerField())
 
 
-def with_monitoring_circle(qs: Any) -> Any:
+def with_monitoring_circle(qs: Any, region: Region | None = None) -> Any:
     """Standings annotated with the monitoring circle (see the module's docstring):
     ``monitoring_code`` (1–4, 0 outside, ``VETOED_CODE`` vetoed: the one to filter and
     count on, its SQL written once — ``in_monitoring_circle``, ``NOT_VETOED``), and for
     showing a row ``monitoring_circle`` (1–4, 0 outside and for the vetoed), ``vetoed``
     (bool), ``receiving_circle`` (1 dibao/tekun, 2 low-income, 0 nothing) and
-    ``monitored``/``counted_circle`` of ``with_counted_circle``."""
-    qs = with_counted_circle(qs).annotate(monitoring_code=monitoring_code_expression())
+    ``monitored``/``counted_circle`` of ``with_counted_circle``. ``region``: every row of
+    ``qs`` lies in it (what the households receive is then looked up there only)."""
+    qs = with_counted_circle(qs).annotate(monitoring_code=monitoring_code_expression(region))
     return qs.annotate(
-        receiving_circle=Case(*_receiving_whens(), default=Value(0),
+        receiving_circle=Case(*_receiving_whens(region), default=Value(0),
                               output_field=PositiveSmallIntegerField()),
         vetoed=Case(When(monitoring_code=VETOED_CODE, then=Value(True)), default=Value(False),
                     output_field=BooleanField()),
@@ -165,7 +166,7 @@ def circle_counts(*, user: Any, region: Region) -> list[dict[str, Any]]:
     """Households per monitoring circle (``c1``…``c4``, ``c0`` outside) and vetoed
     (``vetoed``, apart) for each child region of ``region`` (and the total)."""
     children = list(region.children.order_by("code"))
-    base = (with_monitoring_circle(standings_visible_to(user).within(region))
+    base = (with_monitoring_circle(standings_visible_to(user).within(region), region)
             .order_by().values("monitoring_code"))
     rows = []
     for child in [*children, None]:

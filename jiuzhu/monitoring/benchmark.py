@@ -200,7 +200,8 @@ def bench_dashboard(n: int, *, keep: bool = False, reuse: bool = False,
         "refresh_s": round(refreshed, 1),
         "province_ms": _timed(lambda: selectors.figures(SYSTEM, province)),
         "county_ms": _timed(lambda: selectors.figures(SYSTEM, county)),
-        "village_live_ms": _timed(lambda: selectors.figures(SYSTEM, villages[0]), repeat=1),
+        "township_ms": _timed(lambda: selectors.figures(SYSTEM, towns[0])),
+        "village_live_ms": _timed(lambda: selectors.figures(SYSTEM, villages[0]), repeat=3),
     }
     try:
         from jiuzhu.monthly import selectors as monthly

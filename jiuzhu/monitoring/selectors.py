@@ -20,10 +20,10 @@ from typing import Any
 from django.db.models import (
     BigIntegerField,
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -145,14 +145,14 @@ def _households(ids: Any) -> QuerySet[Household]:
     return Household.objects.filter(pk__in=ids)
 
 
-def _receiving(programme: str) -> QuerySet[Any]:
-    qs = sources.receiving_now()
+def _receiving(programme: str, region: Region | None) -> QuerySet[Any]:
+    qs = sources.receiving_now(region)
     return qs if programme in ("", "all") else qs.filter(programme=programme)
 
 
 def _covered_ids(ctx: Ctx, programme: str) -> Any:
     """Households receiving ``programme`` now (临时救助: paid this month), ``all``: any."""
-    return _receiving(programme).values("household_id")
+    return _receiving(programme, ctx.region).values("household_id")
 
 
 @measure("covered", HOUSEHOLD, _l("在保家庭（户）"))
@@ -179,7 +179,7 @@ def _standings(ctx: Ctx) -> QuerySet[Any]:
     qs = Standing.objects.filter(household__status="active")
     if ctx.region is not None:
         qs = qs.within(ctx.region)
-    return sources.with_monitoring_circle(qs)
+    return sources.with_monitoring_circle(qs, ctx.region)
 
 
 @measure("circle", HOUSEHOLD, _l("信息圈家庭（户）"))
@@ -191,7 +191,7 @@ def circle(ctx: Ctx, which: str) -> QuerySet[Household]:
 
 def _nothing_standings(ctx: Ctx) -> QuerySet[Any]:
     """Standings (not vetoed) of households receiving nothing now."""
-    receiving_ids = sources.receiving_now().values("household_id")
+    receiving_ids = sources.receiving_now(ctx.region).values("household_id")
     return _standings(ctx).filter(sources.NOT_VETOED).exclude(household_id__in=receiving_ids)
 
 
@@ -332,25 +332,8 @@ def fund_paid(ctx: Ctx, _param: str) -> QuerySet[LedgerEntry]:
 # money
 def _payments(month_from: date, month_to: date, programme: str) -> QuerySet[Any]:
     """The payments (``paid_in``) of the months ``month_from``…``month_to``."""
-    if month_from == month_to:
-        qs = sources.paid_in(month_from)
-        return qs if programme in ("", "all") else qs.filter(programme=programme)
-    rows: QuerySet[Any] | None = None
-    month = month_from
-    ids: list[Any] = []
-    while month <= month_to:
-        qs = sources.paid_in(month)
-        if programme not in ("", "all"):
-            qs = qs.filter(programme=programme)
-        ids.append(qs.values("pk"))
-        month = add_months(month, 1)
-    from jiuzhu.payments.models import Payment
-
-    condition = Q(pk__in=[])
-    for sub in ids:
-        condition |= Q(pk__in=sub)
-    rows = Payment.objects.filter(condition)
-    return rows
+    qs = sources.paid_in(month_from, month_to)
+    return qs if programme in ("", "all") else qs.filter(programme=programme)
 
 
 @measure("paid", PAYMENT, _l("当月发放金额（元）"), path="application__household__region_path",
@@ -489,31 +472,52 @@ class Rollup:
                     self._rolled((path, None, v) for path, v in rows).items()}
         return self._once(("m", key, param, ctx.today), run)  # type: ignore[no-any-return]
 
-    def _paid(self, month: date) -> QuerySet[Any]:
+    def _paid(self, first: date, last: date) -> QuerySet[Any]:
         m = MEASURES["paid"]
-        return within(sources.paid_in(month).visible_to(self.user), m, self.root)  # type: ignore[attr-defined]
+        return within(sources.paid_in(first, last).visible_to(self.user), m, self.root)  # type: ignore[attr-defined]
 
-    def paid_households_by_programme(self, month: date) -> dict[str, dict[Any, int]]:
-        """``paid_households`` of every programme for ``month`` in one query: the households
-        (distinct) paid that month per programme — each equal to its list."""
-        return self._once(("ph", month), lambda: self._rolled(  # type: ignore[no-any-return]
-            self._paid(month).order_by()
-            .values_list("application__household__region_path", "programme")
+    def paid_households_by_month(self, first: date, last: date) -> dict[str, dict[Any, int]]:
+        """``paid_households`` of every programme and month ``first``…``last`` in one query:
+        the households (distinct) paid per (month, programme) — each equal to its list."""
+        return self._once(("ph", first, last), lambda: self._rolled(  # type: ignore[no-any-return]
+            (path, (month, programme), n) for path, month, programme, n in
+            self._paid(first, last).order_by()
+            .values_list("application__household__region_path", "month", "programme")
             .annotate(n=Count("application__household_id", distinct=True))))
 
-    def paid_by_programme(self, month: date) -> dict[str, dict[Any, int]]:
-        """Fen paid per programme in ``month`` — the sum of its list (``paid``)."""
-        return self._once(("pp", month), lambda: self._rolled(  # type: ignore[no-any-return]
-            self._paid(month).order_by()
+    def paid_by_programme(self, first: date, last: date) -> dict[str, dict[Any, int]]:
+        """Fen paid per programme in the months ``first``…``last`` — the sum of its list
+        (``paid_ytd``)."""
+        return self._once(("pp", first, last), lambda: self._rolled(  # type: ignore[no-any-return]
+            self._paid(first, last).order_by()
             .values_list("application__household__region_path", "programme")
             .annotate(v=Sum("amount", output_field=BigIntegerField()))))
+
+    def index_buckets(self, ctx: Ctx) -> None:
+        """The ``index`` measure of every bucket in one query (a standing is one household:
+        its rows grouped by the household's path, as the measure's list)."""
+        if ("index", ctx.today) in self._cache:
+            return
+        households = Household.objects.visible_to(self.user).within(self.root).values("pk")
+        bucket = Case(*(When(index_hundredths__gte=low, index_hundredths__lt=high,
+                             then=Value(key)) for key, _label, low, high in INDEX_BUCKETS),
+                      default=Value(""), output_field=CharField())
+        rolled = self._rolled(
+            _standings(replace(ctx, region=self.root))
+            .filter(sources.NOT_VETOED, household_id__in=households).order_by()
+            .annotate(bucket=bucket).values_list("household__region_path", "bucket")
+            .annotate(n=Count("pk")))
+        for key, _label, _low, _high in INDEX_BUCKETS:
+            self._cache[("m", "index", key, ctx.today)] = {
+                path: groups.get(key, 0) for path, groups in rolled.items()}
+        self._cache[("index", ctx.today)] = True
 
     def circles(self) -> dict[str, dict[Any, int]]:
         """Households per (monitoring circle, receiving nothing) — ``circle`` and
         ``circle_nothing`` in one query."""
         def run() -> dict[str, dict[Any, int]]:
             households = Household.objects.visible_to(self.user).within(self.root).values("pk")
-            receiving_ids = sources.receiving_now().values("household_id")
+            receiving_ids = sources.receiving_now(self.root).values("household_id")
             qs = (_standings(Ctx(timezone.localdate(), self.root))
                   .filter(household_id__in=households).order_by()
                   .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
@@ -608,19 +612,18 @@ class Builder:
         """The figure of the whole region."""
         return self.rollup.measure(key, param, self.ctx).get(self.region.path, 0)
 
-    def paid_households_by_programme(self, month: date) -> dict[str, int]:
-        return self.rollup.paid_households_by_programme(month).get(self.region.path, {})
+    def paid_households_by_month(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Households paid per month and programme (``paid_households``)."""
+        out: dict[date, dict[str, int]] = {}
+        for (month, programme), n in self.rollup.paid_households_by_month(first, last).get(
+                self.region.path, {}).items():
+            out.setdefault(month, {})[programme] = n
+        return out
 
     def paid_by_programme(self, month_from: date, month_to: date) -> dict[str, int]:
         """Fen paid per programme (and ``all``) over the months — the sum of ``paid_ytd``."""
-        out: dict[str, int] = {}
-        month = month_from
-        while month <= month_to:
-            for programme, fen in self.rollup.paid_by_programme(month).get(
-                    self.region.path, {}).items():
-                out[programme] = out.get(programme, 0) + fen
-                out["all"] = out.get("all", 0) + fen
-            month = add_months(month, 1)
+        out = dict(self.rollup.paid_by_programme(month_from, month_to).get(self.region.path, {}))
+        out["all"] = sum(out.values())
         return out
 
     def circle_counts(self) -> dict[str, dict[str, int]]:
@@ -698,9 +701,10 @@ def chart_coverage(b: Builder) -> dict[str, Any]:
                        [(str(name), "covered_persons", code) for code, name in PROGRAMMES]),
     ]
     trend = Table("trend", _("近24个月发放家庭（户）"), "line", [str(name) for _c, name in PROGRAMMES])
+    by_month = b.paid_households_by_month(add_months(b.ctx.month, -23), b.ctx.month)
     for n in range(23, -1, -1):
         month = add_months(b.ctx.month, -n)
-        counts = b.paid_households_by_programme(month)
+        counts = by_month.get(month, {})
         trend.rows.append({"label": month.strftime("%Y-%m"), "code": "", "cells": [
             cell(counts.get(code, 0), "paid_households", code, b.region.code,
                  month.strftime("%Y-%m")) for code, _name in PROGRAMMES]})
@@ -728,6 +732,7 @@ def chart_circles(b: Builder) -> dict[str, Any]:
 
 
 def chart_hardship(b: Builder) -> dict[str, Any]:
+    b.rollup.index_buckets(b.ctx)
     dist = b.category_table("index", _("困难指数分布（户）"), "bar", "index",
                             [(key, label) for key, label, _lo, _hi in INDEX_BUCKETS], _("户数"))
     hardest = Table("hardest", _("最困难且未享受救助的20户"), "",

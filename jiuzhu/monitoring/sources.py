@@ -24,9 +24,10 @@ PROGRAMMES: tuple[tuple[str, Any], ...] = tuple(
     (code, receiving.PROGRAMME_LABELS[code]) for code in receiving.PROGRAMMES)
 
 
-def receiving_now() -> QuerySet[Any]:
-    """Cases receiving today, annotated ``programme`` (``applications.receiving``)."""
-    return receiving.receiving_now()
+def receiving_now(region: Any = None) -> QuerySet[Any]:
+    """Cases receiving today, annotated ``programme`` (``applications.receiving``);
+    ``region``: of the households living there."""
+    return receiving.households_receiving(region)
 
 
 def recipients_in(month: date) -> QuerySet[Any]:
@@ -34,16 +35,17 @@ def recipients_in(month: date) -> QuerySet[Any]:
     return receiving.recipients_in(month)
 
 
-def paid_in(month: date) -> QuerySet[Any]:
-    """The payments of a month (confirmed payrolls), annotated ``programme``: the money
-    truth."""
-    return receiving.paid_in(month)
+def paid_in(month: date, through: date | None = None) -> QuerySet[Any]:
+    """The payments of a month (to ``through``'s month when given; confirmed payrolls),
+    annotated ``programme``: the money truth."""
+    return receiving.paid_in(month, through=through)
 
 
-def with_monitoring_circle(qs: Any) -> Any:
+def with_monitoring_circle(qs: Any, region: Any = None) -> Any:
     """Standings annotated ``monitoring_code`` (filter and count on it: ``NOT_VETOED``,
-    ``in_monitoring_circle``), ``monitoring_circle`` (1–4, 0 outside) and ``vetoed``."""
-    return assessment_selectors.with_monitoring_circle(qs)
+    ``in_monitoring_circle``), ``monitoring_circle`` (1–4, 0 outside) and ``vetoed``;
+    ``region``: the standings all lie there."""
+    return assessment_selectors.with_monitoring_circle(qs, region)
 
 
 NOT_VETOED = assessment_selectors.NOT_VETOED
