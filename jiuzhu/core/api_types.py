@@ -88,6 +88,16 @@ class ExactJsonParser(Parser):
             return data
         return loads_exact(request.body or b"{}")
 
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        """Query and form fields within the input limits (no control characters, no text
+        longer than a JSON string may be), a 422 naming the field otherwise."""
+        from .limits import check_json
+
+        result = super().parse_querydict(data, list_fields, request)
+        check_json({key: value for key, value in result.items()
+                    if isinstance(value, str | list)})
+        return result
+
 
 def request_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """django-ninja's validation errors as ``[{"path", "message"}]``: the location without
