@@ -128,7 +128,34 @@ def test_yaml_line_folds_do_not_leave_spaces_between_chinese_characters():
 
 def test_characters_outside_the_font_are_replaced_not_dropped():
     assert printable("P − D ☑ 张三") == "P - D ■ 张三"
-    assert printable("𠀀") == "〓"
+    assert printable("\U0002a700") == "〓"  # CJK Extension C: in no embedded font
+
+
+def _pdffonts(data: bytes) -> str:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    return subprocess.run(["pdffonts", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_a_name_in_any_cjk_character_prints_from_the_fallback_font_only_when_needed():
+    """𠮷 (Extension B) and 䶮 (Extension A) are outside the GBK subset: they print from
+    the fallback fonts, which are embedded only in the document that needs them."""
+    name = "𠮷䶮龘"
+    context = _context("D13")
+    context["applicant"]["name"] = name
+    data = render_pdf(template_find("D13"), context)
+    text = pdf_text(data)
+    assert name in text
+    assert "〓" not in text
+    fonts = _pdffonts(data)
+    assert "HanaMinA" in fonts and "HanaMinB" in fonts
+    for line in fonts.splitlines():
+        if "HanaMin" in line:
+            assert line.split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, mapped
+    plain = _pdffonts(render_pdf(template_find("D13"), _context("D13")))
+    assert "NotoSerif" in plain and "HanaMin" not in plain
+    assert printable(name) == name
 
 
 def test_labels_stay_chinese_whatever_the_users_language():
