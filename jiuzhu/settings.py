@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # second factor (TOTP + recovery codes), jiuzhu/accounts/twofactor.py
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "jiuzhu.core",
     "jiuzhu.regions",
     "jiuzhu.accounts",
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -167,12 +171,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# GB/T 22239 password policy, checked on every change (change-password page, admin's
+# set-password): length, 3 of 4 character classes, not the user name, not the last 5.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {"NAME": "jiuzhu.accounts.validators.ComplexityValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10")), "min_classes": 3}},
+    {"NAME": "jiuzhu.accounts.validators.NotUserNameValidator"},
+    {"NAME": "jiuzhu.accounts.validators.HistoryValidator", "OPTIONS": {"count": 5}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Idle sessions end after SESSION_IDLE_MINUTES (every request renews the cookie).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -181,9 +187,21 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Login throttling: this many failures for one user name or address within the window.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Login delays, never a lockout (jiuzhu/accounts/throttle.py): after LOGIN_FREE_FAILURES
+# failures of one user name (since its last sign-in) the next attempt waits 2^(n-3) s, at
+# most LOGIN_DELAY_MAX_SECONDS from an address that failed for that name, at most
+# LOGIN_DELAY_OTHER_SECONDS from any other address (the attacker cannot lock the owner
+# out); one address waits likewise after LOGIN_FREE_FAILURES_PER_IP failures of any names.
+LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "3"))
+LOGIN_FREE_FAILURES_PER_IP = int(os.environ.get("LOGIN_FREE_FAILURES_PER_IP", "10"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "300"))
+LOGIN_DELAY_OTHER_SECONDS = int(os.environ.get("LOGIN_DELAY_OTHER_SECONDS", "4"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "1440"))
+# Second factor (TOTP): "off" or "required_roles" where a region has no SecondFactorPolicy.
+TWO_FACTOR_DEFAULT = os.environ.get("TWO_FACTOR_DEFAULT", "off")
+OTP_TOTP_ISSUER = "救助 Jiuzhu"
+# API tokens expire after this many days unless made with --days.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # --- language ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

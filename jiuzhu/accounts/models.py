@@ -87,8 +87,23 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
+def token_default_expiry():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """An API token (接口令牌); only its SHA-256 is stored."""
+    """An API token (接口令牌); only its SHA-256 is stored. It expires (``expires_at``,
+    ``API_TOKEN_DAYS`` after it was made unless told otherwise) and has a scope: a read-only
+    token is refused on every request that writes."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens")
@@ -97,6 +112,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(_("有效期至"), default=token_default_expiry)
+    scope = models.CharField(_("权限范围"), max_length=8, choices=TokenScope.choices,
+                             default=TokenScope.WRITE)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -104,3 +122,63 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (a wrong password or a wrong second-factor code): the progressive
+    delays are counted from these per user name and per address, and the user is told of
+    them at the next successful sign-in."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [models.Index(fields=["username", "at"], name="loginfailure_name_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (GB/T 22239: a new password may not be one
+    of the last five). Only hashes, as ``User.password`` holds."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="password_history")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d}"
+
+
+class SecondFactorMode(models.TextChoices):
+    OFF = "off", _("不要求")
+    REQUIRED_ROLES = "required_roles", _("审批、审核、核对、管理岗位必须")
+
+
+class SecondFactorPolicy(models.Model):
+    """二次验证要求 of a county (or any region: the nearest one above a user counts). Without
+    one, ``TWO_FACTOR_DEFAULT`` applies. Whoever has enrolled a second factor is asked for
+    it at every sign-in whatever the policy says."""
+
+    region = models.OneToOneField("regions.Region", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("区划"))
+    mode = models.CharField(_("二次验证要求"), max_length=16, choices=SecondFactorMode.choices,
+                            default=SecondFactorMode.OFF)
+
+    class Meta:
+        verbose_name = _("二次验证要求")
+        verbose_name_plural = _("二次验证要求")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.get_mode_display()}"

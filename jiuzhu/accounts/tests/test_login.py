@@ -39,23 +39,13 @@ def test_wrong_password_is_refused_in_chinese(client, window_worker):
     assert AuditEvent.objects.filter(action="login_failed").count() == 1
 
 
-def test_login_is_throttled_after_repeated_failures(client, window_worker, password):
-    for _ in range(settings.LOGIN_MAX_FAILURES):
-        client.post(reverse("accounts:login"), {"username": "window1", "password": "nope"})
-    response = client.post(reverse("accounts:login"),
-                           {"username": "window1", "password": password})
-    assert response.status_code == 200
-    assert "登录失败次数过多" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
 def test_password_change(client, window_worker, password):
     client.force_login(window_worker)
     response = client.post(reverse("accounts:password_change"), {
-        "old_password": password, "new_password1": "Xin-mima-2026", "new_password2": "Xin-mima-2026"})
+        "old_password": password, "new_password1": "Xin-mima-2026!", "new_password2": "Xin-mima-2026!"})
     assert response.status_code == 302
     window_worker.refresh_from_db()
-    assert window_worker.check_password("Xin-mima-2026")
+    assert window_worker.check_password("Xin-mima-2026!")
 
 
 def test_idle_sessions_expire():
