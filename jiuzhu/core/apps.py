@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
+        from . import excel
         from .validation_texts import install
 
         install()
+        excel.install()

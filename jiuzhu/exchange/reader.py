@@ -18,6 +18,8 @@ from typing import IO, Any
 
 from lxml import etree
 
+from jiuzhu.core.errors import ServiceError
+from jiuzhu.core.excel import check_xlsx
 from jiuzhu.rules.money import decimal_places
 
 from .layout import (
@@ -393,6 +395,10 @@ def upload_problem(upload: IO[bytes], size: int, max_bytes: int) -> str:
         return "这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传"
     if not head.startswith(_XLSX_MAGIC):
         return "文件不是 Excel 工作簿（.xlsx），请上传用导入模板填写的 .xlsx 文件"
+    try:
+        check_xlsx(upload)
+    except ServiceError as refused:
+        return refused.message
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())

@@ -23,6 +23,9 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from jiuzhu.core.errors import ServiceError
+from jiuzhu.core.excel import check_xlsx
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -70,6 +73,10 @@ class XlsxWorkbook:
     """An open .xlsx file: its sheet names and the rows of each sheet."""
 
     def __init__(self, source: str | IO[bytes]):
+        try:
+            check_xlsx(source)  # a zip bomb is refused before anything is unpacked
+        except ServiceError as refused:
+            raise XlsxError(refused.message) from None
         try:
             self._archive = zipfile.ZipFile(source)
             self._load()
