@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -11,8 +13,20 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*(BaseUserAdmin.fieldsets or ()),
                  ("岗位与区划", {"fields": ("role", "region", "full_name", "phone")}))
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        """A user is deactivated (取消“有效”), never deleted: their audit events keep them."""
+        return False
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "prefix", "created_at", "last_used_at", "revoked")
     readonly_fields = ("digest", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        """Tokens are made by ``jiuzhu token create`` (the secret is shown once there)."""
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        """A token is revoked, not deleted."""
+        return False

@@ -11,3 +11,10 @@ class AuditConfig(AppConfig):
         from .services import audit_denied_hook
 
         register_denial_hook(audit_denied_hook)
+
+        # The admin (listed first in INSTALLED_APPS) has discovered every admin.py by now.
+        from django.contrib import admin
+
+        from .admin_guard import guard
+
+        guard(admin.site)

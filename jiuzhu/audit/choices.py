@@ -40,7 +40,7 @@ ACTION_LABELS = dict(AuditAction.choices)
 #: Keys of ``AuditEvent.detail`` with their Chinese labels (the audit page shows
 #: ``label：value`` lines; an unknown key is shown as it is).
 DETAIL_LABELS = {
-    "action": _("步骤"), "attachment": _("附件"), "material": _("材料"), "after": _("修改后"), "account_tail": _("账号尾号"),
+    "action": _("步骤"), "admin_action": _("后台批量操作"), "attachment": _("附件"), "material": _("材料"), "after": _("修改后"), "account_tail": _("账号尾号"),
     "amount": _("金额"), "application": _("申请"), "assessment": _("核算"),
     "attachments": _("附件"), "bank_account": _("银行账户"), "batch": _("批次"),
     "before": _("修改前"), "benefit": _("保障金额"), "changes": _("变更"), "code": _("编码"),
@@ -73,4 +73,5 @@ DETAIL_VALUE_LABELS = {
     "investigate": _("入户调查页面"), "visit": _("走访页面"), "payroll": _("发放花名册"),
     "import_errors": _("导入错误报告"), "review": _("复核页面"),
     "bank_account": _("发放账户"), "audit": _("审计日志"), "households": _("家庭档案"),
+    "admin": _("管理后台"),
 }

@@ -65,7 +65,8 @@ def _users(village: Any) -> dict[str, User]:
     out = {}
     for name, (role, region, department) in spec.items():
         user, _ = User.objects.update_or_create(username=name, defaults={
-            "role": role, "region": region, "department": department, "full_name": name})
+            "role": role, "region": region, "department": department, "full_name": name,
+            "is_active": True})
         out[name] = user
     return out
 
@@ -133,7 +134,13 @@ def _remove(village: Any) -> None:
             except Exception:  # noqa: BLE001 - a table a deployment does not have
                 continue
         cursor.execute("DELETE FROM households_household WHERE region_id = %s", [village.pk])
-    User.objects.filter(username__in=BENCH_USERS).delete()
+    # A user with audit events is deactivated, never deleted (AuditEvent.actor is PROTECT).
+    from jiuzhu.audit.models import AuditEvent
+
+    users = User.objects.filter(username__in=BENCH_USERS)
+    audited = AuditEvent.objects.filter(actor__in=users).values("actor_id")
+    users.filter(pk__in=audited).update(is_active=False)
+    users.exclude(pk__in=audited).delete()
 
 
 def _time(client: Client, url: str, repeat: int) -> dict[str, float]:

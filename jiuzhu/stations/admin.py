@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from jiuzhu.audit.admin_guard import ReadOnlyAdmin
+
 from .models import LoveStation
 
 
 @admin.register(LoveStation)
-class LoveStationAdmin(admin.ModelAdmin):
+class LoveStationAdmin(ReadOnlyAdmin):
     """Read-only: stations are registered and changed through the services (audited)."""
 
     list_display = ("name", "host", "region", "hours", "active")
