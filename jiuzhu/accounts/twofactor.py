@@ -140,3 +140,29 @@ def verify(user: User, code: str) -> TOTPDevice | StaticDevice | None:
     if static is not None and static.verify_token(recovery_digest(user, code)):
         return static
     return None
+
+
+@transaction.atomic
+def policy_set(*, region, mode: str, actor: User | None = None) -> SecondFactorPolicy:
+    """Set the 二次验证要求 of ``region`` (a county, usually)."""
+    from jiuzhu.core.errors import field_error
+
+    if mode not in SecondFactorMode.values:
+        raise field_error("mode", "二次验证要求只能是 off 或 required_roles")
+    policy, _created = SecondFactorPolicy.objects.update_or_create(region=region,
+                                                                   defaults={"mode": mode})
+    audit_record(actor=actor, actor_name="" if actor else "system", action="update", obj=region,
+                 detail={"second_factor_policy": mode, "region": region.code},
+                 region_path=region.path)
+    return policy
+
+
+@transaction.atomic
+def reset(user: User, *, actor: User | None = None) -> None:
+    """Forget the user's TOTP device and recovery codes (a lost phone): they enrol again at
+    the next sign-in where it is required, or may choose to."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, actor_name="" if actor else "system", action="update", obj=user,
+                 detail={"second_factor": "reset", "user": user.username},
+                 region_path=user.region_path)

@@ -86,7 +86,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = LoginForm(request, data=request.POST or None)
-    status = 200
+    status, refusal = 200, ""
     if request.method == "POST":
         username = normalise(request.POST.get("username", ""))
         ip = client_ip(request)
@@ -94,8 +94,9 @@ def login_view(request):
         if wait:
             audit_record(actor=None, actor_name=username, action="login_throttled",
                          detail={"username": username, "wait_seconds": wait})
-            form.errors.clear()
-            form.add_error(None, _("登录尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait})
+            # an unbound form: the password is not even looked at
+            form = LoginForm(request, initial={"username": username})
+            refusal = _("登录尝试过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait}
             status = 429
         elif form.is_valid():
             user = form.get_user()
@@ -110,8 +111,8 @@ def login_view(request):
             login_failed(username=username, ip=ip)
             audit_record(actor=None, actor_name=username, action="login_failed",
                          detail={"username": username})
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(request, "accounts/login.html", {"form": form, "refusal": refusal},
+                  status=status)
 
 
 def otp_verify_view(request):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,8 +48,18 @@ def test_a_wrong_password_is_recorded_and_the_fourth_attempt_is_told_to_wait(cli
         response = _post(client, "approver1", "wrong-guess", ATTACKER)
         assert response.status_code == 200
     assert LoginFailure.objects.filter(username="approver1", ip=ATTACKER).count() == 3
-    response = _post(client, "approver1", "wrong-guess", ATTACKER)
+    checked = []
+
+    def on_failed(sender, **kwargs):
+        checked.append(kwargs)
+
+    user_login_failed.connect(on_failed)
+    try:
+        response = _post(client, "approver1", "wrong-guess", ATTACKER)
+    finally:
+        user_login_failed.disconnect(on_failed)
     assert response.status_code == 429
+    assert checked == []  # the password was not even checked
     assert "登录尝试过于频繁，请 1 秒后再试" in response.content.decode()
     # refused without checking the password, so it is not a failure: the delay does not grow
     assert LoginFailure.objects.count() == 3

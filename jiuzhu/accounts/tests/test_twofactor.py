@@ -136,3 +136,22 @@ def test_an_optional_user_may_enrol_from_the_password_page(client, window_worker
     assert TOTPDevice.objects.get(user=window_worker).confirmed
     new = client.post(reverse("accounts:otp_recovery_codes"))
     assert len(new.context["codes"]) == 10 and set(new.context["codes"]).isdisjoint(shown.context["codes"])
+
+
+def test_the_command_turns_it_on_and_resets_a_lost_phone(client, approver, password):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("twofactor", "policy", "--region", "990102", "--mode", "required_roles",
+                 stdout=StringIO())
+    assert twofactor.is_required(approver)
+    assert AuditEvent.objects.filter(action="update", detail__second_factor_policy="required_roles").exists()
+    TOTPDevice.objects.create(user=approver, name="TOTP", confirmed=True)
+    twofactor.new_recovery_codes(approver)
+    call_command("twofactor", "reset", "--user", "approver1", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user=approver).exists()
+    assert not StaticToken.objects.filter(device__user=approver).exists()
+    assert _login(client, password)["Location"] == reverse("accounts:otp_enrol")  # enrols again
+    call_command("twofactor", "policy", "--region", "990102", "--mode", "off", stdout=StringIO())
+    assert not twofactor.is_required(approver)
