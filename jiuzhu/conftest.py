@@ -144,9 +144,7 @@ def _one_request_at_a_time_in_the_live_server():
 #: ``--no-loadscope-reorder``: modules are handed out in this order).
 LONGEST_FIRST = (
     "portal/tests/test_menu_browser.py",
-    "portal/tests/test_links.py",
-    "portal/tests/test_outside_users.py",
-    "portal/tests/test_route_sweep.py",
+    "portal/tests/test_demo_walks.py",
     "applications/tests/test_browser.py",
     "demo/tests/test_demo_content.py",
     "demo/tests/test_loader.py",
