@@ -111,3 +111,56 @@ def check_instance_text(instance: Any, *, fields: list[str] | None = None) -> No
             errors.append({"path": field.name, "message": problem})
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("请求参数有误"), errors)
+
+
+class TextValidator:
+    """Every form text (``forms.CharField`` and its kin, see :func:`install`): no control
+    character but tab and line breaks, at most ``FORM_TEXT_MAX`` characters even where the
+    field sets no ``max_length``."""
+
+    def __call__(self, value: Any) -> None:
+        from django.core.exceptions import ValidationError
+
+        if isinstance(value, str):
+            problem = text_problem(value, max_length=setting("FORM_TEXT_MAX", FORM_TEXT_MAX))
+            if problem:
+                raise ValidationError(problem, code="text_limits")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextValidator)
+
+    def __hash__(self) -> int:
+        return hash(TextValidator)
+
+
+def install() -> None:
+    """Give every Django form text field the :class:`TextValidator` (once, at start)."""
+    from django import forms
+
+    if not any(isinstance(v, TextValidator) for v in forms.CharField.default_validators):
+        forms.CharField.default_validators = [*forms.CharField.default_validators, TextValidator()]
+
+
+def model_text_errors(model: Any, data: Any, prefix: str = "") -> list[dict[str, str]]:
+    """The errors of ``data`` (a dict about to become a ``model`` row) whose texts exceed
+    the model field's ``max_length`` or hold a control character (tab and line breaks only
+    in a ``TextField``), each naming ``prefix`` + the field."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    if not isinstance(data, dict):
+        return []
+    errors = []
+    for name, value in data.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.CharField | models.TextField):
+            problem = text_problem(value, multiline=isinstance(field, models.TextField),
+                                   max_length=field.max_length)
+            if problem:
+                errors.append({"path": f"{prefix}{name}", "message": problem})
+    return errors

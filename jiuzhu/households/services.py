@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import sees_everything
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.limits import model_text_errors
 from jiuzhu.core.numbers import counter_next
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.validation import validate_household
@@ -32,6 +33,10 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
         data if numbered or existing is not None else {**data, "household_id": "H"})]
     given = data.get("members")
     members = given if isinstance(given, list) else []
+    # lengths and control characters, as the columns hold them (#14: a 10 MB address)
+    errors += model_text_errors(Household, data)
+    for index, member in enumerate(members):
+        errors += model_text_errors(Member, member, f"members[{index}].")
     seen: dict[str, int] = {}
     for index, member in enumerate(members):
         number = member.get("id_number") if isinstance(member, dict) else None

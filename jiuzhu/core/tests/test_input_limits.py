@@ -97,3 +97,17 @@ def test_parser_limits():
     with pytest.raises(ServiceError) as refused:
         loads_exact(json.dumps({"a": ["x" * 10_000] * 120}))
     assert "过大" in refused.value.message
+
+
+def test_every_form_text_field_refuses_control_characters_and_endless_text():
+    from django import forms
+
+    class Plain(forms.Form):  # not even a StyledForm
+        address = forms.CharField()
+        note = forms.CharField(widget=forms.Textarea, required=False)
+
+    assert Plain({"address": "东河镇一号", "note": "第一行\r\n\t第二行"}).is_valid()
+    for address in ("东河镇\x00一号", "东河镇\x1b一号", "张" * (limits.FORM_TEXT_MAX + 1)):
+        form = Plain({"address": address})
+        assert not form.is_valid()
+        assert list(form.errors) == ["address"]

@@ -102,3 +102,23 @@ def test_a_zip_bomb_is_refused_by_the_reader_too(settings):
 def test_a_real_workbook_passes(window_worker):
     content = workbook_bytes([household_dict(household_id=f"R{i}") for i in range(50)])
     assert len(workbook_read(io.BytesIO(content)).households) == 50
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("address", "东" * 201, "最多 200 个字符"),
+    ("address", "东" * 10_000_000, "最多 200 个字符"),
+    ("address", "东河镇\x00一号", "控制字符"),
+    ("members[0].name", "张\x00三", "控制字符"),
+])
+def test_the_household_service_refuses_what_its_columns_cannot_hold(window_worker, path, value,
+                                                                   message):
+    data = household_dict(household_id="L1")
+    if path == "address":
+        data["address"] = value
+    else:
+        data["members"][0]["name"] = value
+    with pytest.raises(ServiceError) as refused:
+        household_register(actor=window_worker, data=data)
+    assert [e["path"] for e in refused.value.errors] == [path]
+    assert message in refused.value.errors[0]["message"]
+    assert not Household.objects.exists()
