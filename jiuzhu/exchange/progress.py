@@ -35,3 +35,11 @@ def written_get(job_id: int) -> int:
 
 def written_clear(job_id: int) -> None:
     _path(job_id).unlink(missing_ok=True)
+
+
+def written_at(job_id: int) -> float | None:
+    """When the writer last told its count (a timestamp), or None."""
+    try:
+        return _path(job_id).stat().st_mtime
+    except OSError:
+        return None

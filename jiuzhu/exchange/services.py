@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from django.conf import settings
@@ -80,8 +81,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
     A job is processed once: a second run of the same job (a retried task) does nothing.
     """
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.VALIDATING, started_at=timezone.now())
+        status=ImportStatus.VALIDATING, started_at=now, heartbeat_at=now)
     job = ImportJob.objects.select_related("created_by__region", "region").get(pk=job_id)
     if not claimed:
         return job
@@ -124,7 +126,9 @@ def _run(job: ImportJob) -> None:
         return
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING,
-                                               processed_rows=job.total_rows)
+                                               processed_rows=job.total_rows,
+                                               heartbeat_at=timezone.now())
+    progress.written_set(job.pk, 0)  # the write beats in this file
     try:
         _write(job, parsed, actor, summary, validated_at)
     except _WriteRefused as refused:
@@ -146,7 +150,8 @@ def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any) -> list[RowErr
             errors.extend(e for e in _located(household, exc)
                           if (e.sheet, e.row, e.column) not in unreadable)
         if done % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done,
+                                                       heartbeat_at=timezone.now())
     return _in_order(errors)
 
 
@@ -229,6 +234,71 @@ def _finish_failed(job: ImportJob, errors: list[RowError], summary: dict[str, An
     audit_record(actor=job.created_by, action="import", obj=job, region_path=_region_path(job),
                  detail={"job": job.pk, "file": job.original_name, "status": "failed",
                          "errors": len(errors), **_counts(summary)})
+
+
+# --- runs whose worker died ------------------------------------------------------------
+
+INTERRUPTED = ("导入中断：处理该任务的工作进程已停止（例如被终止），未写入任何数据"
+               "（导入要么全部写入，要么不写入）。可以重新开始。")
+
+
+def _last_sign_of_life(job: ImportJob) -> datetime | None:
+    moments = [m for m in (job.created_at, job.started_at, job.heartbeat_at) if m is not None]
+    written = progress.written_at(job.pk)
+    if written is not None:
+        moments.append(datetime.fromtimestamp(written, tz=UTC))
+    return max(moments) if moments else None
+
+
+def import_jobs_fail_stale(*, before: datetime, pk: int | None = None) -> int:
+    """Fail the imports validating or writing whose worker has been silent since
+    ``before`` (registered on :data:`jiuzhu.core.jobs.stale_runs`). The write is one
+    transaction, so a dead worker wrote nothing: the job says so and may be restarted."""
+    count = 0
+    running = ImportJob.objects.filter(
+        status__in=[ImportStatus.VALIDATING, ImportStatus.WRITING]).select_related("region")
+    if pk is not None:
+        running = running.filter(pk=pk)
+    for job in running:
+        seen = _last_sign_of_life(job)
+        if seen is not None and seen >= before:
+            continue
+        with transaction.atomic():
+            failed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportStatus.FAILED, error_count=1, finished_at=timezone.now(),
+                errors=[RowError("", None, "", INTERRUPTED).as_dict()], message=INTERRUPTED[:300],
+                summary={**(job.summary or {}), "interrupted": True, "written": 0,
+                         "interrupted_in": job.status})
+            if failed:
+                audit_record(actor=None, action="import", obj=job, region_path=_region_path(job),
+                             detail={"job": job.pk, "file": job.original_name,
+                                     "status": "interrupted", "written": 0})
+        if failed:
+            progress.written_clear(job.pk)
+            count += 1
+    return count
+
+
+def import_job_restart(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Queue again an import whose worker died (nothing was written): by whom may import
+    and sees the job; audited."""
+    if not actor.has_perm("households.import_household") or \
+            not ImportJob.objects.visible_to(actor).filter(pk=job.pk).exists():
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权重新开始该导入"))
+    with transaction.atomic():
+        restarted = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED,
+                                             summary__interrupted=True).update(
+            status=ImportStatus.QUEUED, processed_rows=0, error_count=0, errors=[], message="",
+            started_at=None, finished_at=None, heartbeat_at=None,
+            summary={"restarted": int((job.summary or {}).get("restarted", 0)) + 1})
+        if not restarted:
+            raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                               _("只有因工作进程中断而失败的导入可以重新开始"))
+        audit_record(actor=actor, action="import", obj=job, region_path=_region_path(job),
+                     detail={"job": job.pk, "file": job.original_name, "status": "restarted"})
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    job.refresh_from_db()
+    return job
 
 
 # --- export -------------------------------------------------------------------------------

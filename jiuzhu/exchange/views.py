@@ -9,17 +9,23 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
 from jiuzhu.core.downloads import XLSX
-from jiuzhu.core.errors import ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
+from jiuzhu.core.jobs import stale_before
 from jiuzhu.households.selectors import household_search
 
 from .examples import example_household, example_region_code
 from .forms import ImportUploadForm
 from .selectors import import_job_get, import_job_progress, import_jobs_for
-from .services import households_export, import_job_create
+from .services import (
+    households_export,
+    import_job_create,
+    import_job_restart,
+    import_jobs_fail_stale,
+)
 from .writer import error_report_write, workbook_write
 
 ERRORS_SHOWN = 200
@@ -66,9 +72,12 @@ def import_page(request):
 
 def _job(request, pk: int):
     try:
-        return import_job_get(user=request.user, pk=pk)
+        job = import_job_get(user=request.user, pk=pk)
     except ServiceError:
         raise Http404("导入任务不存在") from None
+    if not job.finished and import_jobs_fail_stale(before=stale_before(), pk=job.pk):
+        job.refresh_from_db()  # its worker died: shown failed, with 重新开始
+    return job
 
 
 def _job_context(job) -> dict:
@@ -88,6 +97,20 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The progress panel alone, polled by the job page (HTMX) until the job finishes."""
     return render(request, "exchange/_progress.html", _job_context(_job(request, pk)))
+
+
+@login_required
+@require_POST
+def job_restart(request, pk: int):
+    """重新开始: queue again an import whose worker died (nothing was written)."""
+    from django.contrib import messages
+
+    try:
+        import_job_restart(actor=request.user, job=_job(request, pk))
+    except ServiceError as exc:
+        refuse_page(exc)
+        messages.error(request, exc.message)
+    return redirect("exchange:job", pk=pk)
 
 
 @login_required
