@@ -155,3 +155,22 @@ def test_the_command_turns_it_on_and_resets_a_lost_phone(client, approver, passw
     assert _login(client, password)["Location"] == reverse("accounts:otp_enrol")  # enrols again
     call_command("twofactor", "policy", "--region", "990102", "--mode", "off", stdout=StringIO())
     assert not twofactor.is_required(approver)
+
+
+def test_no_admin_page_shows_a_second_factor(client, superuser, tree):
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    device = TOTPDevice.objects.create(user=superuser, name="TOTP", confirmed=True)
+    client.force_login(superuser)
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
+
+
+def test_the_admin_signs_in_through_the_one_sign_in_page(client, superuser, password):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login") + "?next=/admin/"
+    client.post("/admin/login/?next=/admin/", {"username": "root", "password": password})
+    assert "_auth_user_id" not in client.session  # the admin's own form signs nobody in
