@@ -141,7 +141,7 @@ def test_page_shows_badges_overlap_amounts_and_the_intake_button(client, window_
     assert not_eligible and all(f'value="{c}"' not in body for c in not_eligible)
     assert "为选中事项一并受理" in body
     assert f'name="household" value="{poor.pk}"' in body
-    assert "window.print()" in body
+    assert "data-print" in body  # the print button (page.js; no inline handler)
     assert 'data-testid="monitoring"' not in body
 
 
