@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -247,3 +249,35 @@ class OriginalSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} {self.seen_by_name}"
+
+
+class DutyRule(models.Model):
+    """A county's separation of duties (四眼原则, issue #14 item 2), as data: each rule on
+    by default, also for a county without a row (``duties.rule_for``). Checked where every
+    case step is permitted (``duties.duty_refusal``, through ``rules.py`` and the
+    workflow's ``duties`` hook), so a refused step is neither offered nor taken (403)."""
+
+    region = models.OneToOneField("regions.Region", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("县（市、区）"))
+    region_path = models.CharField(max_length=128, db_index=True)
+    no_it_administrator = models.BooleanField(
+        _("系统管理员不办理案件"), default=True,
+        help_text=_("系统管理员（IT 管理员）不能执行任何案件办理步骤"))
+    no_self_approval = models.BooleanField(
+        _("调查人、审核人不能审批同一案件"), default=True,
+        help_text=_("入户调查人和提出审核意见的人不能批准或不予批准同一案件"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region"]
+        verbose_name = _("四眼原则")
+        verbose_name_plural = _("四眼原则")
+
+    def __str__(self) -> str:
+        return f"{self.region}：四眼原则"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.region_path = self.region.path
+        super().save(*args, **kwargs)

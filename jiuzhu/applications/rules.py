@@ -16,6 +16,8 @@ import rules
 from jiuzhu.accounts.choices import STAFF_ROLES, Role
 from jiuzhu.accounts.rules import has_role, is_outside_member, is_staff_member, works_cases
 
+from .duties import CASE_STEPS, duty_allows
+
 
 def _role(user: Any) -> str:
     return str(getattr(user, "role", "") or "")
@@ -103,6 +105,11 @@ PERMISSIONS = {
     # the list of cases (申请办理): civil-affairs staff, not a department officer
     "applications.view_list": is_staff_member & works_cases,
 }
+
+# 四眼原则 (``duties.py``): each step of a case also needs the separation of duties to allow it.
+for _name in list(PERMISSIONS):
+    if _name.removeprefix("applications.") in CASE_STEPS:
+        PERMISSIONS[_name] = PERMISSIONS[_name] & duty_allows(_name.removeprefix("applications."))
 
 for _name, _predicate in PERMISSIONS.items():
     if not rules.perm_exists(_name):

@@ -27,6 +27,7 @@ from jiuzhu.households.models import Household
 from . import deadlines, events
 from .attachments import attachment_store
 from .choices import BEFORE_DECISION, OPEN_STATES, Channel, State, Step
+from .duties import duty_refusal
 from .models import Application
 from .procedure import procedure_for
 from .programs import PROGRAMS
@@ -78,7 +79,8 @@ def application_create(*, actor: Any, household: Household, item_code: str, chan
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
         raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
     if not actor.has_perm("applications.create", household):
-        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能受理申请"))
+        raise ServiceError(ErrorCode.FORBIDDEN, duty_refusal(actor, household, "create")
+                           or _("您的岗位不能受理申请"))
     procedure = procedure_for(household.region.code)
     errors = []
     if item_code == "MZ01" and item_code != procedure.item_code:
@@ -200,7 +202,8 @@ def attachments_add(*, actor: Any, application_id: int, files: Files) -> Applica
     if application is None:
         raise ServiceError(ErrorCode.NOT_FOUND, _("申请不存在"))
     if not actor.has_perm("applications.add_attachment", application):
-        raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能上传申请材料"))
+        raise ServiceError(ErrorCode.FORBIDDEN, duty_refusal(actor, application, "add_attachment")
+                           or _("您的岗位不能上传申请材料"))
     if application.state not in BEFORE_DECISION:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("申请已办结，不能再上传材料"))
     if not files:

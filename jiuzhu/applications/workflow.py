@@ -37,6 +37,7 @@ from jiuzhu.core.workflow import Action, Context, Workflow
 from . import deadlines, events
 from .attachments import attachment_store, materials_missing
 from .choices import BEFORE_DECISION, OPEN_STATES, ReviewClass, State, Step
+from .duties import duty_refusal
 from .models import Application, ApplicationStep
 from .procedure import procedure_for
 from .programs import (
@@ -572,7 +573,7 @@ CHECKS = (S.ACCEPTED, S.APPRAISAL, S.OPINION)
 
 WORKFLOW = Workflow(
     name="applications", model=Application, states=State.values, not_found="申请不存在",
-    select_related=("region", "household"),
+    select_related=("region", "household"), duties=duty_refusal,
     prepare=_prepare, start_deadline=_start_deadline, before_save=_before_save,
     issue=_issue, record=_record, after=_after,
     actions=[

@@ -208,7 +208,8 @@ class Workflow:
                  after: Callable[[Context], None] | None = None,
                  prepare: Callable[[Context], None] | None = None,
                  select_related: Sequence[str] = (),
-                 use_fsm: bool = False) -> None:
+                 use_fsm: bool = False,
+                 duties: Callable[[Any, Any, str], str] | None = None) -> None:
         self.name = name
         self.model = model
         self.actions: dict[str, Action] = {}
@@ -231,6 +232,8 @@ class Workflow:
         self.prepare = prepare
         self.select_related = tuple(select_related)
         self.use_fsm = use_fsm
+        # (user, obj, action name) -> why the separation of duties refuses it ("" if not)
+        self.duties = duties
 
     # --- reading the table -------------------------------------------------------------
 
@@ -369,7 +372,11 @@ class Workflow:
         return obj
 
     def check(self, actor: Any, obj: Any, action: Action) -> None:
-        """403 without the permission, 409 in a state the action does not start from."""
+        """403 without the permission (naming the rule when the separation of duties
+        refuses it), 409 in a state the action does not start from."""
+        refused = self.duties(actor, obj, action.name) if self.duties is not None else ""
+        if refused:
+            raise ServiceError(ErrorCode.FORBIDDEN, refused)
         if not self.permitted(actor, obj, action.name):
             raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能执行“%(label)s”") % {"label": _(action.label)})
         state = self.state_of(obj)

@@ -276,7 +276,7 @@ def test_where_the_county_delegates_the_township_issues_the_decision(
     county = procedure.procedure_for("990102001")
     delegated = dataclasses.replace(county, approving_level="township")
     monkeypatch.setattr(procedure, "procedure_for", lambda code: delegated)
-    case = _decided(staff, family, clock, staff["reviewer"], "refuse",
+    case = _decided(staff, family, clock, staff["reviewer2"], "refuse",
                     {"reasons": "家庭存款高于规定"})
     d14 = _document(case, "D14")
     assert d14.office == tree["town1"]

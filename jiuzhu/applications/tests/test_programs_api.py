@@ -196,7 +196,7 @@ def test_temporary_assistance_up_to_the_township_limit_is_decided_by_the_townshi
     pk, response = temporary_to_decision(api, hardship, item_code, "4320.00")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "decision"  # no public notice
-    approved = run(api, pk, [("reviewer", "approve", {}, "approved")])
+    approved = run(api, pk, [("reviewer2", "approve", {}, "approved")])
     assert approved["approved_amount"] == "4320.00"
     assert approved["start_month"] == "2026-03-01"  # one payment, in this month's payroll
     assert approved["valid_until"] is None

@@ -1,0 +1,110 @@
+"""Separation of duties (四眼原则, issue #14 item 2): who may not take a step of a case
+because of who they are or what they already did on it.
+
+The rules are a county's data (:class:`~jiuzhu.applications.models.DutyRule`, each on by
+default, also without a row):
+
+- 系统管理员不办理案件: the IT administrator (``Role.ADMINISTRATOR``) takes no case step;
+- 调查人、审核人不能审批同一案件: whoever investigated the case (was assigned to, or recorded,
+  its home investigation) or gave the township's opinion may not decide it (approve or
+  refuse).
+
+They are asked in the one place actions are permitted: the permission predicates of
+``rules.py`` (so ``user.has_perm`` and every button agree) and the workflow's ``duties``
+hook, which turns a refusal into a 403 naming the rule. The system actor and a superuser
+(the break-glass account) are not bound by them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.choices import Role
+
+#: The steps of a case a person takes (every action of the table with a permission but
+#: reading ones); the administrator takes none of them.
+CASE_STEPS = frozenset({
+    "create", "add_attachment", "request_supplement", "submit_supplement", "reject", "accept",
+    "assign_investigation", "record_investigation", "record_verification", "record_appraisal",
+    "submit_opinion", "publish_notice", "record_objection", "close_notice", "approve", "refuse",
+    "approve_above_limit", "extend_deadline", "withdraw",
+})
+#: Deciding the case.
+DECISIONS = frozenset({"approve", "refuse", "approve_above_limit"})
+#: Steps whose actor may not decide the same case.
+INVESTIGATING = frozenset({"record_investigation", "assign_surveyor"})
+OPINION = frozenset({"submit_opinion"})
+
+
+class Rules:
+    """A county's rules (the defaults when it has no row)."""
+
+    def __init__(self, no_it_administrator: bool = True, no_self_approval: bool = True):
+        self.no_it_administrator = no_it_administrator
+        self.no_self_approval = no_self_approval
+
+
+def rule_for(application: Any) -> Any:
+    """The DutyRule of the case's county, or the defaults (every rule on)."""
+    from jiuzhu.regions.models import Region
+
+    from .models import DutyRule
+
+    region = getattr(application, "region", None)
+    if region is None:
+        return Rules()
+    cache = application.__dict__.setdefault("_duty_rule", {})
+    if "rule" not in cache:
+        county = Region.objects.filter(code=region.county_code).first()
+        cache["rule"] = (DutyRule.objects.filter(region=county).first() if county else None) \
+            or Rules()
+    return cache["rule"]
+
+
+def _bound(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "pk", None)
+                and not getattr(user, "is_system", False)
+                and not getattr(user, "is_superuser", False))
+
+
+def _took(application: Any, user: Any, actions: frozenset[str]) -> bool:
+    return application.steps.filter(actor_id=user.pk, action__in=actions).exists()
+
+
+def investigated(application: Any, user: Any) -> bool:
+    return bool(application.investigator_users.filter(pk=user.pk).exists()
+                or _took(application, user, INVESTIGATING))
+
+
+def duty_refusal(user: Any, application: Any, action: str) -> str:
+    """Why the separation of duties refuses ``action`` on ``application`` to ``user``
+    (``""`` when it does not): the message names the rule."""
+    if action not in CASE_STEPS or not _bound(user):
+        return ""
+    if application is None or getattr(application, "pk", None) is None:
+        if action == "create" and getattr(user, "role", None) == Role.ADMINISTRATOR:
+            return _("四眼原则：系统管理员不能办理案件")
+        return ""
+    rule = rule_for(application)
+    if rule.no_it_administrator and getattr(user, "role", None) == Role.ADMINISTRATOR:
+        return _("四眼原则：系统管理员不能办理案件")
+    if rule.no_self_approval and action in DECISIONS:
+        if investigated(application, user):
+            return _("四眼原则：调查人不能审批同一案件")
+        if _took(application, user, OPINION):
+            return _("四眼原则：提出审核意见的人不能审批同一案件")
+    return ""
+
+
+def duty_allows(action: str) -> Any:
+    """A ``rules`` predicate: the separation of duties does not refuse ``action``."""
+    import rules
+
+    @rules.predicate
+    def predicate(user: Any, application: Any = None) -> bool:
+        return not duty_refusal(user, application, action)
+
+    predicate.name = f"duty_allows:{action}"
+    return predicate
