@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -208,6 +208,25 @@ def batch_resume_stale(*, older_than_minutes: int = 10) -> list[int]:
     for pk in stale:
         batch_run_task.enqueue(run_id=pk)
     return stale
+
+
+def batch_runs_fail_stale(*, before: datetime) -> int:
+    """Mark failed the runs whose worker has been silent since ``before`` (registered on
+    :data:`jiuzhu.core.jobs.stale_runs`): every committed chunk is kept (the cursor), so
+    the page offers 从中断处继续 from there."""
+    from django.db.models.functions import Coalesce
+
+    count = 0
+    stale = (BatchRun.objects.filter(status=BatchStatus.RUNNING)
+             .annotate(seen=Coalesce("heartbeat_at", "started_at", "created_at"))
+             .filter(seen__lt=before))
+    for run in stale:
+        error = _("工作进程中断：已核算并保存 %(done)s / %(total)s 户，可从中断处继续") % {
+            "done": run.processed, "total": run.total}
+        if BatchRun.objects.filter(pk=run.pk, status=BatchStatus.RUNNING).update(
+                status=BatchStatus.FAILED, error=error, finished_at=timezone.now()):
+            count += 1
+    return count
 
 
 # --- monitoring (纳入监测): circle 4 for a household outside every circle ---------------------

@@ -4,6 +4,7 @@ member's 立即刷新 through the task worker, with progress)."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -56,12 +57,13 @@ def refresh_request(*, actor: Any, region: Region) -> RefreshRun:
 def refresh_execute(run: RefreshRun) -> RefreshRun:
     """Recompute every snapshot of the run, counting progress as it goes."""
     regions = selectors.refresh_regions(run.region)
-    RefreshRun.objects.filter(pk=run.pk).update(status="running", total=len(regions), done=0)
+    RefreshRun.objects.filter(pk=run.pk).update(status="running", total=len(regions), done=0,
+                                                heartbeat_at=timezone.now())
     rollup = selectors.Rollup(SYSTEM, run.region)  # one pass over the subtree
     try:
         for done, region in enumerate(regions, start=1):
             snapshot_save(region, rollup=rollup)
-            RefreshRun.objects.filter(pk=run.pk).update(done=done)
+            RefreshRun.objects.filter(pk=run.pk).update(done=done, heartbeat_at=timezone.now())
     except Exception as error:  # reported on the page, then re-raised for the worker's log
         RefreshRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:500],
                                                     finished_at=timezone.now())
@@ -69,6 +71,22 @@ def refresh_execute(run: RefreshRun) -> RefreshRun:
     RefreshRun.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now())
     run.refresh_from_db()
     return run
+
+
+def refresh_runs_fail_stale(*, before: datetime) -> int:
+    """Mark failed the refreshes whose worker has been silent since ``before`` (registered
+    on :data:`jiuzhu.core.jobs.stale_runs`); the snapshots saved stay, 立即刷新 starts anew."""
+    from django.db.models.functions import Coalesce
+
+    count = 0
+    stale = (RefreshRun.objects.filter(status="running")
+             .annotate(seen=Coalesce("heartbeat_at", "created_at")).filter(seen__lt=before))
+    for run in stale:
+        error = _("工作进程中断：已刷新 %(done)s / %(total)s 个区划，可点击“立即刷新”重新开始") % {
+            "done": run.done, "total": run.total}
+        count += RefreshRun.objects.filter(pk=run.pk, status="running").update(
+            status="failed", error=error[:500], finished_at=timezone.now())
+    return count
 
 
 def refresh_daily() -> int:
