@@ -118,8 +118,8 @@ def login_view(request):
 def otp_verify_view(request):
     """二次验证: the code of the authenticator app, or one of the recovery codes."""
     user, target = _pending_user(request)
-    if user is None:
-        return redirect("accounts:login")
+    if user is None:  # nothing to verify: a signed-in user goes home, anyone else signs in
+        return redirect("/" if request.user.is_authenticated else "accounts:login")
     error = ""
     if request.method == "POST":
         device = twofactor.verify(user, request.POST.get("code", ""))

@@ -174,3 +174,10 @@ def test_the_admin_signs_in_through_the_one_sign_in_page(client, superuser, pass
     assert response["Location"] == reverse("accounts:login") + "?next=/admin/"
     client.post("/admin/login/?next=/admin/", {"username": "root", "password": password})
     assert "_auth_user_id" not in client.session  # the admin's own form signs nobody in
+
+
+def test_verify_page_when_signed_in_goes_home(client, approver):
+    """Nothing to verify for a signed-in user: home, not the sign-in page (the outside-user
+    sweep flags a signed-in user sent to sign in)."""
+    client.force_login(approver)
+    assert client.get(reverse("accounts:otp_verify"))["Location"] == "/"
