@@ -146,7 +146,8 @@ def _papers_done(case: EmergencyCase, ctx: Context) -> None:
         (reviewer, "submit_opinion", {
             "recommend": "approve", "amount": _amount(case, 2),
             "reasons": "突发火灾致基本生活陷入困境，已先行救助，补办临时救助手续"}),
-        (reviewer, "approve", {}),
+        # 四眼原则: who gave the opinion does not decide; the county approver does
+        (ctx.user("approver1"), "approve", {}),
     ]
     photo = [("入户照片", "入户照片.png", PHOTO)]
     for actor, action, data in steps:

@@ -20,7 +20,7 @@ def staff(tree):
         "window": UserFactory(username="w1", role="window_worker", region=town),
         "reviewer": UserFactory(username="r1", role="township_reviewer", region=town),
         # a second reviewer: the one who gave the opinion may not decide (四眼原则)
-        "reviewer2": UserFactory(username="r2", role="township_reviewer", region=town),
+        "reviewer2": UserFactory(username="r1b", role="township_reviewer", region=town),
         "investigator": UserFactory(username="i1", role="investigator", region=town),
         "verifier": UserFactory(username="v1", role="verification_officer", region=county),
         "assistant": UserFactory(username="a1", role="village_assistant", region=tree["village1"]),
