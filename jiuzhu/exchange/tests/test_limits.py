@@ -50,8 +50,12 @@ def test_formula_like_text_is_exported_as_text(client, window_worker):
 
 
 def test_a_stored_control_character_does_not_break_the_export(client, window_worker):
+    from django.db import connection
+
     household = household_register(actor=window_worker, data=household_dict(household_id="N1"))
-    Household.objects.filter(pk=household.pk).update(address="东河镇\x00一号\x07")
+    # PostgreSQL cannot store a NUL at all; SQLite could, and the export then failed
+    first = "\x01" if connection.vendor == "postgresql" else "\x00"
+    Household.objects.filter(pk=household.pk).update(address=f"东河镇{first}一号\x07")
     values = [c.value for c in _cells(_export(client, window_worker))]
     assert "东河镇\ufffd一号\ufffd" in values
 
