@@ -15,6 +15,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -148,7 +149,7 @@ def policy_set(*, region, mode: str, actor: User | None = None) -> SecondFactorP
     from jiuzhu.core.errors import field_error
 
     if mode not in SecondFactorMode.values:
-        raise field_error("mode", "二次验证要求只能是 off 或 required_roles")
+        raise field_error("mode", _("二次验证要求只能是 off 或 required_roles"))
     policy, _created = SecondFactorPolicy.objects.update_or_create(region=region,
                                                                    defaults={"mode": mode})
     audit_record(actor=actor, actor_name="" if actor else "system", action="update", obj=region,

@@ -24,7 +24,11 @@ def test_the_handbook_filters_live_on_a_phone(browser, live_server, window_worke
     page.goto(f"{live_server.url}/catalogue/handbook/")
     assert page.locator("#results [data-code]").count() == 39
     page.fill('input[name="q"]', "残疾证")  # no submit: the HTMX filter answers as one types
-    page.wait_for_function("document.querySelectorAll('#results [data-code]').length === 4")
+    # a locator wait, not wait_for_function: a string evaluated in the page is refused by the
+    # Content-Security-Policy (no 'unsafe-eval')
+    from playwright.sync_api import expect
+
+    expect(page.locator("#results [data-code]")).to_have_count(4, timeout=30_000)
     assert "q=" in page.url  # the filter is in the address, so back and reload keep it
     # the page fits the phone: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

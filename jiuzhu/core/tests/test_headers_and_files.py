@@ -68,7 +68,8 @@ print(json.dumps(modes))
 
 def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+           if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' process
     env.update(DJANGO_SETTINGS_MODULE="jiuzhu.settings", JIUZHU_DATA_DIR=str(tmp_path / "data"),
                **extra)
     return env

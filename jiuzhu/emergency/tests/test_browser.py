@@ -155,9 +155,11 @@ def test_a_family_without_shelter_is_helped_tonight_and_the_papers_follow(
     applications.application_act(actor=staff["reviewer"], application_id=pk,
                                  action="submit_opinion",
                                  data={"recommend": "approve", "amount": "1500.00"})
-    reviewer.goto(f"{base}/applications/{pk}/")
-    reviewer.locator('#action-approve button[type="submit"]').click()
-    reviewer.wait_for_load_state()
+    # 四眼原则: the reviewer who gave the opinion does not decide; the county approver does
+    approver = desktop(browser, base, staff["approver"])
+    approver.goto(f"{base}/applications/{pk}/")
+    approver.locator('#action-approve button[type="submit"]').click()
+    approver.wait_for_load_state()
     reviewer.goto(f"{base}/emergency/{case.pk}/")
     expect(reviewer.locator('[data-testid="state"]')).to_have_text("已办结")
     assert "已补办" in reviewer.locator('[data-testid="papers-due"]').inner_text()
