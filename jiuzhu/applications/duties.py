@@ -38,28 +38,18 @@ INVESTIGATING = frozenset({"record_investigation", "assign_surveyor"})
 OPINION = frozenset({"submit_opinion"})
 
 
-class Rules:
-    """A county's rules (the defaults when it has no row)."""
-
-    def __init__(self, no_it_administrator: bool = True, no_self_approval: bool = True):
-        self.no_it_administrator = no_it_administrator
-        self.no_self_approval = no_self_approval
-
-
 def rule_for(application: Any) -> Any:
-    """The DutyRule of the case's county, or the defaults (every rule on)."""
-    from jiuzhu.regions.models import Region
-
+    """The DutyRule of the case's county, or an unsaved one holding the defaults (every rule
+    on) — one query a case, kept on it."""
     from .models import DutyRule
 
     region = getattr(application, "region", None)
     if region is None:
-        return Rules()
+        return DutyRule()
     cache = application.__dict__.setdefault("_duty_rule", {})
     if "rule" not in cache:
-        county = Region.objects.filter(code=region.county_code).first()
-        cache["rule"] = (DutyRule.objects.filter(region=county).first() if county else None) \
-            or Rules()
+        cache["rule"] = (DutyRule.objects.filter(region__code=region.county_code).first()
+                         or DutyRule())
     return cache["rule"]
 
 

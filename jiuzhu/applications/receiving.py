@@ -71,6 +71,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.households.models import Household
+
 from .choices import State
 from .models import Application, ApplicationStep
 
@@ -239,6 +241,5 @@ def households_receiving(region: Any = None, *, today: date | None = None) -> Qu
     region, not the case's: a household that moved counts where it lives); all without."""
     qs = Application.objects.all()
     if region is not None:
-        household = Application._meta.get_field("household").related_model
-        qs = qs.filter(household__in=household.objects.within(region).values("pk"))  # type: ignore[union-attr]
+        qs = qs.filter(household__in=Household.objects.within(region).values("pk"))
     return receiving_now(qs, today=today)

@@ -448,6 +448,10 @@ class Rollup:
         self.user, self.root = user, root
         self._cache: dict[tuple[Any, ...], Any] = {}
 
+    def _households(self) -> QuerySet[Any]:
+        """The ids of the households of the root the user sees (standings' figures)."""
+        return Household.objects.visible_to(self.user).within(self.root).values("pk")
+
     def _once(self, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = fn()
@@ -498,13 +502,12 @@ class Rollup:
         its rows grouped by the household's path, as the measure's list)."""
         if ("index", ctx.today) in self._cache:
             return
-        households = Household.objects.visible_to(self.user).within(self.root).values("pk")
         bucket = Case(*(When(index_hundredths__gte=low, index_hundredths__lt=high,
                              then=Value(key)) for key, _label, low, high in INDEX_BUCKETS),
                       default=Value(""), output_field=CharField())
         rolled = self._rolled(
             _standings(replace(ctx, region=self.root))
-            .filter(sources.NOT_VETOED, household_id__in=households).order_by()
+            .filter(sources.NOT_VETOED, household_id__in=self._households()).order_by()
             .annotate(bucket=bucket).values_list("household__region_path", "bucket")
             .annotate(n=Count("pk")))
         for key, _label, _low, _high in INDEX_BUCKETS:
@@ -516,10 +519,9 @@ class Rollup:
         """Households per (monitoring circle, receiving nothing) — ``circle`` and
         ``circle_nothing`` in one query."""
         def run() -> dict[str, dict[Any, int]]:
-            households = Household.objects.visible_to(self.user).within(self.root).values("pk")
             receiving_ids = sources.receiving_now(self.root).values("household_id")
             qs = (_standings(Ctx(timezone.localdate(), self.root))
-                  .filter(household_id__in=households).order_by()
+                  .filter(household_id__in=self._households()).order_by()
                   .annotate(nothing=Case(When(household_id__in=receiving_ids, then=Value(0)),
                                          default=Value(1), output_field=IntegerField())))
             return self._rolled(
@@ -533,11 +535,10 @@ class Rollup:
         path, one query (a window per path), sorted by path: the most difficult of a region
         are the first ``limit`` of those of the paths under it."""
         def run() -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
-            households = Household.objects.visible_to(self.user).within(self.root).values("pk")
             order = [F(f[1:]).desc() if f.startswith("-") else F(f) for f in HARDEST_ORDER]
             qs = (_nothing_standings(Ctx(timezone.localdate(), self.root))
                   .filter(sources.in_monitoring_circle(1, 2, 3, 4),
-                          household_id__in=households)
+                          household_id__in=self._households())
                   .annotate(rank=Window(RowNumber(), partition_by=F("household__region_path"),
                                         order_by=order))
                   .filter(rank__lte=limit)
