@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, User
+from .models import ApiToken, SecondFactorPolicy, User
 
 
 @admin.register(User)
@@ -30,3 +30,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         """A token is revoked, not deleted."""
         return False
+
+
+@admin.register(SecondFactorPolicy)
+class SecondFactorPolicyAdmin(admin.ModelAdmin):
+    """二次验证要求 per county (also ``jiuzhu twofactor policy``); a configuration model, so
+    every write here is audited by the admin guard."""
+
+    list_display = ("region", "mode")
+    list_filter = ("mode",)
+    autocomplete_fields = ("region",)

@@ -181,4 +181,4 @@ class SecondFactorPolicy(models.Model):
         verbose_name_plural = _("二次验证要求")
 
     def __str__(self) -> str:
-        return f"{self.region_id}: {self.get_mode_display()}"
+        return f"{self.region}：{self.get_mode_display()}"

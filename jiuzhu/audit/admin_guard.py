@@ -27,9 +27,10 @@ from .choices import AuditAction
 from .services import audit_record
 
 #: The models the admin may write (app label, or ``app_label.model_name``): configuration —
-#: regions, users, the catalogue, calendars, rule parameters (四眼原则 per county).
+#: regions, users, the catalogue, calendars, rule parameters (四眼原则 and 二次验证要求 per county).
 CONFIG_MODELS = frozenset({"regions.region", "accounts.user", "accounts.apitoken",
-                           "auth.group", "catalogue", "calendars", "applications.dutyrule"})
+                           "auth.group", "catalogue", "calendars", "applications.dutyrule",
+                           "accounts.secondfactorpolicy"})
 #: Configuration models whose rows the admin may not delete (users are deactivated).
 NEVER_DELETED = frozenset({"accounts.user"})
 #: Fields shown only as changed, never with their value.

@@ -189,3 +189,17 @@ def test_configuration_writes_are_audited_old_to_new(client, root, tree):
     deleted = _admin_events()[-1]
     assert (deleted.action, deleted.object_id) == ("delete", str(group.pk))
     assert deleted.detail["before"]["name"] == "审核组"
+
+
+def test_a_county_second_factor_policy_is_set_in_the_admin_and_audited(client, root, tree):
+    from jiuzhu.accounts.models import SecondFactorPolicy
+
+    county = tree["county"]
+    response = client.post(reverse("admin:accounts_secondfactorpolicy_add"),
+                           {"region": county.pk, "mode": "required_roles"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    policy = SecondFactorPolicy.objects.get(region=county)
+    assert policy.mode == "required_roles"
+    event = _admin_events()[-1]
+    assert (event.action, event.object_id) == ("create", str(policy.pk))
+    assert event.detail["changes"]["mode"] == [None, "required_roles"]
