@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.excel import check_xlsx
 
 from .choices import Level, Program
 from .models import Item
@@ -79,7 +80,9 @@ PROGRAMS = {**{v: v for v in Program.values}, **{str(label): v for v, label in P
 
 def read_workbook(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     """``[(sheet row number, {field: value})]`` of the first sheet; raises ServiceError
-    naming ``file`` for a file that is not a workbook or lacks a required column."""
+    naming ``file`` for a file that is not a workbook, unpacks too far (a zip bomb,
+    :func:`~jiuzhu.core.excel.check_xlsx`) or lacks a required column."""
+    check_xlsx(BytesIO(content), field="file")
     try:
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):

@@ -17,6 +17,7 @@ the export folder: validate, preview the differences against the file in use, ap
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -38,6 +39,7 @@ from django.utils.translation import gettext_noop
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.errors import field_error as _invalid
+from jiuzhu.core.excel import check_xlsx
 from jiuzhu.core.workflow import Action, Workflow
 from jiuzhu.core.workflow import Context as WorkflowContext
 from jiuzhu.households.choices import VehicleKind
@@ -90,8 +92,12 @@ class ReadFile:
                                 "message": f"{where}：{message}"})
 
 
+def _is_xlsx(data: bytes, name: str) -> bool:
+    return name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+
+
 def _lines(data: bytes, name: str) -> Iterator[list[Any]]:
-    if name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+    if _is_xlsx(data, name):
         return _xlsx_rows(data)
     return _csv_rows(data)[1]
 
@@ -281,6 +287,8 @@ def source_import_preview(*, actor: Any, source: str, upload: UploadedFile) -> S
     if not name.lower().endswith((".csv", ".xlsx")):
         raise _invalid("file", _("文件“%(name)s”不是 CSV 或 Excel（.xlsx）文件") % {"name": name})
     data = upload.read()
+    if _is_xlsx(data, name):
+        check_xlsx(io.BytesIO(data), field="file")  # a zip bomb: 422 before anything unpacks
     read = read_export(source, data, name)
     if read.error_count:
         more = read.error_count - len(read.errors)

@@ -409,3 +409,35 @@ def test_the_list_still_reaches_retired_and_scheduled_items(client, admin):
     others = response.context["others"]
     assert [(i.code, i.retired) for i in others] == [("MZ10", True), ("MZ12", False)]
     assert client.get("/catalogue/admin/?department=SF").context["others"] == []
+
+
+def _zip_bomb(workbook: bytes, megabytes: int = 30) -> bytes:
+    """``workbook`` plus a part of ``megabytes`` of zeros: a few tens of kilobytes packed."""
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(workbook)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item))
+        bomb.writestr("xl/media/zeros.bin", b"\0" * (megabytes * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(admin, client, password):
+    rows = workbook_rows(export_workbook(items_in_force()))
+    rows[1][rows[0].index("事项名称")] = "改名"
+    content = _zip_bomb(workbook_bytes(rows))
+    assert len(content) < 200 * 1024
+    before = snapshot()
+    with pytest.raises(ServiceError) as refused:
+        services.catalogue_import(actor=admin, content=content, valid_from=tomorrow(), note="导入")
+    assert refused.value.errors[0]["path"] == "file" and "压缩炸弹" in refused.value.message
+    client.login(username=admin.username, password=password)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    page = client.post("/catalogue/admin/import/", {
+        "file": SimpleUploadedFile("清单.xlsx", content), "valid_from": tomorrow().isoformat(),
+        "note": "导入"})
+    assert page.status_code == 422 and "压缩炸弹" in page.content.decode()
+    assert snapshot() == before
+    assert not AuditEvent.objects.filter(action="import").exists()

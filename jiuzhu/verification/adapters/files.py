@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from jiuzhu.core.errors import ServiceError
+from jiuzhu.core.excel import check_xlsx
 from jiuzhu.households.choices import VehicleKind
 
 from .base import SourceResult, SourceUnavailable
@@ -193,6 +195,10 @@ def _csv_rows(data: bytes) -> tuple[str, Iterator[list[Any]]]:
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    try:
+        check_xlsx(io.BytesIO(data), field="file")  # a zip bomb is refused before unpacking
+    except ServiceError as exc:
+        raise SourceUnavailable(exc.message) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:

@@ -161,3 +161,22 @@ def test_the_registry_prefers_the_export_file_then_the_demo(settings, tmp_path):
     assert set(SOURCES) == {"hukou", "vehicles", "real_estate", "social_insurance", "business",
                             "housing_fund", "deposits"}
     assert all(isinstance(SOURCES[code], SourceAdapter) for code in SOURCES)
+
+
+def test_a_zip_bomb_export_file_is_a_source_that_is_down(exports):
+    """A department's file is refused before it is unpacked, like an upload."""
+    import io
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["身份证号", "存款余额", "证券市值"])
+    book.active.append([ZHANG["id_number"], 20000, 5000])
+    real = io.BytesIO()
+    book.save(real)
+    with zipfile.ZipFile(io.BytesIO(real.getvalue())) as source, \
+            zipfile.ZipFile(exports / "deposits.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item))
+        bomb.writestr("xl/media/zeros.bin", b"\0" * (30 * 1024 * 1024))
+    with pytest.raises(SourceUnavailable, match="压缩炸弹"):
+        FileExportAdapter("deposits").query(members=[ZHANG])

@@ -176,3 +176,41 @@ def test_an_excel_file_is_checked_by_row_and_column_too(county_officer, househol
                                 upload=SimpleUploadedFile("存款.xlsx", out.getvalue()))
     assert imp.summary["new"] == 1 and "1,200.50 元" in imp.changes[0]["after"]
     assert imp.file.name.endswith(".xlsx")
+
+
+def _zip_bomb(workbook: bytes, megabytes: int = 30) -> bytes:
+    """``workbook`` plus a part of ``megabytes`` of zeros: a few tens of kilobytes packed."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item))
+        bomb.writestr("xl/media/zeros.bin", b"\0" * (megabytes * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(county_officer, household, exports, client,
+                                                     password):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["身份证号", "存款余额", "开户机构"])
+    book.active.append([id_of(household, "M1"), "1200", "示范农商行"])
+    out = io.BytesIO()
+    book.save(out)
+    content = _zip_bomb(out.getvalue())
+    assert len(content) < 200 * 1024
+    before = AuditEvent.objects.count()
+    for name in ("存款.xlsx", "存款.csv"):  # by its name or by its content
+        with pytest.raises(ServiceError) as refused:
+            source_import_preview(actor=county_officer, source="deposits",
+                                  upload=SimpleUploadedFile(name, content))
+        assert refused.value.errors[0]["path"] == "file" and "压缩炸弹" in refused.value.message
+    client.login(username=county_officer.username, password=password)
+    page = client.post(reverse("verification:imports"), {
+        "source": "deposits", "file": SimpleUploadedFile("存款.xlsx", content)})
+    assert page.status_code == 422 and "压缩炸弹" in page.content.decode()
+    assert not SourceImport.objects.exists() and not list(exports.iterdir())
+    assert AuditEvent.objects.count() == before
