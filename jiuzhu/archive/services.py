@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -40,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_read, audit_record
 from jiuzhu.core.access import SYSTEM
+from jiuzhu.core.digests import sm3_hex
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from .choices import (
@@ -59,12 +59,6 @@ FORMAT = "jiuzhu-archive/1"
 
 
 # --- digests ------------------------------------------------------------------------------------
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
-
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

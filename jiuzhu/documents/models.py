@@ -38,7 +38,7 @@ class DocumentQuerySet(VisibleQuerySet):
         raise PermissionError("法律文书一经出具不能删除")
 
     def store_files(self, pk: int, **files: object) -> bool:
-        """The one change a document ever gets: its files and their SHA-256, stored once
+        """The one change a document ever gets: its files and their SM3 and SHA-256, stored once
         while it is pending. False when it was no longer pending (stored meanwhile)."""
         pending = self.filter(pk=pk, status=DocumentStatus.PENDING)
         return bool(models.QuerySet.update(pending, status=DocumentStatus.READY, **files))
@@ -85,9 +85,11 @@ class Document(models.Model):
     rendered_at = models.DateTimeField(_("文件生成时间"), null=True, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to=pdf_upload_to, max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64, blank=True)
     docx = models.FileField(_("Word 文件"), upload_to=docx_upload_to, max_length=200,
                             blank=True)
     docx_sha256 = models.CharField(_("Word SHA-256"), max_length=64, blank=True)
+    docx_sm3 = models.CharField(_("Word SM3"), max_length=64, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 

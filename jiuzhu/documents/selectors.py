@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import models
 from django.utils.translation import gettext as _
 
+from jiuzhu.core.digests import digests_of_stream
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
 from .models import Document
@@ -40,19 +39,23 @@ def document_get(*, owner: models.Model, code: str, version: int | None = None) 
     return document
 
 
-def _sha256(field) -> str:
-    digest = hashlib.sha256()
+def _digests(field) -> tuple[str, str]:
     with field.storage.open(field.name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(65536), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return digests_of_stream(handle)
+
+
+def _matches(field, sm3: str, sha256: str) -> bool:
+    """The file still has the SHA-256 recorded at issue, and the SM3 where one was recorded
+    (documents rendered before SM3 was kept have only the SHA-256)."""
+    actual_sm3, actual_sha256 = _digests(field)
+    return actual_sha256 == sha256 and (not sm3 or actual_sm3 == sm3)
 
 
 def document_verify(document: Document) -> bool:
-    """Whether both stored files still have the SHA-256 recorded when they were issued
-    (a missing file counts as altered)."""
+    """Whether both stored files still have the SM3 and SHA-256 recorded when they were
+    issued (a missing file counts as altered)."""
     try:
-        return (_sha256(document.pdf) == document.pdf_sha256
-                and _sha256(document.docx) == document.docx_sha256)
+        return (_matches(document.pdf, document.pdf_sm3, document.pdf_sha256)
+                and _matches(document.docx, document.docx_sm3, document.docx_sha256))
     except (FileNotFoundError, OSError, ValueError):
         return False

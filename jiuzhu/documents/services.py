@@ -12,7 +12,6 @@ committed, or by the first download if that comes sooner — never under the cas
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 from datetime import datetime
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import SYSTEM
+from jiuzhu.core.digests import digests
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.numbers import counter_next
 from jiuzhu.regions.models import Region
@@ -225,9 +225,10 @@ def _render_and_store(document: Document) -> bool:
     try:
         document.pdf.save("document.pdf", ContentFile(pdf_bytes), save=False)
         document.docx.save("document.docx", ContentFile(docx_bytes), save=False)
-        files = {"pdf": document.pdf.name, "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
-                 "docx": document.docx.name,
-                 "docx_sha256": hashlib.sha256(docx_bytes).hexdigest()}
+        pdf_sm3, pdf_sha256 = digests(pdf_bytes)
+        docx_sm3, docx_sha256 = digests(docx_bytes)
+        files = {"pdf": document.pdf.name, "pdf_sha256": pdf_sha256, "pdf_sm3": pdf_sm3,
+                 "docx": document.docx.name, "docx_sha256": docx_sha256, "docx_sm3": docx_sm3}
         with transaction.atomic():
             claimed = Document.objects.store_files(document.pk, rendered_at=timezone.now(),
                                                    **files)
@@ -236,8 +237,8 @@ def _render_and_store(document: Document) -> bool:
                              region_path=document.region_path,
                              detail={"document": document.code, "number": document.number,
                                      "version": document.version,
-                                     "pdf_sha256": files["pdf_sha256"],
-                                     "docx_sha256": files["docx_sha256"]})
+                                     "pdf_sm3": pdf_sm3, "pdf_sha256": pdf_sha256,
+                                     "docx_sm3": docx_sm3, "docx_sha256": docx_sha256})
         stored = claimed  # committed (or part of the caller's transaction)
     finally:
         if not stored:  # failed, or another renderer stored its files first

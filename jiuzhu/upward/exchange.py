@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from jiuzhu.core.digests import sm3_hex
 
 FORMAT = "jiuzhu-upward/1"
 
@@ -30,12 +30,6 @@ CSV_COLUMNS = (*RECORD_FIELDS[:-1], "member_index", *MEMBER_FIELDS)
 JSONL_NAME = "recipients.jsonl"
 CSV_NAME = "recipients.csv"
 MANIFEST_NAME = "manifest.json"
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def jsonl_bytes(records: Iterable[dict[str, Any]]) -> bytes:

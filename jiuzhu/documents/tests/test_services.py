@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from jiuzhu.audit.models import AuditEvent
+from jiuzhu.core.digests import sm3_hex
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.models import Counter
 from jiuzhu.documents import services
@@ -66,6 +67,7 @@ def test_issue_numbers_and_words_in_the_transaction_and_renders_after_commit(
     assert (media_root / document.pdf.name).is_file()
     pdf = (media_root / document.pdf.name).read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == document.pdf_sha256
+    assert sm3_hex(pdf) == document.pdf_sm3 and len(document.docx_sm3) == 64
     assert document.number in pdf_text(pdf)
     assert document.context["document"]["number"] == document.number
     events = AuditEvent.objects.filter(object_type="documents.document",
@@ -76,6 +78,7 @@ def test_issue_numbers_and_words_in_the_transaction_and_renders_after_commit(
     assert events[1].actor_name == "system"
     assert events[1].detail["pdf_sha256"] == document.pdf_sha256
     assert events[1].detail["docx_sha256"] == document.docx_sha256
+    assert events[1].detail["pdf_sm3"] == document.pdf_sm3
 
 
 def test_rendering_twice_renders_once(window_worker, case, tree, media_root):
@@ -159,6 +162,18 @@ def test_verify_recomputes_the_stored_hashes(window_worker, case, tree, media_ro
     assert not document_verify(Document.objects.get(pk=document.pk))
     path.unlink()
     assert not document_verify(document)
+
+
+def test_verify_also_checks_the_sm3(window_worker, case, tree, media_root):
+    document = rendered(window_worker, case, tree["town1"])
+    assert document_verify(document)
+    # A record whose SM3 does not match the file is caught even where the SHA-256 matches.
+    raw_update = models.QuerySet.update  # as a tamperer with SQL would
+    raw_update(Document.objects.filter(pk=document.pk), pdf_sm3="0" * 64)
+    assert not document_verify(Document.objects.get(pk=document.pk))
+    # A document rendered before SM3 was kept is checked by its SHA-256 alone.
+    raw_update(Document.objects.filter(pk=document.pk), pdf_sm3="", docx_sm3="")
+    assert document_verify(Document.objects.get(pk=document.pk))
 
 
 def test_stored_files_are_read_only(window_worker, case, tree, media_root):
