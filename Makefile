@@ -30,7 +30,7 @@ run: install
 	$(BIN)/gunicorn jiuzhu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120 --access-logfile - --graceful-timeout 5
 
-PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=30
 
 test: install
 	$(BIN)/ruff check jiuzhu
