@@ -253,6 +253,11 @@ VERIFICATION_EXPORT_DIR = Path(os.environ.get("VERIFICATION_EXPORT_DIR",
                                               DATA_DIR / "verification_exports"))
 VERIFICATION_DEMO = _env_bool("VERIFICATION_DEMO", False)
 
+# The audit chain's anchor outside the database (audit/anchor.py): the newest event's id and
+# SM3 hash after every audited transaction; empty: no anchor. It protects against whoever can
+# change the database but not this server's files; `jiuzhu backup` puts it in its manifest.
+AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit" / "anchor"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,6 +11,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The tests' households ask the demo source for verification (production default: off).
 VERIFICATION_DEMO = True
+# No audit anchor file shared by the tests' databases (the anchor tests set their own).
+AUDIT_ANCHOR_FILE = ""
 # Live-server threads must not keep connections open past a test (PostgreSQL would then
 # refuse to drop the test database).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -12,6 +12,13 @@ class AuditConfig(AppConfig):
 
         register_denial_hook(audit_denied_hook)
 
+        from jiuzhu.core.backups import backing_up, restored
+
+        from .anchor import after_restore, backup_manifest
+
+        backing_up.register(backup_manifest)
+        restored.register(after_restore)
+
         # The admin (listed first in INSTALLED_APPS) has discovered every admin.py by now.
         from django.contrib import admin
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,14 +56,18 @@ class AuditEvent(AppendOnly):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """A new event is linked to the chain (one small query) in the transaction that
-        inserts it; a stored event is refused (``AppendOnly``)."""
+        inserts it, and the chain's anchor outside the database (``anchor.py``) advances when
+        that transaction commits; a stored event is refused (``AppendOnly``)."""
         if self.pk is not None:
             raise self.refusal()
+        from .anchor import after_commit
         from .chain import link
 
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+        alias = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=alias, savepoint=False):
             link(self)
             super().save(*args, **kwargs)
+            after_commit(alias)  # the anchor outside the database follows on commit
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"

@@ -4,8 +4,9 @@ The database: SQLite through its online backup API (``sqlite3.Connection.backup`
 consistent copy while the server runs), PostgreSQL through ``pg_dump -Fc`` (the binary on
 ``PATH`` or named by ``PG_DUMP``). The files: everything under ``MEDIA_ROOT`` — uploads,
 scans, generated documents (PDF/DOCX), payrolls, archive packages. ``manifest.json`` lists
-every file of the backup with its size and SM3 digest; ``jiuzhu restore DIR`` checks it
-before it touches anything. The key files of the encryption at rest are not part of the
+every file of the backup with its size and SM3 digest, and what the apps add before the
+copy (``core.backups.backing_up``: the audit chain's anchor, ``audit_anchor``);
+``jiuzhu restore DIR`` checks it before it touches anything. The key files of the encryption at rest are not part of the
 backup (they are kept apart from the data on purpose): back them up separately.
 
 DIR must be new or empty; it is created 0700 and its files 0600.
@@ -28,6 +29,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+
+from jiuzhu.core.backups import backing_up
 
 FORMAT = "jiuzhu-backup/1"
 MANIFEST = "manifest.json"
@@ -144,6 +147,8 @@ class Command(BaseCommand):
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         target.chmod(0o700)
         self.stdout.write(f"备份到 {target}")
+        extra: dict[str, Any] = {}
+        backing_up(extra)  # before the copy: e.g. the audit anchor the copy holds at least
 
         if kind == "sqlite":
             database = target / SQLITE_FILE
@@ -182,7 +187,7 @@ class Command(BaseCommand):
             digested(n, len(listed))
         manifest = {"format": FORMAT, "created": timezone.now().isoformat(),
                     "engine": kind, "database": database.name,
-                    "python": sys.version.split()[0], "files": entries}
+                    "python": sys.version.split()[0], **extra, "files": entries}
         descriptor = os.open(target / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=1)

@@ -5,7 +5,8 @@ same SM3; no file the manifest does not list): one changed byte refuses the rest
 the file, and nothing is touched. Then the database (SQLite: the online backup API into the
 configured database; PostgreSQL: ``pg_restore --clean``) and ``MEDIA_ROOT`` (made identical
 to the backup's files). A database holding any row, or a non-empty ``MEDIA_ROOT``, is
-overwritten only with ``--force``. Stop the server and the worker while it runs.
+overwritten only with ``--force``. Last ``core.backups.restored`` (the audit anchor is set to
+the restored database's newest event). Stop the server and the worker while it runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from jiuzhu.core.backups import restored
 
 from .backup import (
     FORMAT,
@@ -155,5 +158,6 @@ class Command(BaseCommand):
         for folder in sorted((p for p in media.rglob("*") if p.is_dir()), reverse=True):
             if not any(folder.iterdir()):
                 folder.rmdir()
+        restored(manifest)  # e.g. the audit anchor follows the restored database
         self.stdout.write(self.style.SUCCESS(
             f"恢复完成：数据库与 {len(wanted)} 个文件（删除了备份之后新增的 {removed} 个）。"))
