@@ -7,7 +7,12 @@ default, also without a row):
 - 系统管理员不办理案件: the IT administrator (``Role.ADMINISTRATOR``) takes no case step;
 - 调查人、审核人不能审批同一案件: whoever investigated the case (was assigned to, or recorded,
   its home investigation) or gave the township's opinion may not decide it (approve or
-  refuse).
+  refuse);
+- 大额须第二审批人确认 (``second_approval_above``, off when empty): a monthly amount approved
+  above the county's threshold is first recorded as a first approval (the case stays in
+  ``decision``); a second approver confirms it (``approve``), returns it (退回,
+  ``return_approval``) or refuses the case. Whoever gave the first approval takes none of
+  these steps on it (同一人不能两次审批).
 
 They are asked in the one place actions are permitted: the permission predicates of
 ``rules.py`` (so ``user.has_perm`` and every button agree) and the workflow's ``duties``
@@ -29,10 +34,10 @@ CASE_STEPS = frozenset({
     "create", "add_attachment", "request_supplement", "submit_supplement", "reject", "accept",
     "assign_investigation", "record_investigation", "record_verification", "record_appraisal",
     "submit_opinion", "publish_notice", "record_objection", "close_notice", "approve", "refuse",
-    "approve_above_limit", "extend_deadline", "withdraw",
+    "approve_above_limit", "extend_deadline", "withdraw", "return_approval",
 })
-#: Deciding the case.
-DECISIONS = frozenset({"approve", "refuse", "approve_above_limit"})
+#: Deciding the case (退回 of a first approval is part of the second approver's decision).
+DECISIONS = frozenset({"approve", "refuse", "approve_above_limit", "return_approval"})
 #: Steps whose actor may not decide the same case.
 INVESTIGATING = frozenset({"record_investigation", "assign_surveyor"})
 OPINION = frozenset({"submit_opinion"})
@@ -68,6 +73,20 @@ def investigated(application: Any, user: Any) -> bool:
                 or _took(application, user, INVESTIGATING))
 
 
+def awaiting_second(application: Any) -> bool:
+    """A first approval waits for its second approver (四眼原则)."""
+    return bool(getattr(application, "first_approval", None)) \
+        and getattr(application, "state", "") == "decision"
+
+
+def second_approval_needed(application: Any, actor: Any, amount: Any) -> bool:
+    """Whether approving ``amount`` (a month's benefit) by ``actor`` is only a first
+    approval: the county's threshold is set and the amount is above it (the system actor
+    and a superuser, not bound by the rules, decide alone)."""
+    above = rule_for(application).second_approval_above
+    return bool(above is not None and amount is not None and amount > above and _bound(actor))
+
+
 def duty_refusal(user: Any, application: Any, action: str) -> str:
     """Why the separation of duties refuses ``action`` on ``application`` to ``user``
     (``""`` when it does not): the message names the rule."""
@@ -80,6 +99,9 @@ def duty_refusal(user: Any, application: Any, action: str) -> str:
     rule = rule_for(application)
     if rule.no_it_administrator and getattr(user, "role", None) == Role.ADMINISTRATOR:
         return _("四眼原则：系统管理员不能办理案件")
+    if action in DECISIONS and awaiting_second(application) \
+            and application.first_approved_by_id == user.pk:
+        return _("四眼原则：同一人不能两次审批同一案件，须由另一名审批人确认")
     if rule.no_self_approval and action in DECISIONS:
         if investigated(application, user):
             return _("四眼原则：调查人不能审批同一案件")

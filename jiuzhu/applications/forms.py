@@ -456,10 +456,12 @@ class ApproveForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .duties import awaiting_second
         from .programs import PROGRAMS
 
         program = PROGRAMS.get(self.application.item_code)
-        if program is not None and program.amount == "":  # a recognition: no amount
+        # a recognition has no amount; a second approver confirms the first approval's
+        if (program is not None and program.amount == "") or awaiting_second(self.application):
             del self.fields["amount"]
             del self.fields["override_reason"]
             return

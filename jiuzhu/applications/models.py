@@ -100,6 +100,15 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # 四眼原则 (``DutyRule.second_approval_above``): an approval above the county's threshold
+    # is first recorded here (the case stays in ``decision``) until a second approver
+    # confirms it (``decided_by``) or returns it (退回: cleared).
+    first_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("第一审批人"))
+    first_approved_at = models.DateTimeField(_("第一审批时间"), null=True, blank=True)
+    # {"name", "amount", "override_reason", "start_month"} of the first approval
+    first_approval = models.JSONField(_("第一审批"), default=dict, blank=True)
     reasons = models.TextField(_("不予受理/不予批准/撤回理由"), blank=True)
     missing_materials = models.JSONField(_("需补正材料"), default=list, blank=True)
 
@@ -266,6 +275,9 @@ class DutyRule(models.Model):
     no_self_approval = models.BooleanField(
         _("调查人、审核人不能审批同一案件"), default=True,
         help_text=_("入户调查人和提出审核意见的人不能批准或不予批准同一案件"))
+    second_approval_above = FenField(
+        _("须第二审批人确认的月保障金（元）"), null=True, blank=True,
+        help_text=_("按月发放的救助批准金额高于此数时，须由另一名审批人确认后才生效；留空为不要求"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()

@@ -95,6 +95,8 @@ PERMISSIONS = {
     "applications.close_notice": reviewer,
     "applications.approve": may_decide,
     "applications.refuse": may_decide,
+    # 四眼原则: the second approver returns a first approval (退回)
+    "applications.return_approval": may_decide,
     # temporary assistance above the township's limit: the county only
     "applications.approve_above_limit": has_role(Role.COUNTY_APPROVER, ADMIN),
     "applications.extend_deadline": supervisor,

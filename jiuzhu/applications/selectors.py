@@ -27,6 +27,15 @@ def overdue(*, user: Any) -> QuerySet[Application]:
     return applications_visible_to(user).with_alert().filter(alert="red").order_by("due_date")
 
 
+def awaiting_second_approval(cases: QuerySet[Application], user: Any) -> QuerySet[Application]:
+    """Of ``cases``, those whose first approval waits for a second approver other than
+    ``user`` (四眼原则: whoever gave the first approval cannot confirm it)."""
+    from .choices import State
+
+    return cases.filter(state=State.DECISION, first_approved_at__isnull=False) \
+        .exclude(first_approved_by=getattr(user, "pk", None))
+
+
 #: Who may be sent on a home investigation (入户调查), in the order the choice lists them:
 #: the township's investigators, then the village assistants and grid workers who see the
 #: family (next: a contracted organisation's investigators, as a scope of their own).

@@ -143,6 +143,14 @@ class ApproveIn(Schema):
 
 # --- responses ------------------------------------------------------------------------------
 
+class FirstApprovalOut(Schema):
+    approver: str
+    at: IsoDateTime | None
+    amount: MoneyText | None
+    start_month: IsoDate | None
+    override_reason: str
+
+
 class StepOut(Schema):
     action: str
     label: str
@@ -189,6 +197,8 @@ class ApplicationOut(Schema):
     review_class: str | None
     missing_materials: list[str]
     investigators: list[str] = Field(default=[], description="指派的入户调查人员（姓名）")
+    first_approval: FirstApprovalOut | None = Field(
+        default=None, description="四眼原则：待第二审批人确认的第一审批（无则为 null）")
 
 
 def application_to_dict(application: Application, *, documents: list[Any] | None = None,
@@ -196,9 +206,11 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
     """The application as :class:`ApplicationOut` (``actions`` for ``user``)."""
     from jiuzhu.documents.services import documents_for
 
-    from .workflow import WORKFLOW
+    from .duties import awaiting_second
+    from .workflow import WORKFLOW, label
 
     documents = documents_for(application) if documents is None else documents
+    first = application.first_approval or {}
     result = application.assessment.result if application.assessment is not None else None
     return {
         "id": application.pk,
@@ -218,7 +230,7 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
         "extended": application.extended,
         "verification_manual": bool((application.verification or {}).get("manual")),
         "actions": [a.name for a in WORKFLOW.available(user, application)] if user else [],
-        "steps": [{"action": s.action, "label": WORKFLOW.label(s.action), "from": s.from_state,
+        "steps": [{"action": s.action, "label": label(s.action), "from": s.from_state,
                    "to": s.to_state, "actor": s.actor_name, "at": s.at.isoformat(),
                    "data": s.data}
                   for s in application.steps.all()],
@@ -235,6 +247,12 @@ def application_to_dict(application: Application, *, documents: list[Any] | None
         "review_class": application.review_class or None,
         "missing_materials": application.missing_materials,
         "investigators": [str(name) for name in application.investigators],
+        "first_approval": {
+            "approver": str(first.get("name", "")),
+            "at": application.first_approved_at.isoformat() if application.first_approved_at else None,
+            "amount": first.get("amount") or None, "start_month": first.get("start_month") or None,
+            "override_reason": str(first.get("override_reason") or ""),
+        } if awaiting_second(application) else None,
     }
 
 

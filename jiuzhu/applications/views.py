@@ -33,6 +33,7 @@ from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
 from .deadlines import shown as deadlines_shown
 from .documents import item_name
+from .duties import awaiting_second
 from .forms import (
     SIGNERS,
     ActionForm,
@@ -90,6 +91,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(state=state)
     if alert in Alert.values:
         cases = cases.filter(alert=alert)
+    second = request.GET.get("second") == "1"  # 待第二审批人确认 (the approver's work list)
+    if second:
+        cases = selectors.awaiting_second_approval(cases, request.user)
     if q:
         cases = cases.filter(Q(number__icontains=q) | Q(query_code__iexact=q)
                              | Q(household__head_name__contains=q)
@@ -101,7 +105,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "applications/list.html", {
         "page": page, "states": State.choices, "alerts": Alert.choices,
-        "filters": {"state": state, "alert": alert, "q": q}, "query": query.urlencode(),
+        "filters": {"state": state, "alert": alert, "q": q, "second": second},
+        "query": query.urlencode(),
         "may_create": _may_create(request.user),
     })
 
@@ -235,6 +240,9 @@ def _action_panels(request: HttpRequest, application: Application,
         panel: dict[str, Any] = {"action": action, "label": row.label,
                                  "style": row.extra.get("style", "primary"),
                                  "help": row.extra.get("help", "")}
+        if action == "approve" and awaiting_second(application):  # 四眼原则: the second
+            panel["label"] = _("确认批准（第二审批人）")
+            panel["help"] = first_approval_text(application)
         if not offer.allowed:  # a condition on the case refuses it now
             if not row.extra.get("show_refused"):
                 continue  # e.g. done once already: nothing to say
@@ -261,6 +269,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "application": application,
         "household": application.household,
         "timeline": [_step_view(step) for step in application.steps.all()],
+        "first_approval": first_approval_text(application) if awaiting_second(application) else "",
         "attachments": attachments,
         "documents": documents_for(application),
         "panels": _action_panels(request, application, bound),
@@ -327,6 +336,15 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileRe
     return response
 
 
+def first_approval_text(application: Application) -> str:
+    """已由 X 审批，待第二审批人确认 (四眼原则), with the monthly amount approved."""
+    first = application.first_approval or {}
+    text = _("已由 %(name)s 审批，待第二审批人确认") % {"name": first.get("name", "")}
+    if first.get("amount"):
+        text += _("（批准金额 %(amount)s 元/月）") % {"amount": first["amount"]}
+    return text
+
+
 # --- the timeline, in Chinese ------------------------------------------------------------
 
 FIELD_LABELS = {
@@ -338,6 +356,7 @@ FIELD_LABELS = {
     "result": "评议结果", "note": "说明", "recommend": "审核意见", "founded": "异议",
     "return_to": "退回", "amount": "批准金额（元）", "override_reason": "调整理由",
     "originals": "原件已核验", "payroll": "发放花名册编号", "month": "发放月份",
+    "first_approver": "第一审批人", "start_month": "起始发放月",
 }
 VALUE_LABELS: dict[str, dict[Any, Any]] = {
     "recommend": {"approve": "建议批准", "refuse": "建议不予批准"},

@@ -37,7 +37,7 @@ from jiuzhu.core.workflow import Action, Context, Workflow
 from . import deadlines, events
 from .attachments import attachment_store, materials_missing
 from .choices import BEFORE_DECISION, OPEN_STATES, ReviewClass, State, Step
-from .duties import duty_refusal
+from .duties import awaiting_second, duty_refusal, second_approval_needed
 from .models import Application, ApplicationStep
 from .procedure import procedure_for
 from .programs import (
@@ -161,7 +161,19 @@ def _step_if_moved(ctx: Context) -> str | None:
 
 
 def _approve_documents(ctx: Context) -> tuple[str, ...]:
+    if ctx.outcome == FIRST:  # made when the second approver confirms
+        return ()
     return ("D12", "D13", "D15") if app_of(ctx).item_code == "MZ01" else ("D12",)
+
+
+def _approve_target(ctx: Context) -> str:
+    """A first approval (四眼原则) keeps the case in ``decision``; else it is approved."""
+    return S.DECISION if ctx.outcome == FIRST else S.APPROVED
+
+
+def _approve_deadline(ctx: Context) -> str | None:
+    """The decision's time limit runs on unchanged while a second approver is awaited."""
+    return None if ctx.outcome == FIRST else Step.NONE
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -414,9 +426,16 @@ def _following(first: Any) -> Any:
         else first.replace(month=first.month + 1)
 
 
+#: ``ctx.outcome`` of an ``approve`` that is only the first of two (四眼原则)
+FIRST = "first"
+
+
 def _approve(ctx: Context) -> None:
     app = app_of(ctx)
     program = program_of(app.item_code)
+    if awaiting_second(app):
+        _confirm(ctx)
+        return
     if app.recommend != "approve" or (app.engine_amount is None and program.amount != ""):
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("乡镇审核意见为不予批准，不能批准"))
     amount = app.engine_amount
@@ -425,7 +444,6 @@ def _approve(ctx: Context) -> None:
         amount = parse_amount(ctx.data["amount"])
         if amount != app.engine_amount and not override:
             raise field_error("override_reason", _("批准金额与核算金额不同，须说明理由"))
-    first = ctx.today.replace(day=1)
     if program.amount == "entered":
         assert amount is not None
         check_temporary_amount(amount, check_for_application(app, ctx.today))
@@ -435,6 +453,42 @@ def _approve(ctx: Context) -> None:
                                _("金额 %(amount)s 元超过乡镇审批限额 %(limit)s 元，须报县级审批")
                                % {"amount": f"{amount:.2f}", "limit": f"{app.township_limit:.2f}"},
                                [{"path": "amount", "message": _("超过乡镇审批限额，须县级审批")}])
+    if program.monthly and second_approval_needed(app, ctx.actor, amount):
+        _first_approval(ctx, amount, override)
+        return
+    _decide(ctx, amount, override)
+
+
+def _first_approval(ctx: Context, amount: Decimal | None, override: str) -> None:
+    """四眼原则: above the county's threshold the approval is recorded as the first (who,
+    when, amount, start month, reason) and the case waits in ``decision`` for a second
+    approver (``duties.awaiting_second``)."""
+    app = app_of(ctx)
+    app.first_approved_by, app.first_approved_at = _user(ctx.actor), timezone.now()
+    app.first_approval = {
+        "name": _actor_name(ctx.actor), "amount": f"{amount:.2f}" if amount is not None else "",
+        "override_reason": override,
+        "start_month": str(_following(ctx.today.replace(day=1)))}
+    ctx.outcome = FIRST
+
+
+def _confirm(ctx: Context) -> None:
+    """The second approver confirms the first approval: its amount and reason, decided now
+    (the start month follows the day of the decision)."""
+    app = app_of(ctx)
+    first = app.first_approval
+    amount = Decimal(first["amount"]) if first.get("amount") else app.engine_amount
+    if ctx.data.get("amount") is not None and parse_amount(ctx.data["amount"]) != amount:
+        raise field_error("amount", _(
+            "第一审批人批准的金额为 %(amount)s 元；如需调整，请退回第一审批") % {"amount": f"{amount:.2f}"})
+    ctx.data["first_approver"] = first.get("name", "")
+    _decide(ctx, amount, str(first.get("override_reason") or ""))
+
+
+def _decide(ctx: Context, amount: Decimal | None, override: str) -> None:
+    app = app_of(ctx)
+    program = program_of(app.item_code)
+    first = ctx.today.replace(day=1)
     app.approved_amount = amount
     app.override_reason = override
     if program.monthly:
@@ -463,7 +517,24 @@ def review_class_of(app: Application) -> str:
 def _refuse(ctx: Context) -> None:
     app = app_of(ctx)
     app.reasons = ctx.data["reasons"]
+    if awaiting_second(app):  # the second approver refuses what the first approved
+        ctx.data["first_approver"] = app.first_approval.get("name", "")
     app.decided_at, app.decided_by = timezone.now(), _user(ctx.actor)
+
+
+def first_approval_pending(ctx: Context) -> None:
+    """退回 needs a first approval waiting for its second approver."""
+    if not awaiting_second(app_of(ctx)):
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("没有待确认的第一审批"))
+
+
+def _return_approval(ctx: Context) -> None:
+    """退回: the second approver clears the first approval (with a reason, in the step and
+    the audit); the case waits in ``decision`` for a new approval or refusal."""
+    app = app_of(ctx)
+    first = app.first_approval
+    ctx.data.update({"first_approver": first.get("name", ""), "amount": first.get("amount", "")})
+    app.first_approved_by, app.first_approved_at, app.first_approval = None, None, {}
 
 
 def _extend_deadline(ctx: Context) -> None:
@@ -483,6 +554,11 @@ def _withdraw(ctx: Context) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
+
+
+def _actor_name(actor: Any) -> str:
+    return (getattr(actor, "full_name", "") or getattr(actor, "username", "")) \
+        if actor is not None else "系统"
 
 
 # --- the engine's hooks for this table ---------------------------------------------------------
@@ -518,7 +594,17 @@ def _issue(ctx: Context, codes: tuple[str, ...]) -> None:
         extra["accepted"] = ctx.action.name == "accept"
     elif ctx.action.name in ("approve", "refuse"):
         extra["approved"] = ctx.action.name == "approve"
+        extra["decision"] = decision_of(app_of(ctx), ctx.actor, ctx.data.get("first_approver", "")
+                                        if ctx.action.name == "approve" else "")
     issue_documents(app_of(ctx), ctx.actor, list(codes), **extra)
+
+
+def decision_of(app: Application, actor: Any, first_approver: str = "") -> dict[str, Any]:
+    """Who decided and when, for the decision's documents (审批意见 of D12): both approvers
+    where a second approver confirmed a first approval (四眼原则)."""
+    names = [n for n in (first_approver, _actor_name(actor)) if n]
+    return {"approver": "、".join(dict.fromkeys(names)),
+            "decided_on": timezone.localdate().isoformat()}
 
 
 def _record(ctx: Context) -> None:
@@ -527,9 +613,18 @@ def _record(ctx: Context) -> None:
     data = {k: v for k, v in ctx.data.items() if k != "signatures"}
     if ctx.files:
         data["files"] = [material for material, _name, _content in ctx.files]
-    step_record(app_of(ctx), ctx.actor, ctx.action.name, ctx.before, ctx.target or ctx.before, data)
+    # a first approval is its own step (审批，待第二审批人确认), not the approval
+    action = FIRST_APPROVAL if ctx.outcome == FIRST and ctx.action.name == "approve" \
+        else ctx.action.name
+    if action == FIRST_APPROVAL:
+        app = app_of(ctx)
+        data = {**data, "amount": app.first_approval.get("amount", ""),
+                "start_month": app.first_approval.get("start_month", "")}
+    step_record(app_of(ctx), ctx.actor, action, ctx.before, ctx.target or ctx.before, data)
     audit_record(actor=ctx.actor, action="update", obj=ctx.obj,
-                 detail={"action": ctx.action.name, "from": ctx.before, "to": ctx.target})
+                 detail={"action": action, "from": ctx.before, "to": ctx.target,
+                         **({"reason": data.get("reason", "")}
+                            if action == "return_approval" else {})})
 
 
 def _after(ctx: Context) -> None:
@@ -546,10 +641,7 @@ def step_record(application: Application, actor: Any, action: str, before: str, 
     """Keep one step of the case (办理记录)."""
     ApplicationStep.objects.create(
         application=application, action=action, from_state=before, to_state=after,
-        actor=_user(actor),
-        actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
-        if actor is not None else "系统",
-        data=_jsonable(data))
+        actor=_user(actor), actor_name=_actor_name(actor), data=_jsonable(data))
 
 
 def _jsonable(value: Any) -> Any:
@@ -630,14 +722,20 @@ WORKFLOW = Workflow(
                permission="applications.close_notice", schema=NoInput, deadline=Step.DECISION,
                handler=_close_notice,
                extra={"help": "公示期满 7 天且无异议（或异议不成立）后结束公示，转县级审批。"}),
-        Action("approve", gettext_noop("批准"), source=(S.DECISION,), target=S.APPROVED,
+        Action("approve", gettext_noop("批准"), source=(S.DECISION,), target=_approve_target,
+               targets=(S.APPROVED, S.DECISION),
                permission="applications.approve", schema=ApproveIn,
-               documents=_approve_documents, deadline=Step.NONE,
+               documents=_approve_documents, deadline=_approve_deadline,
                requires=(verification_done,), handler=_approve,
                extra={"show_refused": True, "form": "ApproveForm"}),
         Action("refuse", gettext_noop("不予批准"), source=(S.DECISION,), target=S.REFUSED,
                permission="applications.refuse", schema=ReasonsIn, documents=("D12", "D14"),
                deadline=Step.NONE, handler=_refuse, extra={"form": "RefuseForm", "style": "outline-danger"}),
+        # 四眼原则: the second approver returns a first approval (the case stays in decision)
+        Action("return_approval", gettext_noop("退回第一审批"), source=(S.DECISION,),
+               permission="applications.return_approval", schema=ReasonIn,
+               requires=(first_approval_pending,), handler=_return_approval,
+               extra={"form": "ReasonForm", "style": "outline-secondary"}),
         Action("extend_deadline", gettext_noop("延长期限"), source=OPEN,
                permission="applications.extend_deadline", schema=ReasonIn,
                handler=_extend_deadline, extra={"form": "ReasonForm", "style": "outline-secondary"}),
@@ -654,7 +752,10 @@ WORKFLOW = Workflow(
 )
 
 #: Labels of recorded steps that are not actions of the table.
+#: The step of an ``approve`` that is a first approval (四眼原则).
+FIRST_APPROVAL = "approve_first"
 OTHER_LABELS = {"create": "提出申请", "auto_withdraw": "逾期未补正自动撤回",
+                FIRST_APPROVAL: "审批（待第二审批人确认）",
                 # 政府购买家境调查 (the contracts app's steps on the case)
                 "assign_surveyor": "第三方机构指派调查员",
                 "return_investigation": "退回第三方调查报告",

@@ -85,6 +85,7 @@ ROLE_WORK: dict[str, tuple[str, ...]] = {
     Role.TOWNSHIP_REVIEWER: ("reviews",),
     Role.DEPARTMENT_OFFICER: ("inbox",),
     Role.SUPERVISOR: ("overdue_applications", "overdue_items", "reviews"),
+    Role.COUNTY_APPROVER: ("second_approvals",),
 }
 SUPERUSER_WORK = ROLE_WORK[Role.SUPERVISOR]
 
@@ -157,6 +158,19 @@ def _today_investigations(user, investigations) -> dict[str, Any] | None:
                reverse("applications:my_investigations"))
     row["testid"] = "my-investigations"
     return row
+
+
+def _today_second_approvals(user, _investigations) -> dict[str, Any] | None:
+    """四眼原则: first approvals waiting for this approver's confirmation (none: no row)."""
+    if not user.has_perm("applications.view_list"):
+        return None
+    from jiuzhu.applications.selectors import applications_visible_to, awaiting_second_approval
+
+    n = awaiting_second_approval(applications_visible_to(user).select_related(None), user).count()
+    if not n:
+        return None
+    return _row("second_approvals", _("待第二审批人确认"), n,
+                _url("applications:list", state=State.DECISION, second="1"))
 
 
 def _today_visits(user, _investigations) -> dict[str, Any] | None:
@@ -245,7 +259,7 @@ def _today_overdue_items(user, _investigations) -> dict[str, Any] | None:
     return _row("overdue_items", _("督办事项"), counted["n"], reverse("intake:overdue"), note)
 
 
-_WORK = {"queue": _today_queue, "investigations": _today_investigations, "visits": _today_visits,
+_WORK = {"second_approvals": _today_second_approvals, "queue": _today_queue, "investigations": _today_investigations, "visits": _today_visits,
          "leads": _today_leads, "reviews": _today_reviews, "inbox": _today_inbox,
          "verifications": _today_verifications,
          "overdue_applications": _today_overdue_applications,

@@ -26,6 +26,7 @@ STEPS = [
     ("close_notice", "notice"),
     ("approve", "decision"),
     ("refuse", "decision"),
+    ("return_approval", "decision"),  # 退回 a first approval (大额须第二审批人确认)
 ]
 SOURCE = dict(STEPS)
 #: (earlier step, later step by the same person) → the rule that refuses it
@@ -34,7 +35,10 @@ REFUSED = {
     ("record_investigation", "refuse"): "四眼原则：调查人不能审批同一案件",
     ("submit_opinion", "approve"): "四眼原则：提出审核意见的人不能审批同一案件",
     ("submit_opinion", "refuse"): "四眼原则：提出审核意见的人不能审批同一案件",
+    ("record_investigation", "return_approval"): "四眼原则：调查人不能审批同一案件",
+    ("submit_opinion", "return_approval"): "四眼原则：提出审核意见的人不能审批同一案件",
 }
+SAME_PERSON = "四眼原则：同一人不能两次审批同一案件，须由另一名审批人确认"
 PAIRS = [(a, b) for (a, _s), (b, _t) in itertools.combinations(STEPS, 2)]
 ADMIN_RULE = "四眼原则：系统管理员不能办理案件"
 
@@ -130,3 +134,25 @@ def test_existing_counties_get_the_rules_on_by_the_data_migration(tree):
     rule = DutyRule.objects.get(region=tree["county"])
     assert rule.no_it_administrator and rule.no_self_approval
     assert rule.region_path == tree["county"].path
+
+
+@pytest.mark.parametrize("later", ["approve", "refuse", "return_approval"])
+def test_the_first_approver_takes_no_second_decision_step(application, tree, later):
+    """The pair (first approval, any decision step) by the same person is refused; another
+    county approver may take it."""
+    person = UserFactory(role="county_approver", region=tree["county"])
+    other = UserFactory(role="county_approver", region=tree["county"])
+    Application.objects.filter(pk=application.pk).update(
+        state="decision", first_approved_by=person, first_approved_at="2026-03-09T10:00:00+08:00",
+        first_approval={"name": str(person), "amount": "900.00", "start_month": "2026-04-01"})
+    case = Application.objects.get(pk=application.pk)
+    assert duty_refusal(person, case, later) == SAME_PERSON
+    assert not person.has_perm(f"applications.{later}", case)
+    assert later not in {o.action.name for o in WORKFLOW.offers(person, case)}
+    with pytest.raises(ServiceError) as refused:
+        application_act(actor=person, application_id=case.pk, action=later,
+                        data={"reason": "x", "reasons": "x"})
+    assert (refused.value.status, refused.value.message) == (403, SAME_PERSON)
+    assert duty_refusal(other, case, later) == ""
+    assert later in {o.action.name for o in WORKFLOW.offers(other, case)}
+    assert Application.objects.get(pk=case.pk).first_approved_by == person

@@ -32,6 +32,7 @@ ALLOWED = {
     "close_notice": {"notice"},
     "approve": {"decision"},
     "refuse": {"decision"},
+    "return_approval": {"decision"},  # 四眼原则: 退回 a first approval
     "extend_deadline": OPEN,
     "withdraw": OPEN - {"decision"},
     # steps other apps take (payments, supervision)
