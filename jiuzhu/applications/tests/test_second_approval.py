@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from jiuzhu.applications import documents as case_documents
 from jiuzhu.applications.models import Application, DutyRule
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.testing import ApiClient, UserFactory
@@ -20,6 +21,7 @@ from jiuzhu.testing import ApiClient, UserFactory
 from .conftest import ACTIONS
 from .test_concurrency import to_decision
 
+ISSUE = case_documents.issue_documents  # the real one (the fixture below stands in for it)
 SAME_PERSON = "四眼原则：同一人不能两次审批同一案件，须由另一名审批人确认"
 
 
@@ -132,6 +134,27 @@ def test_above_the_threshold_two_approvers(api, case, tree, issued, people):
     [decision] = decisions(issued)
     assert decision["codes"] == ["D12", "D13", "D15"]
     assert decision["decision"]["approver"] == f"{people['approver']}、{people['approver2']}"
+
+
+def test_the_decision_document_names_both_approvers(api, case, tree, people, monkeypatch,
+                                                     settings, tmp_path):
+    import json
+
+    from jiuzhu.documents.models import Document
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(case_documents, "issue_documents", ISSUE)
+    monkeypatch.setattr("jiuzhu.documents.services.content_pdf",
+                        lambda content, created=None: b"%PDF-1.4\n%%EOF\n")
+    monkeypatch.setattr("jiuzhu.documents.services.content_docx", lambda content: b"PK")
+    threshold(tree, Decimal("1.00"))
+    assert api.act("approver", case, "approve").json()["state"] == "decision"
+    assert not Document.objects.for_owner(Application.objects.get(pk=case)).filter(
+        code="D12").exists()
+    assert api.act("approver2", case, "approve").json()["state"] == "approved"
+    d12 = Document.objects.for_owner(Application.objects.get(pk=case)).get(code="D12")
+    text = json.dumps(d12.content, ensure_ascii=False)
+    assert f"审批人：{people['approver']}、{people['approver2']}" in text
 
 
 def test_the_second_approver_returns_the_first_approval(api, case, tree, people):
