@@ -13,7 +13,32 @@ from jiuzhu.accounts.api_auth import BearerToken, StaffSession
 from jiuzhu.core.api_types import ExactJsonParser, request_errors
 from jiuzhu.core.errors import ErrorCode, ServiceError
 
-api = NinjaAPI(
+
+class JiuzhuApi(NinjaAPI):
+    """The API whose OpenAPI document also names the refusals every operation shares: 400
+    for a body that is not JSON (the parser, for every operation with a body) and 422 for
+    a field outside the input limits (the parser checks every body and query field)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        descriptions = {400: "Bad Request", 422: "Unprocessable Entity"}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                shared = set()
+                if "requestBody" in operation:
+                    shared |= {400, 422}
+                if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                    shared.add(422)
+                responses = operation["responses"]
+                for status in shared - {int(code) for code in responses}:
+                    responses[status] = {"description": descriptions[status],
+                                         "content": {"application/json": {"schema": error}}}
+                operation["responses"] = dict(sorted(responses.items(), key=lambda i: int(i[0])))
+        return schema
+
+
+api = JiuzhuApi(
     title="救助 Jiuzhu API",
     version="1",
     description="社会救助一门受理平台接口。认证：`Authorization: Bearer <令牌>`（`jiuzhu token create --user 用户名`）。",
@@ -70,6 +95,16 @@ def on_http_error(request, exc: HttpError):
 def on_validation_error(request, exc: NinjaValidationError):
     errors = request_errors(exc.errors)
     return _error(request, 422, ErrorCode.VALIDATION, _("请求参数有误"), errors)
+
+
+def page_not_found(request, exception=None):
+    """A path no route matches (``/api/v1/applications/x``: the ids are integers) is the
+    API's JSON 404 under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _error(request, 404, ErrorCode.NOT_FOUND, _("不存在"))
+    from django.views.defaults import page_not_found as site_page_not_found
+
+    return site_page_not_found(request, exception)
 
 
 def _register_routers() -> None:

@@ -37,3 +37,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The API answers a path no route matches with its JSON error body (jiuzhu/api.py).
+handler404 = "jiuzhu.api.page_not_found"

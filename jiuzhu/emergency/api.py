@@ -19,7 +19,7 @@ from jiuzhu.households.models import Household
 from . import deadlines, services
 from .choices import Level, Source
 from .models import EmergencyCase
-from .schemas import CaseIn, CaseListOut, CaseOut, CommitmentIn, EntryOut
+from .schemas import CaseIn, CaseListOut, CaseOut, CommitmentIn, CommitmentOut
 from .selectors import cases
 
 
@@ -138,7 +138,7 @@ def build_router() -> Router:
         return case_to_dict(case)
 
     @router.post("/funds/{int:fund_id}/commitments",
-                 response={201: EntryOut, **refusals(400, 403, 404, 409, 422)},
+                 response={201: CommitmentOut, **refusals(400, 403, 404, 409, 422)},
                  openapi_extra=json_body(CommitmentIn),
                  summary="为急难个案预留资金 Reserve money for a case")
     def commit(request, fund_id: int):

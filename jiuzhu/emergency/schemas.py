@@ -54,7 +54,7 @@ class CommitmentIn(Schema):
     amount: str = Field(description="yuan, e.g. \"2000.00\"")
 
 
-class EntryOut(Schema):
+class CommitmentOut(Schema):
     id: int
     fund_id: int
     kind: str

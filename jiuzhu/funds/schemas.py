@@ -17,7 +17,7 @@ class FundOut(Schema):
                            examples=["100.00"])
 
 
-class EntryOut(Schema):
+class FundEntryOut(Schema):
     id: int
     kind: str = Field(description="income, allocation, commitment, payment, release, recovery")
     amount: str = Field(description="金额（元）；冲销分录为负数", examples=["-50.00"])
@@ -29,4 +29,4 @@ class EntryOut(Schema):
 class LedgerOut(Schema):
     balance: str = Field(description="余额 = Σ 收入 + 追回 − 划拨 − 支付（元）")
     available: str
-    entries: list[EntryOut]
+    entries: list[FundEntryOut]

@@ -12,7 +12,7 @@ from jiuzhu.core.api_types import IsoDate, IsoDateTime, MoneyText
 from .choices import Alert, ItemState, Mode, RequestStatus, Result
 
 
-class FileIn(Schema):
+class IntakeFileIn(Schema):
     """A scan sent inside the JSON body (or, multipart, as a file named by its material)."""
 
     material: str = Field(description="材料名称，如“身份证”")
@@ -38,7 +38,7 @@ class RequestIn(Schema):
     materials: dict[str, list[str]] = Field(
         default_factory=dict, description="每个事项已收的材料 {事项编码: [材料名称]}")
     applicant: ApplicantIn | None = None
-    files: list[FileIn] = []
+    files: list[IntakeFileIn] = []
 
 
 class UrgeIn(Schema):

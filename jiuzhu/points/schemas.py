@@ -14,7 +14,7 @@ class SummaryOut(Schema):
     balances_total: int = Field(description="志愿者、家庭、超市账户余额合计 = issued − redeemed")
 
 
-class EntryOut(Schema):
+class PointsEntryOut(Schema):
     id: int
     kind: str = Field(description="issue 服务积分发放, transfer 转赠, redeem 兑换")
     amount: int = Field(description="积分（正数）")
@@ -31,7 +31,7 @@ class AccountOut(Schema):
     name: str
     region_code: str
     balance: int
-    entries: list[EntryOut]
+    entries: list[PointsEntryOut]
 
 
 class TransferIn(Schema):

@@ -19,7 +19,7 @@ from jiuzhu.core.jsonio import loads_exact
 
 from . import services
 from .models import SocialCase
-from .schemas import CaseListOut, CaseOpenIn, CaseOut
+from .schemas import CaseOpenIn, SocialCaseListOut, SocialCaseOut
 from .selectors import case_get, cases_visible_to
 from .workflow import CASE_WORKFLOW
 
@@ -84,7 +84,7 @@ def _photos(raw: Any) -> list[tuple[str, bytes]]:
     return out
 
 
-@router.get("/socialwork/cases", response={200: CaseListOut, **refusals(403)},
+@router.get("/socialwork/cases", response={200: SocialCaseListOut, **refusals(403)},
             summary="社工个案 Cases (staff: their region's; a social worker: their own)")
 def list_cases(request, phase: str = "", state: str = "", alert: str = ""):
     """Filters: `phase` (before, during, after), `state` (open, closed), `alert` (red,
@@ -104,7 +104,7 @@ def list_cases(request, phase: str = "", state: str = "", alert: str = ""):
     return {"count": len(cases), "results": [case_to_dict(c, user=user) for c in cases]}
 
 
-@router.post("/socialwork/cases", response={201: CaseOut, **refusals(400, 403, 409, 422)},
+@router.post("/socialwork/cases", response={201: SocialCaseOut, **refusals(400, 403, 409, 422)},
              summary="开社工个案 Open a case")
 def open_case(request, payload: CaseOpenIn):
     """Body: `household_id`, `phase` (before, during, after), `trigger` (circle, hardship,
@@ -147,7 +147,7 @@ def open_case(request, payload: CaseOpenIn):
     return Status(201, case_to_dict(case_get(user=user, pk=case.pk), user=user))
 
 
-@router.get("/socialwork/cases/{int:case_id}", response={200: CaseOut, **refusals(404)},
+@router.get("/socialwork/cases/{int:case_id}", response={200: SocialCaseOut, **refusals(404)},
             summary="社工个案详情")
 def get_case(request, case_id: int):
     case = case_get(user=request.auth, pk=case_id)
@@ -156,7 +156,7 @@ def get_case(request, case_id: int):
 
 
 @router.post("/socialwork/cases/{int:case_id}/actions/{action}",
-             response={200: CaseOut, **refusals(400, 403, 404, 409, 422)},
+             response={200: SocialCaseOut, **refusals(400, 403, 404, 409, 422)},
              openapi_extra=CASE_WORKFLOW.openapi_body(),
              summary="办理动作 Take an action (assign, plan, record_visit, refer, close)")
 def act(request, case_id: int, action: str):

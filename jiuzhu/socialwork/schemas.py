@@ -29,7 +29,7 @@ class GoalOut(Schema):
     outcome: GoalOutcome | None
 
 
-class NeedOut(Schema):
+class SocialNeedOut(Schema):
     id: int
     kind: NeedKind
     kind_label: str
@@ -56,7 +56,7 @@ class ReferralOut(Schema):
     referred_at: datetime
 
 
-class CaseOut(Schema):
+class SocialCaseOut(Schema):
     id: int
     number: str
     phase: Phase
@@ -81,15 +81,15 @@ class CaseOut(Schema):
     closing_note: str
     next_visit_due: date | None
     alert: str
-    needs: list[NeedOut]
+    needs: list[SocialNeedOut]
     visits: list[VisitOut]
     referrals: list[ReferralOut]
     actions: list[str]
 
 
-class CaseListOut(Schema):
+class SocialCaseListOut(Schema):
     count: int
-    results: list[CaseOut]
+    results: list[SocialCaseOut]
 
 
 class PhotoIn(Schema):
