@@ -28,6 +28,8 @@ def docx_upload_to(instance: Document, filename: str) -> str:
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("生成中")
     READY = "ready", _("已生成")
+    #: Its renderer (the task worker) died: nothing was stored; 重新生成 renders it again.
+    FAILED = "failed", _("生成失败")
 
 
 class DocumentQuerySet(VisibleQuerySet):
@@ -42,6 +44,29 @@ class DocumentQuerySet(VisibleQuerySet):
         while it is pending. False when it was no longer pending (stored meanwhile)."""
         pending = self.filter(pk=pk, status=DocumentStatus.PENDING)
         return bool(models.QuerySet.update(pending, status=DocumentStatus.READY, **files))
+
+    def render_begin(self, pk: int) -> bool:
+        """Mark a document that is not ready as being rendered now (pending again if it had
+        failed); committed before the render, so the sweep of runs whose worker died
+        (``services.documents_fail_stale``) can find it. False when it is ready."""
+        from django.utils import timezone
+
+        waiting = self.filter(pk=pk).exclude(status=DocumentStatus.READY)
+        return bool(models.QuerySet.update(waiting, status=DocumentStatus.PENDING,
+                                           render_started_at=timezone.now(), render_error=""))
+
+    def render_requeue(self, pk: int) -> bool:
+        """A failed (or pending) document waits for the worker again (重新生成)."""
+        waiting = self.filter(pk=pk).exclude(status=DocumentStatus.READY)
+        return bool(models.QuerySet.update(waiting, status=DocumentStatus.PENDING,
+                                           render_started_at=None, render_error=""))
+
+    def render_failed(self, pk: int, *, before: object, error: str) -> bool:
+        """Mark failed a document whose render began before ``before`` and never stored its
+        files (its worker died). False when it was stored or began again meanwhile."""
+        stale = self.filter(pk=pk, status=DocumentStatus.PENDING, render_started_at__lt=before)
+        return bool(models.QuerySet.update(stale, status=DocumentStatus.FAILED,
+                                           render_error=error[:300]))
 
     def for_owner(self, owner: models.Model) -> DocumentQuerySet:
         content_type = ContentType.objects.get_for_model(owner, for_concrete_model=False)
@@ -83,6 +108,9 @@ class Document(models.Model):
     status = models.CharField(_("文件状态"), max_length=8, choices=DocumentStatus.choices,
                               default=DocumentStatus.PENDING)
     rendered_at = models.DateTimeField(_("文件生成时间"), null=True, blank=True)
+    #: When its render last began (the sweep fails a pending one silent since long ago).
+    render_started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    render_error = models.CharField(_("生成失败原因"), max_length=300, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to=pdf_upload_to, max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64, blank=True)
@@ -119,6 +147,10 @@ class Document(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == DocumentStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED
 
     @property
     def pdf_sha256_short(self) -> str:

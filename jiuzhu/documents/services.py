@@ -34,13 +34,14 @@ from jiuzhu.regions.models import Region
 
 from .catalogue import catalogue_entry
 from .content import content_from_dict, content_to_dict, normalise_context, render_content
-from .models import Document, DocumentStatus
+from .models import Document, DocumentStatus, docx_upload_to, pdf_upload_to
 from .pdf import content_pdf
 from .selectors import document_get, document_verify, documents_for
 from .specs import template_find
 from .word import content_docx
 
 __all__ = ["document_issue", "document_render", "document_ready", "document_file",
+           "documents_fail_stale", "document_rerender",
            "documents_for", "document_get", "document_verify", "document_number",
            "office_short_name", "office_default_name"]
 
@@ -191,7 +192,12 @@ def document_render(document_id: int) -> Document:
     On PostgreSQL the document's row is locked while it renders, so two renderers (the task
     and a download) never render it twice; only that row, never the case. SQLite locks the
     whole database for a writing transaction, so there the files are rendered first and
-    stored in a short transaction only if nobody stored them meanwhile."""
+    stored in a short transaction only if nobody stored them meanwhile.
+
+    Its start is marked first, in its own commit (``render_started_at``; a failed document
+    is pending again): a renderer that dies leaves it pending with that mark, which
+    :func:`documents_fail_stale` finds."""
+    Document.objects.render_begin(document_id)  # committed first unless in a transaction
     if connection.features.has_select_for_update:
         with transaction.atomic():
             document = Document.objects.select_for_update().get(pk=document_id)
@@ -202,6 +208,49 @@ def document_render(document_id: int) -> Document:
         if not document.is_ready:
             _render_and_store(document)
     return Document.objects.select_related("issued_by", "office").get(pk=document_id)
+
+
+def documents_fail_stale(*, before: datetime) -> int:
+    """Mark failed the documents whose render began before ``before`` and never stored its
+    files: the worker died (registered on ``core.jobs.stale_runs``). Nothing of theirs was
+    stored; the files a dead render had written are removed. The document list shows
+    生成失败 with 重新生成 (:func:`document_rerender`); a download renders it too."""
+    count = 0
+    stale = (Document.objects.filter(status=DocumentStatus.PENDING,
+                                     render_started_at__lt=before).only("pk", "uuid", "year"))
+    for document in stale:
+        error = _("生成文件的工作进程中断：未保存任何文件，可重新生成")
+        if not Document.objects.render_failed(document.pk, before=before, error=error):
+            continue  # stored, or begun again, meanwhile
+        count += 1
+        for field, name in (("pdf", pdf_upload_to(document, "")),
+                            ("docx", docx_upload_to(document, ""))):
+            storage = Document._meta.get_field(field).storage  # type: ignore[union-attr]
+            with contextlib.suppress(OSError):
+                if storage.exists(name):
+                    storage.delete(name)
+                    logger.warning("document %s: partial file %s of a dead render removed",
+                                   document.pk, name)
+    return count
+
+
+def document_rerender(*, actor: Any, document: Document) -> Document:
+    """重新生成: a document whose render failed waits for the task worker again (audited).
+    NOT_FOUND for a document the actor may not see; 409 for one that is ready."""
+    from .permissions import owner_visible
+
+    if not owner_visible(actor, document.owner):
+        raise ServiceError(ErrorCode.NOT_FOUND, _("没有该文书"))
+    if not Document.objects.render_requeue(document.pk):
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("该文书的文件已生成，无需重新生成"))
+    audit_record(actor=actor, action="render", obj=document, region_path=document.region_path,
+                 detail={"document": document.code, "number": document.number,
+                         "version": document.version, "step": "restart",
+                         "error": document.render_error})
+    pk = document.pk
+    transaction.on_commit(lambda: _render_later(pk), robust=True)
+    document.refresh_from_db()
+    return document
 
 
 def document_ready(document: Document) -> Document:

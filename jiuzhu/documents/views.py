@@ -6,14 +6,18 @@ anyone else gets 404, exactly as for a missing document.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.choices import Role
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import report_denied
-from jiuzhu.core.errors import ServiceError
+from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.regions.models import Region
 
 from .catalogue import catalogue_entry
@@ -22,7 +26,7 @@ from .examples import example_context
 from .models import Document
 from .pdf import content_pdf
 from .permissions import owner_visible
-from .services import document_file
+from .services import document_file, document_rerender
 from .specs import DEFAULT_FOLDER, template_find, template_overview
 from .word import content_docx
 
@@ -34,6 +38,31 @@ CONTENT_TYPES = {
 
 def _is_admin(user) -> bool:
     return bool(user.is_superuser or getattr(user, "role", "") == Role.ADMINISTRATOR)
+
+
+@login_required
+@require_POST
+def document_rerender_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """重新生成: a document whose render failed (its worker died) is rendered again by the
+    task worker; back to the page it was asked from (``next``, this site only)."""
+    document = Document.objects.select_related("content_type").filter(pk=pk).first()
+    if document is None or not owner_visible(request.user, document.owner):
+        if document is not None:
+            report_denied(request.user, Document, reason="文书所属案件不在本人可见范围", pk=pk)
+        raise Http404("没有该文书")
+    try:
+        document_rerender(actor=request.user, document=document)
+    except ServiceError as error:
+        refuse_page(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已重新提交生成：%(title)s %(number)s") % {
+            "title": document.title, "number": document.number})
+    target = request.POST.get("next", "")
+    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                       require_https=request.is_secure())):
+        target = "/"
+    return redirect(target)
 
 
 @login_required
