@@ -25,6 +25,8 @@ DEMO_USERS: list[tuple[str, ...]] = [
     ("verifier1", "verification_officer", "990102", "吴芳"),
     ("reviewer1", "township_reviewer", "990102001", "郑伟"),
     ("approver1", "county_approver", "990102", "冯军"),
+    # the second approver of 四眼原则 (amounts above the county's threshold need two)
+    ("approver2", "county_approver", "990102", "蒋华"),
     ("officer1", "department_officer", "990102", "何敏", "JY"),
     ("officer2", "department_officer", "990102", "许文", "CL"),
     ("officer3", "department_officer", "990102", "韩雪", "WJ"),

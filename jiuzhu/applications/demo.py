@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -129,6 +130,25 @@ CASES: list[Case] = [
          opinion={"recommend": "approve", "amount": "1200.00",
                   "reasons": "家中主要劳动力突发重病，临时生活困难"}),
 ]
+
+
+#: 四眼原则 in the demo county: a month's benefit above ¥1,500 needs a second approver. Set
+#: after the cases above (decided by approver1 alone), then this case is approved by
+#: approver1 and waits in 待审批 for approver2 (已由 冯军 审批，待第二审批人确认).
+SECOND_APPROVAL_ABOVE = "1500.00"
+SECOND_APPROVAL_CASE = Case("second_approval", "MZ01", FULL, 20, decided_today=True)
+
+
+def second_approval_rule(county_code: str = "990102") -> None:
+    """The demo county's threshold of a second approval (its other rules as they are)."""
+    from jiuzhu.regions.models import Region
+
+    from .models import DutyRule
+
+    county = Region.objects.filter(code=county_code).first()
+    if county is not None:
+        DutyRule.objects.update_or_create(
+            region=county, defaults={"second_approval_above": Decimal(SECOND_APPROVAL_ABOVE)})
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -325,7 +345,9 @@ def load_applications_demo(families: dict[str, Household]) -> int:
     users = {k: v for k, v in users.items() if v is not None}
     days = Days(timezone.localdate())
     created = 0
-    for case in CASES:
+    for case in [*CASES, SECOND_APPROVAL_CASE]:
+        if case is SECOND_APPROVAL_CASE:  # the other cases were decided by one approver
+            second_approval_rule()
         household = families.get(case.family)
         if household is None or Application.objects.filter(household=household,
                                                             item_code=case.item).exists():

@@ -329,6 +329,11 @@ CASE_FAMILIES: dict[str, tuple[str, int, str, list[tuple], dict[str, Any]]] = {
         ("石秀英", "spouse", date(1974, 4, 1), True, "serious_illness", "none", 0, 0)], {}),
     "xishan_temporary": ("990102003002", 920, "石门村 1 组 8 号", [
         ("龙大山", "head", date(1964, 9, 1), False, "serious_illness", "farming", 2400, 0)], {}),
+    # 四眼原则: approved by approver1 above the county's threshold, waiting for approver2
+    "second_approval": ("990102001007", 921, "建设路 80 号 2 单元", [
+        ("蒋德福", "head", date(1971, 5, 6), False, "serious_illness", "unemployed", 1200, 0),
+        ("蒋淑华", "spouse", date(1973, 8, 9), True, "severe_disability", "none", 0, 0),
+        ("蒋小雨", "child", date(2013, 11, 2), True, "healthy", "student", 0, 0)], {}),
 }
 
 

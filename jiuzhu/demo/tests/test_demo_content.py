@@ -6,6 +6,7 @@ services, and loading it a second time adds nothing."""
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -62,6 +63,25 @@ def test_cases_in_every_state_of_the_procedure(county):
     colours = Counter(Application.objects.within(county["990102"]).with_alert()
                       .values_list("alert", flat=True))
     assert colours["yellow"] >= 3 and colours["red"] >= 1, colours
+
+
+def test_a_case_waits_for_its_second_approver(county):
+    """四眼原则: the demo county's threshold (¥1,500/month); one case approved by approver1
+    above it waits in 待审批 for approver2, on whose home page it is listed."""
+    from jiuzhu.accounts.models import User
+    from jiuzhu.applications.models import Application, DutyRule
+    from jiuzhu.applications.workflow import WORKFLOW
+    from jiuzhu.portal.views import today_work
+
+    assert DutyRule.objects.get(region=county["990102"]).second_approval_above == 1500
+    [case] = Application.objects.within(county["990102"]).filter(
+        state="decision", first_approved_at__isnull=False)
+    first, second = User.objects.get(username="approver1"), User.objects.get(username="approver2")
+    assert case.first_approved_by == first
+    assert Decimal(case.first_approval["amount"]) > Decimal("1500.00")
+    assert "approve" not in {a.name for a in WORKFLOW.available(first, case)}
+    assert {"approve", "return_approval"} <= {a.name for a in WORKFLOW.available(second, case)}
+    assert {row["key"]: row["n"] for row in today_work(second)}["second_approvals"] == 1
 
 
 def test_materials_photos_and_documents(county):
