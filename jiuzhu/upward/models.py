@@ -50,6 +50,9 @@ class Submission(models.Model):
                                     on_delete=models.SET_NULL, related_name="+",
                                     verbose_name=_("生成人"))
     produced_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    #: The build's last sign of life (each progress step): a building submission silent for
+    #: ``JOB_STALE_MINUTES`` lost its worker (``services.submissions_fail_stale``).
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ unchangeable, audited."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -84,7 +84,25 @@ def _enqueue(submission_id: int) -> None:
 
 
 def _progress(submission: Submission, percent: int, **fields: Any) -> None:
-    Submission.objects.filter(pk=submission.pk).update(progress=percent, **fields)
+    Submission.objects.filter(pk=submission.pk).update(progress=percent,
+                                                       heartbeat_at=timezone.now(), **fields)
+
+
+def submissions_fail_stale(*, before: datetime) -> int:
+    """Mark failed the files whose build has been silent since ``before``: the worker died
+    (registered on ``core.jobs.stale_runs``). Nothing was stored (the file is stored in the
+    build's last transaction), and a failed file may be asked for again (生成上报数据包)."""
+    from django.db.models.functions import Coalesce
+
+    stale = (Submission.objects.filter(state=SubmissionState.BUILDING)
+             .annotate(seen=Coalesce("heartbeat_at", "requested_at")).filter(seen__lt=before))
+    count = 0
+    for submission in stale:
+        message = _("生成数据包的工作进程中断（进度 %(progress)s%%）：未保存任何文件，可重新生成") % {
+            "progress": submission.progress}
+        count += Submission.objects.filter(pk=submission.pk, state=SubmissionState.BUILDING).update(
+            state=SubmissionState.FAILED, progress=0, message=message)
+    return count
 
 
 def submission_build(*, submission_id: int) -> Submission:

@@ -115,3 +115,31 @@ def test_a_future_month_names_the_field(county, users):
         services.submission_request(actor=users["supervisor"], region=county["county"],
                                     month=date(2099, 1, 1))
     assert refused.value.status == 422 and refused.value.errors[0]["path"] == "month"
+
+
+def test_a_build_whose_worker_died_is_failed_and_may_be_asked_again(county, users):
+    """#14 item 8: a build silent for JOB_STALE_MINUTES is found by the sweep of dead runs."""
+    from datetime import timedelta
+
+    from django.db import models
+    from django.utils import timezone
+
+    from jiuzhu.core import jobs
+
+    assert "submissions_fail_stale" in {c.__name__ for c in jobs.stale_runs.callbacks}
+    submission = services.submission_request(actor=users["supervisor"], region=county["county"],
+                                             month=MONTH)  # on_commit not run: still queued
+    assert jobs.sweep() == 0  # queued, no worker took it yet: left alone
+    models.QuerySet.update(Submission.objects.filter(pk=submission.pk), state="building",
+                           progress=42, heartbeat_at=timezone.now() - timedelta(minutes=2))
+    assert jobs.sweep() == 0  # building and alive
+    models.QuerySet.update(Submission.objects.filter(pk=submission.pk),
+                           heartbeat_at=timezone.now() - timedelta(minutes=30))
+    assert jobs.sweep() == 1
+    submission.refresh_from_db()
+    assert (submission.state, submission.progress, submission.file.name) == ("failed", 0, "")
+    assert "工作进程中断（进度 42%）" in submission.message and "未保存任何文件" in submission.message
+    again = services.submission_request(actor=users["supervisor"], region=county["county"],
+                                        month=MONTH)
+    built = services.submission_build(submission_id=again.pk)
+    assert built.state == "produced" and built.heartbeat_at is not None
