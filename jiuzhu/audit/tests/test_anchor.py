@@ -84,6 +84,10 @@ def test_deleting_the_newest_event_is_found_and_named(window_worker, anchor_file
     assert json.loads(anchor_file.read_text())["id"] == events[-1].pk
     code, message = _verify()
     assert code == 1 and f"编号 {events[-1].pk} " in message
+    _sql("DELETE FROM {t}", [])  # every event
+    code, message = _verify()
+    assert code == 1 and f"审计记录编号 {events[-1].pk} 已被删除" in message
+    assert "数据库最新为空" in message
 
 
 @pytest.mark.django_db

@@ -91,7 +91,7 @@ class Command(BaseCommand):
             return
         head = anchors.newest()
         if stored is None and (head is None or head.id < anchor.id):
-            latest = f"编号 {head.id}" if head else "没有记录"
+            latest = f"编号 {head.id}" if head else "空（没有任何记录）"
             raise CommandError(
                 f"审计记录编号 {anchor.id} 已被删除：链外锚点（{path}，{anchor.at}）记录到"
                 f"编号 {anchor.id}，数据库最新为{latest}（最新的记录被删除）", returncode=1)
