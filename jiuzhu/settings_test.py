@@ -1,5 +1,7 @@
 """Test overlay of jiuzhu.settings: tasks run at once, fast hashing, plain static files."""
 
+import os
+
 from .settings import *  # noqa: F403
 from .settings import STORAGES
 
@@ -16,3 +18,5 @@ AUDIT_ANCHOR_FILE = ""
 # Live-server threads must not keep connections open past a test (PostgreSQL would then
 # refuse to drop the test database).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A fixed SM4 data key (core.crypto) so that tests never create or read var/keys/.
+os.environ.setdefault("JIUZHU_DATA_KEY", "00112233445566778899aabbccddeeff")

@@ -45,5 +45,14 @@ HOUSEHOLD_EDITORS = frozenset({
 })
 # Roles that may import households from Excel.
 HOUSEHOLD_IMPORTERS = frozenset({Role.WINDOW_WORKER, Role.ADMINISTRATOR})
+# Roles that may see personal data in full (查看完整信息, with a reason, audited) in their
+# subtree; everyone else sees ID numbers, phones and bank accounts masked.
+PERSONAL_DATA_READERS = frozenset({
+    Role.WINDOW_WORKER, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER, Role.INVESTIGATOR,
+    Role.VERIFICATION_OFFICER, Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER,
+})
+# Roles whose household exports carry full ID numbers and phones (to edit and import again);
+# others get masked exports.
+FULL_ID_EXPORTERS = HOUSEHOLD_IMPORTERS
 # Roles that may read the audit log (of their subtree).
 AUDIT_READERS = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})

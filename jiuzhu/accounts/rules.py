@@ -6,7 +6,14 @@ import rules
 
 from jiuzhu.core.access import visible_path
 
-from .choices import AUDIT_READERS, HOUSEHOLD_EDITORS, HOUSEHOLD_IMPORTERS, OUTSIDE_ROLES
+from .choices import (
+    AUDIT_READERS,
+    FULL_ID_EXPORTERS,
+    HOUSEHOLD_EDITORS,
+    HOUSEHOLD_IMPORTERS,
+    OUTSIDE_ROLES,
+    PERSONAL_DATA_READERS,
+)
 
 
 def in_region(user, obj) -> bool:
@@ -74,10 +81,16 @@ def has_role(*roles):
 can_edit_households = has_role(*HOUSEHOLD_EDITORS)
 can_import_households = has_role(*HOUSEHOLD_IMPORTERS)
 can_read_audit = has_role(*AUDIT_READERS)
+can_reveal_personal_data = has_role(*PERSONAL_DATA_READERS)
+can_export_full_id = has_role(*FULL_ID_EXPORTERS)
 
 rules.add_perm("households.view_household", is_staff_member & within_region)
 rules.add_perm("households.add_household", is_staff_member & can_edit_households & within_region)
 rules.add_perm("households.change_household", is_staff_member & can_edit_households & within_region)
 rules.add_perm("households.import_household", is_staff_member & can_import_households)
 rules.add_perm("households.view_list", is_staff_member)
+# Personal data in full: on a click with a reason (audited), and in exports.
+rules.add_perm("households.reveal_personal_data",
+               is_staff_member & can_reveal_personal_data & within_region)
+rules.add_perm("households.export_full_id", is_staff_member & can_export_full_id)
 rules.add_perm("audit.view_auditevent", is_staff_member & can_read_audit)

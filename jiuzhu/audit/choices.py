@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     VIEW = "view", _("查看个人信息")
+    REVEAL = "reveal", _("查看完整个人信息")
     DOWNLOAD = "download", _("下载文件")
     RENDER = "render", _("生成文书文件")
     EXPORT = "export", _("导出")

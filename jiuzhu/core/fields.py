@@ -50,3 +50,133 @@ class FenField(models.BigIntegerField):
             "max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
+
+
+class EncryptedCharField(models.CharField):
+    """A short personal value (ID number, phone, bank account) SM4-GCM encrypted at rest.
+
+    Python sees the plain text; the column holds ``<key id>$<base64>`` (``core.crypto``),
+    so ``max_length`` bounds the plain value and the column is ``text``. Equality lookups
+    (``exact``, ``in``, also across relations) are answered by the blind-index column named
+    ``blind_index`` (a :class:`BlindIndexField` of the same model); any other lookup is
+    refused, since the database cannot compare what it cannot read.
+    """
+
+    description = _("加密文本（SM4）")
+
+    def __init__(self, *args: Any, blind_index: str = "", **kwargs: Any) -> None:
+        self.blind_index = blind_index
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.blind_index:
+            kwargs["blind_index"] = self.blind_index
+        return name, path, args, kwargs
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        from jiuzhu.core import crypto
+
+        return crypto.decrypt(value)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        value = super().get_db_prep_value(value, connection, prepared)
+        if value is None:
+            return None
+        from jiuzhu.core import crypto
+
+        return crypto.encrypt(str(value))
+
+
+class BlindIndexField(models.CharField):
+    """The HMAC-SM3 blind index of an :class:`EncryptedCharField` of the same model, kept
+    up to date on every save (``source`` names that field)."""
+
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        from jiuzhu.core import crypto
+
+        value = crypto.blind_index(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def _index_column(lhs: Any) -> Any:
+    from django.core.exceptions import FieldError
+    from django.db.models.expressions import Col
+
+    field = getattr(lhs, "target", None)
+    if not isinstance(field, EncryptedCharField) or not field.blind_index:
+        raise FieldError(f"{field} is encrypted and has no blind index: it cannot be searched")
+    index = field.model._meta.get_field(field.blind_index)
+    return Col(lhs.alias, index)  # type: ignore[arg-type]
+
+
+@EncryptedCharField.register_lookup
+class BlindExact(models.Lookup):
+    """``field=value`` answered by the blind index (under every key of the ring)."""
+
+    lookup_name = "exact"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        from django.db.models.lookups import Exact, In
+
+        from jiuzhu.core import crypto
+
+        column = _index_column(self.lhs)
+        values = crypto.blind_indexes(str(self.rhs or ""))
+        lookup: models.Lookup = (Exact(column, values[0]) if len(values) == 1
+                                 else In(column, values))
+        return compiler.compile(lookup)
+
+
+@EncryptedCharField.register_lookup
+class BlindIn(models.Lookup):
+    lookup_name = "in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        from django.db.models.lookups import In
+
+        from jiuzhu.core import crypto
+
+        column = _index_column(self.lhs)
+        values = sorted({i for v in self.rhs for i in crypto.blind_indexes(str(v or ""))})
+        if not values:
+            from django.core.exceptions import EmptyResultSet
+
+            raise EmptyResultSet
+        return compiler.compile(In(column, values))
+
+
+def _refuse(name: str) -> type[models.Lookup]:
+    def as_sql(self, compiler, connection):
+        from django.core.exceptions import FieldError
+
+        raise FieldError(f"an encrypted field cannot be searched with '{name}'")
+
+    return type(f"Refused_{name}", (models.Lookup,), {"lookup_name": name, "as_sql": as_sql})
+
+
+for _name in ("iexact", "contains", "icontains", "startswith", "istartswith", "endswith",
+              "iendswith", "regex", "iregex", "gt", "gte", "lt", "lte", "range"):
+    EncryptedCharField.register_lookup(_refuse(_name))

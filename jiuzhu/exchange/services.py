@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.masking import mask_id_number, mask_phone
 from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
 from jiuzhu.households.services import household_register, household_validate
@@ -313,8 +314,24 @@ def households_export(*, actor: Any, households: QuerySet[Household], dest: IO[b
     rows = (households.select_related("region")
             .prefetch_related("members", "supporters", "vehicles")
             .iterator(chunk_size=EXPORT_CHUNK))
-    counts = workbook_write(dest, (household_to_dict(h) for h in rows))
+    # Full ID numbers and phones only for the roles allowed (households.export_full_id);
+    # others get them masked (such a workbook cannot be imported again).
+    full = bool(actor.has_perm("households.export_full_id"))
+    dicts = (household_to_dict(h) for h in rows)
+    counts = workbook_write(dest, dicts if full else (_masked(d) for d in dicts))
     audit_record(actor=actor, action="export", region_path=getattr(actor, "region_path", ""),
                  detail={"households": counts.households, "members": counts.members,
+                         "rows": counts.households + counts.members,
+                         "field": "id_number" if full else "masked",
                          "filters": filters or {}})
     return counts
+
+
+def _masked(data: dict[str, Any]) -> dict[str, Any]:
+    """A household dict with its members' ID numbers and its phone masked."""
+    members = [{**m, "id_number": mask_id_number(m.get("id_number"))}
+               for m in data.get("members") or []]
+    out = {**data, "members": members}
+    if data.get("phone"):
+        out["phone"] = mask_phone(data["phone"])
+    return out

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jiuzhu.core.access import VisibleQuerySet
-from jiuzhu.core.fields import FenField
+from jiuzhu.core.fields import BlindIndexField, EncryptedCharField, FenField
 from jiuzhu.regions.choices import AreaType
 
 from .choices import (
@@ -38,7 +38,7 @@ class Household(models.Model):
     area_type = models.CharField(_("城乡类别"), max_length=8, choices=AreaType.choices)
     assessment_date = models.DateField(_("信息采集日期"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # SM4 at rest
     status = models.CharField(_("状态"), max_length=16, choices=HouseholdStatus.choices,
                               default=HouseholdStatus.ACTIVE, db_index=True)
     head_name = models.CharField(_("户主姓名"), max_length=64, blank=True, db_index=True)
@@ -100,7 +100,9 @@ class Member(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     member_id = models.CharField(_("成员编号"), max_length=40)
     name = models.CharField(_("姓名"), max_length=64, db_index=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, db_index=True)
+    # SM4 at rest; looked up (filter(id_number=…), __in) through its HMAC-SM3 blind index.
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blind_index="id_number_index")
+    id_number_index = BlindIndexField(source="id_number")
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
     birth_date = models.DateField(_("出生日期"))
     health = models.CharField(_("健康状况"), max_length=24, choices=Health.choices)

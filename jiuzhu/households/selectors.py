@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jiuzhu.core.access import VisibleQuerySet, not_visible
+from jiuzhu.core.fields import BlindIndexField
+from jiuzhu.core.masking import MASKS
 
 from .models import Household, Member
 
@@ -83,6 +85,8 @@ def household_history(*, household: Household, limit: int = 200) -> list[Change]
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = model.get_field(change.field)
+                if isinstance(field, BlindIndexField):
+                    continue
                 diffs.append((str(field.verbose_name), _show(previous, change.field, change.old),
                               _show(record, change.field, change.new)))
             if not diffs:
@@ -101,4 +105,6 @@ def _show(record: Any, field: str, value: Any) -> str:
         return str(display())
     if isinstance(value, bool):
         return "是" if value else "否"
+    if field in MASKS:  # personal data: masked here too (查看完整信息 shows it in full)
+        return MASKS[field](value)
     return "" if value is None else str(value)

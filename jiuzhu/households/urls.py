@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/deactivate/", views.household_deactivate_view, name="deactivate"),
     path("<int:pk>/grid/", views.household_grid_view, name="grid"),
+    path("<int:pk>/reveal/", views.household_reveal, name="reveal"),
     path("<int:pk>/files/<int:file_pk>/", views.household_file, name="file"),
 ]

@@ -42,7 +42,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jiuzhu.applications import receiving
@@ -153,17 +152,19 @@ def _persons(household_ids: Iterable[int], last: date) -> dict[int, dict[str, in
     elderly_born_by, minors_born_after = _years_before(last, 60), _years_before(last, 18)
     out: dict[int, dict[str, int]] = {}
     for start in range(0, len(ids), 5000):
+        # Sex is the 17th digit of the ID number, which is encrypted at rest (core.crypto):
+        # counted here, not by the database.
         rows = (Member.objects.filter(household_id__in=ids[start:start + 5000],
                                       birth_date__lte=last)
-                .annotate(sex_digit=Substr("id_number", 17, 1))
-                .values("household_id")
-                .annotate(persons=Count("pk"),
-                          female=Count("pk", filter=Q(sex_digit__in=EVEN_DIGITS)),
-                          elderly=Count("pk", filter=Q(birth_date__lte=elderly_born_by)),
-                          minors=Count("pk", filter=Q(birth_date__gt=minors_born_after)),
-                          disabled=Count("pk", filter=Q(health__in=DISABILITIES))))
-        for row in rows:
-            out[row.pop("household_id")] = row
+                .values_list("household_id", "id_number", "birth_date", "health"))
+        for household_id, id_number, birth_date, health in rows:
+            row = out.setdefault(household_id, {"persons": 0, "female": 0, "elderly": 0,
+                                                "minors": 0, "disabled": 0})
+            row["persons"] += 1
+            row["female"] += id_number[16:17] in EVEN_DIGITS
+            row["elderly"] += birth_date <= elderly_born_by
+            row["minors"] += birth_date > minors_born_after
+            row["disabled"] += health in DISABILITIES
     return out
 
 

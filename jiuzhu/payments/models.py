@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet
-from jiuzhu.core.fields import FenField
+from jiuzhu.core.fields import EncryptedCharField, FenField
 
 from .choices import PayrollStatus
 
@@ -16,7 +16,7 @@ class BankAccount(models.Model):
     household = models.OneToOneField("households.Household", on_delete=models.CASCADE,
                                      related_name="bank_account", verbose_name=_("家庭"))
     bank_name = models.CharField(_("开户行"), max_length=100)
-    account_number = models.CharField(_("账号"), max_length=32)
+    account_number = EncryptedCharField(_("账号"), max_length=32)  # SM4 at rest
     holder_name = models.CharField(_("户名"), max_length=64)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

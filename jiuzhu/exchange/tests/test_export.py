@@ -115,3 +115,26 @@ def test_export_is_audited_with_the_count(client, window_worker):
 
 def test_export_needs_a_login(client, db):
     assert client.get("/exchange/export/").status_code == 302
+
+
+def test_export_masks_id_numbers_and_phones_unless_the_role_may_export_them(client, tree,
+                                                                          window_worker):
+    from jiuzhu.core.masking import mask_id_number
+    from jiuzhu.testing import UserFactory
+
+    data = household_dict(household_id="H1", phone="13812345678")
+    _register(window_worker, [data])
+    numbers = [m["id_number"] for m in data["members"]]
+    reviewer = UserFactory(username="review1", role="township_reviewer", region=tree["town1"])
+    members = sheet_rows(_export(client, reviewer), "成员")
+    column = members[1].index("id_number")
+    assert [row[column] for row in members[2:]] == [mask_id_number(n) for n in numbers]
+    assert "13812345678" not in repr(sheet_rows(_export(client, reviewer), "家庭"))
+    masked = AuditEvent.objects.filter(action="export", actor=reviewer).first()
+    assert masked.detail["field"] == "masked"
+
+    members = sheet_rows(_export(client, window_worker), "成员")  # an importer: in full
+    assert [row[column] for row in members[2:]] == numbers
+    full = AuditEvent.objects.get(action="export", actor=window_worker)
+    assert full.detail["field"] == "id_number"
+    assert full.detail["rows"] == 3  # one household and its two members
