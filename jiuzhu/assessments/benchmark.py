@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jiuzhu.core.access import SYSTEM
+from jiuzhu.core.crypto import blind_index, encrypt
 from jiuzhu.households.choices import FLAG_NAMES
 from jiuzhu.households.models import Household
 from jiuzhu.regions.models import Region
@@ -64,6 +65,11 @@ def _yuan_fen(values: np.ndarray) -> list[int]:
 
 def _iso(values: np.ndarray) -> list[str]:
     return [f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}" for d in values.tolist()]
+
+
+def _sealed(numbers: list[str]) -> tuple[list[str], list[str]]:
+    """ID numbers as the registry stores them: SM4-encrypted, with their blind index."""
+    return [encrypt(n) for n in numbers], [blind_index(n) for n in numbers]
 
 
 def insert_households(batch: HouseholdBatch, village: Region, first_pk: int) -> None:
@@ -111,7 +117,7 @@ def insert_households(batch: HouseholdBatch, village: Region, first_pk: int) -> 
         sl = slice(lo, hi)
         member_rows = list(zip(
             owner.tolist(), position.tolist(), [f"M{p + 1}" for p in position.tolist()],
-            ["成员"] * (hi - lo), [f"9901021990{i:08d}"[:18] for i in range(lo, hi)],
+            ["成员"] * (hi - lo), *_sealed([f"9901021990{i:08d}"[:18] for i in range(lo, hi)]),
             ["head" if p == 0 else "other" for p in position.tolist()],
             _iso(batch.birth_date[sl]),
             [v.HEALTH[i] for i in batch.health[sl].tolist()],
@@ -124,7 +130,8 @@ def insert_households(batch: HouseholdBatch, village: Region, first_pk: int) -> 
             strict=True,
         ))
         _write("households_member", (
-            "household_id", "position", "member_id", "name", "id_number", "relation",
+            "household_id", "position", "member_id", "name", "id_number", "id_number_index",
+            "relation",
             "birth_date", "health", "occupation", "in_school", "school_level",
             "public_servant", "refused_job_offers", "orphan_or_unsupported", "care_level",
             *v.INCOME_KINDS), member_rows)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.applications.choices import Channel
 from jiuzhu.calendars.alerts import AlertQuerySetMixin, Due, current_alert
 from jiuzhu.core.access import VisibleQuerySet
-from jiuzhu.core.fields import FenField
+from jiuzhu.core.fields import EncryptedCharField, FenField
 
 from .choices import Alert, ItemState, Mode, RequestStatus, Result
 
@@ -32,11 +32,11 @@ class Request(models.Model):
     requested_items = models.JSONField(_("申请事项"), default=list, blank=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     applicant_name = models.CharField(_("申请人"), max_length=64)
-    applicant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    applicant_id_number = models.CharField(_("申请人身份证号"), max_length=18, blank=True)
+    applicant_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
+    applicant_id_number = EncryptedCharField(_("申请人身份证号"), max_length=18, blank=True)
     agent_name = models.CharField(_("代办/陪办人"), max_length=64, blank=True)
-    agent_phone = models.CharField(_("代办/陪办人电话"), max_length=20, blank=True)
-    agent_id_number = models.CharField(_("代办/陪办人身份证号"), max_length=18, blank=True)
+    agent_phone = EncryptedCharField(_("代办/陪办人电话"), max_length=20, blank=True)
+    agent_id_number = EncryptedCharField(_("代办/陪办人身份证号"), max_length=18, blank=True)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("受理乡镇"))
     region_path = models.CharField(max_length=128)

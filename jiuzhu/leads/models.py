@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.access import VisibleQuerySet, sees_everything
+from jiuzhu.core.fields import EncryptedCharField
 
 from .choices import LeadAction, LeadSource, LeadStatus, Outcome, TaskStatus, Urgency
 
@@ -43,7 +44,7 @@ class Lead(models.Model):
 
     source = models.CharField(_("线索来源"), max_length=16, choices=LeadSource.choices)
     reporter_name = models.CharField(_("报告人"), max_length=64, blank=True)
-    reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+    reporter_phone = EncryptedCharField(_("报告人电话"), max_length=20, blank=True)
     station = models.ForeignKey("stations.LoveStation", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="leads",
                                 verbose_name=_("爱心驿站"))
@@ -51,8 +52,8 @@ class Lead(models.Model):
     # in the register yet)
     station_name = models.CharField(_("爱心驿站名称"), max_length=100, blank=True)
     person_name = models.CharField(_("被报告人姓名"), max_length=64)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)  # SM4 at rest
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("所在村（社区）或网格"))
