@@ -180,3 +180,61 @@ def _refuse(name: str) -> type[models.Lookup]:
 for _name in ("iexact", "contains", "icontains", "startswith", "istartswith", "endswith",
               "iendswith", "regex", "iregex", "gt", "gte", "lt", "lte", "range"):
     EncryptedCharField.register_lookup(_refuse(_name))
+
+
+def _indexes_of(model: Any) -> dict[str, BlindIndexField]:
+    """``{encrypted field's name and attname: its blind-index field}`` of ``model``."""
+    out: dict[str, BlindIndexField] = {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, BlindIndexField):
+            source = model._meta.get_field(field.source)
+            out[source.name] = out[source.attname] = field
+    return out
+
+
+def with_index_fields(model: Any, fields: Any) -> Any:
+    """``fields`` (names to write, e.g. ``save(update_fields=…)``) plus the blind index of
+    every encrypted field among them, so that an index is never left behind its value."""
+    if fields is None:
+        return None
+    indexes = _indexes_of(model)
+    names = list(fields)
+    for name in list(names):
+        if name in indexes and indexes[name].name not in names:
+            names.append(indexes[name].name)
+    return names
+
+
+class SealedQuerySet(models.QuerySet):
+    """A queryset for a model with a blind-indexed :class:`EncryptedCharField`: ``update()``
+    and ``bulk_update()`` write the index with the value (it cannot go stale); an
+    ``update()`` of such a field to an expression (``F()``…) is refused, since its index
+    cannot be computed in the database."""
+
+    def update(self, **kwargs: Any) -> int:
+        from django.core.exceptions import FieldError
+
+        from jiuzhu.core import crypto
+
+        for name, index in _indexes_of(self.model).items():
+            if name not in kwargs or index.name in kwargs:
+                continue
+            value = kwargs[name]
+            if hasattr(value, "resolve_expression"):
+                raise FieldError(f"{self.model.__name__}.{name} is encrypted: update() can set it "
+                                 "only to a value (its blind index is computed in Python)")
+            kwargs[index.name] = crypto.blind_index(value or "")
+        return super().update(**kwargs)
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        names = with_index_fields(self.model, fields)
+        for index in {f.name: f for f in _indexes_of(self.model).values()}.values():
+            if index.name in names and index.name not in fields:
+                for obj in objs:
+                    index.pre_save(obj, False)
+        return super().bulk_update(objs, names, batch_size=batch_size)
+
+    bulk_update.alters_data = True  # type: ignore[attr-defined]

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jiuzhu.core.access import VisibleQuerySet
-from jiuzhu.core.fields import BlindIndexField, EncryptedCharField, FenField
+from jiuzhu.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    FenField,
+    SealedQuerySet,
+    with_index_fields,
+)
 from jiuzhu.regions.choices import AreaType
 
 from .choices import (
@@ -122,6 +130,8 @@ class Member(models.Model):
     pension = FenField(_("养老金"), default=0)
 
     history = HistoricalRecords()
+    # update()/bulk_update() and save(update_fields=…) write the blind index with the value.
+    objects = SealedQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "position"]
@@ -133,6 +143,10 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = with_index_fields(Member, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
 
 class Supporter(models.Model):

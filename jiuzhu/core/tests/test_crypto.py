@@ -143,3 +143,31 @@ def test_every_personal_field_is_encrypted():
             ("leads.Lead", "phone"), ("leads.Lead", "reporter_phone"),
             ("intake.Request", "applicant_id_number"), ("intake.Request", "applicant_phone"),
             ("intake.Request", "agent_id_number"), ("intake.Request", "agent_phone")} <= sealed
+
+
+def test_update_and_bulk_update_keep_the_blind_index(registered):
+    """No way to write an ID number past its blind index: update(), bulk_update(),
+    save(update_fields=…) and the household's related manager all rewrite it."""
+    from django.db.models import F
+
+    household, _ = registered
+    member = household.members.first()
+    Member.objects.filter(pk=member.pk).update(id_number="110101199001010011")
+    assert Member.objects.get(id_number="110101199001010011").pk == member.pk
+    household.members.filter(pk=member.pk).update(id_number="110101199001010022")
+    assert Member.objects.filter(id_number="110101199001010022").count() == 1
+    assert not Member.objects.filter(id_number="110101199001010011").exists()
+
+    member.refresh_from_db()
+    member.id_number = "110101199001010033"
+    Member.objects.bulk_update([member], ["id_number"])
+    assert Member.objects.get(id_number="110101199001010033").pk == member.pk
+
+    member.id_number = "110101199001010044"
+    member.save(update_fields=["id_number"])
+    assert Member.objects.get(id_number="110101199001010044").pk == member.pk
+    assert not Member.objects.filter(id_number="110101199001010033").exists()
+
+    with pytest.raises(FieldError, match="encrypted"):
+        Member.objects.filter(pk=member.pk).update(id_number=F("name"))
+    assert Member.objects.get(id_number="110101199001010044").pk == member.pk
