@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from jiuzhu.core.masking import mask_personal
+
 from .choices import AuditAction
 from .context import current_request
 from .models import AuditEvent
@@ -33,7 +35,9 @@ def audit_record(*, actor: Any, action: str, obj: models.Model | None = None,
         ip=ctx.ip if ctx else None,
         user_agent=ctx.user_agent if ctx else "",
         path=ctx.path if ctx else "",
-        detail=detail or {},
+        # ID numbers, phones and bank accounts in the detail (changes, snapshots) masked:
+        # the audit says that they changed, not what they are (查看完整信息 shows them).
+        detail=mask_personal(detail or {}),
     )
 
 

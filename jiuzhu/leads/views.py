@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.audit.services import audit_read
+from jiuzhu.core import masking
 from jiuzhu.core.errors import ServiceError, refuse_page
 from jiuzhu.households.models import Household
 from jiuzhu.stations.models import LoveStation
@@ -146,7 +147,8 @@ def _lead_page(request: HttpRequest, lead, *, convert_form: ConvertForm | None =
     outside = bool(getattr(user, "is_outside", False))
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "outside": outside,
-        "id_number": mask_id_number(lead.id_number) if outside else lead.id_number, "tasks": [(t, alerts.get(t.pk)) for t in tasks],
+        "id_number": (mask_id_number(lead.id_number) if outside  # masked for staff too
+                      else masking.mask_id_number(lead.id_number)), "tasks": [(t, alerts.get(t.pk)) for t in tasks],
         "recordable": {t.pk for t in open_tasks
                        if any(a.name == "record" for a in services.VISIT_WORKFLOW.available(user, t))},
         "events": lead.events.select_related("actor"),

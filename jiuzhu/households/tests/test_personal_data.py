@@ -99,3 +99,21 @@ def test_history_shows_changed_id_numbers_masked(client, household, window_worke
     assert "13900001111" not in text and "139****1111" in text
     assert old not in text
     assert "id_number_index" not in text
+
+
+def test_audit_details_hold_personal_data_masked(household, window_worker):
+    """An audit event's detail (admin changes, snapshots) keeps ID numbers, phones and bank
+    accounts masked, at any depth; other values as they were."""
+    from jiuzhu.audit.services import audit_record
+
+    event = audit_record(actor=window_worker, action="update", obj=household, detail={
+        "via": "admin", "changes": {"phone": ["13812345678", "13900001111"],
+                                    "account_number": ["6222000000000001", "6222000000009999"]},
+        "before": {"members": [{"name": "张三", "id_number": "110101199001011234"}],
+                   "applicant_phone": "13700001234"}})
+    event.refresh_from_db()
+    assert event.detail == {
+        "via": "admin", "changes": {"phone": ["138****5678", "139****1111"],
+                                    "account_number": ["**** 0001", "**** 9999"]},
+        "before": {"members": [{"name": "张三", "id_number": "110101********1234"}],
+                   "applicant_phone": "137****1234"}}

@@ -55,7 +55,9 @@ def test_the_social_worker_sees_only_their_cases_and_nothing_secret(client, case
             assert secret not in html, (url, secret)
         assert reverse("households:detail", args=[cases["mine"].pk]) not in html
     mine_html = client.get(reverse("socialwork:mine")).content.decode()
-    assert own.contact_name in mine_html and "13900001111" in mine_html
+    # the contact's phone masked, no tel: link (a social worker may not reveal personal data)
+    assert own.contact_name in mine_html and "139****1111" in mine_html
+    assert "13900001111" not in mine_html and "tel:" not in mine_html
     assert f'data-case="{other.pk}"' not in mine_html
     assert client.get(reverse("socialwork:detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("socialwork:visit", args=[other.pk])).status_code == 404
