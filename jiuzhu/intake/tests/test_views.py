@@ -224,3 +224,15 @@ def test_proxy_intake_carries_the_authorisation_to_the_application(client, staff
     assert request.agent_name == "李小河"
     application = request.items.get().application
     assert application.attachments.filter(kind="authorisation").count() == 1
+
+
+def test_detail_shows_the_applicants_phone_masked(client, staff, family, password):
+    """个人信息 masked on the intake page too (the full value only on 查看完整信息)."""
+    request = services.request_create(actor=staff["window"], household=family, items=["CL01"],
+                                      channel="window",
+                                      applicant={"name": "李大山", "phone": "13712345678"})
+    assert request.applicant_phone == "13712345678"
+    for who in ("window", "supervisor"):
+        login(client, staff[who], password)
+        page = client.get(reverse("intake:detail", args=[request.pk])).content.decode()
+        assert "13712345678" not in page and "137****5678" in page, who
