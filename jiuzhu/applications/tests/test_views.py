@@ -418,3 +418,17 @@ def test_the_one_window_refuses_a_second_dibao_application_with_the_reason(
                            {"household": poor_household.pk, "item_code": "MZ01",
                             "channel": "window"})
     assert response.status_code == 409 and first.number in response.content.decode()
+
+
+def test_the_investigation_page_shows_the_phone_masked_and_dials_it(client, staff,
+                                                                    poor_household):
+    """The investigator (who may reveal personal data) dials the real number; the text on
+    the page is masked."""
+    poor_household.phone = "13712345678"
+    poor_household.save()
+    case = advance(staff, submitted(staff, poor_household), "assign_investigation")
+    client.force_login(staff["investigator"])
+    for url in (reverse("applications:investigate", args=[case.pk]),):
+        page = client.get(url).content.decode()
+        assert 'href="tel:13712345678"' in page, url
+        assert page.replace('href="tel:13712345678"', "").count("13712345678") == 0, url
