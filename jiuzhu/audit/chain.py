@@ -18,8 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes
 from django.db import connections, router
+
+from jiuzhu.core.digests import sm3_hex
 
 if TYPE_CHECKING:
     from .models import AuditEvent
@@ -52,12 +53,6 @@ def canonical(values: Mapping[str, Any], prev_hash: str) -> bytes:
     doc["prev_hash"] = prev_hash
     return json.dumps(doc, sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def event_hash(values: Mapping[str, Any], prev_hash: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO
 
 from cryptography.hazmat.primitives import hashes
@@ -35,3 +36,12 @@ def digests_of_stream(handle: IO[bytes]) -> tuple[str, str]:
 
 def digests(data: bytes) -> tuple[str, str]:
     return digests_of_chunks((data,))
+
+
+def sm3_file(path: Path, chunk: int = 1 << 20) -> str:
+    """SM3 of a file, read in 1 MiB pieces."""
+    digest = hashes.Hash(hashes.SM3())
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.finalize().hex()

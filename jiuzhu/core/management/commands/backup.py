@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
 from jiuzhu.core.backups import backing_up
+from jiuzhu.core.digests import sm3_file
 
 FORMAT = "jiuzhu-backup/1"
 MANIFEST = "manifest.json"
@@ -38,14 +38,6 @@ SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 MEDIA = "media"
 CHUNK = 1024 * 1024
-
-
-def sm3_file(path: Path) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    with path.open("rb") as handle:
-        while block := handle.read(CHUNK):
-            digest.update(block)
-    return digest.finalize().hex()
 
 
 def engine() -> str:
