@@ -106,17 +106,35 @@ def load_small_demo() -> None:
         load_demo(per_village=1)
 
 
+def watch(page: Any, where: list[str], problems: list[str]) -> None:
+    """Console messages about the Content-Security-Policy (a refused inline script, handler,
+    style or eval), and uncaught script errors, into problems, with ``where[0]``."""
+    def console(message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            problems.append(f"{where[0]}: {text[:300]}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"{where[0]}: script error {error}"))
+
+
 def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second_dibao(
         browser, live_server):
+    """Also the Content-Security-Policy in Chromium (issue #14, 9): on every page opened
+    here — every menu entry of every role (the dashboard's and the fund statement's ECharts,
+    the calendars, lists and forms), a household's page and a case's — the console reports
+    no CSP violation and no script error."""
     from jiuzhu.accounts.demo import DEMO_OUTSIDE_USERS, DEMO_USERS
     from jiuzhu.accounts.models import User
     from jiuzhu.applications.models import Application
+    from jiuzhu.households.models import Household
     from jiuzhu.intake.models import Request, RequestItem
     from jiuzhu.portal.menu import entries_for
 
     load_small_demo()
     base = live_server.url
     problems: list[str] = []
+    csp_problems: list[str] = []
     overflow: list[str] = []
     # one demo user of each role (the first of the README's table: not the twelve department
     # officers nor three window workers — test_links.py opens every demo user's pages)
@@ -128,13 +146,17 @@ def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second
     for username in names:
         user = User.objects.get(username=username)
         page = sign_in(browser, base, username, DESKTOP)
+        where = [f"{username} /"]
+        watch(page, where, csp_problems)
         links = menu_links(page)
         expected = [str(e.label) for e in entries_for(user) if e.url()]
         assert sorted(label for label, _href, _more in links) == sorted(expected), username
         overflow += shoot(page, f"menu-{username}-home")
         for label, href, more in links:
             page.goto(f"{base}/")
+            where[0] = f"{username} {label} ({href})"
             response = click_entry(page, label, more)
+            page.wait_for_load_state("networkidle")
             problems += page_problems(page, response, username, label, href)
             overflow += shoot(page, f"menu-{username}-{href.strip('/').replace('/', '-')}")
         page.context.close()
@@ -150,6 +172,21 @@ def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second
                 overflow += shoot(phone, f"phone-{username}-{href.strip('/').replace('/', '-')}")
             phone.context.close()
     assert not problems, "\n".join(problems)
+
+    # a household's page and a case's (print buttons, tabs, htmx panels), as the window
+    page = sign_in(browser, base, "window1", DESKTOP)
+    where = ["window1"]
+    watch(page, where, csp_problems)
+    window = User.objects.get(username="window1")
+    household = Household.objects.visible_to(window).order_by("pk").first()
+    first_case = Application.objects.visible_to(window).order_by("pk").first()
+    assert household is not None and first_case is not None
+    for path in (f"/households/{household.pk}/", f"/applications/{first_case.pk}/"):
+        where[0] = f"window1 {path}"
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+    page.context.close()
+    assert not csp_problems, "\n".join(csp_problems)
     if overflow:
         print("\n".join(["wider than the viewport:", *overflow]))
 
