@@ -130,42 +130,48 @@ def _index_column(lhs: Any) -> Any:
     return Col(lhs.alias, index)  # type: ignore[arg-type]
 
 
-@EncryptedCharField.register_lookup
-class BlindExact(models.Lookup):
-    """``field=value`` answered by the blind index (under every key of the ring)."""
+class _BlindLookup(models.Lookup):
+    """A lookup answered by the blind index (under every key of the ring): the index
+    column equals one of the plain values' indexes."""
 
-    lookup_name = "exact"
     prepare_rhs = False
 
+    def plain_values(self) -> list[Any]:
+        raise NotImplementedError
+
     def as_sql(self, compiler, connection):
+        from django.core.exceptions import EmptyResultSet
         from django.db.models.lookups import Exact, In
 
         from jiuzhu.core import crypto
 
         column = _index_column(self.lhs)
-        values = crypto.blind_indexes(str(self.rhs or ""))
+        values = sorted({i for v in self.plain_values() for i in crypto.blind_indexes(str(v or ""))})
+        if not values:
+            raise EmptyResultSet
         lookup: models.Lookup = (Exact(column, values[0]) if len(values) == 1
                                  else In(column, values))
         return compiler.compile(lookup)
 
 
 @EncryptedCharField.register_lookup
-class BlindIn(models.Lookup):
+class BlindExact(_BlindLookup):
+    """``field=value``."""
+
+    lookup_name = "exact"
+
+    def plain_values(self) -> list[Any]:
+        return [self.rhs]
+
+
+@EncryptedCharField.register_lookup
+class BlindIn(_BlindLookup):
+    """``field__in=values``."""
+
     lookup_name = "in"
-    prepare_rhs = False
 
-    def as_sql(self, compiler, connection):
-        from django.db.models.lookups import In
-
-        from jiuzhu.core import crypto
-
-        column = _index_column(self.lhs)
-        values = sorted({i for v in self.rhs for i in crypto.blind_indexes(str(v or ""))})
-        if not values:
-            from django.core.exceptions import EmptyResultSet
-
-            raise EmptyResultSet
-        return compiler.compile(In(column, values))
+    def plain_values(self) -> list[Any]:
+        return list(self.rhs)
 
 
 def _refuse(name: str) -> type[models.Lookup]:
