@@ -27,6 +27,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from jiuzhu.core.digests import sm3_hex
+
 logger = logging.getLogger("jiuzhu.crypto")
 
 ENV = "JIUZHU_DATA_KEY"
@@ -45,12 +47,6 @@ class DataKey:
     key: bytes
     algorithm: algorithms.SM4
     index_key: bytes
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def make_key(raw: bytes) -> DataKey:
