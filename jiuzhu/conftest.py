@@ -36,6 +36,19 @@ def password():
     return PASSWORD
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The services' and pages' idea of today (``timezone.localdate``): Monday 2 March 2026,
+    moved by the test (``clock["today"] = …``). A module may define its own day."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    state = {"today": date(2026, 3, 2)}
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
+    return state
+
+
 @pytest.fixture(autouse=True)
 def _office_language():
     """Every test starts in the office's language: a request with the English cookie leaves

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.applications import services
 from jiuzhu.applications.deadlines import STEP_LIMIT_NAMES, total_rule
@@ -21,13 +20,6 @@ from jiuzhu.testing import household_dict, member_dict
 from .conftest import MATERIALS, PDF
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}  # a Monday
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 def submitted(staff, household) -> Application:

@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.applications.services import application_act, application_create
@@ -37,13 +36,6 @@ def postgresql_only():
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 def at_once(work: Callable[[int], object], count: int = THREADS) -> list[object]:

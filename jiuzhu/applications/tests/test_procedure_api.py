@@ -3,22 +3,11 @@
 import base64
 from datetime import date, timedelta
 
-import pytest
-from django.utils import timezone
-
 from jiuzhu.applications.models import Application
 
 from .conftest import MATERIALS, PNG, completed_verification, files
 
 SIGN = "data:image/png;base64," + base64.b64encode(PNG).decode()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The service's idea of today, moved by the test."""
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 def create(api, household):

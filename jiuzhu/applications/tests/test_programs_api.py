@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from jiuzhu.applications.models import Application
 from jiuzhu.catalogue.selectors import item_in_force
@@ -16,13 +15,6 @@ from jiuzhu.testing import household_dict, member_dict
 
 from .conftest import completed_verification, files
 from .test_procedure_api import investigation_body
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 def register(staff, members, **extra):

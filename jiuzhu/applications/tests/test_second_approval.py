@@ -6,12 +6,10 @@ case; the same person approving twice is 403 naming the rule. Through the API
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.applications import documents as case_documents
 from jiuzhu.applications.models import Application, DutyRule
@@ -34,13 +32,6 @@ def issued(monkeypatch):
     monkeypatch.setattr(documents, "issue_documents", lambda application, actor, codes, **extra:
                         calls.append({"codes": list(codes), **extra}))
     return calls
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 @pytest.fixture

@@ -1,19 +1,10 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.leads.models import GridAssignment
 from jiuzhu.testing import UserFactory
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The services' idea of today (a Monday), moved by the test."""
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import base64
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from jiuzhu.accounts.models import User
 from jiuzhu.applications.models import Application
@@ -28,14 +27,6 @@ SIGN = "data:image/png;base64," + base64.b64encode(PNG).decode()
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The services' idea of today, moved by the test."""
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from datetime import date
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.applications.services import application_create
 from jiuzhu.households.services import household_register
@@ -12,13 +10,6 @@ from jiuzhu.testing import UserFactory, household_dict
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MATERIALS = ["户口簿", "身份证", "家庭经济状况核对授权书", "收入证明", "财产申报表"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}  # a Monday
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 def test_home_counts_cases_by_todays_colour(client, window_worker, other_window_worker, tree,

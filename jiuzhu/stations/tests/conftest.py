@@ -1,20 +1,12 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from jiuzhu.accounts.models import Organisation
 from jiuzhu.core.access import SYSTEM
 from jiuzhu.households.idnumber import id_number_make
 from jiuzhu.stations import services
 from jiuzhu.testing import UserFactory
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"today": date(2026, 3, 2)}
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: state["today"])
-    return state
 
 
 @pytest.fixture
