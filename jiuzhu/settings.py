@@ -154,12 +154,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("JIUZHU_TEST_DB") or None}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: the dashboard's and the ranking's queries (CASE over hashed subplans) spent
-    # more time compiling than running — the 20 most difficult of a township at 1,000,000
-    # households took 25 s with JIT, 8 s without (bench_dashboard, 2026-12-05).
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+# A read replica (PostgreSQL streaming replica of default) for the dashboard's and the 月报's
+# figures (jiuzhu/core/routers.py); every write and every other read stays on default.
+if _replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["jiuzhu.core.routers.PrimaryReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the dashboard's and the ranking's queries (CASE over hashed subplans) spent
+        # more time compiling than running — the 20 most difficult of a township at 1,000,000
+        # households took 25 s with JIT, 8 s without (bench_dashboard, 2026-12-05).
+        options = _database.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (django-tasks, database backend) ------------------------
@@ -227,7 +234,9 @@ USE_TZ = True
 
 # --- static files, served by the application itself (intranet, no CDN) ---------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# JIUZHU_STATIC_ROOT: collected static files outside the private data folder, for a web
+# server in front to serve (deploy/nginx/jiuzhu.conf); else whitenoise serves them.
+STATIC_ROOT = Path(os.environ.get("JIUZHU_STATIC_ROOT", DATA_DIR / "static")).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o600

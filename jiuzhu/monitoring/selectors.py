@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _l
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
 from jiuzhu.core.access import SYSTEM, visible_path
+from jiuzhu.core.routers import on_replica, replica_alias
 from jiuzhu.emergency.choices import OPEN_STATES, Level
 from jiuzhu.emergency.models import EmergencyCase
 from jiuzhu.funds.choices import EntryKind
@@ -879,7 +880,7 @@ def param_label(key: str, param: str) -> str:
 
 
 def snapshot_of(region: Region, month: date) -> MonthlySnapshot | None:
-    return MonthlySnapshot.objects.filter(region=region, month=month).first()
+    return MonthlySnapshot.objects.using(replica_alias()).filter(region=region, month=month).first()
 
 
 def figures(user: Any, region: Region, *, live: bool = False, only: str = "") -> dict[str, Any]:
@@ -894,7 +895,8 @@ def figures(user: Any, region: Region, *, live: bool = False, only: str = "") ->
             data = dict(snapshot.figures)
             data["snapshot"] = True
             return data
-    data = compute(user, region, only=only)
+    with on_replica():  # a page's figures: read from the replica when there is one
+        data = compute(user, region, only=only)
     data["snapshot"] = False
     return data
 

@@ -48,6 +48,7 @@ from jiuzhu.applications import receiving
 from jiuzhu.assessments.models import Monitoring, Standing
 from jiuzhu.catalogue.models import Department
 from jiuzhu.core.access import report_denied, visible_path
+from jiuzhu.core.routers import on_replica, replica_alias
 from jiuzhu.households.models import Household, Member
 from jiuzhu.intake.choices import ItemState, Mode, RequestStatus
 from jiuzhu.intake.models import CoHandler, RequestItem
@@ -386,7 +387,8 @@ NOTE_FIGURES: tuple[tuple[str, str], ...] = tuple(
 
 
 def closed_report(region: Region, month: date) -> MonthlyReport | None:
-    return MonthlyReport.objects.filter(region=region, month=month_first(month)).first()
+    return (MonthlyReport.objects.using(replica_alias())
+            .filter(region=region, month=month_first(month)).first())
 
 
 def differences(region: Region, stored: MonthlyReport, current: dict[str, Any]) -> list[dict[str, Any]]:
@@ -450,7 +452,8 @@ def report(region: Region, month: date, *, live: bool = False) -> dict[str, Any]
             figures["closed"] = None
             figures["draft"] = {"at": f"{timezone.localtime(draft.computed_at):%Y-%m-%d %H:%M}"}
             return figures
-    return compute_with_notes(region, month)
+    with on_replica():  # a page's figures: read from the replica when there is one
+        return compute_with_notes(region, month)
 
 
 def compute_with_notes(region: Region, month: date) -> dict[str, Any]:
@@ -463,7 +466,8 @@ def compute_with_notes(region: Region, month: date) -> dict[str, Any]:
 
 def draft_of(region: Region, month: date) -> ReportDraft | None:
     """The county's stored draft of a month not closed (``services.draft_refresh``)."""
-    return ReportDraft.objects.filter(region=region, month=month_first(month)).first()
+    return (ReportDraft.objects.using(replica_alias())
+            .filter(region=region, month=month_first(month)).first())
 
 
 #: A province's or city's 月报 is the sum of its counties' (each closed or computed), so a
