@@ -4,7 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from jiuzhu.testing import CHROMIUM, CHROMIUM_ARGS, PASSWORD, UserFactory, demo_tree
+from jiuzhu.testing import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    UserFactory,
+    demo_tree,
+    stand_in_documents,
+)
+
+# Checks collected by test_small_county.py from modules pytest does not collect itself: their
+# asserts explain themselves like a test module's.
+pytest.register_assert_rewrite("jiuzhu.demo.tests.demo_content", "jiuzhu.portal.tests.demo_walks")
 
 #: Held by the live server while it serves a request (see below).
 SERVING = threading.Lock()
@@ -74,15 +85,61 @@ def _official_calendar(request):
     else:
         return
     from jiuzhu.calendars.models import CalendarDay
-    from jiuzhu.calendars.services import calendar_seed
 
     if not CalendarDay.objects.exists():
-        calendar_seed()
+        _calendar_again()
     from jiuzhu.catalogue.loader import load_catalogue
     from jiuzhu.catalogue.models import Department, Item
 
     if not Item.objects.exists():
         load_catalogue(Department, Item)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_on_postgresql():
+    """After a transactional test Django empties every table with one ``TRUNCATE`` of all of
+    them, which on PostgreSQL takes seconds (each table's files are replaced); the tables of
+    a test hold a few rows, which ``DELETE`` removes in milliseconds. Django's foreign keys on
+    PostgreSQL are checked at commit (DEFERRABLE INITIALLY DEFERRED) and the flush runs in
+    one transaction, so the order of the tables does not matter."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences,
+                            allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]
+
+    truncate = DatabaseOperations.sql_flush
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.sql_flush = truncate  # type: ignore[method-assign]
+
+
+#: The calendar's rows as the first seed of this process wrote them (8,401 days): written
+#: again in one statement after each transactional test (the ORM's seed took a second).
+_CALENDAR_ROWS: list[tuple] = []
+
+
+def _calendar_again() -> None:
+    from django.db import connection
+
+    from jiuzhu.calendars.models import CalendarDay
+    from jiuzhu.calendars.services import calendar_seed
+
+    fields = [f for f in CalendarDay._meta.concrete_fields if not f.primary_key]
+    if not _CALENDAR_ROWS:
+        calendar_seed()
+        _CALENDAR_ROWS.extend(
+            tuple(f.get_db_prep_save(getattr(day, f.attname), connection) for f in fields)
+            for day in CalendarDay.objects.all())
+        return
+    table = connection.ops.quote_name(CalendarDay._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = fields
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", _CALENDAR_ROWS)
 
 
 @pytest.fixture(scope="session")
@@ -106,9 +163,16 @@ def _chromium():
 
 
 @pytest.fixture
-def browser(_chromium):
+def browser(_chromium, monkeypatch):
     """The process's chromium; every context a test opens is closed after it, so no page of
-    one test (a progress poll) still talks to the live server during the next."""
+    one test (a progress poll) still talks to the live server during the next.
+
+    The documents a browser test issues render to stand-in files (``%PDF-`` …): the pages
+    and downloads are what these tests follow, the typesetting is jiuzhu/documents/tests'
+    (a real PDF and Word file per document were a third of the longest walks). With
+    ``JIUZHU_SCREENSHOT_DIR`` set, to look at them, they render for real."""
+    if not os.environ.get("JIUZHU_SCREENSHOT_DIR"):
+        stand_in_documents(monkeypatch)
     try:
         yield _chromium
     finally:
@@ -157,10 +221,8 @@ def _one_request_at_a_time_in_the_live_server():
 #: ``--no-loadscope-reorder``: modules are handed out in this order).
 LONGEST_FIRST = (
     "portal/tests/test_menu_browser.py",
-    "portal/tests/test_demo_walks.py",
+    "demo/tests/test_small_county.py",
     "applications/tests/test_browser.py",
-    "demo/tests/test_demo_content.py",
-    "demo/tests/test_loader.py",
     "portal/tests/test_menu.py",
 )
 

@@ -132,3 +132,17 @@ class ApiClient:
 
     def act(self, who: str, pk: int, action: str, body: Any = None) -> Any:
         return self.post(who, self.actions.format(id=pk, action=action), body)
+
+
+#: What a document "renders" to in tests about something else than typesetting (the demo
+#: county's loads, the walks): the real renders are jiuzhu/documents/tests' business, and a
+#: PDF and a Word file per document issued cost most of a demo load.
+STAND_IN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+STAND_IN_DOCX = b"PK\x05\x06" + b"\x00" * 18
+
+
+def stand_in_documents(patch: Any) -> None:
+    """Have ``patch`` (a pytest MonkeyPatch) make documents render to stand-in files."""
+    patch.setattr("jiuzhu.documents.services.content_pdf",
+                  lambda content, created=None: STAND_IN_PDF)
+    patch.setattr("jiuzhu.documents.services.content_docx", lambda content: STAND_IN_DOCX)

@@ -62,17 +62,12 @@ def links(html: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_no_link_shown_to_a_demo_user_is_refused(small_demo, client, monkeypatch):
+def test_no_link_shown_to_a_demo_user_is_refused(small_demo, client):
     from jiuzhu.accounts.demo import DEMO_OUTSIDE_USERS, DEMO_USERS
     from jiuzhu.accounts.models import User
     from jiuzhu.portal.menu import entries_for
 
-    # A document's download link renders it on demand (once each user's first): the links
-    # are what is tested here, not the typesetting (jiuzhu/documents/tests), so the files
-    # are stand-ins.
-    monkeypatch.setattr("jiuzhu.documents.services.content_pdf",
-                        lambda content, created=None: b"%PDF-1.4\n%%EOF\n")
-    monkeypatch.setattr("jiuzhu.documents.services.content_docx", lambda content: b"PK")
+    # A document's download link renders it on demand: stand-ins (the small_demo fixture's)
     problems = []
     # one demo user of each role (the README's table; not the grid worker of every grid)
     names = ["admin", *(row[0] for row in [*DEMO_USERS, *DEMO_OUTSIDE_USERS])]

@@ -1,35 +1,27 @@
 """The demo county holds rows in every list a user opens — cases in every state with their
 materials, documents, verifications, payroll, reviews, tip-offs, a visit photo, an import,
 batch runs and assessments, most in 城关街道 and some in every township — made through the
-services, and loading it a second time adds nothing."""
+services, and loading it a second time adds nothing.
+
+Collected by ``test_small_county.py``, which loads the county once for these checks, the
+demo users' walks (``jiuzhu/portal/tests/demo_walks.py``) and the ``jiuzhu demo`` command's
+own checks."""
 
 from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from io import StringIO
 
-import pytest
 from django.apps import apps
-from django.db import transaction
+from django.core.management import call_command
 from django.utils import timezone
 
-from jiuzhu.demo.loader import load_demo
-
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+#: The administrator's own password, set before ``jiuzhu demo`` runs: loading the demo (once
+#: or again) never changes an existing user's password.
+ADMIN_OWN_PASSWORD = "Admin-own-2026"
 
 TOWNSHIPS = ("990102001", "990102002", "990102003")
-
-
-@pytest.fixture(scope="module")
-def county(django_db_setup, django_db_blocker):
-    """The small demo county (one generated family a village), loaded once for the module
-    and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(per_village=1)
-        from jiuzhu.regions.models import Region
-
-        yield {r.code: r for r in Region.objects.filter(code__startswith="990102")}
-        transaction.set_rollback(True)
 
 
 def _within(label: str, region):
@@ -208,9 +200,12 @@ def test_loading_again_adds_nothing(county):
         return {label: _model(label).objects.count() for label in labels}
 
     before = counts()
-    summary = load_demo(per_village=1)
-    assert summary["households_added"] == 0 and summary["cases_added"] == 0
-    assert summary["emergencies_added"] == 0
+    again = StringIO()
+    call_command("demo", per_village=1, stdout=again, stderr=StringIO())
+    assert "新增 0 户" in again.getvalue(), again.getvalue()
+    from jiuzhu.accounts.models import User
+
+    assert User.objects.get(username="admin").check_password(ADMIN_OWN_PASSWORD)
     after = counts()
     changed = {k: (before[k], after[k]) for k in labels if before[k] != after[k]}
     assert not changed, changed
