@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/jiuzhu migrate --noinput -v0; \
 	$(BIN)/jiuzhu bench_api --requests 1000; \
 	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
+	$(BIN)/jiuzhu bench_prescription --households 100000; \
 	$(BIN)/jiuzhu bench_import --households 10000; \
 	$(BIN)/jiuzhu bench_intake --households 100000; \
 	$(BIN)/jiuzhu bench_dashboard --households $(BENCH_DASHBOARD); \

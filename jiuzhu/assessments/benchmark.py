@@ -213,3 +213,128 @@ def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> d
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "agrees_with_engine": agree,
     }
+
+
+# --- the county prescription report (大处方统计) ----------------------------------------------
+
+BENCH_TOWNSHIPS = 10
+BENCH_FIRST_TOWNSHIP = 81  # 990102081…990102090: scratch townships of the demo county
+
+
+def bench_townships() -> tuple[Region, list[Region]]:
+    """Ten scratch townships of one village each in the demo county (whose parameters the
+    engine has), and the county."""
+    province = region_get_or_create(code="99", name="示范省", level="province")
+    city = region_get_or_create(code="9901", name="示范市", level="city", parent=province)
+    county = region_get_or_create(code="990102", name="示范县", level="county", parent=city)
+    villages = []
+    for n in range(BENCH_FIRST_TOWNSHIP, BENCH_FIRST_TOWNSHIP + BENCH_TOWNSHIPS):
+        town = region_get_or_create(code=f"990102{n:03d}", name=f"大处方基准{n}镇",
+                                    level="township", parent=county)
+        villages.append(region_get_or_create(code=f"{town.code}001", name=f"大处方基准{n}村",
+                                             level="village", parent=town, area_type="rural"))
+    return county, villages
+
+
+def _remove_villages(villages: list[Region]) -> None:
+    for village in villages:
+        _remove(village)
+
+
+def _bench_extras(batch: HouseholdBatch, first_row: int = 0):
+    """The :class:`ProgramExtras` of what :func:`insert_households` writes: the first member
+    is the head, the others "other", no care level, the sex from the 17th digit of the ID
+    number it makes, supporters of no stated relation supporting the first members."""
+    from jiuzhu.rules.programs import ProgramExtras
+
+    members = batch.member_count
+    position = np.arange(len(batch.birth_date)) - np.repeat(batch.member_offsets[:-1], members)
+    rows = np.arange(len(batch.birth_date)) + first_row
+    seventeenth = (rows // 10) % 10  # f"9901021990{i:08d}"[:18]: the 17th character
+    supporters = np.repeat(np.arange(len(batch)), np.diff(batch.supporter_offsets))
+    counts = batch.supporter_count
+    link_supporter = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    link_member = batch.member_offsets[supporters][link_supporter] + within
+    return ProgramExtras(
+        care_level=np.zeros(len(rows), dtype=np.int8),
+        female=seventeenth % 2 == 0,
+        relation=np.where(position == 0, v.RELATIONS.index("head"),
+                          v.RELATIONS.index("other")).astype(np.int8),
+        supporter_child=np.zeros(len(counts), dtype=np.bool_),
+        link_supporter=link_supporter.astype(np.int64),
+        link_member=link_member.astype(np.int64),
+    )
+
+
+def bench_prescription(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> dict[str, Any]:
+    """N synthetic households spread over ten scratch townships of the demo county, then the
+    county's 大处方统计 built end to end (bulk read, every item decided, counted per township, the
+    Excel workbook written) and checked against the engine on the same arrays in memory."""
+    from jiuzhu.rules.prescription import ELIGIBLE, prescription_arrays
+
+    from .excel import prescription_report_workbook
+    from .prescription_report import prescription_report
+
+    county, villages = bench_townships()
+    _remove_villages(villages)
+    batch = generate(n)
+    first_pk = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    started = time.perf_counter()
+    with transaction.atomic():
+        insert_households(batch, villages[0], first_pk)
+        # contiguous blocks of households, one per township
+        bounds = np.linspace(0, n, len(villages) + 1).astype(np.int64)
+        with connection.cursor() as cursor:
+            for village, lo, hi in zip(villages, bounds[:-1], bounds[1:], strict=True):
+                cursor.execute("UPDATE households_household SET region_id = %s, region_path = %s "
+                               "WHERE id >= %s AND id < %s",
+                               [village.pk, village.path, first_pk + int(lo), first_pk + int(hi)])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', 'id'), "
+                           "(SELECT MAX(id) FROM households_household))")
+            cursor.execute("ANALYZE")
+    seconds_insert = time.perf_counter() - started
+
+    started = time.perf_counter()
+    report = prescription_report(actor=SYSTEM, region=county, on=BENCH_DATE, chunk_size=chunk_size)
+    seconds_report = time.perf_counter() - started
+    tick = time.perf_counter()
+    workbook = prescription_report_workbook(report)
+    content = _xlsx_bytes(workbook)
+    seconds_excel = time.perf_counter() - tick
+    seconds = time.perf_counter() - started
+
+    # The database path must count what the engine decides on the same arrays in memory.
+    batch.assessment_date[:] = BENCH_DATE.year * 10000 + BENCH_DATE.month * 100 + BENCH_DATE.day
+    status = prescription_arrays(batch, _bench_extras(batch, first_row=0)).status
+    town = np.searchsorted(bounds[1:], np.arange(n), side="right")
+    expected = [(status[town == t] == ELIGIBLE).sum(axis=0).tolist() for t in range(len(villages))]
+    got = {row.code: row.recommended for row in report.rows}
+    agree = all(got.get(village.parent.code, [0] * len(e)) == e  # type: ignore[union-attr]
+                for village, e in zip(villages, expected, strict=True))
+    if not keep:
+        with transaction.atomic():
+            _remove_villages(villages)
+    return {
+        "households": n, "database": connection.vendor, "townships": len(report.rows),
+        "households_in_report": report.total.households,
+        "seconds": round(seconds, 3), "households_per_second": round(n / seconds),
+        "seconds_read": round(report.timings["read"], 3),
+        "seconds_decide": round(report.timings["decide"], 3),
+        "seconds_receiving": round(report.timings["receiving"], 3),
+        "seconds_excel": round(seconds_excel, 3), "excel_bytes": len(content),
+        "seconds_report": round(seconds_report, 3),
+        "seconds_insert": round(seconds_insert, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "agrees_with_engine": agree,
+    }
+
+
+def _xlsx_bytes(workbook) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -63,6 +63,28 @@ def receiving_households_q(programmes: Iterable[str], on: str = "household",
     return q
 
 
+# The same for a whole region at once (the county report): ``fn(region) -> iterable of
+# (household pk, item code)``, registered beside the per-household provider.
+ReceivingInRegion = Callable[[Any], Iterable[tuple[int, str]]]
+_RECEIVING_IN_REGION: list[ReceivingInRegion] = []
+
+
+def register_receiving_in_region(provider: ReceivingInRegion) -> None:
+    """Add a source of (household pk, catalogue code) pairs of a region's households."""
+    if provider not in _RECEIVING_IN_REGION:
+        _RECEIVING_IN_REGION.append(provider)
+
+
+def items_receiving_in(region: Any) -> dict[int, set[str]]:
+    """Catalogue codes each household under ``region`` receives or has open (households
+    with none are left out), from every registered region provider."""
+    codes: dict[int, set[str]] = {}
+    for provider in _RECEIVING_IN_REGION:
+        for household_pk, code in provider(region):
+            codes.setdefault(household_pk, set()).add(code)
+    return codes
+
+
 def items_receiving(household: Household) -> set[str]:
     """Catalogue codes the household receives or has open, from every registered provider."""
     codes: set[str] = set()

@@ -5,6 +5,7 @@ from . import views
 app_name = "assessments"
 urlpatterns = [
     path("ranking/", views.ranking_view, name="ranking"),
+    path("prescriptions/", views.prescription_report_view, name="prescription_report"),
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/resume/", views.batch_resume, name="batch_resume"),

@@ -159,6 +159,33 @@ def ranking_view(request):
     })
 
 
+@login_required
+def prescription_report_view(request):
+    """大处方统计: per township of the chosen region (the user's own by default), how many
+    households each catalogue item is recommended for (推荐) and may be applied for
+    (可申请); Excel with ``?format=xlsx``. The same people as the ranking see it."""
+    from .excel import prescription_report_response
+    from .prescription_report import prescription_report
+
+    user = request.user
+    if not user.has_perm("assessments.view_ranking"):
+        raise PermissionDenied
+    region = _region_param(request)
+    try:
+        report = prescription_report(actor=user, region=region)
+    except ServiceError as exc:
+        raise Http404 from exc
+    if request.GET.get("format") == "xlsx":
+        return prescription_report_response(request=request, report=report)
+    from django.db.models import Q
+
+    regions = Region.objects.visible_to(user).filter(
+        Q(level__in=("province", "city", "county", "township")) | Q(pk=report.region.pk))
+    return render(request, "assessments/prescription_report.html", {
+        "report": report, "regions": regions.order_by("path"),
+    })
+
+
 def _region_param(request) -> Region | None:
     code = request.GET.get("region", "")
     if not code:

@@ -23,11 +23,15 @@ class IntakeConfig(AppConfig):
 
         register_fact_source(facts.KIND, facts.all_facts, facts.count)
 
-        from jiuzhu.assessments.prescription import register_receiving
+        from jiuzhu.assessments.prescription import (
+            register_receiving,
+            register_receiving_in_region,
+        )
 
-        from .selectors import items_receiving
+        from .selectors import items_receiving, items_receiving_in
 
         register_receiving(items_receiving)
+        register_receiving_in_region(items_receiving_in)
 
         # An item decided here closes with its application's decision, in the same
         # transaction (a one-way hook of applications; no signal, no sweep).

@@ -171,6 +171,24 @@ def items_receiving(household: Household) -> set[str]:
     return codes
 
 
+def items_receiving_in(region: Any) -> list[tuple[int, str]]:
+    """:func:`items_receiving` of every household living under ``region`` at once, as
+    (household pk, catalogue code) pairs (the county prescription report)."""
+    from jiuzhu.applications.models import Application
+
+    households = Household.objects.within(region).values("pk")
+    pairs = set(RequestItem.objects.filter(household__in=households)
+                .filter(Q(state__in=OPEN_ITEM_STATES)
+                        | Q(state=ItemState.FINISHED, result=Result.GRANTED))
+                .values_list("household_id", "item_code"))
+    today = timezone.localdate()
+    pairs |= set(Application.objects.filter(household__in=households,
+                                            state__in=APPLICATION_RECEIVING)
+                 .exclude(valid_until__lt=today)
+                 .values_list("household_id", "item_code"))
+    return sorted(pairs)
+
+
 @dataclass(frozen=True)
 class PublicStep:
     label: str

@@ -55,6 +55,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("审计日志"), "audit:list", "audit.view_auditevent"),
     Entry(_("网格与责任人"), "leads:grids", "leads.view_grids", more=True),
     Entry(_("困难程度排序"), "assessments:ranking", "assessments.view_ranking", more=True),
+    Entry(_("大处方统计"), "assessments:prescription_report", "assessments.view_ranking", more=True),
     Entry(_("批量核算"), "assessments:batches", "assessments.run_batch", more=True),
     Entry(_("Excel 导入"), "exchange:import", "households.import_household", more=True),
     Entry(_("经济状况核对"), "verification:list", "verification.view_list", more=True),

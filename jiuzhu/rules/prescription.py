@@ -14,7 +14,9 @@ of the item (passed in), else **eligible** when the item's predicate holds, else
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import gc
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,7 @@ from .batch import HouseholdBatch, batch_from_households
 from .engine import BatchResult, assess_arrays
 from .formulas import exceeds_share
 from .frame import segment_sum
-from .money import format_fen, format_scaled, yuan_to_fen
+from .money import format_fen, format_scaled
 from .programs import (
     CHILD,
     HEAD,
@@ -261,7 +263,31 @@ def prescribe(
     entries], "tekun_members": [{"member_id", "monthly_amount"}], ...}`` (plus a summary
     of the terms used), or ``{"household_id", "errors"}`` for an invalid household. With
     ``names`` (item code → the catalogue's name) each entry also carries ``item_name``.
+    The reasons of the whole batch are built at once (:func:`prescription_reasons`).
     """
+    with _no_collection():
+        return _prescribe(households, receiving, names)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Without the cyclic garbage collector while a batch's dicts are built: they make no
+    cycles, and its full passes over a county's worth of fresh dicts would take longer
+    than building them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prescribe(
+    households: Sequence[Any],
+    receiving: Sequence[Collection[str]] | None,
+    names: Mapping[str, str] | None,
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any] | None] = [None] * len(households)
     valid: list[int] = []
     for position, household in enumerate(households):
@@ -284,43 +310,52 @@ def prescribe(
                     if code in COLUMN:
                         matrix[row, COLUMN[code]] = True
         arrays = prescription_arrays(batch, extras, receiving=matrix)
+        member_names = [m["name"] for h in chosen for m in h["members"]]
+        reasons = prescription_reasons(arrays, batch, extras, member_names)
         for row, position in enumerate(valid):
-            results[position] = household_prescription(chosen[row], arrays, row, names)
+            results[position] = household_prescription(chosen[row], arrays, row, names,
+                                                       reasons=reasons[row])
     return [r for r in results if r is not None]
 
 
 def household_prescription(
     household: Mapping[str, Any], a: PrescriptionArrays, i: int,
-    names: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None, *, reasons: Sequence[str],
 ) -> dict[str, Any]:
-    """The prescription of row ``i`` of :func:`prescription_arrays` as a dict."""
-    facts = _Facts(household, a, i)
+    """The prescription of row ``i`` of :func:`prescription_arrays` as a dict; ``reasons``
+    is row ``i`` of :func:`prescription_reasons`."""
+    r, p = a.result, a.programs
+    statuses = a.status[i].tolist()
+    tekun = bool(p.tekun[i])
     entries = []
     for column, code in enumerate(CODES):
-        status = STATUSES[int(a.status[i, column])]
         entry: dict[str, Any] = {
             "item_code": code,
-            "status": status,
-            "reason": _reason(code, status, facts),
+            "status": STATUSES[statuses[column]],
+            "reason": str(reasons[column]),
             "order": ORDER[code],
-            "overlaps": ["MZ03"] if code == "MZ01" and facts.tekun else [],
+            "overlaps": ["MZ03"] if code == "MZ01" and tekun else [],
         }
         if names is not None:
             entry["item_name"] = names.get(code) or NAMES[code]
         entries.append(entry)
-    p = a.programs
+    start, stop = int(r.member_offsets[i]), int(r.member_offsets[i + 1])
+    members = household["members"]
+    amounts = p.tekun_amount[start:stop].tolist()
+    tekun_members = [{"member_id": members[k]["member_id"], "monthly_amount": format_fen(amounts[k])}
+                     for k in np.flatnonzero(p.tekun_member[start:stop]).tolist()]
     return {
         "household_id": household["household_id"],
         "prescription": entries,
-        "tekun_members": facts.tekun_members,
+        "tekun_members": tekun_members,
         "summary": {
             "assisted": bool(a.assisted[i]),
             "near_poor": bool(a.near_poor[i]),
-            "circle": int(a.result.circle[i]),
-            "per_capita_monthly_income": format_fen(int(a.result.per_capita[i])),
-            "standard": format_fen(int(a.result.standard[i])),
-            "low_income_line": facts.line,
-            "vetoes": facts.vetoes,
+            "circle": int(r.circle[i]),
+            "per_capita_monthly_income": format_fen(int(r.per_capita[i])),
+            "standard": format_fen(int(r.standard[i])),
+            "low_income_line": format_fen(int(p.low_income_line[i]) // BASIS_POINTS),
+            "vetoes": veto_codes(int(r.vetoes[i])),
             "tekun_monthly_total": format_fen(int(p.tekun_total[i])),
             "temporary_cap": format_fen(int(p.temporary_cap[i])),
             "township_approval_limit": format_fen(int(p.township_limit[i])),
@@ -328,260 +363,263 @@ def household_prescription(
     }
 
 
-class _Facts:
-    """The figures of one household that the reasons name."""
+# --- reasons: templates over the arrays --------------------------------------------------
+#
+# Each item's reason is a chain of cases (the first that holds wins), each case a template
+# with ``{}`` filled from columns of the batch: a case is formatted for the rows it holds
+# on only, and the figures are turned into text once per batch (:func:`fen_texts`), so the
+# reasons of a county cost a few string operations per household and item.
 
-    def __init__(self, household: Mapping[str, Any], a: PrescriptionArrays, i: int):
-        r, p = a.result, a.programs
-        self.household = household
-        self.members = household["members"]
-        start, stop = int(r.member_offsets[i]), int(r.member_offsets[i + 1])
-        self.start, self.stop = start, stop
-        assert r.member_detail is not None
-        self.ages = [int(x) for x in r.member_detail.age[start:stop]]
-        self.coefficients = [int(x) for x in r.member_detail.coefficient[start:stop]]
-        self.a, self.i = a, i
-        self.P = format_fen(int(r.per_capita[i]))
-        self.standard = format_fen(int(r.standard[i]))
-        self.line = format_fen(int(p.low_income_line[i]) // BASIS_POINTS)
-        self.vetoes = veto_codes(int(r.vetoes[i]))
-        self.circle = int(r.circle[i])
-        self.G = format_fen(int(r.gross_fen[i]))
-        self.D = format_fen(int(r.deductions[i]))
-        self.n = int(r.members[i])
-        expenditures = household.get("expenditures") or {}
-        self.medical = format_fen(yuan_to_fen(expenditures.get("medical", 0)))
-        self.assisted = bool(a.assisted[i])
-        self.near_poor = bool(a.near_poor[i])
-        self.tekun = bool(p.tekun[i])
-        self.share = _ratio(int(p.rigid_expense_share_bp[i]))
-        self.rigid = bool(p.rigid_hardship[i])
-        self.event = bool((household.get("flags") or {}).get("recent_hardship_event", False))
-        self.annual = format_fen(int(r.per_capita[i]) * MONTHS_PER_YEAR)
-        self.disposable = format_fen(int(p.disposable_income[i]))
-        self.rural = household["area_type"] == "rural"
-        self.cap = format_fen(int(p.temporary_cap[i]))
-        self.township = format_fen(int(p.township_limit[i]))
-        self.tekun_members = [
-            {"member_id": self.members[k]["member_id"],
-             "monthly_amount": format_fen(int(p.tekun_amount[start + k]))}
-            for k in range(stop - start) if p.tekun_member[start + k]
-        ]
 
-    def who(self, code: str) -> str:
-        """The members an item's member predicate found, e.g. "成员1（17岁）"."""
-        mask = self.a.member_masks[code][self.start:self.stop]
-        found = [f"{self.members[k]['name']}（{self.ages[k]}岁）" for k in range(len(mask)) if mask[k]]
-        return "、".join(found)
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
 
-    def receiving(self, code: str) -> bool:
-        return int(self.a.status[self.i, COLUMN[code]]) == RECEIVING
 
-    @property
-    def standing(self) -> str:
-        """Why the household is assisted, near-poor or neither."""
-        if self.vetoes:
-            return f"存在一票否决情形（{'、'.join(self.vetoes)}），不属于救助对象或低收入边缘家庭"
-        if self.assisted:
-            kinds = [ASSISTED_LABELS[c] for c in ASSISTANCE if self._assisted_by(c)]
-            return f"家庭属于救助对象（{'、'.join(kinds)}）"
-        if self.near_poor:
-            return f"家庭人均月收入 {self.P} 元，处于第{self.circle}信息圈（低收入边缘）"
-        if self.circle == 0:
-            return f"家庭人均月收入 {self.P} 元超过 2 倍低收入标准，不属于救助对象或低收入边缘家庭"
-        return f"家庭人均月收入 {self.P} 元，处于第{self.circle}信息圈，不属于救助对象或低收入边缘家庭"
+def fen_texts(values: np.ndarray) -> np.ndarray:
+    """:func:`~jiuzhu.rules.money.format_fen` of every value, as an object array of str."""
+    values = np.asarray(values, dtype=np.int64)
+    whole, cents = np.divmod(np.abs(values), 100)
+    out = _objects([f"{w}.{c:02d}" for w, c in zip(whole.tolist(), cents.tolist(), strict=True)])
+    for k in np.flatnonzero(values < 0).tolist():
+        out[k] = "-" + out[k]
+    return out
 
-    def _assisted_by(self, code: str) -> bool:
+
+def _by_value(values: np.ndarray, text: Any) -> np.ndarray:
+    """``text(v)`` for every value, computed once per distinct value."""
+    values = np.asarray(values)
+    if len(values) == 0:
+        return np.empty(0, dtype=object)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return _objects([text(v) for v in distinct.tolist()])[inverse.reshape(-1)]
+
+
+class _Cases:
+    """One column of reasons filled case by case; a row takes the first case that holds."""
+
+    def __init__(self, pending: np.ndarray):
+        self.out = np.empty(len(pending), dtype=object)
+        self.pending = pending.copy()
+
+    def when(self, mask: np.ndarray, template: str, *columns: np.ndarray) -> _Cases:
+        rows = np.flatnonzero(self.pending & mask)
+        if len(rows):
+            if columns:
+                self.out[rows] = [template.format(*values)
+                                  for values in zip(*(c[rows] for c in columns), strict=True)]
+            else:
+                self.out[rows] = template
+            self.pending[rows] = False
+        return self
+
+    def otherwise(self, template: str, *columns: np.ndarray) -> np.ndarray:
+        self.when(self.pending, template, *columns)
+        return self.out
+
+
+def _join(mask: np.ndarray, labels: np.ndarray, owner: np.ndarray, size: int) -> np.ndarray:
+    """Per household, the labels of its members in ``mask`` joined by "、" ("" for none)."""
+    out = np.full(size, "", dtype=object)
+    rows = np.flatnonzero(mask)
+    if len(rows):
+        owners = owner[rows]
+        starts = np.flatnonzero(np.concatenate([[True], owners[1:] != owners[:-1]]))
+        joined = np.add.reduceat("、" + labels[rows], starts)
+        out[owners[starts]] = [text[1:] for text in joined.tolist()]
+    return out
+
+
+def prescription_reasons(
+    a: PrescriptionArrays, batch: HouseholdBatch, extras: ProgramExtras,
+    member_names: Sequence[str],
+) -> np.ndarray:
+    """The reason of every item for every household: an H × 39 object array of str in
+    :data:`CODES` order, one Chinese sentence naming the figures that decided the item.
+
+    ``member_names`` are the members' names (length M, batch order).
+    """
+    r, p = a.result, a.programs
+    assert r.member_detail is not None
+    size = len(batch)
+    reasons = np.empty((size, len(CODES)), dtype=object)
+    if size == 0:
+        return reasons
+    offsets = r.member_offsets
+    owner = np.repeat(np.arange(size), np.diff(offsets))
+    ages = r.member_detail.age
+    names = _objects(member_names)
+    status = a.status
+
+    # The figures, as text once.
+    P = fen_texts(r.per_capita)
+    standard = fen_texts(r.standard)
+    line = fen_texts(p.low_income_line // BASIS_POINTS)
+    G, D = fen_texts(r.gross_fen), fen_texts(r.deductions)
+    medical = fen_texts(batch.medical)
+    annual = fen_texts(r.per_capita * MONTHS_PER_YEAR)
+    disposable = fen_texts(p.disposable_income)
+    cap, township = fen_texts(p.temporary_cap), fen_texts(p.township_limit)
+    share = _by_value(p.rigid_expense_share_bp, _ratio)
+    vetoes = _by_value(r.vetoes, lambda mask: "、".join(veto_codes(mask)))
+    vetoed = vetoes != ""
+    circle = r.circle
+    area = np.where(batch.rural, "农村", "城镇").astype(object)
+    homes = batch.homes_owned
+    event = batch.recent_hardship_event
+    dibao, low_income, tekun = p.dibao, p.low_income, p.tekun
+    assisted, near_poor = a.assisted, a.near_poor
+    labels = names + "（" + _objects([str(x) for x in ages.tolist()]) + "岁）"
+    who = {code: _join(mask, labels, owner, size) for code, mask in a.member_masks.items()}
+    youngest = np.minimum.reduceat(ages, offsets[:-1])
+
+    # Why the household is assisted, near-poor or neither (the 信息圈 terms).
+    receiving = status == RECEIVING
+    kinds = np.zeros(size, dtype=np.int64)
+    for bit, code in enumerate(ASSISTANCE):
         column = COLUMN[code]
-        return bool(self.a.eligible[self.i, column]) or self.receiving(code)
+        kinds |= (a.eligible[:, column] | receiving[:, column]).astype(np.int64) << bit
+    assisted_text = _by_value(kinds, lambda k: "家庭属于救助对象（{}）".format("、".join(
+        ASSISTED_LABELS[c] for bit, c in enumerate(ASSISTANCE) if k >> bit & 1)))
+    standing = (_Cases(np.ones(size, dtype=np.bool_))
+                .when(vetoed, "存在一票否决情形（{}），不属于救助对象或低收入边缘家庭", vetoes)
+                .when(assisted, "{}", assisted_text)
+                .when(near_poor, "家庭人均月收入 {} 元，处于第{}信息圈（低收入边缘）", P, circle)
+                .when(circle == 0, "家庭人均月收入 {} 元超过 2 倍低收入标准，不属于救助对象或低收入边缘家庭", P)
+                .otherwise("家庭人均月收入 {} 元，处于第{}信息圈，不属于救助对象或低收入边缘家庭",
+                           P, circle))
+
+    # MZ03's members with their amounts; FL02's head (the first member with relation head).
+    tekun_labels = names + "（每月 " + fen_texts(p.tekun_amount) + " 元）"
+    tekun_people = _join(p.tekun_member, tekun_labels, owner, size)
+    heads = np.flatnonzero(extras.relation == HEAD)
+    first = heads[np.concatenate([[True], owner[heads][1:] != owner[heads][:-1]])] \
+        if len(heads) else heads
+    has_head = np.zeros(size, dtype=np.bool_)
+    has_head[owner[first]] = True
+    head_name = np.full(size, "", dtype=object)
+    head_name[owner[first]] = names[first]
+    male_head = np.zeros(size, dtype=np.bool_)
+    male_head[owner[first]] = ~extras.female[first]
+
+    def item(code: str) -> tuple[_Cases, np.ndarray, np.ndarray]:
+        column = status[:, COLUMN[code]]
+        return _Cases(column != RECEIVING), column == ELIGIBLE, column == POSSIBLE
+
+    def member(code: str, what: str, *, assisted_only: bool = False, group: bool = True,
+               none: str = "") -> np.ndarray:
+        cases, eligible, possible = item(code)
+        found = who[code]
+        cases.when(found == "", none or f"家庭中没有{what}的成员")
+        if not group:
+            return (cases.when(eligible, "{}" + what + "，符合条件", found)
+                    .when(possible, "{}" + what + "，可能符合条件", found)
+                    .otherwise("{}" + what, found))
+        cases.when(eligible | possible, "{}，{}" + what, standing, found)
+        if assisted_only:
+            cases.when(near_poor, "{}，{}" + what + "，但本事项仅面向救助对象", standing, found)
+        return cases.otherwise("{}，{}" + what, standing, found)
+
+    columns: dict[str, np.ndarray] = {}
+    cases, eligible, _possible = item("MZ03")
+    columns["MZ03"] = (
+        cases.when(eligible, "家庭人均月收入 {} 元低于低保标准 {} 元，无否决情形，"
+                   "{}无劳动能力且无法定赡养抚养能力人，符合特困人员条件", P, standard, tekun_people)
+        .when(vetoed, "存在一票否决情形（{}），不符合特困人员条件", vetoes)
+        .when(~dibao, "家庭人均月收入 {} 元不低于低保标准 {} 元，不符合特困人员条件", P, standard)
+        .when(p.able_member, "家庭中有其他具备劳动能力（劳动力系数大于 0）的成员，不符合特困人员条件")
+        .otherwise("没有同时满足无劳动能力、无生活来源、无赡养抚养能力人三个条件的成员"))
+    cases, eligible, _possible = item("MZ01")
+    columns["MZ01"] = (
+        cases.when(vetoed, "存在一票否决情形：{}，不符合低保条件", vetoes)
+        .when(eligible & tekun, "家庭人均月收入 {} 元低于低保标准 {} 元，无否决情形"
+              "；与特困人员救助供养重复，衔接时优先特困", P, standard)
+        .when(eligible, "家庭人均月收入 {} 元低于低保标准 {} 元，无否决情形", P, standard)
+        .otherwise("家庭人均月收入 {} 元不低于低保标准 {} 元，不符合低保条件", P, standard))
+    cases, eligible, _possible = item("MZ02")
+    columns["MZ02"] = (
+        cases.when(vetoed, "存在一票否决情形：{}，不能认定为低保边缘家庭", vetoes)
+        .when(eligible, "家庭人均月收入 {} 元不低于低保标准 {} 元且不高于低收入标准 {} 元，无否决情形",
+              P, standard, line)
+        .when(dibao, "家庭人均月收入 {} 元低于低保标准 {} 元，应为低保家庭", P, standard)
+        .otherwise("家庭人均月收入 {} 元高于低收入标准 {} 元", P, line))
+    cases, eligible, _possible = item("MZ06")
+    columns["MZ06"] = (
+        cases.when(eligible, "家庭人均年收入 {} 元低于上年度{}居民人均可支配收入 {} 元，"
+                   "刚性支出 {} 元超过家庭总收入 {} 元的 {} 倍，无否决情形",
+                   annual, area, disposable, D, G, share)
+        .when(vetoed, "存在一票否决情形：{}，不能认定为刚性支出困难家庭", vetoes)
+        .when(dibao | low_income | tekun, "家庭已符合特困、低保或低保边缘条件，不再认定刚性支出困难")
+        .when(r.per_capita * MONTHS_PER_YEAR >= p.disposable_income,
+              "家庭人均年收入 {} 元不低于上年度{}居民人均可支配收入 {} 元", annual, area, disposable)
+        .otherwise("刚性支出 {} 元未超过家庭总收入 {} 元的 {} 倍", D, G, share))
+    temporary = "，可申请临时救助：单次最多 {} 元，乡镇可审批 {} 元以内，超过由县级审批"
+    cases, _eligible, possible = item("MZ04")
+    columns["MZ04"] = (
+        cases.when(possible & event, "近期遭遇突发困难" + temporary, cap, township)
+        .when(possible, "刚性支出 {} 元超过家庭总收入 {} 元的 {} 倍" + temporary,
+              D, G, share, cap, township)
+        .otherwise("无近期突发困难，刚性支出 {} 元未超过家庭总收入 {} 元的 {} 倍", D, G, share))
+    cases, _eligible, possible = item("MZ05")
+    columns["MZ05"] = (cases.when(possible, "近期遭遇突发困难，可先行救助（急难先行）")
+                       .otherwise("没有登记近期突发困难事件"))
+    columns["WJ01"] = item("WJ01")[0].otherwise("{}，年医疗支出 {} 元", standing, medical)
+    columns["WJ02"] = member("WJ02", "患重病", group=False)
+    columns["JY01"] = member("JY01", "在读学前教育")
+    columns["JY02"] = member("JY02", "在读义务教育（小学或初中）")
+    columns["JY03"] = member("JY03", "在读普通高中")
+    columns["JY04"] = member("JY04", "在读中等职业教育")
+    columns["JY05"] = member("JY05", "在读大学", group=False)
+    for code in ("ZJ01", "ZJ03"):
+        columns[code] = item(code)[0].otherwise("{}，家庭自有住房 {} 套", standing, homes)
+    columns["ZJ02"] = (item("ZJ02")[0].when(~batch.rural, "城市家庭不适用农村危房改造")
+                       .when(~batch.dilapidated_housing, "农村家庭，住房未登记为危房")
+                       .otherwise("{}，农村家庭住房为危房", standing))
+    columns["RS01"] = member("RS01", "16–59 岁、有劳动能力且失业、无业或灵活就业")
+    columns["RS02"] = member("RS02", "16–59 岁、不在校且非固定就业", assisted_only=True)
+    columns["RS03"] = member("RS03", "16–59 岁、有劳动能力且不在校", group=False)
+    columns["CL01"] = member("CL01", "有残疾", none="家庭中没有残疾成员")
+    columns["CL02"] = member("CL02", "重度残疾", group=False)
+    columns["CL03"] = member("CL03", "有残疾", group=False, none="家庭中没有残疾成员")
+    cases, eligible, possible = item("MZ07")
+    columns["MZ07"] = (
+        cases.when(eligible, "{}为未满 18 周岁的孤儿或事实无人抚养儿童", who["MZ07"])
+        .when(possible, "单亲家庭，有未满 18 周岁的成员，可能属于困境儿童")
+        .otherwise("没有未满 18 周岁的孤儿或事实无人抚养儿童，且不属于有未成年人的单亲家庭"))
+    columns["MZ08"] = member("MZ08", "年满 80 周岁", group=False)
+    columns["MZ09"] = member("MZ09", "年满 60 周岁且需要半护理或全护理")
+    cases, _eligible, possible = item("WJ03")
+    columns["WJ03"] = (
+        cases.when(possible, "成员均已年满 49 周岁（最小 {} 岁），成员和赡养人中没有子女", youngest)
+        .otherwise("成员最小 {} 岁，或成员、赡养人中有子女，不符合计生特殊家庭情形", youngest))
+    columns["FL01"] = member("FL01", "为年满 18 周岁、患重病的女性", group=False,
+                             none="家庭中没有年满 18 周岁、患重病的女性成员")
+    columns["FL02"] = (
+        item("FL02")[0].when(~batch.single_parent, "不是单亲家庭")
+        .when(~has_head, "家庭没有登记户主")
+        .when(male_head, "单亲家庭，户主 {} 为男性（身份证号第17位为奇数）", head_name)
+        .otherwise("{}，单亲家庭，户主 {} 为女性", standing, head_name))
+    columns["GH01"] = member("GH01", "固定就业")
+    columns["GH02"] = member("GH02", "在读大学")
+    for code in ("HS01", "HM01"):
+        columns[code] = (item(code)[0].when(~event, "没有登记近期突发困难事件")
+                         .otherwise("{}，近期遭遇突发困难", standing))
+    cases, _eligible, possible = item("HM02")
+    columns["HM02"] = (cases.when(possible, "年医疗支出 {} 元超过家庭总收入 {} 元的 0.3 倍", medical, G)
+                       .otherwise("年医疗支出 {} 元未超过家庭总收入 {} 元的 0.3 倍", medical, G))
+    columns["HS02"] = member("HS02", "在校就读", none="家庭中没有在校就读的成员")
+    columns["TW01"] = member("TW01", "未满 18 周岁且在校就读")
+    for code in ON_REQUEST:
+        columns[code] = item(code)[0].otherwise("依申请办理")
+
+    for column, code in enumerate(CODES):
+        texts = columns[code]
+        held = receiving[:, column]
+        texts[held] = f"家庭已在办理或享受“{NAMES[code]}”"
+        reasons[:, column] = texts
+    return reasons
 
 
 def _ratio(bp: int) -> str:
     return format_scaled(bp, BASIS_POINTS, min_places=1)
-
-
-def _reason(code: str, status: str, f: _Facts) -> str:
-    if status == "receiving":
-        return f"家庭已在办理或享受“{NAMES[code]}”"
-    if code in ON_REQUEST:
-        return "依申请办理"
-    handler = _REASONS.get(code)
-    if handler is not None:
-        return handler(status, f)
-    return _group_reason(code, status, f)
-
-
-def _mz03(status: str, f: _Facts) -> str:
-    if status == "eligible":
-        names = {m["member_id"]: m["name"] for m in f.members}
-        people = "、".join(f"{names[m['member_id']]}（每月 {m['monthly_amount']} 元）"
-                          for m in f.tekun_members)
-        return (f"家庭人均月收入 {f.P} 元低于低保标准 {f.standard} 元，无否决情形，"
-                f"{people}无劳动能力且无法定赡养抚养能力人，符合特困人员条件")
-    if f.vetoes:
-        return f"存在一票否决情形（{'、'.join(f.vetoes)}），不符合特困人员条件"
-    if not bool(f.a.programs.dibao[f.i]):
-        return f"家庭人均月收入 {f.P} 元不低于低保标准 {f.standard} 元，不符合特困人员条件"
-    if bool(f.a.programs.able_member[f.i]):
-        return "家庭中有其他具备劳动能力（劳动力系数大于 0）的成员，不符合特困人员条件"
-    return "没有同时满足无劳动能力、无生活来源、无赡养抚养能力人三个条件的成员"
-
-
-def _mz01(status: str, f: _Facts) -> str:
-    if f.vetoes:
-        return f"存在一票否决情形：{'、'.join(f.vetoes)}，不符合低保条件"
-    if status == "eligible":
-        reason = f"家庭人均月收入 {f.P} 元低于低保标准 {f.standard} 元，无否决情形"
-        return reason + ("；与特困人员救助供养重复，衔接时优先特困" if f.tekun else "")
-    return f"家庭人均月收入 {f.P} 元不低于低保标准 {f.standard} 元，不符合低保条件"
-
-
-def _mz02(status: str, f: _Facts) -> str:
-    if f.vetoes:
-        return f"存在一票否决情形：{'、'.join(f.vetoes)}，不能认定为低保边缘家庭"
-    if status == "eligible":
-        return (f"家庭人均月收入 {f.P} 元不低于低保标准 {f.standard} 元且不高于低收入标准 "
-                f"{f.line} 元，无否决情形")
-    if bool(f.a.programs.dibao[f.i]):
-        return f"家庭人均月收入 {f.P} 元低于低保标准 {f.standard} 元，应为低保家庭"
-    return f"家庭人均月收入 {f.P} 元高于低收入标准 {f.line} 元"
-
-
-def _mz06(status: str, f: _Facts) -> str:
-    area = "农村" if f.rural else "城镇"
-    if status == "eligible":
-        return (f"家庭人均年收入 {f.annual} 元低于上年度{area}居民人均可支配收入 {f.disposable} 元，"
-                f"刚性支出 {f.D} 元超过家庭总收入 {f.G} 元的 {f.share} 倍，无否决情形")
-    if f.vetoes:
-        return f"存在一票否决情形：{'、'.join(f.vetoes)}，不能认定为刚性支出困难家庭"
-    if f.a.programs.dibao[f.i] or f.a.programs.low_income[f.i] or f.tekun:
-        return "家庭已符合特困、低保或低保边缘条件，不再认定刚性支出困难"
-    if int(f.a.result.per_capita[f.i]) * MONTHS_PER_YEAR >= int(f.a.programs.disposable_income[f.i]):
-        return f"家庭人均年收入 {f.annual} 元不低于上年度{area}居民人均可支配收入 {f.disposable} 元"
-    return f"刚性支出 {f.D} 元未超过家庭总收入 {f.G} 元的 {f.share} 倍"
-
-
-def _mz04(status: str, f: _Facts) -> str:
-    if status == "possible":
-        why = "近期遭遇突发困难" if f.event else \
-            f"刚性支出 {f.D} 元超过家庭总收入 {f.G} 元的 {f.share} 倍"
-        return (f"{why}，可申请临时救助：单次最多 {f.cap} 元，乡镇可审批 {f.township} 元以内，"
-                "超过由县级审批")
-    return f"无近期突发困难，刚性支出 {f.D} 元未超过家庭总收入 {f.G} 元的 {f.share} 倍"
-
-
-def _mz05(status: str, f: _Facts) -> str:
-    if status == "possible":
-        return "近期遭遇突发困难，可先行救助（急难先行）"
-    return "没有登记近期突发困难事件"
-
-
-def _member_reason(code: str, what: str, *, assisted_only: bool = False,
-                   group: bool = True, none: str = "") -> Any:
-    """A reason for items of the form "(assisted|near-poor and) a member such that …"."""
-
-    def reason(status: str, f: _Facts) -> str:
-        found = f.who(code)
-        if not found:
-            return none or f"家庭中没有{what}的成员"
-        if not group:
-            return f"{found}{what}" + ("，符合条件" if status == "eligible" else
-                                       "，可能符合条件" if status == "possible" else "")
-        if status in ("eligible", "possible"):
-            return f"{f.standing}，{found}{what}"
-        if assisted_only and f.near_poor:
-            return f"{f.standing}，{found}{what}，但本事项仅面向救助对象"
-        return f"{f.standing}，{found}{what}"
-
-    return reason
-
-
-def _wj01(status: str, f: _Facts) -> str:
-    return f"{f.standing}，年医疗支出 {f.medical} 元"
-
-
-def _zj(status: str, f: _Facts) -> str:
-    homes = int((f.household.get("assets") or {}).get("homes_owned", 0))
-    return f"{f.standing}，家庭自有住房 {homes} 套"
-
-
-def _zj02(status: str, f: _Facts) -> str:
-    if not f.rural:
-        return "城市家庭不适用农村危房改造"
-    if not (f.household.get("assets") or {}).get("dilapidated_housing"):
-        return "农村家庭，住房未登记为危房"
-    return f"{f.standing}，农村家庭住房为危房"
-
-
-def _mz07(status: str, f: _Facts) -> str:
-    if status == "eligible":
-        return f"{f.who('MZ07')}为未满 18 周岁的孤儿或事实无人抚养儿童"
-    if status == "possible":
-        return "单亲家庭，有未满 18 周岁的成员，可能属于困境儿童"
-    return "没有未满 18 周岁的孤儿或事实无人抚养儿童，且不属于有未成年人的单亲家庭"
-
-
-def _wj03(status: str, f: _Facts) -> str:
-    youngest = min(f.ages)
-    if status == "possible":
-        return f"成员均已年满 49 周岁（最小 {youngest} 岁），成员和赡养人中没有子女"
-    return f"成员最小 {youngest} 岁，或成员、赡养人中有子女，不符合计生特殊家庭情形"
-
-
-def _fl02(status: str, f: _Facts) -> str:
-    single = bool((f.household.get("flags") or {}).get("single_parent"))
-    if not single:
-        return "不是单亲家庭"
-    head = next((m for m in f.members if m["relation"] == "head"), None)
-    if head is None:
-        return "家庭没有登记户主"
-    if int(head["id_number"][16]) % 2 == 1:
-        return f"单亲家庭，户主 {head['name']} 为男性（身份证号第17位为奇数）"
-    return f"{f.standing}，单亲家庭，户主 {head['name']} 为女性"
-
-
-def _event_group(status: str, f: _Facts) -> str:
-    if not f.event:
-        return "没有登记近期突发困难事件"
-    return f"{f.standing}，近期遭遇突发困难"
-
-
-def _hm02(status: str, f: _Facts) -> str:
-    if status == "possible":
-        return f"年医疗支出 {f.medical} 元超过家庭总收入 {f.G} 元的 0.3 倍"
-    return f"年医疗支出 {f.medical} 元未超过家庭总收入 {f.G} 元的 0.3 倍"
-
-
-def _group_reason(code: str, status: str, f: _Facts) -> str:
-    return f"{f.standing}"
-
-
-_REASONS: dict[str, Any] = {
-    "MZ03": _mz03, "MZ01": _mz01, "MZ02": _mz02, "MZ06": _mz06, "MZ04": _mz04, "MZ05": _mz05,
-    "WJ01": _wj01,
-    "WJ02": _member_reason("WJ02", "患重病", group=False),
-    "JY01": _member_reason("JY01", "在读学前教育"),
-    "JY02": _member_reason("JY02", "在读义务教育（小学或初中）"),
-    "JY03": _member_reason("JY03", "在读普通高中"),
-    "JY04": _member_reason("JY04", "在读中等职业教育"),
-    "JY05": _member_reason("JY05", "在读大学", group=False),
-    "ZJ01": _zj, "ZJ02": _zj02, "ZJ03": _zj,
-    "RS01": _member_reason("RS01", "16–59 岁、有劳动能力且失业、无业或灵活就业"),
-    "RS02": _member_reason("RS02", "16–59 岁、不在校且非固定就业", assisted_only=True),
-    "RS03": _member_reason("RS03", "16–59 岁、有劳动能力且不在校", group=False),
-    "CL01": _member_reason("CL01", "有残疾", none="家庭中没有残疾成员"),
-    "CL02": _member_reason("CL02", "重度残疾", group=False),
-    "CL03": _member_reason("CL03", "有残疾", group=False, none="家庭中没有残疾成员"),
-    "MZ07": _mz07,
-    "MZ08": _member_reason("MZ08", "年满 80 周岁", group=False),
-    "MZ09": _member_reason("MZ09", "年满 60 周岁且需要半护理或全护理"),
-    "WJ03": _wj03,
-    "FL01": _member_reason("FL01", "为年满 18 周岁、患重病的女性", group=False,
-                           none="家庭中没有年满 18 周岁、患重病的女性成员"),
-    "FL02": _fl02,
-    "GH01": _member_reason("GH01", "固定就业"),
-    "GH02": _member_reason("GH02", "在读大学"),
-    "HS01": _event_group, "HM01": _event_group, "HM02": _hm02,
-    "HS02": _member_reason("HS02", "在校就读", none="家庭中没有在校就读的成员"),
-    "TW01": _member_reason("TW01", "未满 18 周岁且在校就读"),
-}
