@@ -72,23 +72,46 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def bench_assess(n: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
+def bench_assess(n: int, seed: int = DEFAULT_SEED, repeat: int = 3) -> dict[str, Any]:
     """Generate N synthetic households, assess them with the batch engine, time the assessment.
 
     Generation is not timed. Parameter files are read and the member-profile tables built
     once before the clock starts (a one-off per process, about a millisecond or two).
+    In the same run a straightforward numpy implementation of the same rules
+    (:mod:`jiuzhu.rules.reference_numpy`) is timed on the same households, turn about with
+    the engine; each figure is the best of ``repeat`` runs, ``ratio`` is engine ÷
+    reference, and ``agrees_with_reference`` says their results are equal.
     """
     if n < 1:
         raise ValueError("households must be at least 1")
+    from .reference_numpy import reference_arrays
+
     batch = generate(n, seed=seed)
     assess_arrays(batch.slice(0, min(n, 100)))
-    gc.collect()
-    start = time.perf_counter()
-    assess_arrays(batch)
-    seconds = time.perf_counter() - start
+    reference_arrays(batch.slice(0, min(n, 100)))
+    engine_times, reference_times = [], []
+    result: Any = None
+    expected: dict[str, Any] = {}
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        start = time.perf_counter()
+        result = assess_arrays(batch)
+        engine_times.append(time.perf_counter() - start)
+        gc.collect()
+        start = time.perf_counter()
+        expected = reference_arrays(batch)
+        reference_times.append(time.perf_counter() - start)
+    seconds, reference_seconds = min(engine_times), min(reference_times)
+    agrees = all(
+        (getattr(result, name).astype("int64") == values.astype("int64")).all()
+        for name, values in expected.items()
+    )
     return {
         "households": n,
         "seconds": round(seconds, 4),
         "households_per_second": round(n / seconds) if seconds > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "reference_seconds": round(reference_seconds, 4),
+        "ratio": round(seconds / reference_seconds, 3) if reference_seconds > 0 else None,
+        "agrees_with_reference": bool(agrees),
     }

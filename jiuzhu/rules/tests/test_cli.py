@@ -75,9 +75,11 @@ def test_missing_file(tmp_path: Path):
         assess_file(tmp_path / "nope.json")
 
 
-def test_bench_assess_reports_the_four_figures():
-    figures = bench_assess(2000)
-    assert list(figures) == ["households", "seconds", "households_per_second", "peak_rss_mb"]
+def test_bench_assess_reports_the_four_figures_and_the_reference():
+    figures = bench_assess(2000, repeat=1)
+    assert list(figures)[:4] == ["households", "seconds", "households_per_second", "peak_rss_mb"]
+    assert figures["reference_seconds"] > 0 and figures["ratio"] > 0
+    assert figures["agrees_with_reference"] is True
     assert figures["households"] == 2000
     assert (
         figures["seconds"] > 0
