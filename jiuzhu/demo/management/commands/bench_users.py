@@ -55,7 +55,9 @@ class Command(BaseCommand):
             raise CommandError(f"county {county} not found: run `jiuzhu bench_dashboard "
                                "--households N --keep` on this database first")
         village = bench_village()
-        town, demo_county = village.parent, village.parent.parent
+        town = village.parent
+        demo_county = town.parent if town is not None else None
+        assert town is not None and demo_county is not None  # bench_village makes them
         if not Household.objects.filter(region=village).exists():
             self._households(village, households)
         self._valid_id_numbers(village)
