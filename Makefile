@@ -54,11 +54,14 @@ bench: install bench-install
 	$(BIN)/jiuzhu bench_prescription --households 100000; \
 	$(BIN)/jiuzhu bench_import --households 10000; \
 	$(BIN)/jiuzhu bench_intake --households 100000; \
-	$(BIN)/jiuzhu bench_dashboard --households $(BENCH_DASHBOARD); \
+	$(BIN)/jiuzhu bench_dashboard --households $(BENCH_DASHBOARD) \
+		$$([[ "$${DATABASE_URL:-}" == postgres* ]] && echo --keep); \
 	rm -rf $$dir
-	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then $(MAKE) --no-print-directory bench-load; \
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
+		$(MAKE) --no-print-directory bench-load BENCH_LOAD_HOUSEHOLDS=$(BENCH_DASHBOARD); \
 	else echo "bench-load: skipped (it needs DATABASE_URL=postgres://…, e.g. the scratch jiuzhu_bench)"; fi
 
+# On PostgreSQL the dashboard benchmark keeps its province for the load test, which follows.
 # The load test (issue #15 item 6): gunicorn with BENCH_LOAD_WORKERS workers against
 # DATABASE_URL (PostgreSQL, a scratch database: it keeps the generated province 98 of
 # `jiuzhu bench_dashboard --keep`, generating it only when it is not there with
