@@ -181,8 +181,17 @@ def prescription_report_view(request):
 
     regions = Region.objects.visible_to(user).filter(
         Q(level__in=("province", "city", "county", "township")) | Q(pk=report.region.pk))
+    names = [name for _code, name in report.items]
+
+    def labelled(row: Any) -> list[tuple[str, int, int]]:
+        # each count with its item's name: on a phone the table is cards, a cell per line
+        return [(name, recommended, applicable)
+                for name, (recommended, applicable) in zip(names, row.cells, strict=True)]
+
     return render(request, "assessments/prescription_report.html", {
         "report": report, "regions": regions.order_by("path"),
+        "rows": [(row, labelled(row)) for row in report.rows],
+        "total": labelled(report.total) if report.rows else [],
     })
 
 
