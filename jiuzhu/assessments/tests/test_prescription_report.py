@@ -119,6 +119,8 @@ def test_the_county_page_and_its_excel(client, tree, approver):
     body = client.get(url).content.decode()
     assert body.count('data-testid="township-row"') == 2
     assert "特困人员救助供养" in body and "推荐" in body and "可申请" in body
+    # on a phone the table is cards: each count names its item (and the total row too)
+    assert body.count('data-label="城乡最低生活保障 · 推荐"') == 3
     response = client.get(url, {"region": tree["county"].code, "format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
