@@ -2,8 +2,13 @@
 
 An import is all or nothing: the whole file is read and every household validated first,
 with the same ``household_validate`` the registry form uses, plus the duplicates only the
-file can show; only a file without a single error is written, in one transaction, through
-``household_register``.
+file can show; only a file without a single error is written. The write never holds the
+database for long: households and their rows are inserted in bulk, ``WRITE_CHUNK`` at a
+time, each chunk its own short transaction, marked as staged by the job (``staged_by``:
+invisible to every query, see ``jiuzhu/households/managers.py``); then one short
+transaction checks that no ID number was registered meanwhile and publishes them all,
+with the import's one audit event. A refusal, an error or a dead worker (the stale-run
+sweep) discards the staged rows.
 """
 
 from __future__ import annotations
@@ -16,17 +21,25 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
+from jiuzhu.core import crypto
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.core.masking import mask_id_number, mask_phone
-from jiuzhu.households.models import Household
-from jiuzhu.households.serializers import household_to_dict
-from jiuzhu.households.services import household_register, household_validate
+from jiuzhu.households.choices import HouseholdStatus
+from jiuzhu.households.models import Household, Member, Supporter, Vehicle
+from jiuzhu.households.serializers import (
+    household_fields,
+    household_to_dict,
+    member_fields,
+    supporter_fields,
+)
+from jiuzhu.households.services import household_number, household_validate, location_path
+from jiuzhu.regions.models import Region
 
 from . import progress
 from .choices import ImportStatus
@@ -48,6 +61,11 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 200
 #: Errors kept in a job's report (the count is always complete).
 MAX_REPORTED_ERRORS = 10_000
+#: Households written (staged) per transaction of an import's write: short enough that
+#: other writers wait well under a second for SQLite's write lock.
+WRITE_CHUNK = 500
+#: History records per insert.
+HISTORY_BATCH = 2000
 #: Households fetched (with their members, supporters, vehicles) per batch of an export.
 EXPORT_CHUNK = 1000
 
@@ -193,24 +211,191 @@ class _WriteRefused(Exception):
 
 def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str, Any],
            validated_at: float) -> None:
+    """Stage the households chunk by chunk (each chunk a short transaction, its rows
+    invisible), then publish them all in one short transaction; on any refusal or failure
+    the staged rows are discarded (all or nothing)."""
     reason = f"Excel 导入（任务 {job.pk}：{job.original_name}）"[:100]
-    with transaction.atomic():
-        for done, household in enumerate(parsed.households, start=1):
-            try:
-                household_register(actor=actor, data=registry_data(household), reason=reason)
-            except ServiceError as exc:
-                # Something changed since validation (another import, a registration).
-                raise _WriteRefused(_located(household, exc)) from exc
-            if done % PROGRESS_EVERY == 0:
-                progress.written_set(job.pk, done)
-        summary["seconds_write"] = round(time.monotonic() - validated_at, 3)
-        message = f"已导入 {summary['households']} 户家庭、{summary['members']} 名成员"
-        audit_record(actor=actor, action="import", obj=job, region_path=_region_path(job),
-                     detail={"job": job.pk, "file": job.original_name, "status": "done",
-                             **_counts(summary)})
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.DONE, processed_rows=job.total_rows, error_count=0, errors=[],
-            summary=summary, message=message, finished_at=timezone.now())
+    stage = _Stage(job, actor, reason)
+    try:
+        for start in range(0, len(parsed.households), WRITE_CHUNK):
+            chunk = parsed.households[start:start + WRITE_CHUNK]
+            with transaction.atomic():
+                stage.write(chunk)
+                ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+            progress.written_set(job.pk, start + len(chunk))
+        summary["seconds_stage"] = round(time.monotonic() - validated_at, 3)
+        published_at = time.monotonic()
+        with transaction.atomic():
+            stage.publish()
+            summary["seconds_publish"] = round(time.monotonic() - published_at, 3)
+            summary["seconds_write"] = round(time.monotonic() - validated_at, 3)
+            message = f"已导入 {summary['households']} 户家庭、{summary['members']} 名成员"
+            audit_record(actor=actor, action="import", obj=job, region_path=_region_path(job),
+                         detail={"job": job.pk, "file": job.original_name, "status": "done",
+                                 **_counts(summary)})
+            done = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WRITING).update(
+                status=ImportStatus.DONE, processed_rows=job.total_rows, error_count=0,
+                errors=[], summary=summary, message=message, finished_at=timezone.now())
+            if not done:  # failed meanwhile as interrupted (a slow worker taken for dead)
+                raise _Superseded
+    except _Superseded:
+        staged_discard(job_id=job.pk)
+    except BaseException:
+        staged_discard(job_id=job.pk)
+        raise
+
+
+class _Superseded(Exception):
+    """The job is no longer ours to finish."""
+
+
+class _Stage:
+    """The rows of one import written as staged (``staged_by`` = the job), in bulk."""
+
+    def __init__(self, job: ImportJob, actor: Any, reason: str):
+        self.job, self.actor, self.reason = job, actor, reason
+        self.user = actor if getattr(actor, "pk", None) else None
+        self.regions: dict[str, Region] = {}
+        # blind index of each staged member's ID number -> (household, member index)
+        self.members: dict[str, tuple[ParsedHousehold, int]] = {}
+
+    def _region(self, code: str) -> Region:
+        if code not in self.regions:
+            self.regions[code] = Region.objects.get(code=code)
+        return self.regions[code]
+
+    def write(self, chunk: list[ParsedHousehold]) -> None:
+        self._refuse_taken(chunk)
+        households = []
+        for item in chunk:
+            data = registry_data(item)
+            region = self._region(data["region_code"])
+            number = data.get("household_id") or household_number(region)
+            households.append(Household(household_id=number, region=region, grid=None,
+                                        region_path=location_path(region, None),
+                                        created_by=self.user, staged_by=self.job.pk,
+                                        **household_fields(data)))
+        try:
+            with transaction.atomic():
+                Household.all_objects.bulk_create(households)
+        except IntegrityError as exc:  # a number registered since the check above
+            self._refuse_taken(chunk)
+            raise RuntimeError("household insert failed without a taken number") from exc
+        members: list[Member] = []
+        supporters: list[Supporter] = []
+        vehicles: list[Vehicle] = []
+        for item, household in zip(chunk, households, strict=True):
+            data = item.data
+            for i, m in enumerate(data["members"]):
+                member = Member(household=household, member_id=m["member_id"],
+                                staged_by=self.job.pk, **member_fields(m, i))
+                members.append(member)
+            supporters += [Supporter(household=household, **supporter_fields(s, i))
+                           for i, s in enumerate(data.get("supporters") or [])]
+            vehicles += [Vehicle(household=household, position=i, kind=v["kind"],
+                                 value=v["value"])
+                         for i, v in enumerate((data.get("assets") or {}).get("vehicles") or [])]
+        Member.all_objects.bulk_create(members)
+        if supporters:
+            Supporter.objects.bulk_create(supporters)
+        if vehicles:
+            Vehicle.objects.bulk_create(vehicles)
+        # The blind index was computed by bulk_create (BlindIndexField.pre_save).
+        positions = iter(range(len(members)))
+        for item in chunk:
+            for i in range(len(item.data["members"])):
+                self.members[members[next(positions)].id_number_index] = (item, i)
+        for model, rows in ((Household, households), (Member, members),
+                            (Supporter, supporters), (Vehicle, vehicles)):
+            if rows:
+                _history_bulk(model, rows, self.user, self.reason)
+
+    def _refuse_taken(self, chunk: list[ParsedHousehold]) -> None:
+        """Refuse the import, each taken cell located, when household numbers or ID numbers
+        of the chunk were registered since validation (by a registration, another import)."""
+        errors: list[RowError] = []
+        numbers = {h.data["household_id"]: h for h in chunk
+                   if not str(h.household_id).startswith(NEW_HOUSEHOLD_PREFIX)}
+        for taken in Household.all_objects.filter(household_id__in=numbers).values_list(
+                "household_id", flat=True):
+            errors.append(numbers[taken].locate("household_id", "家庭编号已被使用"))
+        ids = {m["id_number"]: (h, i) for h in chunk for i, m in enumerate(h.data["members"])}
+        live = Member.objects.filter(id_number__in=list(ids),
+                                     household__status=HouseholdStatus.ACTIVE)
+        for number in live.values_list("id_number", flat=True):
+            household, index = ids[number]
+            errors.append(household.locate(f"members[{index}].id_number",
+                                           "该身份证号已在另一个在册家庭中登记"))
+        if errors:
+            raise _WriteRefused(_in_order(errors))
+
+    def publish(self) -> None:
+        """Make the staged rows visible, unless an ID number of theirs was registered in an
+        active household meanwhile (checked here, in the publishing transaction)."""
+        live = Member.objects.filter(id_number_index=OuterRef("id_number_index"),
+                                     household__status=HouseholdStatus.ACTIVE)
+        clashes = (Member.all_objects.filter(staged_by=self.job.pk).filter(Exists(live))
+                   .values_list("id_number_index", flat=True))
+        errors = []
+        for index in clashes:
+            household, position = self.members[index]
+            errors.append(household.locate(f"members[{position}].id_number",
+                                           "该身份证号已在另一个在册家庭中登记"))
+        if len(crypto.keyring()) > 1:  # a key rotation runs: older indexes too
+            errors += self._clashes_by_value()
+        if errors:
+            raise _WriteRefused(_in_order(errors))
+        Household.all_objects.filter(staged_by=self.job.pk).update(staged_by=None)
+        Member.all_objects.filter(staged_by=self.job.pk).update(staged_by=None)
+
+    def _clashes_by_value(self) -> list[RowError]:
+        located = {h_i[0].data["members"][h_i[1]]["id_number"]: h_i for h_i in self.members.values()}
+        errors = []
+        numbers = list(located)
+        for start in range(0, len(numbers), 500):
+            live = Member.objects.filter(id_number__in=numbers[start:start + 500],
+                                         household__status=HouseholdStatus.ACTIVE)
+            for number in live.values_list("id_number", flat=True):
+                household, position = located[number]
+                errors.append(household.locate(f"members[{position}].id_number",
+                                               "该身份证号已在另一个在册家庭中登记"))
+        return errors
+
+
+def _history_bulk(model: Any, rows: list[Any], user: Any, reason: str) -> None:
+    """The "+" history records of newly inserted ``rows``, in one insert."""
+    history = model.history.model
+    now = timezone.now()
+    fields = [f.attname for f in history._meta.fields
+              if f.attname in {g.attname for g in model._meta.concrete_fields}]
+    history.objects.bulk_create([
+        history(**{name: getattr(row, name) for name in fields}, history_date=now,
+                history_type="+", history_user=user, history_change_reason=reason)
+        for row in rows], batch_size=HISTORY_BATCH)
+
+
+def staged_discard(*, job_id: int) -> int:
+    """Delete what an unfinished import staged (households, their rows, their history),
+    in short transactions; returns the households deleted. Safe to run again."""
+    deleted = 0
+    while True:
+        pks = list(Household.all_objects.filter(staged_by=job_id)
+                   .values_list("pk", flat=True)[:WRITE_CHUNK])
+        if not pks:
+            return deleted
+        with transaction.atomic():
+            for model in (Member, Supporter, Vehicle):
+                history = model.history.model
+                _raw_delete(history.objects.filter(household_id__in=pks))
+                _raw_delete(model._base_manager.filter(household_id__in=pks))
+            _raw_delete(Household.history.model.objects.filter(id__in=pks))
+            _raw_delete(Household._base_manager.filter(pk__in=pks))
+        deleted += len(pks)
+
+
+def _raw_delete(queryset: QuerySet) -> None:
+    """Delete without signals (no "-" history of rows that were never visible)."""
+    queryset._raw_delete(queryset.db)  # type: ignore[attr-defined]
 
 
 def _counts(summary: dict[str, Any]) -> dict[str, Any]:
@@ -253,8 +438,9 @@ def _last_sign_of_life(job: ImportJob) -> datetime | None:
 
 def import_jobs_fail_stale(*, before: datetime, pk: int | None = None) -> int:
     """Fail the imports validating or writing whose worker has been silent since
-    ``before`` (registered on :data:`jiuzhu.core.jobs.stale_runs`). The write is one
-    transaction, so a dead worker wrote nothing: the job says so and may be restarted."""
+    ``before`` (registered on :data:`jiuzhu.core.jobs.stale_runs`), and discard what they
+    staged: a dead worker published nothing, so the job says nothing was written and may
+    be restarted."""
     count = 0
     running = ImportJob.objects.filter(
         status__in=[ImportStatus.VALIDATING, ImportStatus.WRITING]).select_related("region")
@@ -277,7 +463,18 @@ def import_jobs_fail_stale(*, before: datetime, pk: int | None = None) -> int:
         if failed:
             progress.written_clear(job.pk)
             count += 1
+    staged_leftovers_discard()
     return count
+
+
+def staged_leftovers_discard() -> int:
+    """Discard the staged rows of every import no longer writing (failed, interrupted,
+    or gone): what a worker killed while staging or discarding left behind."""
+    jobs = set(Household.all_objects.filter(staged_by__isnull=False)
+               .values_list("staged_by", flat=True).distinct())
+    writing = set(ImportJob.objects.filter(pk__in=jobs, status=ImportStatus.WRITING)
+                  .values_list("pk", flat=True))
+    return sum(staged_discard(job_id=job_id) for job_id in sorted(jobs - writing))
 
 
 def import_job_restart(*, actor: Any, job: ImportJob) -> ImportJob:

@@ -118,7 +118,8 @@ def household_number(region: Region) -> str:
     in the transaction that saves the household."""
     while True:
         number = f"H{region.code}{counter_next(f'households:{region.code}'):04d}"
-        if not Household.objects.filter(household_id=number).exists():
+        # all_objects: a number staged by an unfinished import is taken too
+        if not Household.all_objects.filter(household_id=number).exists():
             return number
 
 
