@@ -383,14 +383,20 @@ def staged_discard(*, job_id: int) -> int:
                    .values_list("pk", flat=True)[:WRITE_CHUNK])
         if not pks:
             return deleted
-        with transaction.atomic():
-            for model in (Member, Supporter, Vehicle):
-                history = model.history.model
-                _raw_delete(history.objects.filter(household_id__in=pks))
-                _raw_delete(model._base_manager.filter(household_id__in=pks))
-            _raw_delete(Household.history.model.objects.filter(id__in=pks))
-            _raw_delete(Household._base_manager.filter(pk__in=pks))
+        households_purge(pks)
         deleted += len(pks)
+
+
+def households_purge(pks: list[int]) -> None:
+    """Delete households, their members, supporters, vehicles and all their history, in
+    one transaction and without signals: for rows never published (or a benchmark's own),
+    never for the registry's (whose deletions are recorded)."""
+    with transaction.atomic():
+        for model in (Member, Supporter, Vehicle):
+            _raw_delete(model.history.model.objects.filter(household_id__in=pks))
+            _raw_delete(model._base_manager.filter(household_id__in=pks))
+        _raw_delete(Household.history.model.objects.filter(id__in=pks))
+        _raw_delete(Household._base_manager.filter(pk__in=pks))
 
 
 def _raw_delete(queryset: QuerySet) -> None:
