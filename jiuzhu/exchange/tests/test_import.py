@@ -157,14 +157,14 @@ def test_progress_is_updated_while_validating_and_writing(
     seen_validating, seen_writing = [], []
     validate, write = services.household_validate, services._Stage.write
 
-    def watching_validate(*, actor, data):
+    def watching_validate(*, actor, data, **options):
         job = ImportJob.objects.get()
         seen_validating.append((job.status, job.processed_rows, job.total_rows))
-        return validate(actor=actor, data=data)
+        return validate(actor=actor, data=data, **options)
 
     def watching_write(stage, chunk):
         job = ImportJob.objects.get()
-        seen_writing.append((job.status, progress.written_get(job.pk), len(chunk)))
+        seen_writing.append((job.status, progress.written_get(job.pk), len(chunk.parsed)))
         return write(stage, chunk)
 
     monkeypatch.setattr(services, "household_validate", watching_validate)
@@ -184,15 +184,14 @@ def test_a_conflict_found_while_writing_rolls_everything_back(
         window_worker, django_capture_on_commit_callbacks, monkeypatch):
     """Someone registers the last household's number between validation and writing."""
     households = _households(3)
-    validate = services.household_validate
+    written_set = progress.written_set
 
-    def validate_then_race(*, actor, data):
-        result = validate(actor=actor, data=data)
-        if data["household_id"] == "H003":
+    def race_before_the_write(job_id, count):  # validated, not yet written
+        if count == 0:
             household_register(actor=window_worker, data=household_dict(household_id="H003"))
-        return result
+        written_set(job_id, count)
 
-    monkeypatch.setattr(services, "household_validate", validate_then_race)
+    monkeypatch.setattr(progress, "written_set", race_before_the_write)
     job = run_import(window_worker, workbook_bytes(households), django_capture_on_commit_callbacks)
 
     assert job.status == "failed"
@@ -206,7 +205,7 @@ def test_an_unexpected_failure_fails_the_job_and_writes_nothing(
     write, calls = services._Stage.write, []
 
     def broken(stage, chunk):
-        calls.append(chunk[0].household_id)
+        calls.append(chunk.parsed[0].household_id)
         if len(calls) == 2:
             raise RuntimeError("disk full")
         return write(stage, chunk)

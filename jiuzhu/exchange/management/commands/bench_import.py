@@ -146,7 +146,8 @@ class _Bench:
         context = multiprocessing.get_context("fork")
         stop, results = context.Event(), context.Queue()
         ready = context.Barrier(readers + 1) if readers else None
-        connections.close_all()  # each reader opens its own connection
+        if readers:
+            connections.close_all()  # each reader opens its own connection
         processes = [context.Process(target=_read, args=(reader.pk, targets, i, stop, ready,
                                                          results), daemon=True)
                      for i in range(readers)]
