@@ -443,8 +443,16 @@ def _prepared(model: Any, objects: list[Any]) -> _Rows:
 
 
 def _executemany(model: Any, rows: _Rows) -> None:
-    """Insert ``rows`` into ``model``'s table in multi-row INSERT statements."""
+    """Insert ``rows`` into ``model``'s table: COPY on PostgreSQL, multi-row INSERT
+    statements elsewhere."""
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        columns = ", ".join(quote(f.column) for f in rows.fields)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows.values:
+                copy.write_row(row)
+        return
     per_row = len(rows.fields)
     # SQLite allows 32,766 parameters a statement, PostgreSQL 65,535
     batch = max(1, min(INSERT_BATCH, 30_000 // per_row))
