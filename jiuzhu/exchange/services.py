@@ -568,8 +568,8 @@ def import_jobs_fail_stale(*, before: datetime, pk: int | None = None) -> int:
 def staged_leftovers_discard() -> int:
     """Discard the staged rows of every import no longer writing (failed, interrupted,
     or gone): what a worker killed while staging or discarding left behind."""
-    jobs = set(Household.all_objects.filter(staged_by__isnull=False)
-               .values_list("staged_by", flat=True).distinct())
+    jobs = {job for job in Household.all_objects.filter(staged_by__isnull=False)
+            .values_list("staged_by", flat=True).distinct() if job is not None}
     writing = set(ImportJob.objects.filter(pk__in=jobs, status=ImportStatus.WRITING)
                   .values_list("pk", flat=True))
     return sum(staged_discard(job_id=job_id) for job_id in sorted(jobs - writing))

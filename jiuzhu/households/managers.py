@@ -14,16 +14,25 @@ from typing import Any
 
 from django.db import models
 
+from jiuzhu.core.access import VisibleQuerySet
+from jiuzhu.core.fields import SealedQuerySet
 
-def live_manager(queryset_class: type[models.QuerySet]) -> Any:
-    """A manager of ``queryset_class`` without the staged rows."""
+_VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
+_SealedManager = models.Manager.from_queryset(SealedQuerySet)
 
-    class LiveManager(models.Manager.from_queryset(queryset_class)):  # type: ignore[misc]
-        def get_queryset(self) -> models.QuerySet:
-            return super().get_queryset().filter(staged_by__isnull=True)
 
-    LiveManager.__name__ = f"Live{queryset_class.__name__}Manager"
-    return LiveManager()
+class LiveHouseholdManager(_VisibleManager):  # type: ignore[valid-type,misc]
+    """Households without the staged ones."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(staged_by__isnull=True)
+
+
+class LiveMemberManager(_SealedManager):  # type: ignore[valid-type,misc]
+    """Members without the staged ones."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(staged_by__isnull=True)
 
 
 def staged_condition() -> models.Q:

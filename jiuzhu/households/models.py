@@ -28,7 +28,7 @@ from .choices import (
     SupportExemption,
     VehicleKind,
 )
-from .managers import live_manager, staged_condition
+from .managers import LiveHouseholdManager, LiveMemberManager, staged_condition
 
 
 class Household(models.Model):
@@ -94,7 +94,7 @@ class Household(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "staged_by"])
 
-    objects = live_manager(VisibleQuerySet)
+    objects = LiveHouseholdManager()
     all_objects = VisibleQuerySet.as_manager()  # staged rows too: for the import only
 
     class Meta:
@@ -142,7 +142,7 @@ class Member(models.Model):
 
     history = HistoricalRecords(excluded_fields=["staged_by"])
     # update()/bulk_update() and save(update_fields=…) write the blind index with the value.
-    objects = live_manager(SealedQuerySet)
+    objects = LiveMemberManager()
     all_objects = SealedQuerySet.as_manager()  # staged rows too: for the import only
 
     class Meta:
