@@ -38,8 +38,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    # last sign of life of the worker while validating (the write beats in its progress
-    # file, being one transaction); a job silent too long lost its worker (core.jobs)
+    # last sign of life of the worker while validating and after each staged chunk of the
+    # write (which also beats in its progress file); a job silent too long lost its worker
+    # (core.jobs)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()

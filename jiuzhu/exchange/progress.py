@@ -1,9 +1,10 @@
 """How far the write of an import has got, told through a small file beside the uploads.
 
-The write runs in one transaction (all or nothing), so a progress count saved on the job
-row would stay invisible to the page until the very end. The task worker and the web
-process already share MEDIA_ROOT (the uploaded workbook lives there), so the writer leaves
-its count in a file there, replaced atomically, and the page reads it.
+The writer leaves its count in a file under MEDIA_ROOT (shared by the task worker and the
+web process; the uploaded workbook lives there), replaced atomically after each staged
+chunk, and the page reads it. (It dates from when the write was one transaction and a count
+on the job row stayed invisible until the end; the file's time is also a sign of life for
+the dead-worker sweep.)
 """
 
 from __future__ import annotations

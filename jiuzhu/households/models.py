@@ -28,6 +28,7 @@ from .choices import (
     SupportExemption,
     VehicleKind,
 )
+from .managers import LiveHouseholdManager, LiveMemberManager, staged_condition
 
 
 class Household(models.Model):
@@ -87,15 +88,22 @@ class Household(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The id of the Excel import (exchange.ImportJob) that wrote this household and has not
+    # published it yet: a staged household is invisible (``objects``), see managers.py.
+    staged_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    objects = VisibleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "staged_by"])
+
+    objects = LiveHouseholdManager()
+    all_objects = VisibleQuerySet.as_manager()  # staged rows too: for the import only
 
     class Meta:
         ordering = ["household_id"]
         verbose_name = _("家庭")
         verbose_name_plural = _("家庭")
-        indexes = [models.Index(fields=["region_path", "household_id"])]
+        indexes = [models.Index(fields=["region_path", "household_id"]),
+                   models.Index(fields=["staged_by"], condition=staged_condition(),
+                                name="household_staged")]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.head_name}"
@@ -129,14 +137,20 @@ class Member(models.Model):
     transfer = FenField(_("转移性收入"), default=0)
     pension = FenField(_("养老金"), default=0)
 
-    history = HistoricalRecords()
+    # as Household.staged_by: members are searched on their own (by ID number, by name)
+    staged_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["staged_by"])
     # update()/bulk_update() and save(update_fields=…) write the blind index with the value.
-    objects = SealedQuerySet.as_manager()
+    objects = LiveMemberManager()
+    all_objects = SealedQuerySet.as_manager()  # staged rows too: for the import only
 
     class Meta:
         ordering = ["household", "position"]
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
+        indexes = [models.Index(fields=["staged_by"], condition=staged_condition(),
+                                name="member_staged")]
         constraints = [
             models.UniqueConstraint(fields=["household", "member_id"], name="member_id_unique_in_household"),
         ]

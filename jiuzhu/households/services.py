@@ -22,8 +22,15 @@ from .models import Household, Member, Supporter, Vehicle
 from .serializers import household_fields, member_fields, supporter_fields
 
 
-def household_validate(*, actor: Any, data: Any, existing: Household | None = None) -> Region:
-    """Check a household dict completely; returns its region. Raises ServiceError."""
+def household_validate(*, actor: Any, data: Any, existing: Household | None = None,
+                       regions: dict[str, Region | None] | None = None,
+                       registry_checks: bool = True) -> Region:
+    """Check a household dict completely; returns its region. Raises ServiceError.
+
+    For many households at once (an Excel import): ``regions`` caches the regions by code
+    (filled as they are looked up), and ``registry_checks=False`` leaves out the checks
+    against the registry (household number taken, member registered in another active
+    household), which the caller then makes for all households in a few queries."""
     if not isinstance(data, dict):
         raise ServiceError(ErrorCode.VALIDATION, _("家庭信息应为 JSON 对象"),
                            [{"path": "", "message": _("应为对象")}])
@@ -48,7 +55,12 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     region = None
     code = data.get("region_code")
     if isinstance(code, str) and not any(e["path"] == "region_code" for e in errors):
-        region = Region.objects.filter(code=code).first()
+        if regions is None:
+            region = Region.objects.filter(code=code).first()
+        else:
+            if code not in regions:
+                regions[code] = Region.objects.filter(code=code).first()
+            region = regions[code]
         if region is None:
             errors.append({"path": "region_code", "message": _("区划代码 %(code)s 不存在") % {"code": code}})
         elif region.level not in ("township", "village"):
@@ -59,6 +71,8 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     if not _may_write(actor, region):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您无权在该区划登记或修改家庭"),
                            [{"path": "region_code", "message": _("不在您的管辖范围内")}])
+    if not registry_checks:
+        return region
     if existing is None and numbered and \
             Household.objects.filter(household_id=data["household_id"]).exists():
         raise ServiceError(ErrorCode.DUPLICATE_HOUSEHOLD, _("家庭编号已存在"),
@@ -118,7 +132,8 @@ def household_number(region: Region) -> str:
     in the transaction that saves the household."""
     while True:
         number = f"H{region.code}{counter_next(f'households:{region.code}'):04d}"
-        if not Household.objects.filter(household_id=number).exists():
+        # all_objects: a number staged by an unfinished import is taken too
+        if not Household.all_objects.filter(household_id=number).exists():
             return number
 
 

@@ -12,7 +12,10 @@ def test_bench_import_reports_and_leaves_nothing_behind(db, capsys):
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["households"] == 30
     assert result["members"] >= 30
-    assert {"seconds_parse_validate", "seconds_write", "seconds_total"} <= set(result)
+    assert {"seconds_parse_validate", "seconds_write", "seconds_total", "reader_requests",
+            "reader_errors", "reader_p99_ms"} <= set(result)
+    assert (result["reader_requests"], result["reader_errors"]) == (0, 0)
     assert Household.objects.count() == 0
     assert ImportJob.objects.count() == 0
+    assert Household.all_objects.count() == 0
     assert Region.objects.count() == 0

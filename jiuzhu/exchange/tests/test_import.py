@@ -153,29 +153,29 @@ def test_a_county_region_code_is_refused(window_worker, django_capture_on_commit
 def test_progress_is_updated_while_validating_and_writing(
         window_worker, django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(services, "WRITE_CHUNK", 2)
     seen_validating, seen_writing = [], []
-    validate, register = services.household_validate, services.household_register
+    validate, write = services.household_validate, services._Stage.write
 
-    def watching_validate(*, actor, data):
+    def watching_validate(*, actor, data, **options):
         job = ImportJob.objects.get()
         seen_validating.append((job.status, job.processed_rows, job.total_rows))
-        return validate(actor=actor, data=data)
+        return validate(actor=actor, data=data, **options)
 
-    def watching_register(*, actor, data, reason=""):
+    def watching_write(stage, chunk):
         job = ImportJob.objects.get()
-        seen_writing.append((job.status, progress.written_get(job.pk)))
-        return register(actor=actor, data=data, reason=reason)
+        seen_writing.append((job.status, progress.written_get(job.pk), len(chunk.parsed)))
+        return write(stage, chunk)
 
     monkeypatch.setattr(services, "household_validate", watching_validate)
-    monkeypatch.setattr(services, "household_register", watching_register)
+    monkeypatch.setattr(services._Stage, "write", watching_write)
 
     job = run_import(window_worker, workbook_bytes(_households(5)),
                      django_capture_on_commit_callbacks)
 
     assert seen_validating == [("validating", 0, 5), ("validating", 0, 5), ("validating", 2, 5),
                                ("validating", 2, 5), ("validating", 4, 5)]
-    assert seen_writing == [("writing", 0), ("writing", 0), ("writing", 2), ("writing", 2),
-                            ("writing", 4)]
+    assert seen_writing == [("writing", 0, 2), ("writing", 2, 2), ("writing", 4, 1)]
     assert (job.status, job.processed_rows, job.total_rows) == ("done", 5, 5)
     assert progress.written_get(job.pk) == 0  # the progress file is gone
 
@@ -184,15 +184,14 @@ def test_a_conflict_found_while_writing_rolls_everything_back(
         window_worker, django_capture_on_commit_callbacks, monkeypatch):
     """Someone registers the last household's number between validation and writing."""
     households = _households(3)
-    validate = services.household_validate
+    written_set = progress.written_set
 
-    def validate_then_race(*, actor, data):
-        result = validate(actor=actor, data=data)
-        if data["household_id"] == "H003":
+    def race_before_the_write(job_id, count):  # validated, not yet written
+        if count == 0:
             household_register(actor=window_worker, data=household_dict(household_id="H003"))
-        return result
+        written_set(job_id, count)
 
-    monkeypatch.setattr(services, "household_validate", validate_then_race)
+    monkeypatch.setattr(progress, "written_set", race_before_the_write)
     job = run_import(window_worker, workbook_bytes(households), django_capture_on_commit_callbacks)
 
     assert job.status == "failed"
@@ -202,20 +201,23 @@ def test_a_conflict_found_while_writing_rolls_everything_back(
 
 def test_an_unexpected_failure_fails_the_job_and_writes_nothing(
         window_worker, django_capture_on_commit_callbacks, monkeypatch):
-    calls = []
+    monkeypatch.setattr(services, "WRITE_CHUNK", 1)
+    write, calls = services._Stage.write, []
 
-    def broken(*, actor, data, reason=""):
-        calls.append(data["household_id"])
+    def broken(stage, chunk):
+        calls.append(chunk.parsed[0].household_id)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return household_register(actor=actor, data=data, reason=reason)
+        return write(stage, chunk)
 
-    monkeypatch.setattr(services, "household_register", broken)
+    monkeypatch.setattr(services._Stage, "write", broken)
     job = run_import(window_worker, workbook_bytes(_households(3)),
                      django_capture_on_commit_callbacks)
     assert job.status == "failed"
     assert "系统错误" in job.message
-    assert Household.objects.count() == 0
+    assert Household.all_objects.count() == 0  # the staged first chunk is gone too
+    assert Member.all_objects.count() == 0
+    assert not Household.history.exists()
 
 
 def test_a_job_runs_once(window_worker, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 """#14 item 8: an import whose worker died (killed while writing: 写入中 1000/3000) is found
-by the next worker and marked failed — nothing written, the import being one transaction —
-and its 重新开始 button runs it again."""
+by the next worker and marked failed — nothing written: the import publishes in one
+transaction at the end and the sweep deletes what was staged (test_staged.py) — and its
+重新开始 button runs it again."""
 
 import os
 import time
