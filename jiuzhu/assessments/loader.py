@@ -130,7 +130,10 @@ def _load_chunk(*, path_prefix: str, after_pk: int, limit: int, assessment_date:
     q = connection.ops.quote_name
     household_rows = _fetch(
         f"SELECT {', '.join(q(c) for c in HOUSEHOLD_COLUMNS)} FROM households_household "
-        "WHERE status = 'active' AND region_path LIKE %s AND id > %s ORDER BY id LIMIT %s",
+        # not the rows of an import still being written (``staged_by``: invisible until it
+        # is published; members of other households are dropped below by their offsets)
+        "WHERE status = 'active' AND staged_by IS NULL AND region_path LIKE %s AND id > %s "
+        "ORDER BY id LIMIT %s",
         [path_prefix + "%", after_pk, limit],
     )
     h = dict(zip(HOUSEHOLD_COLUMNS, _columns(household_rows, len(HOUSEHOLD_COLUMNS)), strict=True))
