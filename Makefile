@@ -52,7 +52,7 @@ bench: install bench-install
 	$(BIN)/jiuzhu bench_api --requests 1000; \
 	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
 	$(BIN)/jiuzhu bench_prescription --households 100000; \
-	$(BIN)/jiuzhu bench_import --households 10000; \
+	$(BIN)/jiuzhu bench_import --households 100000 --readers 2; \
 	$(BIN)/jiuzhu bench_intake --households 100000; \
 	$(BIN)/jiuzhu bench_dashboard --households $(BENCH_DASHBOARD) \
 		$$([[ "$${DATABASE_URL:-}" == postgres* ]] && echo --keep); \
