@@ -101,7 +101,11 @@ class BatchRun(models.Model):
     """A batch re-assessment (批量重新核算) of every household of a region.
 
     ``cursor`` is the last household primary key written, so a run whose worker died
-    resumes where it stopped.
+    resumes where it stopped. A run over a province or a city is split by county: one
+    part (a run with ``parent``) per county, each its own task, so several workers take
+    them in parallel; the run's ``processed`` is the sum of its parts' (added in the same
+    transaction as each part's chunk) and it is done when every part is. ``timings``:
+    seconds spent per step (reading, building the arrays, the engine, writing), summed.
     """
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -119,6 +123,9 @@ class BatchRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="parts")
+    timings = models.JSONField(default=dict, blank=True)
 
     objects = BatchRunQuerySet.as_manager()
 

@@ -183,4 +183,6 @@ def latest_assessment(*, household) -> Assessment | None:
 
 
 def batch_runs_visible_to(user: Any) -> QuerySet[BatchRun]:
-    return BatchRun.objects.visible_to(user).select_related("region", "created_by")
+    """Whole runs (a run split by county stands for its parts)."""
+    return (BatchRun.objects.visible_to(user).filter(parent__isnull=True)
+            .select_related("region", "created_by"))

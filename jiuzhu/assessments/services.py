@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,21 +13,25 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.access import require
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.jobs import stale_before
 from jiuzhu.households.models import Household
 from jiuzhu.households.serializers import household_to_dict
+from jiuzhu.regions.choices import RegionLevel
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.engine import assess_arrays
 from jiuzhu.rules.explain import assess
 from jiuzhu.rules.vetoes import VETO_CODES
 
 from .choices import BatchStatus
-from .loader import load_chunk
+from .columnar import ColumnarChunk, read_chunk
 from .models import Assessment, BatchRun, Monitoring, Standing
 from .versioning import rules_version
 
@@ -92,89 +97,270 @@ def _veto_mask(codes: list[str]) -> int:
 
 
 # --- batch re-assessment ----------------------------------------------------------------
+#
+# A run reads its region chunk by chunk in primary-key order (``columnar.read_chunk``: one
+# query per table, binary COPY into numpy on PostgreSQL), assesses the chunk's arrays and
+# upserts their standings (binary COPY into a temporary table and one INSERT … ON
+# CONFLICT on PostgreSQL), committing the standings with the run's cursor. A run over a
+# province or a city is split by county into parts, one task each.
 
 STANDING_COLUMNS = ("household_id", "region_path", "assessment_date", "parameters_effective",
                     "rules_version", "eligible", "benefit_fen", "per_capita_fen", "circle",
                     "index_hundredths", "vetoes", "assessed_at")
+#: A run over a region of these levels is split into one part per county.
+SPLIT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY)
+#: The seconds of a run's steps, summed over its chunks (``BatchRun.timings``).
+BATCH_STEPS = ("read_households", "read_members", "read_supporters", "read_vehicles",
+               "build", "engine", "write", "commit")
 
 
 def batch_create(*, actor: Any, region: Region, on: date | None = None,
                  chunk_size: int = 20000) -> BatchRun:
-    """Queue the re-assessment of every active household under ``region``."""
+    """Queue the re-assessment of every active household under ``region``; above a county,
+    as one part per county with households (``BatchRun.parts``)."""
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
         raise ServiceError(ErrorCode.NOT_FOUND, _("区划不存在"))
     if not actor.has_perm("assessments.run_batch"):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您的岗位不能发起批量核算"))
-    total = Household.objects.within(region).filter(status="active").count()
-    run = BatchRun.objects.create(region=region, assessment_date=on or timezone.localdate(),
-                                  total=total, chunk_size=chunk_size,
-                                  created_by=actor if getattr(actor, "pk", None) else None)
-    audit_record(actor=actor, action="assess", obj=region,
-                 detail={"batch": run.pk, "households": total}, region_path=region.path)
+    on = on or timezone.localdate()
+    created_by = actor if getattr(actor, "pk", None) else None
+    counties: list[tuple[Region, int]] = []
+    if region.level in SPLIT_LEVELS:
+        for county in Region.objects.within(region).filter(level=RegionLevel.COUNTY):
+            count = Household.objects.within(county).filter(status="active").count()
+            if count:
+                counties.append((county, count))
+    with transaction.atomic():
+        if counties:
+            total = sum(count for _county, count in counties)
+        else:
+            total = Household.objects.within(region).filter(status="active").count()
+        run = BatchRun.objects.create(region=region, assessment_date=on, total=total,
+                                      chunk_size=chunk_size, created_by=created_by)
+        BatchRun.objects.bulk_create([
+            BatchRun(region=county, assessment_date=on, total=count, chunk_size=chunk_size,
+                     created_by=created_by, parent=run)
+            for county, count in counties])
+        audit_record(actor=actor, action="assess", obj=region,
+                     detail={"batch": run.pk, "households": total, "parts": len(counties)},
+                     region_path=region.path)
     return run
 
 
 def batch_execute(*, run: BatchRun,
                   progress: Callable[[BatchRun], None] | None = None) -> BatchRun:
-    """Process the run chunk by chunk from its cursor; each chunk commits with the cursor,
-    so a run interrupted anywhere resumes without losing or repeating work."""
-    BatchRun.objects.filter(pk=run.pk).update(status=BatchStatus.RUNNING,
-                                              started_at=run.started_at or timezone.now())
-    run.refresh_from_db()
+    """Process the run in this process. A run of parts runs its unfinished parts one after
+    the other (``batch_enqueue_parts`` hands them to workers instead); a run of its own
+    goes chunk by chunk from its cursor, each chunk committing with the cursor, so a run
+    interrupted anywhere resumes without losing or repeating work."""
+    parts = list(run.parts.select_related("region").exclude(status=BatchStatus.DONE)
+                 .order_by("-total", "pk"))
+    if parts or run.parts.exists():
+        _batch_started(run)
+
+        def part_progress(_part: BatchRun) -> None:
+            run.refresh_from_db(fields=["processed", "total", "heartbeat_at"])
+            if progress:
+                progress(run)
+
+        for part in parts:
+            batch_execute(run=part, progress=part_progress)
+        _batch_settle(run.pk)
+        run.refresh_from_db()
+        return run
+    _batch_started(run)
+    committing = 0.0  # the previous chunk's commit, counted with the next chunk
     try:
         while True:
-            chunk = load_chunk(path_prefix=run.region.path, after_pk=run.cursor,
+            chunk = read_chunk(path_prefix=run.region.path, after_pk=run.cursor,
                                limit=run.chunk_size, assessment_date=run.assessment_date)
-            if len(chunk.household_pks) == 0:
+            count = len(chunk.household_pks)
+            if count == 0:
                 break
+            tick = time.perf_counter()
             result = assess_arrays(chunk.batch)
+            steps = {**chunk.timings, "engine": time.perf_counter() - tick,
+                     "commit": committing}
+            tick = time.perf_counter()
             with transaction.atomic():
                 standings_write(chunk=chunk, result=result, run=run)
+                now = timezone.now()
                 run.cursor = int(chunk.household_pks[-1])
-                run.processed += len(chunk.household_pks)
-                run.heartbeat_at = timezone.now()
-                run.save(update_fields=["cursor", "processed", "heartbeat_at"])
+                run.processed += count
+                run.heartbeat_at = now
+                steps["write"] = time.perf_counter() - tick
+                run.timings = _timings_add(run.timings, steps)
+                run.save(update_fields=["cursor", "processed", "heartbeat_at", "timings"])
+                if run.parent_id:  # the whole run's progress is the sum of its parts'
+                    BatchRun.objects.filter(pk=run.parent_id).update(
+                        processed=F("processed") + count, heartbeat_at=now)
+                tick = time.perf_counter()
+            committing = time.perf_counter() - tick
             if progress:
                 progress(run)
     except Exception as exc:
         BatchRun.objects.filter(pk=run.pk).update(status=BatchStatus.FAILED, error=str(exc)[:2000])
+        if run.parent_id:
+            BatchRun.objects.filter(pk=run.parent_id).update(
+                status=BatchStatus.FAILED, error=f"{run.region.name}：{exc}"[:2000])
         raise
     run.status = BatchStatus.DONE
     run.finished_at = timezone.now()
     run.total = max(run.total, run.processed)
-    run.save(update_fields=["status", "finished_at", "total"])
+    run.timings = _timings_add(run.timings, {"commit": committing})
+    run.save(update_fields=["status", "finished_at", "total", "timings"])
+    if run.parent_id:
+        _batch_settle(run.parent_id)
     return run
 
 
-def standings_write(*, chunk, result, run: BatchRun) -> None:
-    """Upsert the standings of a chunk: COPY into a temporary table on PostgreSQL,
+def _batch_started(run: BatchRun) -> None:
+    now = timezone.now()
+    BatchRun.objects.filter(pk=run.pk).update(
+        status=BatchStatus.RUNNING, error="", finished_at=None, heartbeat_at=now,
+        started_at=Coalesce(F("started_at"), Value(now)))
+    run.refresh_from_db()
+
+
+def _timings_add(timings: dict[str, float] | None, steps: dict[str, float]) -> dict[str, float]:
+    out = dict(timings or {})
+    for name, seconds in steps.items():
+        out[name] = round(out.get(name, 0.0) + seconds, 4)
+    return out
+
+
+def _batch_settle(run_pk: int) -> BatchRun:
+    """A run of parts after one of them stopped: its progress and timings the sum of its
+    parts', done when every part is (locked, as parts finish in several workers)."""
+    with transaction.atomic():
+        run = BatchRun.objects.select_for_update().get(pk=run_pk)
+        parts = list(BatchRun.objects.filter(parent_id=run_pk)
+                     .values("status", "processed", "timings"))
+        run.processed = sum(p["processed"] for p in parts)
+        timings: dict[str, float] = {}
+        for part in parts:
+            timings = _timings_add(timings, part["timings"] or {})
+        run.timings = timings
+        fields = ["processed", "timings"]
+        if parts and all(p["status"] == BatchStatus.DONE for p in parts):
+            run.status = BatchStatus.DONE
+            run.error = ""
+            run.finished_at = timezone.now()
+            run.total = max(run.total, run.processed)
+            fields += ["status", "error", "finished_at", "total"]
+        run.save(update_fields=fields)
+    return run
+
+
+def batch_enqueue_parts(*, run: BatchRun) -> int:
+    """Hand a run's unfinished parts to the task workers (``jiuzhu db_worker``), largest
+    first; several workers take them in parallel. A part a live worker is running is left
+    to it. Returns how many were queued."""
+    from .tasks import batch_run_task
+
+    _batch_started(run)
+    alive = stale_before()
+    queued = 0
+    for part in run.parts.exclude(status=BatchStatus.DONE).order_by("-total", "pk"):
+        if (part.status == BatchStatus.RUNNING and part.heartbeat_at is not None
+                and part.heartbeat_at >= alive):
+            continue
+        batch_run_task.enqueue(run_id=part.pk)
+        queued += 1
+    if not queued:
+        _batch_settle(run.pk)
+    return queued
+
+
+def batch_claim(*, run: BatchRun) -> bool:
+    """Take a run for this worker: not if it is done, nor running in a worker that still
+    beats (a part queued twice runs once)."""
+    now = timezone.now()
+    return bool(BatchRun.objects.filter(pk=run.pk).exclude(status=BatchStatus.DONE)
+                .exclude(status=BatchStatus.RUNNING, heartbeat_at__gte=stale_before())
+                .update(status=BatchStatus.RUNNING, heartbeat_at=now, error=""))
+
+
+_PG_EPOCH = date(2000, 1, 1)
+#: The temporary table a chunk's standings are copied into (PostgreSQL), and its types.
+_LOAD_COLUMNS = (("household_id", "bigint", ">i8"), ("parameters_effective", "date", ">i4"),
+                 ("eligible", "boolean", "?"), ("benefit_fen", "bigint", ">i8"),
+                 ("per_capita_fen", "bigint", ">i8"), ("circle", "smallint", ">i2"),
+                 ("index_hundredths", "integer", ">i4"), ("vetoes", "integer", ">i4"))
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, extension length
+_COPY_TRAILER = b"\xff\xff"
+
+
+def standings_binary(pks: np.ndarray, result: Any) -> bytes:
+    """A chunk's standings in PostgreSQL's binary COPY format, built as one numpy record
+    array (field count, then each field's length and big-endian value)."""
+    layout: list[tuple[str, str]] = [("fields", ">i2")]
+    for name, _sql, wire in _LOAD_COLUMNS:
+        layout += [(f"length_{name}", ">i4"), (name, wire)]
+    rows = np.empty(len(pks), dtype=np.dtype(layout))
+    rows["fields"] = len(_LOAD_COLUMNS)
+    for name, _sql, wire in _LOAD_COLUMNS:
+        rows[f"length_{name}"] = np.dtype(wire).itemsize
+    days = np.asarray([(s.effective - _PG_EPOCH).days for s in result.parameter_sets],
+                      dtype=np.int32)
+    rows["household_id"] = pks
+    rows["parameters_effective"] = days[result.parameter_set_index] if len(days) else 0
+    rows["eligible"] = np.asarray(result.eligible, dtype=bool)
+    rows["benefit_fen"] = result.benefit
+    rows["per_capita_fen"] = result.per_capita
+    rows["circle"] = result.circle
+    rows["index_hundredths"] = result.index
+    rows["vetoes"] = result.vetoes
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+def standings_write(*, chunk: ColumnarChunk, result: Any, run: BatchRun) -> None:
+    """Upsert the standings of a chunk: on PostgreSQL binary COPY into a temporary table,
+    then one INSERT … ON CONFLICT taking each household's region path from its row;
     executemany elsewhere."""
     now = timezone.now()
     version = rules_version()
-    effective = [result.parameter_sets[i].effective for i in result.parameter_set_index.tolist()]
-    rows = list(zip(
-        chunk.household_pks.tolist(), chunk.region_paths,
-        [run.assessment_date] * len(chunk.region_paths), effective,
-        [version] * len(chunk.region_paths),
-        np.asarray(result.eligible, dtype=bool).tolist(),
-        result.benefit.tolist(), result.per_capita.tolist(), result.circle.tolist(),
-        result.index.tolist(), result.vetoes.tolist(), [now] * len(chunk.region_paths),
-        strict=True,
-    ))
     table = Standing._meta.db_table
     columns = ", ".join(STANDING_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in STANDING_COLUMNS[1:])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS standing_load "
-                           f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-            with cursor.cursor.copy(f"COPY standing_load ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM standing_load "
-                           f"ON CONFLICT (household_id) DO UPDATE SET {updates}")
-            cursor.execute("TRUNCATE standing_load")
+            pks = chunk.household_pks
+            if len(pks) == 0:
+                return
+            # A chunk's commit need not wait for its WAL to reach the disk: a crash loses at
+            # most the last chunks together with the cursor that counts them, and the run
+            # resumes from the cursor that did reach it.
+            cursor.execute("SET LOCAL synchronous_commit TO off")
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS standing_batch_load ("
+                + ", ".join(f"{name} {sql}" for name, sql, _wire in _LOAD_COLUMNS)
+                + ") ON COMMIT DELETE ROWS")
+            with cursor.cursor.copy("COPY standing_batch_load FROM STDIN (FORMAT binary)") as copy:
+                copy.write(standings_binary(pks, result))
+            # each household's region path from its row (the range keeps the join to the chunk)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT l.household_id, h.region_path, %s, "
+                "l.parameters_effective, %s, l.eligible, l.benefit_fen, l.per_capita_fen, "
+                "l.circle, l.index_hundredths, l.vetoes, %s FROM standing_batch_load l "
+                "JOIN households_household h ON h.id = l.household_id "
+                "AND h.id BETWEEN %s AND %s "
+                f"ON CONFLICT (household_id) DO UPDATE SET {updates}",
+                [run.assessment_date, version, now, int(pks.min()), int(pks.max())])
+            if len(connection.atomic_blocks) > 1:  # chunks sharing an outer transaction
+                cursor.execute("DELETE FROM standing_batch_load")
         else:
+            count = len(chunk.household_pks)
+            effective = [result.parameter_sets[i].effective
+                         for i in result.parameter_set_index.tolist()]
+            rows = list(zip(
+                chunk.household_pks.tolist(), chunk.region_paths or [],
+                [run.assessment_date] * count, effective, [version] * count,
+                np.asarray(result.eligible, dtype=bool).tolist(),
+                result.benefit.tolist(), result.per_capita.tolist(), result.circle.tolist(),
+                result.index.tolist(), result.vetoes.tolist(), [now] * count,
+                strict=True,
+            ))
             placeholders = ", ".join(["%s"] * len(STANDING_COLUMNS))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
@@ -214,8 +400,6 @@ def batch_runs_fail_stale(*, before: datetime) -> int:
     """Mark failed the runs whose worker has been silent since ``before`` (registered on
     :data:`jiuzhu.core.jobs.stale_runs`): every committed chunk is kept (the cursor), so
     the page offers 从中断处继续 from there."""
-    from django.db.models.functions import Coalesce
-
     count = 0
     stale = (BatchRun.objects.filter(status=BatchStatus.RUNNING)
              .annotate(seen=Coalesce("heartbeat_at", "started_at", "created_at"))
