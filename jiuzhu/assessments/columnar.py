@@ -240,7 +240,9 @@ def _read_chunk(*, path_prefix: str, after_pk: int, limit: int,
     binary = vendor == "postgresql"
     timings: dict[str, float] = {}
     tick = time.perf_counter()
-    where = "status = 'active' AND region_path LIKE %s AND id > %s"
+    # not the rows of an import still being written (``staged_by``: invisible until it
+    # publishes them); the members', supporters' and vehicles' reads go through the same filter
+    where = "status = 'active' AND staged_by IS NULL AND region_path LIKE %s AND id > %s"
     region_paths: list[str] | None = None
     if binary:
         columns = (*HOUSEHOLD_COLUMNS,
