@@ -44,13 +44,15 @@ lint: install
 # Speed benchmarks (figures in the README). The database ones use a fresh SQLite database
 # under a temporary folder unless DATABASE_URL names one (use a scratch PostgreSQL database).
 BENCH_REASSESS ?= 1000000
+# in-process, then that many `jiuzhu db_worker` processes taking one task per county
+BENCH_REASSESS_WORKERS ?= 0,1,2,4
 BENCH_DASHBOARD ?= 1000000
 bench: install bench-install
 	$(BIN)/jiuzhu bench assess --households 1000000
 	@set -e; dir=$$(mktemp -d); export JIUZHU_DATA_DIR=$$dir; \
 	$(BIN)/jiuzhu migrate --noinput -v0; \
 	$(BIN)/jiuzhu bench_api --requests 1000; \
-	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS); \
+	$(BIN)/jiuzhu bench_reassess --households $(BENCH_REASSESS) --workers $(BENCH_REASSESS_WORKERS); \
 	$(BIN)/jiuzhu bench_prescription --households 100000; \
 	$(BIN)/jiuzhu bench_import --households 100000 --readers 2; \
 	$(BIN)/jiuzhu bench_intake --households 100000; \
