@@ -35,7 +35,7 @@ from jiuzhu.regions.services import region_get_or_create
 from jiuzhu.rules.engine import BatchResult, assess_arrays
 from jiuzhu.rules.synthetic import COUNTY, generate
 
-from .benchmark import BENCH_DATE, _remove, insert_households
+from .benchmark import BENCH_DATE, _remove, households_sequence_caught_up, insert_households
 from .choices import BatchStatus
 from .models import BatchRun
 from .services import BATCH_STEPS, batch_create, batch_enqueue_parts, batch_execute
@@ -166,10 +166,7 @@ def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000,
         with transaction.atomic():
             for village, lo, hi in zip(villages, bounds[:-1], bounds[1:], strict=True):
                 insert_households(batch.slice(int(lo), int(hi)), village, first_pk + int(lo))
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', "
-                               "'id'), (SELECT MAX(id) FROM households_household))")
+        households_sequence_caught_up(analyze=False)  # _vacuum analyses
         _vacuum(("households_household", "households_member", "households_supporter",
                  "households_vehicle"))
         seconds_insert = time.perf_counter() - started

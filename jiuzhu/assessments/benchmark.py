@@ -27,11 +27,7 @@ from jiuzhu.regions.models import Region
 from jiuzhu.regions.services import region_get_or_create
 from jiuzhu.rules import vocabulary as v
 from jiuzhu.rules.batch import HouseholdBatch
-from jiuzhu.rules.engine import assess_arrays
 from jiuzhu.rules.synthetic import generate
-
-from .models import Standing
-from .services import batch_create, batch_execute
 
 BENCH_DATE = date(2026, 6, 30)
 CHUNK = 50_000
@@ -176,43 +172,17 @@ def _remove(village: Region) -> None:
         cursor.execute("DELETE FROM households_household WHERE region_id = %s", [village.pk])
 
 
-def bench_reassess(n: int, *, keep: bool = False, chunk_size: int = 50_000) -> dict[str, Any]:
-    village = bench_village()
-    _remove(village)
-    batch = generate(n)
-    first_pk = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    started = time.perf_counter()
-    with transaction.atomic():
-        insert_households(batch, village, first_pk)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', 'id'), "
-                           "(SELECT MAX(id) FROM households_household))")
+def households_sequence_caught_up(*, analyze: bool = True) -> None:
+    """After households were written with explicit ids (``insert_households``): on
+    PostgreSQL the id sequence is moved past them (a later registration would collide) and,
+    with ``analyze``, the planner's statistics refreshed."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', 'id'), "
+                       "(SELECT MAX(id) FROM households_household))")
+        if analyze:
             cursor.execute("ANALYZE")
-    seconds_insert = time.perf_counter() - started
-    assert village.parent is not None  # the bench village lies in a township
-    run = batch_create(actor=SYSTEM, region=village.parent, on=BENCH_DATE, chunk_size=chunk_size)
-    started = time.perf_counter()
-    batch_execute(run=run)
-    seconds = time.perf_counter() - started
-
-    # The database path must give what the engine gives on the same arrays in memory.
-    batch.assessment_date[:] = BENCH_DATE.year * 10000 + BENCH_DATE.month * 100 + BENCH_DATE.day
-    expected = assess_arrays(batch)
-    got = dict(Standing.objects.within(village)
-               .values_list("household_id", "benefit_fen"))
-    benefit = np.asarray([got[first_pk + i] for i in range(n)], dtype=np.int64)
-    agree = bool(np.array_equal(benefit, expected.benefit))
-    if not keep:
-        with transaction.atomic():
-            _remove(village)
-    return {
-        "households": n, "database": connection.vendor,
-        "seconds": round(seconds, 3), "households_per_second": round(n / seconds),
-        "seconds_insert": round(seconds_insert, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "agrees_with_engine": agree,
-    }
 
 
 # --- the county prescription report (大处方统计) ----------------------------------------------
@@ -290,11 +260,7 @@ def bench_prescription(n: int, *, keep: bool = False, chunk_size: int = 50_000) 
                 cursor.execute("UPDATE households_household SET region_id = %s, region_path = %s "
                                "WHERE id >= %s AND id < %s",
                                [village.pk, village.path, first_pk + int(lo), first_pk + int(hi)])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', 'id'), "
-                           "(SELECT MAX(id) FROM households_household))")
-            cursor.execute("ANALYZE")
+    households_sequence_caught_up()
     seconds_insert = time.perf_counter() - started
 
     started = time.perf_counter()
