@@ -17,10 +17,8 @@ same :class:`jiuzhu.rules.batch.HouseholdBatch` as
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,6 +29,7 @@ from django.db import connection
 from jiuzhu.households.choices import FLAG_NAMES
 from jiuzhu.rules import vocabulary as v
 from jiuzhu.rules.batch import HouseholdBatch, batch_from_households
+from jiuzhu.rules.memory import no_collection
 
 # (column of the batch, SQL expression, wire type); the wire types are PostgreSQL's.
 Column = tuple[str, str, str]
@@ -113,18 +112,6 @@ class ColumnarChunk:
     batch: HouseholdBatch
     region_paths: list[str] | None = None
     timings: dict[str, float] = field(default_factory=dict)
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while rows become arrays (no cycles in them)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _expression(column: Column, vendor: str) -> str:
@@ -229,7 +216,7 @@ def read_chunk(*, path_prefix: str, after_pk: int, limit: int,
     pk order, as a :class:`HouseholdBatch`; ``timings`` has the seconds of each step
     (``read_households``, ``read_members``, ``read_supporters``, ``read_vehicles``,
     ``build``)."""
-    with _no_collection():
+    with no_collection():
         return _read_chunk(path_prefix=path_prefix, after_pk=after_pk, limit=limit,
                            assessment_date=assessment_date)
 

@@ -7,9 +7,7 @@ column by column, so a province re-assesses in minutes.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from django.db import connection
 from jiuzhu.households.choices import FLAG_NAMES
 from jiuzhu.rules import vocabulary as v
 from jiuzhu.rules.batch import HouseholdBatch
+from jiuzhu.rules.memory import no_collection
 from jiuzhu.rules.programs import ProgramExtras
 
 HOUSEHOLD_COLUMNS = (
@@ -103,24 +102,11 @@ def _date_sql(column: str) -> str:
     return column
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while a chunk's rows become arrays: hundreds of
-    thousands of fresh row tuples (no cycles) would set off its full passes again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_chunk(*, path_prefix: str, after_pk: int, limit: int, assessment_date: date,
                extras: bool = False) -> LoadedChunk:
     """Up to ``limit`` active households under ``path_prefix`` with pk > ``after_pk``;
     ``extras``: with the members' and supporters' fields the other programmes read."""
-    with _no_collection():
+    with no_collection():
         return _load_chunk(path_prefix=path_prefix, after_pk=after_pk, limit=limit,
                            assessment_date=assessment_date, extras=extras)
 

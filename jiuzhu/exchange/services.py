@@ -200,14 +200,23 @@ def _taken(chunk: list[ParsedHousehold]) -> list[RowError]:
     for taken in Household.all_objects.filter(household_id__in=list(numbers)).values_list(
             "household_id", flat=True):
         errors.append(numbers[taken].locate("household_id", "家庭编号已被使用"))
-    ids = {crypto.normalise(m["id_number"]): (h, i)
-           for h in chunk for i, m in enumerate(h.data["members"])}
-    live = Member.objects.filter(id_number__in=list(ids),
-                                 household__status=HouseholdStatus.ACTIVE)
-    for number in live.values_list("id_number", flat=True):
-        household, index = ids[crypto.normalise(number)]
-        errors.append(household.locate(f"members[{index}].id_number",
-                                       "该身份证号已在另一个在册家庭中登记"))
+    return errors + _registered_elsewhere(
+        {crypto.normalise(m["id_number"]): (h, i)
+         for h in chunk for i, m in enumerate(h.data["members"])})
+
+
+def _registered_elsewhere(located: dict[str, tuple[ParsedHousehold, int]]) -> list[RowError]:
+    """The member cells (ID number → household and member position) whose ID number an
+    active household of the registry holds, looked up 500 at a time by value."""
+    errors: list[RowError] = []
+    numbers = list(located)
+    for start in range(0, len(numbers), 500):
+        live = Member.objects.filter(id_number__in=numbers[start:start + 500],
+                                     household__status=HouseholdStatus.ACTIVE)
+        for number in live.values_list("id_number", flat=True):
+            household, position = located[crypto.normalise(number)]
+            errors.append(household.locate(f"members[{position}].id_number",
+                                           "该身份证号已在另一个在册家庭中登记"))
     return errors
 
 
@@ -402,18 +411,9 @@ class _Stage:
         Member.all_objects.filter(staged_by=self.job.pk).update(staged_by=None)
 
     def _clashes_by_value(self) -> list[RowError]:
-        located = {crypto.normalise(h.data["members"][i]["id_number"]): (h, i)
-                   for h, i in self.members.values()}
-        errors = []
-        numbers = list(located)
-        for start in range(0, len(numbers), 500):
-            live = Member.objects.filter(id_number__in=numbers[start:start + 500],
-                                         household__status=HouseholdStatus.ACTIVE)
-            for number in live.values_list("id_number", flat=True):
-                household, position = located[crypto.normalise(number)]
-                errors.append(household.locate(f"members[{position}].id_number",
-                                               "该身份证号已在另一个在册家庭中登记"))
-        return errors
+        return _registered_elsewhere(
+            {crypto.normalise(h.data["members"][i]["id_number"]): (h, i)
+             for h, i in self.members.values()})
 
 
 @dataclass

@@ -14,9 +14,7 @@ of the item (passed in), else **eligible** when the item's predicate holds, else
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +25,7 @@ from .batch import HouseholdBatch, batch_from_households
 from .engine import BatchResult, assess_arrays
 from .formulas import exceeds_share
 from .frame import segment_sum
+from .memory import no_collection
 from .money import format_fen, format_scaled
 from .programs import (
     CHILD,
@@ -265,22 +264,8 @@ def prescribe(
     ``names`` (item code → the catalogue's name) each entry also carries ``item_name``.
     The reasons of the whole batch are built at once (:func:`prescription_reasons`).
     """
-    with _no_collection():
+    with no_collection():
         return _prescribe(households, receiving, names)
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Without the cyclic garbage collector while a batch's dicts are built: they make no
-    cycles, and its full passes over a county's worth of fresh dicts would take longer
-    than building them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _prescribe(
