@@ -39,7 +39,7 @@ STATES = (ItemState.TRANSFERRED, ItemState.ACCEPTED, ItemState.MORE_REQUESTED,
           ItemState.RESUBMITTED, ItemState.FINISHED, ItemState.RETURNED)
 
 
-def _names(village_pk: int) -> None:
+def vary_household_names(village_pk: int) -> None:
     """Give members and heads varied names, and households addresses (one statement each)."""
     s, g = len(SURNAMES), len(GIVEN)
     # "%%" is the modulo operator in a statement with parameters (both backends).
@@ -71,7 +71,7 @@ def _users(village: Any) -> dict[str, User]:
     return out
 
 
-def _fill_intake(village: Any, households: list[int], user: User, requests: int) -> list[int]:
+def fill_intake(village: Any, households: list[int], user: User, requests: int) -> list[int]:
     """``requests`` requests of two transferred items each, in every state and alert, plus
     online requests awaiting the window; returns the request pks."""
     today = timezone.localdate()
@@ -173,7 +173,7 @@ def bench_intake(n: int, *, requests: int = 5_000, repeat: int = 30, keep: bool 
     started = time.perf_counter()
     with transaction.atomic():
         insert_households(generate(n), village, first_pk)
-        _names(village.pk)
+        vary_household_names(village.pk)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('households_household', 'id'), "
@@ -181,7 +181,7 @@ def bench_intake(n: int, *, requests: int = 5_000, repeat: int = 30, keep: bool 
     users = _users(village)
     households = list(Household.objects.filter(region=village).values_list("pk", flat=True)[:requests])
     with transaction.atomic():
-        request_pks = _fill_intake(village, households, users["bench_window"], requests)
+        request_pks = fill_intake(village, households, users["bench_window"], requests)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     seconds_fill = time.perf_counter() - started

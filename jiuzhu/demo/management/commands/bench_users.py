@@ -75,13 +75,13 @@ class Command(BaseCommand):
                       "dashboard": dashboard.code})
         if requests and not Request.objects.filter(number__startswith="SLBENCH",
                                                    region=town).exists():
-            from jiuzhu.intake.benchmark import _fill_intake
+            from jiuzhu.intake.benchmark import fill_intake
 
             self._remove_requests()
             pks = list(Household.objects.filter(region=village)
                        .values_list("pk", flat=True)[:requests])
             with transaction.atomic():
-                _fill_intake(village, pks, windows_users[0], requests)
+                fill_intake(village, pks, windows_users[0], requests)
         text = json.dumps({"county": county, "password": password, "users": users},
                           ensure_ascii=False)
         if out:
@@ -97,14 +97,14 @@ class Command(BaseCommand):
         """``n`` complete synthetic households in ``village``, with varied names (as
         ``bench_intake`` fills its village)."""
         from jiuzhu.assessments.benchmark import insert_households
-        from jiuzhu.intake.benchmark import _names
+        from jiuzhu.intake.benchmark import vary_household_names
         from jiuzhu.rules.synthetic import generate
 
         first_pk = (Household.objects.order_by("-pk").values_list("pk", flat=True).first()
                     or 0) + 1
         with transaction.atomic():
             insert_households(generate(n), village, first_pk)
-            _names(village.pk)
+            vary_household_names(village.pk)
         if connection.vendor == "postgresql":
             for table in ("households_household", "households_member"):
                 with connection.cursor() as cursor:
