@@ -69,6 +69,9 @@ WRITE_CHUNK = 500
 INSERT_BATCH = 1000
 #: Households checked against the registry per query while validating.
 TAKEN_CHUNK = 400
+#: The PostgreSQL advisory lock two publishing imports take in turn ("JZIP"): each checks
+#: the other's freshly published ID numbers (SQLite's write transactions are one at a time).
+PUBLISH_LOCK_KEY = 0x4A5A4950
 #: Households fetched (with their members, supporters, vehicles) per batch of an export.
 EXPORT_CHUNK = 1000
 
@@ -394,6 +397,9 @@ class _Stage:
     def publish(self) -> None:
         """Make the staged rows visible, unless an ID number of theirs was registered in an
         active household meanwhile (checked here, in the publishing transaction)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK_KEY])
         live = Member.objects.filter(id_number_index=OuterRef("id_number_index"),
                                      household__status=HouseholdStatus.ACTIVE)
         clashes = (Member.all_objects.filter(staged_by=self.job.pk).filter(Exists(live))

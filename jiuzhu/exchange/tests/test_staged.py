@@ -4,6 +4,7 @@ transaction publishes them all; a refusal, an error or a dead worker discards th
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from jiuzhu.assessments.loader import load_chunk
@@ -43,7 +44,14 @@ def test_staged_rows_are_invisible_until_published(window_worker, monkeypatch,
         # the batch re-assessment's and the 大处方统计's bulk read (raw SQL) skips them too
         seen["assessed"] = len(load_chunk(path_prefix="", after_pk=0, limit=100,
                                           assessment_date=date(2026, 3, 1)).household_pks)
-        return publish(stage)
+        published = publish(stage)
+        if connection.vendor == "postgresql":  # two publishing imports take turns
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                               "AND pid = pg_backend_pid() AND objid = %s",
+                               [services.PUBLISH_LOCK_KEY])
+                assert cursor.fetchone()[0] == 1
+        return published
 
     monkeypatch.setattr(services._Stage, "publish", watching_publish)
     job = run_import(window_worker, workbook_bytes(households), django_capture_on_commit_callbacks)
