@@ -136,8 +136,7 @@ def _calendar_again() -> None:
         return
     table = connection.ops.quote_name(CalendarDay._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    columns = fields
-    marks = ", ".join(["%s"] * len(columns))
+    marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", _CALENDAR_ROWS)
 

@@ -126,7 +126,7 @@ def _agrees(got: dict[str, np.ndarray], expected: BatchResult, first_pk: int, n:
 def _clear(villages: Sequence[Region], city: Region, *, households: bool) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    runs = list(BatchRun.objects.filter(region__path__startswith=city.path)
+    runs = list(BatchRun.objects.within(city)
                 .values_list("pk", flat=True))
     DBTaskResult.objects.filter(task_path__endswith="batch_run_task",
                                 args_kwargs__kwargs__run_id__in=runs).delete()

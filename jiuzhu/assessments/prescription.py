@@ -25,17 +25,26 @@ from jiuzhu.rules.prescription import CODES, NAMES, prescribe
 
 from .services import household_snapshot
 
-# What a household already receives is known above this app (its intake items and its
+# What households already receive is known above this app (their intake items and their
 # applications). The app that knows registers a provider in its ready() (intake does), so
-# assessments never imports it.
-ReceivingProvider = Callable[[Household], set[str]]
+# assessments never imports it: ``fn(households queryset) -> iterable of (household pk,
+# catalogue code)``, asked for one household (the prescription) or a region (the report).
+ReceivingProvider = Callable[[Any], Iterable[tuple[int, str]]]
 _RECEIVING: list[ReceivingProvider] = []
 
 
 def register_receiving(provider: ReceivingProvider) -> None:
-    """Add a source of the catalogue codes a household already receives or has open."""
+    """Add a source of the catalogue codes households already receive or have open."""
     if provider not in _RECEIVING:
         _RECEIVING.append(provider)
+
+
+def _receiving(households: Any) -> dict[int, set[str]]:
+    codes: dict[int, set[str]] = {}
+    for provider in _RECEIVING:
+        for household_pk, code in provider(households):
+            codes.setdefault(household_pk, set()).add(code)
+    return codes
 
 
 # Which households receive a programme today (for the monitoring circle, 碑林) is known by
@@ -63,34 +72,15 @@ def receiving_households_q(programmes: Iterable[str], on: str = "household",
     return q
 
 
-# The same for a whole region at once (the county report): ``fn(region) -> iterable of
-# (household pk, item code)``, registered beside the per-household provider.
-ReceivingInRegion = Callable[[Any], Iterable[tuple[int, str]]]
-_RECEIVING_IN_REGION: list[ReceivingInRegion] = []
-
-
-def register_receiving_in_region(provider: ReceivingInRegion) -> None:
-    """Add a source of (household pk, catalogue code) pairs of a region's households."""
-    if provider not in _RECEIVING_IN_REGION:
-        _RECEIVING_IN_REGION.append(provider)
-
-
 def items_receiving_in(region: Any) -> dict[int, set[str]]:
     """Catalogue codes each household under ``region`` receives or has open (households
-    with none are left out), from every registered region provider."""
-    codes: dict[int, set[str]] = {}
-    for provider in _RECEIVING_IN_REGION:
-        for household_pk, code in provider(region):
-            codes.setdefault(household_pk, set()).add(code)
-    return codes
+    with none are left out), from every registered provider."""
+    return _receiving(Household.objects.within(region))
 
 
 def items_receiving(household: Household) -> set[str]:
     """Catalogue codes the household receives or has open, from every registered provider."""
-    codes: set[str] = set()
-    for provider in _RECEIVING:
-        codes |= provider(household)
-    return codes
+    return _receiving(Household.objects.filter(pk=household.pk)).get(household.pk, set())
 
 
 @dataclass

@@ -21,18 +21,19 @@ _VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
 _SealedManager = models.Manager.from_queryset(SealedQuerySet)
 
 
-class LiveHouseholdManager(_VisibleManager):  # type: ignore[valid-type,misc]
+class _Live:
+    """Without the staged rows (mixed into a manager)."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(staged_by__isnull=True)  # type: ignore[misc]
+
+
+class LiveHouseholdManager(_Live, _VisibleManager):  # type: ignore[valid-type,misc]
     """Households without the staged ones."""
 
-    def get_queryset(self) -> Any:
-        return super().get_queryset().filter(staged_by__isnull=True)
 
-
-class LiveMemberManager(_SealedManager):  # type: ignore[valid-type,misc]
+class LiveMemberManager(_Live, _SealedManager):  # type: ignore[valid-type,misc]
     """Members without the staged ones."""
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().filter(staged_by__isnull=True)
 
 
 def staged_condition() -> models.Q:

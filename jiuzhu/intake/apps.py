@@ -23,15 +23,11 @@ class IntakeConfig(AppConfig):
 
         register_fact_source(facts.KIND, facts.all_facts, facts.count)
 
-        from jiuzhu.assessments.prescription import (
-            register_receiving,
-            register_receiving_in_region,
-        )
+        from jiuzhu.assessments.prescription import register_receiving
 
-        from .selectors import items_receiving, items_receiving_in
+        from .selectors import receiving_pairs
 
-        register_receiving(items_receiving)
-        register_receiving_in_region(items_receiving_in)
+        register_receiving(receiving_pairs)
 
         # An item decided here closes with its application's decision, in the same
         # transaction (a one-way hook of applications; no signal, no sweep).

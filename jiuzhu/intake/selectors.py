@@ -158,35 +158,26 @@ def paged(qs: QuerySet, number: Any, size: int) -> tuple[Any, list[Any]]:
 def items_receiving(household: Household) -> set[str]:
     """Catalogue codes the household has an open or granted intake item or a running or
     approved application for (the prescription marks them "receiving")."""
+    return {code for _pk, code in receiving_pairs(Household.objects.filter(pk=household.pk))}
+
+
+def receiving_pairs(households: QuerySet[Household]) -> set[tuple[int, str]]:
+    """(household pk, catalogue code) of ``households`` with an open or granted intake item
+    or a running or approved application — one household's, or a county's at once (the
+    prescription and the county prescription report, through assessments' provider)."""
     from jiuzhu.applications.models import Application
 
-    codes = set(RequestItem.objects.filter(household=household)
-                .filter(Q(state__in=OPEN_ITEM_STATES)
-                        | Q(state=ItemState.FINISHED, result=Result.GRANTED))
-                .values_list("item_code", flat=True))
-    today = timezone.localdate()
-    codes |= set(Application.objects.filter(household=household, state__in=APPLICATION_RECEIVING)
-                 .exclude(valid_until__lt=today)  # a recognition past its validity (MZ06)
-                 .values_list("item_code", flat=True))
-    return codes
-
-
-def items_receiving_in(region: Any) -> list[tuple[int, str]]:
-    """:func:`items_receiving` of every household living under ``region`` at once, as
-    (household pk, catalogue code) pairs (the county prescription report)."""
-    from jiuzhu.applications.models import Application
-
-    households = Household.objects.within(region).values("pk")
-    pairs = set(RequestItem.objects.filter(household__in=households)
+    chosen = households.values("pk")
+    pairs = set(RequestItem.objects.filter(household__in=chosen)
                 .filter(Q(state__in=OPEN_ITEM_STATES)
                         | Q(state=ItemState.FINISHED, result=Result.GRANTED))
                 .values_list("household_id", "item_code"))
     today = timezone.localdate()
-    pairs |= set(Application.objects.filter(household__in=households,
+    pairs |= set(Application.objects.filter(household__in=chosen,
                                             state__in=APPLICATION_RECEIVING)
-                 .exclude(valid_until__lt=today)
+                 .exclude(valid_until__lt=today)  # a recognition past its validity (MZ06)
                  .values_list("household_id", "item_code"))
-    return sorted(pairs)
+    return pairs
 
 
 @dataclass(frozen=True)
