@@ -14,6 +14,8 @@ sweep) discards the staged rows.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -266,16 +268,10 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
     reason = f"Excel 导入（任务 {job.pk}：{job.original_name}）"[:100]
     stage = _Stage(job, actor, reason)
     try:
-        for start in range(0, len(parsed.households), WRITE_CHUNK):
-            chunk = stage.prepare(parsed.households[start:start + WRITE_CHUNK])
-            locked = time.monotonic()
-            with transaction.atomic():
-                stage.write(chunk)
-                ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
-            # how long other writers may have waited on SQLite: the longest chunk
-            summary["seconds_chunk_max"] = round(max(summary.get("seconds_chunk_max", 0),
-                                                     time.monotonic() - locked), 3)
-            progress.written_set(job.pk, start + len(chunk.parsed))
+        # inside a transaction (a test's) another connection would not see the job
+        with _Writer(stage, summary, threaded=not connection.in_atomic_block) as writer:
+            for start in range(0, len(parsed.households), WRITE_CHUNK):
+                writer.put(stage.prepare(parsed.households[start:start + WRITE_CHUNK]))
         summary["seconds_stage"] = round(time.monotonic() - validated_at, 3)
         published_at = time.monotonic()
         with transaction.atomic():
@@ -298,6 +294,64 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
         raise
 
 
+class _Writer:
+    """Writes the prepared chunks in order, each in its own short transaction — on a thread
+    of its own (with its own database connection) when ``threaded``, so that the database's
+    work on one chunk overlaps preparing the next. A failure of a chunk is raised again in
+    the caller's thread, by the next ``put`` or on leaving the ``with`` block."""
+
+    def __init__(self, stage: _Stage, summary: dict[str, Any], *, threaded: bool):
+        self.stage, self.summary = stage, summary
+        self.written = 0
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
+        self.thread = (threading.Thread(target=self._loop, name=f"import-{stage.job.pk}",
+                                        daemon=True) if threaded else None)
+
+    def __enter__(self) -> _Writer:
+        if self.thread is not None:
+            self.thread.start()
+        return self
+
+    def put(self, chunk: _Chunk) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.thread is None:
+            self._write(chunk)
+        else:
+            self.queue.put(chunk)
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        try:
+            while (chunk := self.queue.get()) is not None:
+                if self.error is None:  # after a failure, only drain what was put
+                    try:
+                        self._write(chunk)
+                    except BaseException as error:  # noqa: BLE001 - raised in the caller
+                        self.error = error
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write(self, chunk: _Chunk) -> None:
+        job = self.stage.job
+        locked = time.monotonic()
+        with transaction.atomic():
+            self.stage.write(chunk)
+            ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+        # how long other writers may have waited on SQLite: the longest chunk
+        self.summary["seconds_chunk_max"] = round(max(self.summary.get("seconds_chunk_max", 0),
+                                                      time.monotonic() - locked), 3)
+        self.written += len(chunk.parsed)
+        progress.written_set(job.pk, self.written)
+
+
 class _Superseded(Exception):
     """The job is no longer ours to finish."""
 
@@ -311,6 +365,7 @@ class _Stage:
         self.regions: dict[str, Region] = {}
         # blind index of each staged member's ID number -> (household, member index)
         self.members: dict[str, tuple[ParsedHousehold, int]] = {}
+        self.households = 0  # prepared for staging
 
     def _region(self, code: str) -> Region:
         if code not in self.regions:
@@ -321,45 +376,51 @@ class _Stage:
         """The chunk's rows as the columns take them, outside any transaction (the CPU
         work: fields, SM4 encryption, blind indexes), so that the write transaction only
         inserts and other writers get the lock between two chunks."""
+        household, member = _unsaved(Household), _unsaved(Member)
+        supporter, vehicle = _unsaved(Supporter), _unsaved(Vehicle)
+        user_pk = getattr(self.user, "pk", None)
         households = []
         for item in chunk:
             data = registry_data(item)
             region = self._region(data["region_code"])
             number = data.get("household_id") or household_number(region)
-            households.append(Household(household_id=number, region=region, grid=None,
+            households.append(household(household_id=number, region_id=region.pk, grid_id=None,
                                         region_path=location_path(region, None),
-                                        created_by=self.user, staged_by=self.job.pk,
+                                        created_by_id=user_pk, staged_by=self.job.pk,
                                         **household_fields(data)))
         children: dict[Any, list[tuple[int, Any]]] = {Member: [], Supporter: [], Vehicle: []}
         for n, item in enumerate(chunk):
             data = item.data
-            for i, m in enumerate(data["members"]):
-                children[Member].append((n, Member(member_id=m["member_id"],
-                                                   staged_by=self.job.pk, **member_fields(m, i))))
-                self.members[crypto.blind_index(m["id_number"])] = (item, i)
-            children[Supporter] += [(n, Supporter(**supporter_fields(s, i)))
+            children[Member] += [(n, member(member_id=m["member_id"], staged_by=self.job.pk,
+                                            **member_fields(m, i)))
+                                 for i, m in enumerate(data["members"])]
+            children[Supporter] += [(n, supporter(**supporter_fields(s, i)))
                                     for i, s in enumerate(data.get("supporters") or [])]
-            children[Vehicle] += [(n, Vehicle(position=i, kind=v["kind"], value=v["value"]))
+            children[Vehicle] += [(n, vehicle(position=i, kind=v["kind"], value=v["value"]))
                                   for i, v in enumerate((data.get("assets") or {})
                                                         .get("vehicles") or [])]
+        self.households += len(households)
+        prepared = _prepared(Member, [obj for _n, obj in children[Member]])
+        for (n, obj) in children[Member]:  # the blind index its pre_save set
+            self.members[obj.id_number_index] = (chunk[n], obj.position)
         return _Chunk(chunk, households, _prepared(Household, households),
-                      {model: (rows, _prepared(model, [obj for _n, obj in rows]))
+                      {model: (rows, prepared if model is Member
+                               else _prepared(model, [obj for _n, obj in rows]))
                        for model, rows in children.items()})
 
     def write(self, chunk: _Chunk) -> None:
         """Stage one prepared chunk (call it in a transaction): each kind of row in
-        multi-row inserts, then their "+" history records from the same values."""
-        self._refuse_taken(chunk.parsed)
+        multi-row inserts with primary keys taken beforehand, then their "+" history records
+        from the same values. A household number registered since validation fails the insert
+        (unique) and refuses the import; ID numbers registered meanwhile are checked when
+        publishing."""
+        household_pks = _new_pks(Household, len(chunk.households))
         try:
             with transaction.atomic():
-                _executemany(Household, chunk.household_rows)
-        except IntegrityError as exc:  # a number registered since the check above
+                _executemany(Household, _with_pks(chunk.household_rows, household_pks))
+        except IntegrityError as exc:  # a number registered since validation
             self._refuse_taken(chunk.parsed)
             raise RuntimeError("household insert failed without a taken number") from exc
-        pks = dict(Household.all_objects.filter(
-            household_id__in=[h.household_id for h in chunk.households])
-            .values_list("household_id", "pk"))
-        household_pks = [pks[h.household_id] for h in chunk.households]
         self._history(Household, household_pks, chunk.household_rows)
         for model, (objects, rows) in chunk.children.items():
             if not objects:
@@ -367,11 +428,9 @@ class _Stage:
             column = rows.fields.index(model._meta.get_field("household"))
             for (n, _obj), values in zip(objects, rows.values, strict=True):
                 values[column] = household_pks[n]
-            _executemany(model, rows)
-            ids = {(h, p): pk for pk, h, p in model._base_manager.filter(
-                household_id__in=household_pks).values_list("pk", "household_id", "position")}
-            self._history(model, [ids[(household_pks[n], obj.position)] for n, obj in objects],
-                          rows)
+            pks = _new_pks(model, len(objects))
+            _executemany(model, _with_pks(rows, pks))
+            self._history(model, pks, rows)
 
     def _history(self, model: Any, pks: list[int], rows: _Rows) -> None:
         """The "+" history records of the rows just inserted (``pks``), in bulk."""
@@ -413,8 +472,11 @@ class _Stage:
             errors += self._clashes_by_value()
         if errors:
             raise _WriteRefused(_in_order(errors))
-        Household.all_objects.filter(staged_by=self.job.pk).update(staged_by=None)
-        Member.all_objects.filter(staged_by=self.job.pk).update(staged_by=None)
+        published = (Household.all_objects.filter(staged_by=self.job.pk).update(staged_by=None),
+                     Member.all_objects.filter(staged_by=self.job.pk).update(staged_by=None))
+        if published != (self.households, len(self.members)):
+            raise RuntimeError(f"import {self.job.pk}: staged {self.households} households and "
+                               f"{len(self.members)} members, found {published} to publish")
 
     def _clashes_by_value(self) -> list[RowError]:
         return _registered_elsewhere(
@@ -433,7 +495,7 @@ class _Rows:
 @dataclass
 class _Chunk:
     parsed: list[ParsedHousehold]
-    households: list[Household]
+    households: list[Any]
     household_rows: _Rows
     # model -> ([(index of the household in the chunk, object)], its rows)
     children: dict[Any, tuple[list[tuple[int, Any]], _Rows]]
@@ -442,10 +504,91 @@ class _Chunk:
 def _prepared(model: Any, objects: list[Any]) -> _Rows:
     """``objects`` (no primary key yet) as ``save()`` would write them: each value through
     its field's ``pre_save`` (auto dates, blind index) and ``get_db_prep_save`` (SM4
-    encryption, JSON)."""
+    encryption, JSON) — the plain columns (text, integers, booleans, foreign keys) as they
+    are, which is what those two give for them, without the call per value."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    return _Rows(fields, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                          for obj in objects])
+    database = connections[DEFAULT_DB_ALIAS]  # not the per-call proxy of ``connection``
+    preps = [_prep_of(f, database) for f in fields]
+    return _Rows(fields, [[prep(obj) for prep in preps] for obj in objects])
+
+
+class _Unsaved:
+    """A new row's values by column (``attname``), for the fields' ``pre_save`` and
+    ``get_db_prep_save``: what a model instance would carry, without building one."""
+
+
+def _unsaved(model: Any) -> Any:
+    """A maker of :class:`_Unsaved` rows of ``model``: every column's default, then the
+    values given (by ``attname``)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fixed = {f.attname: f.get_default() for f in fields
+             if not (f.has_default() and callable(f.default))}
+    computed = [f for f in fields if f.has_default() and callable(f.default)]
+    names = {f.attname for f in fields}
+
+    def make(**values: Any) -> _Unsaved:
+        unknown = set(values) - names
+        if unknown:
+            raise TypeError(f"{model.__name__} has no columns {sorted(unknown)}")
+        row = _Unsaved()
+        row.__dict__.update(fixed)
+        for field in computed:
+            row.__dict__[field.attname] = field.get_default()
+        row.__dict__.update(values)
+        return row
+    return make
+
+
+def _new_pks(model: Any, count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``model``, taken in the write transaction: from
+    the sequence on PostgreSQL; on SQLite past the largest ever used (the transaction holds
+    the database's write lock, so nobody else takes them)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)", [table, model._meta.pk.column, count])
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        first = max(largest, row[0] if row else 0) + 1
+    return list(range(first, first + count))
+
+
+def _with_pks(rows: _Rows, pks: list[int]) -> _Rows:
+    """``rows`` with their primary keys as the first column."""
+    return _Rows([rows.fields[0].model._meta.pk, *rows.fields],
+                 [[pk, *values] for pk, values in zip(pks, rows.values, strict=True)])
+
+
+#: Field classes whose ``pre_save`` is the attribute and whose ``get_db_prep_save`` keeps a
+#: value of the right Python type as it is (exact classes: subclasses may encrypt, index…).
+_PLAIN_INTEGERS = (models.IntegerField, models.PositiveIntegerField,
+                   models.PositiveSmallIntegerField, models.SmallIntegerField,
+                   models.BigIntegerField)
+
+
+def _prep_of(field: Any, database: Any) -> Any:
+    """How one column's value is taken from an object, as ``save()`` would write it."""
+    attname, kind = field.attname, type(field)
+    if kind is models.CharField or kind is models.TextField:
+        def text(obj: Any) -> Any:
+            value = getattr(obj, attname)
+            return value if value is None or type(value) is str else field.to_python(value)
+        return text
+    if kind in _PLAIN_INTEGERS or kind is models.ForeignKey or kind is models.BooleanField:
+        plain = bool if kind is models.BooleanField else int
+
+        def number(obj: Any) -> Any:
+            value = getattr(obj, attname)
+            if value is None or type(value) is plain:
+                return value
+            return field.get_db_prep_save(value, database)
+        return number
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), database)
 
 
 def _executemany(model: Any, rows: _Rows) -> None:
@@ -454,7 +597,8 @@ def _executemany(model: Any, rows: _Rows) -> None:
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
         columns = ", ".join(quote(f.column) for f in rows.fields)
-        with connection.cursor() as cursor, cursor.cursor.copy(
+        # the raw cursor's COPY, its errors as Django's (IntegrityError …)
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(
                 f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for row in rows.values:
                 copy.write_row(row)

@@ -77,6 +77,13 @@ def test_an_import_beside_a_writer_and_a_reader(window_worker, monkeypatch, tmp_
         connection.ensure_connection()
         connection.connection.backup(target)
         target.close()
+        loop = services._Writer._loop
+
+        def shared_loop(writer):  # the import's writer thread: the shared file too
+            _own_connection(database)
+            loop(writer)
+
+        monkeypatch.setattr(services._Writer, "_loop", shared_loop)
 
     importing = threading.Event()
     seen: list[tuple[int, int]] = []
