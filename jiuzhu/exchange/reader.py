@@ -8,6 +8,9 @@ never through binary floats: a cell showing 1234.5 becomes ``Decimal("1234.50")`
 
 from __future__ import annotations
 
+import io
+import multiprocessing
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -37,7 +40,17 @@ from .layout import (
 from .xlsx import XlsxError, XlsxWorkbook
 
 CENT = Decimal("0.01")
-_MISSING = object()
+
+
+class _Missing:
+    """A cell that could not be read (its error is reported); one object, also after a
+    trip through pickle (a sheet read in another process)."""
+
+    def __reduce__(self) -> str:
+        return "_MISSING"
+
+
+_MISSING = _Missing()
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 _AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]")
@@ -299,29 +312,98 @@ def _strip_missing(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: A sheet this large (unpacked XML, bytes) is read in a process of its own beside the
+#: others, when the machine has a second core: the 成员 sheet of a county's file.
+PARALLEL_SHEET_BYTES = 8 * 1024 * 1024
+
+
 def workbook_read(source: str | IO[bytes]) -> ParsedWorkbook:
     """All households of a workbook, with every error the file itself shows: cells that
     cannot be read, rows without their household, and duplicates within the file (the same
-    household number twice, the same ID number in two households)."""
-    errors: list[RowError] = []
+    household number twice, the same ID number in two households).
+
+    The largest sheet of a big file is read in a forked process while this one reads the
+    others (the same code; without a second core, or if that process fails, here)."""
+    errors: dict[str, list[RowError]] = {sheet.entity: [] for sheet in SHEETS}
     rows: dict[str, list[_Row]] = {}
+    if not isinstance(source, str | io.BytesIO):
+        # in memory: a forked process reading it must not share the file's read position
+        source = io.BytesIO(source.read())
     try:
         workbook = XlsxWorkbook(source)
         try:
+            present = [sheet for sheet in SHEETS if sheet.name in workbook.sheetnames]
+            aside = _sheet_aside(workbook, present)
             for sheet in SHEETS:
-                if sheet.name not in workbook.sheetnames:
+                if sheet not in present:
                     if sheet.required:
-                        errors.append(RowError(sheet.name, None, "",
-                                               f"缺少工作表“{sheet.name}”"))
+                        errors[sheet.entity].append(RowError(sheet.name, None, "",
+                                                             f"缺少工作表“{sheet.name}”"))
                     rows[sheet.entity] = []
-                    continue
-                rows[sheet.entity] = list(_read_sheet(workbook.rows(sheet.name), sheet, errors))
+                elif aside is None or aside.sheet is not sheet:
+                    rows[sheet.entity] = list(_read_sheet(workbook.rows(sheet.name), sheet,
+                                                          errors[sheet.entity]))
+            if aside is not None:
+                read = aside.result()
+                if read is None:  # the other process failed: read it here
+                    read = (list(_read_sheet(workbook.rows(aside.sheet.name), aside.sheet,
+                                             errors[aside.sheet.entity])), [])
+                rows[aside.sheet.entity] = read[0]
+                errors[aside.sheet.entity] += read[1]
         finally:
             workbook.close()
     except (XlsxError, zipfile.BadZipFile, KeyError, IndexError, ValueError,
             etree.LxmlError) as exc:
         raise UnreadableWorkbook(f"无法读取该 Excel 文件，文件可能已损坏：{exc}") from exc
-    return _assemble(rows, errors)
+    return _assemble(rows, [e for sheet in SHEETS for e in errors[sheet.entity]])
+
+
+class _SheetAside:
+    """One sheet read by a forked process, its rows and errors sent back pickled."""
+
+    def __init__(self, workbook: XlsxWorkbook, sheet: Sheet):
+        self.sheet = sheet
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_read_aside, args=(workbook, sheet, sender),
+                                       daemon=True)
+        self.process.start()
+        sender.close()
+
+    def result(self) -> tuple[list[_Row], list[RowError]] | None:
+        """The sheet's rows and errors, or None if the process failed."""
+        try:
+            outcome = self.receiver.recv()
+        except (EOFError, OSError):
+            outcome = None
+        finally:
+            self.receiver.close()
+            self.process.join()
+        return outcome if isinstance(outcome, tuple) else None
+
+
+def _read_aside(workbook: XlsxWorkbook, sheet: Sheet, sender: Any) -> None:
+    """In the forked process: read the sheet (the workbook's archive is this process's copy;
+    nothing here touches the database) and send what was read, or None."""
+    try:
+        if isinstance(workbook.source, str):  # its own file handle (not the parent's position)
+            workbook = XlsxWorkbook(workbook.source)
+        errors: list[RowError] = []
+        sender.send((list(_read_sheet(workbook.rows(sheet.name), sheet, errors)), errors))
+    except BaseException:  # noqa: BLE001 - the parent reads the sheet itself
+        sender.send(None)
+    finally:
+        sender.close()
+
+
+def _sheet_aside(workbook: XlsxWorkbook, present: list[Sheet]) -> _SheetAside | None:
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    sizes = {sheet.name: workbook.unpacked_size(sheet.name) for sheet in present}
+    largest = max(present, key=lambda sheet: sizes[sheet.name], default=None)
+    if largest is None or sizes[largest.name] < PARALLEL_SHEET_BYTES:
+        return None
+    return _SheetAside(workbook, largest)
 
 
 def _assemble(rows: dict[str, list[_Row]], errors: list[RowError]) -> ParsedWorkbook:

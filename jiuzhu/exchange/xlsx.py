@@ -73,6 +73,7 @@ class XlsxWorkbook:
     """An open .xlsx file: its sheet names and the rows of each sheet."""
 
     def __init__(self, source: str | IO[bytes]):
+        self.source = source
         try:
             check_xlsx(source)  # a zip bomb is refused before anything is unpacked
         except ServiceError as refused:
@@ -127,6 +128,10 @@ class XlsxWorkbook:
     @property
     def sheetnames(self) -> list[str]:
         return list(self._sheets)
+
+    def unpacked_size(self, name: str) -> int:
+        """The size of a sheet's XML, unpacked (bytes)."""
+        return self._archive.getinfo(self._sheets[name]).file_size
 
     def rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(Excel row number, values) of every row that has cells, in order."""
