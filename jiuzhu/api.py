@@ -123,6 +123,7 @@ def _register_routers() -> None:
     from jiuzhu.monthly.api import router as monthly_router
     from jiuzhu.payments.api import router as payments_router
     from jiuzhu.points.api import router as points_router
+    from jiuzhu.selfservice.api import router as selfservice_router
     from jiuzhu.socialwork.api import router as socialwork_router
     from jiuzhu.stations.api import router as stations_router
     from jiuzhu.supervision.api import router as supervision_router
@@ -154,6 +155,7 @@ def _register_routers() -> None:
     api.add_router("", monthly_router)
     api.add_router("", upward_router)
     api.add_router("", archive_router)
+    api.add_router("", selfservice_router)  # POST /selfcheck: no login (我能申请吗)
 
 
 _register_routers()

@@ -205,3 +205,114 @@ class TrackForm(BigForm):
         if not LAST4.match(last4):
             raise forms.ValidationError(_("请填写身份证号码的最后 4 位（最后一位可能是 X）"))
         return last4
+
+
+# --- 我能申请吗 (the self-check): a few questions in a resident's words -----------------
+
+CHECK_MAX_MEMBERS = 10
+SCHOOLS = (
+    ("none", _("不在上学")),
+    ("preschool", _("上幼儿园")),
+    ("primary", _("上小学")),
+    ("junior", _("上初中")),
+    ("senior", _("上普通高中")),
+    ("vocational", _("上中专、职高、技校")),
+    ("university", _("上大学（含大专）")),
+)
+SEXES = (("male", _("男")), ("female", _("女")))
+HOMES = (("0", _("没有自己的住房（租房、借住）")), ("1", _("有一套住房")),
+         ("2", _("有两套及以上住房")))
+CARS = (("none", _("没有汽车")), ("car", _("有小汽车")))
+RANGE = re.compile(r"^\s*([0-9]+(?:\.[0-9]{1,2})?)\s*(?:(?:-|~|～|—|到|至)\s*([0-9]+(?:\.[0-9]{1,2})?)\s*)?$")
+MAX_MONTHLY = Decimal(1_000_000)
+
+
+def income_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """"800" → (800, 800); "600-1000" (or 600~1000, 600到1000) → (600, 1000); blank → None.
+    ValidationError for anything else."""
+    text = (text or "").strip().replace("，", "").replace(",", "").replace("元", "")
+    if not text:
+        return None
+    found = RANGE.match(text)
+    if not found:
+        raise forms.ValidationError(
+            _("请填写金额，如 800；不确定可以填一个范围，如 600-1000（不能为负数）"))
+    low = Decimal(found.group(1))
+    high = Decimal(found.group(2)) if found.group(2) else low
+    if low > high:
+        low, high = high, low
+    if high > MAX_MONTHLY:
+        raise forms.ValidationError(_("金额太大，请核对（不超过 100 万元/月）"))
+    return low, high
+
+
+class CheckForm(BigForm):
+    """The household's answers (the members' come in :class:`CheckMemberForm`)."""
+
+    township = forms.ChoiceField(label=_("住在哪个乡镇（街道）"))
+    area_type = forms.ChoiceField(label=_("户口和居住地属于"), widget=forms.RadioSelect,
+                                  choices=(("rural", _("农村")), ("urban", _("城镇（城市、县城）"))))
+    size = forms.TypedChoiceField(label=_("家里一起生活的有几口人（包括您自己）"), coerce=int,
+                                  choices=[(n, str(n)) for n in range(1, CHECK_MAX_MEMBERS + 1)],
+                                  initial=1)
+    savings = forms.DecimalField(
+        label=_("全家存款、理财大约多少（元，没有填 0）"), required=False, min_value=Decimal(0),
+        max_value=Decimal(100_000_000), max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "step": "any"}))
+    homes = forms.ChoiceField(label=_("住房"), choices=HOMES, initial="1")
+    dilapidated = forms.BooleanField(label=_("住的房子是危房"), required=False)
+    car = forms.ChoiceField(label=_("汽车"), choices=CARS, initial="none")
+    car_value = forms.DecimalField(
+        label=_("汽车现在大约值多少钱（元）"), required=False, min_value=Decimal(0),
+        max_value=Decimal(100_000_000), max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "step": "any"}))
+    medical = forms.DecimalField(
+        label=_("去年全家自己花的看病钱（元，报销后，没有填 0）"), required=False,
+        min_value=Decimal(0), max_value=Decimal(100_000_000), max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "step": "any"}))
+    hardship = forms.BooleanField(
+        label=_("最近遇到了突发困难（火灾、车祸、重病、家人去世等）"), required=False)
+    single_parent = forms.BooleanField(label=_("单亲家庭（一个人带孩子）"), required=False)
+
+    def __init__(self, *args: Any, townships: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["township"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("请选择乡镇（街道）")), *townships]
+        self.townships = townships
+        self.fields["area_type"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("car") == "car" and data.get("car_value") in (None, ""):
+            self.add_error("car_value", _("有汽车的，请填写大约值多少钱"))
+        return data
+
+
+class CheckMemberForm(BigForm):
+    age = forms.IntegerField(label=_("年龄（周岁）"), min_value=0, max_value=120,
+                             widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0",
+                                                             "max": "120"}))
+    sex = forms.ChoiceField(label=_("性别"), choices=SEXES)
+    relation = forms.ChoiceField(label=_("和您的关系"), required=False,
+                                 choices=[c for c in Relation.choices if c[0] != "head"],
+                                 initial="child")
+    health = forms.ChoiceField(label=_("身体状况"), choices=Health.choices, initial="healthy")
+    school = forms.ChoiceField(label=_("上学情况"), choices=SCHOOLS, initial="none")
+    occupation = forms.ChoiceField(label=_("工作情况"), choices=Occupation.choices,
+                                   initial="none")
+    income = forms.CharField(
+        label=_("每月收入（元）"), required=False, max_length=30,
+        help_text=_("没有收入填 0；不固定的可以填一个范围，如 600-1000"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    income_source = forms.ChoiceField(label=_("主要收入来源"), choices=INCOME_SOURCES,
+                                      initial="wages", required=False)
+
+    FIELDS = ("age", "sex", "relation", "health", "school", "occupation", "income",
+              "income_source")
+
+    def clean_income(self) -> tuple[Decimal, Decimal] | None:
+        return income_range(self.cleaned_data.get("income", ""))
+
+    def clean_income_source(self) -> str:
+        return self.cleaned_data.get("income_source") or "wages"

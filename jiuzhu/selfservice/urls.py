@@ -13,4 +13,7 @@ urlpatterns = [
     path("apply/done/", views.done, name="done"),
     path("apply/restart/", views.restart, name="restart"),
     path("track/", views.track, name="track"),
+    path("check/", views.check, name="check"),
+    path("check/apply/", views.check_apply, name="check_apply"),
+    path("elder/", views.elder, name="elder"),
 ]

@@ -21,10 +21,13 @@ from jiuzhu.audit.context import client_ip
 from jiuzhu.core.errors import ServiceError
 from jiuzhu.households.choices import Relation
 
-from . import drafts, gateway, services
+from . import drafts, gateway, selfcheck, services
 from .forms import (
+    CHECK_MAX_MEMBERS,
     INCOME_SOURCES,
     MAX_MEMBERS,
+    CheckForm,
+    CheckMemberForm,
     HouseholdForm,
     IdentityForm,
     ItemsForm,
@@ -97,9 +100,13 @@ def identity(request: HttpRequest) -> HttpResponse:
 
 def _member_rows(draft: dict[str, Any]) -> list[dict[str, str]]:
     rows = (draft["raw"].get("household") or {}).get("members")
-    if rows:
-        return rows
     who = draft.get("identity") or {}
+    if rows:
+        first = rows[0]
+        if not first.get("name") and not first.get("id_number"):  # carried from 我能申请吗
+            rows = [{**first, "name": who.get("name", ""),
+                     "id_number": who.get("id_number", "")}, *rows[1:]]
+        return rows
     return [{"name": who.get("name", ""), "id_number": who.get("id_number", ""),
              "relation": "head", "health": "healthy", "occupation": "none",
              "income_source": "wages"}]
@@ -352,3 +359,116 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "selfservice/track.html", {
         "form": form, "found": found, "message": message,
         "applicant": mask_name(found.applicant_name) if found else ""}, status=status)
+
+
+# --- 我能申请吗: the anonymous self-check ---------------------------------------------------
+
+ELDER_COOKIE = "self_elder"
+
+
+@require_http_methods(["GET"])
+def elder(request: HttpRequest) -> HttpResponse:
+    """长辈模式 on or off (larger text and controls, higher contrast), kept in a cookie for
+    every resident page; back to the page it was chosen on."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next") or "/self/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()) \
+            or not target.startswith("/self/"):
+        target = "/self/"
+    response = redirect(target)
+    if request.GET.get("on") == "1":
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax")
+    return response
+
+
+def _check_forms(request: HttpRequest, data: Any | None
+                 ) -> tuple[CheckForm, list[CheckMemberForm], int]:
+    townships = [(town.code, town.name) for town in townships_with_villages()]
+    form = CheckForm(data, townships=townships)
+    try:
+        size = int((data or request.GET).get("size", "1"))
+    except ValueError:
+        size = 1
+    size = min(max(size, 1), CHECK_MAX_MEMBERS)
+    members = [CheckMemberForm(data, prefix=f"m{i}") for i in range(CHECK_MAX_MEMBERS)]
+    return form, members, size
+
+
+def _check_answers(form: CheckForm, members: list[CheckMemberForm], size: int
+                   ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    valid = form.is_valid()
+    for member in members[:size]:
+        valid = member.is_valid() and valid
+    if not valid:
+        return None
+    return form.cleaned_data, [m.cleaned_data for m in members[:size]]
+
+
+def _check_page(request: HttpRequest, form: CheckForm, members: list[CheckMemberForm],
+                size: int, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    rows = [{"form": m, "index": i, "label": selfcheck.member_label(i), "shown": i < size}
+            for i, m in enumerate(members)]
+    return render(request, "selfservice/selfcheck.html",
+                  {"form": form, "rows": rows, "size": size,
+                   "disclaimer": selfcheck.DISCLAIMER, **context}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    """我能申请吗: a few questions, an indicative answer per item from the rules engine.
+    Nothing is stored (not even in the session)."""
+    if request.method == "GET":
+        form, members, size = _check_forms(request, None)
+        return _check_page(request, form, members, size, {})
+    form, members, size = _check_forms(request, request.POST)
+    if request.POST.get("action") == "size":  # "确定人数" without JavaScript: no errors yet
+        typed = request.POST.dict()
+        form = CheckForm(initial=typed, townships=form.townships)
+        members = [CheckMemberForm(initial={key.removeprefix(f"m{i}-"): value
+                                            for key, value in typed.items()
+                                            if key.startswith(f"m{i}-")}, prefix=f"m{i}")
+                   for i in range(CHECK_MAX_MEMBERS)]
+        return _check_page(request, form, members, size, {})
+    answers = _check_answers(form, members, size)
+    if answers is None:
+        return _check_page(request, form, members, size, {"invalid": True}, 422)
+    try:
+        selfcheck.check_allowed(client_ip(request))
+        household, poorer, richer, rough = selfcheck.household_from_answers(*answers)
+        items = selfcheck.selfcheck(household, poorer=poorer, richer=richer, rough=rough)
+    except ServiceError as exc:
+        return _check_page(request, form, members, size,
+                           {"error": exc, "invalid": exc.status == 422}, exc.status)
+    return _check_page(request, form, members, size,
+                       {"groups": selfcheck.by_likelihood(items), "checked": True})
+
+
+@require_POST
+def check_apply(request: HttpRequest) -> HttpResponse:
+    """按这些情况在线申请: the online application's household and items steps filled in
+    from the answers; the resident still starts with who applies (step 1)."""
+    form, members, size = _check_forms(request, request.POST)
+    answers = _check_answers(form, members, size)
+    if answers is None:
+        return _check_page(request, form, members, size, {"invalid": True}, 422)
+    try:
+        household, poorer, richer, rough = selfcheck.household_from_answers(*answers)
+        items = selfcheck.selfcheck(household, poorer=poorer, richer=richer, rough=rough)
+    except ServiceError as exc:
+        return _check_page(request, form, members, size,
+                           {"error": exc, "invalid": exc.status == 422}, exc.status)
+    carried = selfcheck.draft_from_answers(*answers, items)
+    draft = drafts.draft_get(request.session)
+    draft["raw"]["household"] = carried["household"]
+    draft["raw"]["items"] = carried["items"]
+    draft["from_selfcheck"] = True
+    for done_step in ("household", "items"):
+        draft.pop(done_step, None)  # to be confirmed again with the new answers
+    drafts.draft_save(request.session, draft)
+    return redirect("selfservice:identity")
