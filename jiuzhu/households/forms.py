@@ -114,7 +114,8 @@ class HouseholdSearchForm(forms.Form):
 
     STATUS_ALL = "all"
 
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100, help_text=_(
+        "一两个字按姓或名的开头查找（如“王”“小明”）；三个字以上查姓名和住址"))
     region = forms.ChoiceField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
 

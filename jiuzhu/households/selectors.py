@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext as _
 
-from jiuzhu.core.access import VisibleQuerySet, not_visible
+from jiuzhu.core.access import VisibleQuerySet, not_visible, sees_everything, user_prefixes
 from jiuzhu.core.fields import BlindIndexField
 from jiuzhu.core.masking import MASKS
 
@@ -20,26 +22,82 @@ def households_visible_to(user: Any) -> VisibleQuerySet[Household]:
     return Household.objects.visible_to(user)
 
 
+#: A query of at most this many characters (a surname, a given name) matches names by their
+#: start; a longer one matches names and addresses anywhere in them.
+SHORT_QUERY = 2
+#: A region path of this many levels or more (a county: ``98/9801/980104/``) holds a small
+#: share of a province's households.
+LOCAL_DEPTH = 3
+
+
 def household_search(*, user: Any, q: str = "", region_code: str = "",
                      status: str = "active") -> QuerySet[Household]:
-    """Households by ID number, name or household number, in a region, newest rule first."""
+    """Households by ID number, household number, name or address, in a region, by number.
+
+    An ID number (18 characters) and a household number match exactly. A query of one or
+    two characters matches the start of a member's or the head's name or of its given name
+    (the name without its first character): "王" finds 王小明, "小明" finds 王小明 and 小明华;
+    a longer one matches anywhere in those names and in the address ("幸福村3组"). Each is
+    served by an index on PostgreSQL (pattern B-tree indexes for the starts, pg_trgm GIN
+    indexes for "anywhere", see migration 0007)."""
     qs = households_visible_to(user).select_related("region")
     if status:
         qs = qs.filter(status=status)
+    region = None
     if region_code:
         from jiuzhu.regions.models import Region
 
-        qs = qs.within(Region.objects.filter(code=region_code).first())
+        region = Region.objects.filter(code=region_code).first()
+        qs = qs.within(region)
     q = q.strip()
     if q:
         if len(q) == 18 and q[:17].isdigit():
             members = Member.objects.filter(household=OuterRef("pk"), id_number=q.upper())
             qs = qs.filter(Exists(members))
         else:
-            members = Member.objects.filter(household=OuterRef("pk"), name__contains=q)
-            qs = qs.filter(Q(household_id__iexact=q) | Q(head_name__contains=q)
-                           | Q(address__contains=q) | Exists(members))
+            qs = qs.filter(pk__in=_matching_households(qs, q, local=_local(user, region)))
     return qs.order_by("household_id")
+
+
+def _local(user: Any, region: Any) -> bool:
+    """Whether the search covers a county or less (the region chosen, else all that the
+    user sees): a small share of a province's households."""
+    if region is not None:
+        paths = [region.path]
+    else:
+        paths = [] if sees_everything(user) else user_prefixes(user)
+    return bool(paths) and all(path.count("/") >= LOCAL_DEPTH for path in paths)
+
+
+def _matching_households(scope: QuerySet[Household], q: str, *, local: bool) -> QuerySet[Any]:
+    """The ids of the households of ``scope`` that a (not ID number) query finds, as one
+    subquery: the households' own matches and their members' — a UNION ALL, so that each
+    part is read from its own indexes (an OR with a member subquery is checked household by
+    household, or hashes every matching member of the province).
+
+    A short query in a ``local`` search restricts the members' part to the scope's
+    households too: "王" is one member in ten, and the planner may then read a township's
+    members rather than every 王 of the province (province-wide, that restriction would
+    only make it read the whole households table). A longer query matches few members: the
+    trigram index finds them at once, restricted or not."""
+    scope = scope.order_by()
+    number = Q(household_id__in=list(dict.fromkeys((q, q.upper()))))
+    if len(q) <= SHORT_QUERY:
+        own = number | _name_starts("head_name", q)
+        members = Member.objects.filter(_name_starts("name", q))
+        if local:
+            members = members.filter(household__in=scope.values("pk"))
+    else:
+        own = number | Q(head_name__contains=q) | Q(address__contains=q)
+        members = Member.objects.filter(name__contains=q)
+    return (scope.filter(own).values("pk")
+            .union(members.order_by().values("household_id"), all=True))
+
+
+def _name_starts(field: str, q: str) -> Q:
+    """The name in ``field`` or its given name (without the first character, the surname)
+    starts with ``q``."""
+    return Q(**{f"{field}__startswith": q}) | Q(StartsWith(Substr(field, 2), q))
 
 
 def household_get(*, user: Any, pk: int | None = None, household_id: str | None = None,
