@@ -6,13 +6,14 @@ import importlib
 import threading
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from jiuzhu.audit.chain import FIELDS, event_hash, sm3_hex
 from jiuzhu.audit.models import AuditEvent
 from jiuzhu.audit.services import audit_record
+from jiuzhu.audit.tests.verifying import verify_result
 from jiuzhu.testing import UserFactory
 
 TABLE = AuditEvent._meta.db_table
@@ -23,12 +24,6 @@ def _events(actor, n=5):
             for i in range(n)]
 
 
-def _verify() -> tuple[int, str]:
-    try:
-        call_command("audit", "verify", verbosity=0)
-    except CommandError as error:
-        return error.returncode, str(error)
-    return 0, ""
 
 
 def _sql(statement: str, params: list) -> None:
@@ -52,13 +47,13 @@ def test_each_event_is_linked_to_the_one_before(window_worker):
         assert len(row["hash"]) == 64
         assert event_hash(row, row["prev_hash"]) == row["hash"]
     assert [e.hash for e in events] == [row["hash"] for row in stored]
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
 
 
 def test_a_changed_row_is_named(window_worker):
     events = _events(window_worker)
     _sql("UPDATE {t} SET actor_name = %s WHERE id = %s", ["someone", events[2].pk])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1
     assert f"编号 {events[2].pk} " in message and "被修改" in message
 
@@ -66,14 +61,14 @@ def test_a_changed_row_is_named(window_worker):
 def test_a_changed_detail_is_named(window_worker):
     events = _events(window_worker)
     _sql("UPDATE {t} SET detail = %s WHERE id = %s", ['{"n": 99}', events[3].pk])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1 and f"编号 {events[3].pk} " in message
 
 
 def test_a_deleted_row_names_the_event_after_it(window_worker):
     events = _events(window_worker)
     _sql("DELETE FROM {t} WHERE id = %s", [events[1].pk])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1
     assert f"编号 {events[2].pk} " in message and "删除" in message
 
@@ -85,7 +80,7 @@ def test_reordered_rows_are_named(window_worker):
     _sql("UPDATE {t} SET id = %s WHERE id = %s", [-1, a])
     _sql("UPDATE {t} SET id = %s WHERE id = %s", [a, b])
     _sql("UPDATE {t} SET id = %s WHERE id = %s", [b, -1])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1 and f"编号 {a} " in message
 
 
@@ -100,14 +95,14 @@ def test_an_inserted_row_is_named(window_worker):
          "SELECT %s, at, actor_id, %s, action, object_type, object_id, object_repr, "
          "region_path, ip, user_agent, path, detail, %s, %s FROM {t} WHERE id = %s",
          [new_id, "ghost", events[2].hash, digest, events[2].pk])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1 and f"编号 {new_id} " in message
 
 
 def test_the_migration_links_the_events_already_stored(window_worker):
     events = _events(window_worker)
     _sql("UPDATE {t} SET prev_hash = '', hash = ''", [])
-    assert _verify()[0] == 1
+    assert verify_result()[0] == 1
     migration = importlib.import_module("jiuzhu.audit.migrations.0003_sm3_chain")
 
     class Editor:
@@ -115,7 +110,7 @@ def test_the_migration_links_the_events_already_stored(window_worker):
 
     state = MigrationLoader(connection).project_state(("audit", "0003_sm3_chain"))
     migration.chain_existing(state.apps, Editor())
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
     assert AuditEvent.objects.get(pk=events[-1].pk).hash == events[-1].hash
 
 
@@ -161,4 +156,4 @@ def test_two_writers_at_once_do_not_fork_the_chain(tree):
     assert AuditEvent.objects.filter(actor_name__startswith="writer").count() == 30
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes)), "two events share a predecessor: a fork"
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")

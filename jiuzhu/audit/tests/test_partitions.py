@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from jiuzhu.audit.partitions import (
     unpartition_table,
 )
 from jiuzhu.audit.services import audit_record
+from jiuzhu.audit.tests.verifying import verify_result
 
 POSTGRESQL = connection.vendor == "postgresql"
 pg_only = pytest.mark.skipif(not POSTGRESQL, reason="range partitions are PostgreSQL's: on "
@@ -35,12 +35,6 @@ pg_only = pytest.mark.skipif(not POSTGRESQL, reason="range partitions are Postgr
 UTC = dt.UTC
 
 
-def _verify() -> tuple[int, str]:
-    try:
-        call_command("audit", "verify", verbosity=0)
-    except CommandError as error:
-        return error.returncode, str(error)
-    return 0, ""
 
 
 def _event(at: dt.datetime, name: str = "x") -> AuditEvent:
@@ -102,7 +96,7 @@ def test_an_event_without_its_month_lands_in_default_and_is_moved(window_worker)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {DEFAULT}")
         assert cursor.fetchone()[0] == 0
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
     # Another February event now goes straight to its partition.
     assert _where(_event(dt.datetime(2020, 2, 10, tzinfo=UTC))) == f"{TABLE}_y2020m02"
     assert audit_partitions_ensure() == Ensured()
@@ -156,14 +150,14 @@ def test_the_chain_and_verify_hold_across_partitions(window_worker):
               for month in (3, 4, 1, 5, 3, 2)]  # by id, not by time; 1 and 2 in DEFAULT
     events.append(audit_record(actor=window_worker, action="login"))
     assert len({_where(e) for e in events}) >= 5
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
     audit_partitions_ensure(today=dt.date(2030, 3, 1))
     assert len({_where(e) for e in events}) >= 6
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
     # A row deleted in one month's partition breaks the chain at the next event by id.
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [events[2].pk])
-    code, message = _verify()
+    code, message = verify_result()
     assert code == 1 and f"编号 {events[3].pk} " in message
 
 
@@ -197,7 +191,7 @@ def test_the_migration_keeps_every_row_both_ways(window_worker):
     assert dt.date(2020, 6, 1) in months  # from the first event's month on
     assert add_months(timezone.localdate().replace(day=1), 2) in months
     assert _stored() == before
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
     assert audit_record(actor=window_worker, action="logout").pk > last.pk
     with pytest.raises(Exception, match="append only"), transaction.atomic(), \
             connection.cursor() as cursor:
@@ -211,7 +205,7 @@ def test_nothing_on_sqlite(window_worker):
     partition_table(connection)
     assert audit_partitions_ensure() == Ensured()
     assert AuditEvent.objects.get().pk == event.pk
-    assert _verify() == (0, "")
+    assert verify_result() == (0, "")
 
 
 def test_the_daily_task_creates_the_partitions():
