@@ -268,8 +268,13 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
     reason = f"Excel 导入（任务 {job.pk}：{job.original_name}）"[:100]
     stage = _Stage(job, actor, reason)
     try:
-        # inside a transaction (a test's) another connection would not see the job
-        with _Writer(stage, summary, threaded=not connection.in_atomic_block) as writer:
+        # The chunks are written on a thread of their own on PostgreSQL only: on SQLite,
+        # writing the next chunk as soon as one commits would take the database's one write
+        # lock back before a waiting writer (a reader's audit event) gets it — preparing the
+        # next chunk in between is the gap they need. Inside a transaction (a test's),
+        # another connection would not see the job.
+        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        with _Writer(stage, summary, threaded=threaded) as writer:
             for start in range(0, len(parsed.households), WRITE_CHUNK):
                 writer.put(stage.prepare(parsed.households[start:start + WRITE_CHUNK]))
         summary["seconds_stage"] = round(time.monotonic() - validated_at, 3)
