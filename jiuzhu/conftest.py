@@ -72,25 +72,34 @@ def _office_language():
 
 
 @pytest.fixture(autouse=True)
-def _official_calendar(request):
+def _official_calendar(request, django_db_blocker):
     """The calendar and the catalogue data migrations seed are wiped by any transactional test (Django
-    flushes the tables after it); seed it again for the tests that follow."""
+    flushes the tables after it); seed them again for the tests that follow — committed,
+    before the test's own transaction begins: seeded inside it, they would be rolled back
+    with it and written again for every test after (8,401 calendar rows each time)."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in names or "live_server" in names or (
             marker is not None and marker.kwargs.get("transaction")):
-        request.getfixturevalue("transactional_db")
+        database = "transactional_db"
     elif "db" in names or marker is not None:
-        request.getfixturevalue("db")
+        database = "db"
     else:
         return
-    from jiuzhu.calendars.models import CalendarDay
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        _seeds_again()
+    request.getfixturevalue(database)
+    _seeds_again()  # (already there, unless another fixture opened the test's transaction first)
 
-    if not CalendarDay.objects.exists():
-        _calendar_again()
+
+def _seeds_again() -> None:
+    from jiuzhu.calendars.models import CalendarDay
     from jiuzhu.catalogue.loader import load_catalogue
     from jiuzhu.catalogue.models import Department, Item
 
+    if not CalendarDay.objects.exists():
+        _calendar_again()
     if not Item.objects.exists():
         load_catalogue(Department, Item)
 
