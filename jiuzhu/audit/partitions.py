@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from jiuzhu.core.months import add_months
+
 from .chain import LOCK_KEY
 
 logger = logging.getLogger(__name__)
@@ -56,11 +58,6 @@ _LIKE = ("INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING C
 def month_of(moment: dt.datetime) -> dt.date:
     """The first day of the month of ``moment`` in ``TIME_ZONE``."""
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:

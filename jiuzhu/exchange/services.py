@@ -371,6 +371,8 @@ class _Stage:
         # blind index of each staged member's ID number -> (household, member index)
         self.members: dict[str, tuple[ParsedHousehold, int]] = {}
         self.households = 0  # prepared for staging
+        self.household, self.member = _unsaved(Household), _unsaved(Member)
+        self.supporter, self.vehicle = _unsaved(Supporter), _unsaved(Vehicle)
 
     def _region(self, code: str) -> Region:
         if code not in self.regions:
@@ -381,37 +383,34 @@ class _Stage:
         """The chunk's rows as the columns take them, outside any transaction (the CPU
         work: fields, SM4 encryption, blind indexes), so that the write transaction only
         inserts and other writers get the lock between two chunks."""
-        household, member = _unsaved(Household), _unsaved(Member)
-        supporter, vehicle = _unsaved(Supporter), _unsaved(Vehicle)
         user_pk = getattr(self.user, "pk", None)
         households = []
         for item in chunk:
             data = registry_data(item)
             region = self._region(data["region_code"])
             number = data.get("household_id") or household_number(region)
-            households.append(household(household_id=number, region_id=region.pk, grid_id=None,
-                                        region_path=location_path(region, None),
-                                        created_by_id=user_pk, staged_by=self.job.pk,
-                                        **household_fields(data)))
+            households.append(self.household(
+                household_id=number, region_id=region.pk, grid_id=None,
+                region_path=location_path(region, None), created_by_id=user_pk,
+                staged_by=self.job.pk, **household_fields(data)))
         children: dict[Any, list[tuple[int, Any]]] = {Member: [], Supporter: [], Vehicle: []}
         for n, item in enumerate(chunk):
             data = item.data
-            children[Member] += [(n, member(member_id=m["member_id"], staged_by=self.job.pk,
-                                            **member_fields(m, i)))
+            children[Member] += [(n, self.member(member_id=m["member_id"], staged_by=self.job.pk,
+                                                 **member_fields(m, i)))
                                  for i, m in enumerate(data["members"])]
-            children[Supporter] += [(n, supporter(**supporter_fields(s, i)))
+            children[Supporter] += [(n, self.supporter(**supporter_fields(s, i)))
                                     for i, s in enumerate(data.get("supporters") or [])]
-            children[Vehicle] += [(n, vehicle(position=i, kind=v["kind"], value=v["value"]))
+            children[Vehicle] += [(n, self.vehicle(position=i, kind=v["kind"], value=v["value"]))
                                   for i, v in enumerate((data.get("assets") or {})
                                                         .get("vehicles") or [])]
+        prepared = _Chunk(chunk, _prepared(Household, households),
+                          {model: (objects, _prepared(model, [obj for _n, obj in objects]))
+                           for model, objects in children.items()})
         self.households += len(households)
-        prepared = _prepared(Member, [obj for _n, obj in children[Member]])
-        for (n, obj) in children[Member]:  # the blind index its pre_save set
+        for n, obj in children[Member]:  # the blind index its pre_save set
             self.members[obj.id_number_index] = (chunk[n], obj.position)
-        return _Chunk(chunk, households, _prepared(Household, households),
-                      {model: (rows, prepared if model is Member
-                               else _prepared(model, [obj for _n, obj in rows]))
-                       for model, rows in children.items()})
+        return prepared
 
     def write(self, chunk: _Chunk) -> None:
         """Stage one prepared chunk (call it in a transaction): each kind of row in
@@ -419,10 +418,10 @@ class _Stage:
         from the same values. A household number registered since validation fails the insert
         (unique) and refuses the import; ID numbers registered meanwhile are checked when
         publishing."""
-        household_pks = _new_pks(Household, len(chunk.households))
+        household_pks = _new_pks(Household, len(chunk.household_rows.values))
         try:
             with transaction.atomic():
-                _executemany(Household, _with_pks(chunk.household_rows, household_pks))
+                _executemany(Household, _with_pks(Household, chunk.household_rows, household_pks))
         except IntegrityError as exc:  # a number registered since validation
             self._refuse_taken(chunk.parsed)
             raise RuntimeError("household insert failed without a taken number") from exc
@@ -434,7 +433,7 @@ class _Stage:
             for (n, _obj), values in zip(objects, rows.values, strict=True):
                 values[column] = household_pks[n]
             pks = _new_pks(model, len(objects))
-            _executemany(model, _with_pks(rows, pks))
+            _executemany(model, _with_pks(model, rows, pks))
             self._history(model, pks, rows)
 
     def _history(self, model: Any, pks: list[int], rows: _Rows) -> None:
@@ -500,7 +499,6 @@ class _Rows:
 @dataclass
 class _Chunk:
     parsed: list[ParsedHousehold]
-    households: list[Any]
     household_rows: _Rows
     # model -> ([(index of the household in the chunk, object)], its rows)
     children: dict[Any, tuple[list[tuple[int, Any]], _Rows]]
@@ -563,9 +561,9 @@ def _new_pks(model: Any, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _with_pks(rows: _Rows, pks: list[int]) -> _Rows:
-    """``rows`` with their primary keys as the first column."""
-    return _Rows([rows.fields[0].model._meta.pk, *rows.fields],
+def _with_pks(model: Any, rows: _Rows, pks: list[int]) -> _Rows:
+    """``rows`` of ``model`` with their primary keys as the first column."""
+    return _Rows([model._meta.pk, *rows.fields],
                  [[pk, *values] for pk, values in zip(pks, rows.values, strict=True)])
 
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _l
 from jiuzhu.applications.models import Application
 from jiuzhu.assessments.models import Standing
 from jiuzhu.core.access import SYSTEM, visible_path
+from jiuzhu.core.months import add_months
 from jiuzhu.core.routers import on_replica, replica_alias
 from jiuzhu.emergency.choices import OPEN_STATES, Level
 from jiuzhu.emergency.models import EmergencyCase
@@ -61,11 +62,6 @@ from .sources import PROGRAMMES
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +45,7 @@ from jiuzhu.rules.prescription import CODES, NAMES, ON_REQUEST, prescribe
 from jiuzhu.rules.validation import validate_household
 from jiuzhu.rules.vetoes import VETO_LABELS
 
-from .services import RateLimited
+from .services import RateLimited, money_text
 
 MARGIN = Decimal("0.10")
 MAX_AGE = 120
@@ -195,10 +195,6 @@ def plain(reason: str) -> str:
     return reason.replace("（劳动力系数大于 0）", "")
 
 
-def _money(value: Any) -> str:
-    return f"{Decimal(str(value)):.2f}"
-
-
 def _amount(code: str, entry: dict[str, Any], result: dict[str, Any],
             assessed: dict[str, Any]) -> Decimal:
     if entry["status"] != "eligible":
@@ -251,7 +247,7 @@ def selfcheck(household: dict[str, Any], *, poorer: dict[str, Any] | None = None
                           for rows, result, assessed_one in zip(
                               (declared, low_end, high_end), results, assessed, strict=True))
             if ends[-1] > 0:
-                estimate = {"low": _money(ends[0]), "high": _money(ends[-1])}
+                estimate = {"low": money_text(ends[0]), "high": money_text(ends[-1])}
         out.append({"item_code": code, "item_name": names.get(code) or NAMES[code],
                     "likelihood": likelihood, "estimate": estimate, "reason": reason})
     return out
@@ -264,17 +260,6 @@ def by_likelihood(items: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, A
         key = "on_request" if item["item_code"] in ON_REQUEST else item["likelihood"]
         groups[key].append(item)
     return groups
-
-
-def money_value(text: str) -> Decimal:
-    """A non-negative amount with at most two decimals; ValueError otherwise."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
-        raise ValueError(text)
-    return value
 
 
 # --- the page's answers --------------------------------------------------------------------
@@ -349,14 +334,14 @@ def household_from_answers(answers: dict[str, Any], members: Sequence[dict[str, 
 def notes_from_answers(answers: dict[str, Any]) -> str:
     """What the self-check asked and the application form does not, for the window."""
     homes = dict((("0", "无自有住房"), ("1", "自有住房 1 套"), ("2", "自有住房 2 套及以上")))
-    parts = [f"存款理财约 {_money(answers.get('savings') or 0)} 元",
+    parts = [f"存款理财约 {money_text(answers.get('savings') or 0)} 元",
              homes.get(str(answers.get("homes")), "")]
     if answers.get("dilapidated"):
         parts.append("住房为危房")
     if answers.get("car") == "car":
-        parts.append(f"有小汽车，约值 {_money(answers.get('car_value') or 0)} 元")
+        parts.append(f"有小汽车，约值 {money_text(answers.get('car_value') or 0)} 元")
     if answers.get("medical"):
-        parts.append(f"去年自付医疗费约 {_money(answers['medical'])} 元")
+        parts.append(f"去年自付医疗费约 {money_text(answers['medical'])} 元")
     if answers.get("hardship"):
         parts.append("近期遭遇突发困难")
     if answers.get("single_parent"):
@@ -380,7 +365,7 @@ def draft_from_answers(answers: dict[str, Any], members: Sequence[dict[str, Any]
             "relation": "head" if index == 0 else (answer.get("relation") or "other"),
             "health": answer.get("health") or "healthy",
             "occupation": answer.get("occupation") or "none",
-            "monthly_income": "" if monthly is None else _money(monthly.quantize(CENT)),
+            "monthly_income": "" if monthly is None else money_text(monthly.quantize(CENT)),
             "income_source": answer.get("income_source") or "wages",
         })
     likely = [i["item_code"] for i in items if i["likelihood"] == LIKELY][:10]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jiuzhu.accounts.views import safe_next
 from jiuzhu.applications.attachments import sniff
 from jiuzhu.applications.views import mask_name
 from jiuzhu.audit.context import client_ip
@@ -370,14 +371,8 @@ ELDER_COOKIE = "self_elder"
 def elder(request: HttpRequest) -> HttpResponse:
     """长辈模式 on or off (larger text and controls, higher contrast), kept in a cookie for
     every resident page; back to the page it was chosen on."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.GET.get("next") or "/self/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()) \
-            or not target.startswith("/self/"):
-        target = "/self/"
-    response = redirect(target)
+    target = safe_next(request)
+    response = redirect(target if target.startswith("/self/") else "/self/")
     if request.GET.get("on") == "1":
         response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True)
@@ -435,18 +430,31 @@ def check(request: HttpRequest) -> HttpResponse:
                                             if key.startswith(f"m{i}-")}, prefix=f"m{i}")
                    for i in range(CHECK_MAX_MEMBERS)]
         return _check_page(request, form, members, size, {})
+    checked = _check_run(request, form, members, size, counted=True)
+    if isinstance(checked, HttpResponse):
+        return checked
+    return _check_page(request, form, members, size,
+                       {"groups": selfcheck.by_likelihood(checked[1]), "checked": True})
+
+
+def _check_run(request: HttpRequest, form: CheckForm, members: list[CheckMemberForm],
+               size: int, *, counted: bool
+               ) -> tuple[tuple[dict[str, Any], list[dict[str, Any]]], list[dict[str, Any]]] \
+        | HttpResponse:
+    """The answers and the engine's items for them, or the page again with what is wrong;
+    ``counted``: a check of its own (the hourly limit per address)."""
     answers = _check_answers(form, members, size)
     if answers is None:
         return _check_page(request, form, members, size, {"invalid": True}, 422)
     try:
-        selfcheck.check_allowed(client_ip(request))
+        if counted:
+            selfcheck.check_allowed(client_ip(request))
         household, poorer, richer, rough = selfcheck.household_from_answers(*answers)
         items = selfcheck.selfcheck(household, poorer=poorer, richer=richer, rough=rough)
     except ServiceError as exc:
         return _check_page(request, form, members, size,
                            {"error": exc, "invalid": exc.status == 422}, exc.status)
-    return _check_page(request, form, members, size,
-                       {"groups": selfcheck.by_likelihood(items), "checked": True})
+    return answers, items
 
 
 @require_POST
@@ -454,15 +462,10 @@ def check_apply(request: HttpRequest) -> HttpResponse:
     """按这些情况在线申请: the online application's household and items steps filled in
     from the answers; the resident still starts with who applies (step 1)."""
     form, members, size = _check_forms(request, request.POST)
-    answers = _check_answers(form, members, size)
-    if answers is None:
-        return _check_page(request, form, members, size, {"invalid": True}, 422)
-    try:
-        household, poorer, richer, rough = selfcheck.household_from_answers(*answers)
-        items = selfcheck.selfcheck(household, poorer=poorer, richer=richer, rough=rough)
-    except ServiceError as exc:
-        return _check_page(request, form, members, size,
-                           {"error": exc, "invalid": exc.status == 422}, exc.status)
+    checked = _check_run(request, form, members, size, counted=False)
+    if isinstance(checked, HttpResponse):
+        return checked
+    answers, items = checked
     carried = selfcheck.draft_from_answers(*answers, items)
     draft = drafts.draft_get(request.session)
     draft["raw"]["household"] = carried["household"]
