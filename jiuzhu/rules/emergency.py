@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .parameters import ParameterFileError, parameters_for
+from .parameters import ParameterFileError, ParameterSet, parameters_for
 
 LEVELS = ("red", "yellow", "blue", "green")
 LEVEL_NAMES = {"red": "红色", "yellow": "黄色", "blue": "蓝色", "green": "绿色"}
@@ -113,7 +113,13 @@ def emergency_parameters(county: str, when: date, root: Path | None = None) -> E
     """The emergency parameters of ``county`` in force on ``when`` (raises the parameters'
     ``UnknownCounty`` / ``NoParametersForDate``, or ``ParameterFileError`` for a file
     that lacks a value)."""
-    params = parameters_for(county, when, root)
+    return emergency_parameters_of(parameters_for(county, when, root))
+
+
+def emergency_parameters_of(params: ParameterSet) -> EmergencyParameters:
+    """The emergency parameters of one parameter set (``ParameterFileError`` for a value
+    that is missing or not a whole number)."""
+    county = params.county
     try:
         raw_items = _mapping(params["emergency_checklist"], "emergency_checklist")
         levels = _mapping(params["emergency_levels"], "emergency_levels")

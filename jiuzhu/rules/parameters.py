@@ -19,16 +19,25 @@ change of data only: a new date key, or a new directory.
 
 Numbers in these files are read as ``Decimal`` (YAML floats never become binary floats).
 Files are read once per process and cached.
+
+Values a county enters itself (``jiuzhu/policy``, approved by a second person) are kept in
+this process as an **overlay** (:func:`install_overlay`) merged over the files: an overlay
+date adds that date's value, or replaces the file's value of the same date. The engine stays
+pure: the Django side installs the approved sets, and may register one refresher
+(:func:`set_refresher`) that this module calls, at most every few seconds, before it reads
+parameters, so that every process picks up a set approved in another one.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -173,7 +182,20 @@ def counties(root: Path | None = None) -> tuple[str, ...]:
 
 def load_parameter_file(path: Path) -> Parameter:
     """Read and check one parameter file."""
-    data = load_yaml(path)
+    return parameter_from_data(path.stem, load_yaml(path), str(path))
+
+
+def parse_parameter_text(name: str, text: str | bytes, source: str = "") -> Parameter:
+    """A parameter file's text read and checked like a file (for imports)."""
+    try:
+        data = yaml.load(text, Loader=DecimalSafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        raise ParameterFileError(f"{source or name}: not YAML ({error})") from None
+    return parameter_from_data(name, data, source or name)
+
+
+def parameter_from_data(name: str, data: Any, path: str) -> Parameter:
+    """Check the data of one parameter file (a mapping read from YAML)."""
     if not isinstance(data, dict):
         raise ParameterFileError(f"{path}: not a mapping")
     missing = [key for key in REQUIRED_KEYS if key not in data]
@@ -194,18 +216,25 @@ def load_parameter_file(path: Path) -> Parameter:
     if not isinstance(data["description"], str) or not data["description"].strip():
         raise ParameterFileError(f"{path}: description must be text")
     return Parameter(
-        name=path.stem,
+        name=name,
         description=data["description"].strip(),
         unit=data["unit"],
         reference=reference,
         values=tuple(sorted(values.items())),
-        source=str(path),
+        source=path,
     )
 
 
-@cache
 def county_parameters(county: str, root: Path | None = None) -> Mapping[str, Parameter]:
-    """All parameters of a county, read once. Raises UnknownCounty."""
+    """All parameters of a county (files, with the installed overlay merged over them),
+    read once. Raises UnknownCounty."""
+    _refresh()
+    return _county_parameters(county, root)
+
+
+@cache
+def _file_parameters(county: str, root: Path | None = None) -> Mapping[str, Parameter]:
+    """The parameters of a county as its files say, read once. Raises UnknownCounty."""
     base = root or PARAMETERS_ROOT
     directory = base / county
     if not _COUNTY_CODE.match(county) or not directory.is_dir():
@@ -217,10 +246,40 @@ def county_parameters(county: str, root: Path | None = None) -> Mapping[str, Par
 
 
 @cache
+def _county_parameters(county: str, root: Path | None = None) -> Mapping[str, Parameter]:
+    files = _file_parameters(county, root)
+    overlay = _overlays.get(county) if root in (None, PARAMETERS_ROOT) else None
+    if not overlay:
+        return files
+    merged = dict(files)
+    for name, dated in overlay.items():
+        if name in merged:
+            merged[name] = merge_values(merged[name], dated)
+    return MappingProxyType(merged)
+
+
+def merge_values(parameter: Parameter, dated: Mapping[date, tuple[Any, str]]) -> Parameter:
+    """``parameter`` with the values (and references) of ``dated`` added: a date it
+    already has takes the new value."""
+    values = dict(parameter.values)
+    references = {d: parameter.reference_at(d) for d in values}
+    for when, (value, reference) in dated.items():
+        values[when] = value
+        references[when] = reference
+    return replace(parameter, values=tuple(sorted(values.items())),
+                   reference=MappingProxyType(dict(sorted(references.items()))))
+
+
 def effective_dates(county: str, root: Path | None = None) -> tuple[date, ...]:
     """Every date on which some parameter of the county changes, ascending."""
+    _refresh()
+    return _effective_dates(county, root)
+
+
+@cache
+def _effective_dates(county: str, root: Path | None = None) -> tuple[date, ...]:
     dates: set[date] = set()
-    for parameter in county_parameters(county, root).values():
+    for parameter in _county_parameters(county, root).values():
         dates.update(parameter.effective_dates)
     return tuple(sorted(dates))
 
@@ -242,8 +301,13 @@ def parameters_for(county: str, when: date, root: Path | None = None) -> Paramet
 
 @cache
 def _parameter_set(county: str, when: date, root: Path | None) -> ParameterSet:
+    return build_set(county, _county_parameters(county, root), when)
+
+
+def build_set(county: str, parameters: Mapping[str, Parameter], when: date) -> ParameterSet:
+    """The set of ``parameters`` in force on ``when`` (raises NoParametersForDate)."""
     entries: dict[str, ParameterValue] = {}
-    for name, parameter in county_parameters(county, root).items():
+    for name, parameter in parameters.items():
         found = parameter.at(when)
         if found is None:
             raise NoParametersForDate(
@@ -264,8 +328,9 @@ def _parameter_set(county: str, when: date, root: Path | None) -> ParameterSet:
 
 def clear_caches() -> None:
     """Forget files read so far (tests that write parameter files use this)."""
-    county_parameters.cache_clear()
-    effective_dates.cache_clear()
+    _file_parameters.cache_clear()
+    _county_parameters.cache_clear()
+    _effective_dates.cache_clear()
     _parameter_set.cache_clear()
 
 
@@ -282,3 +347,277 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+# --- values a county enters (overlays) -----------------------------------------------------
+
+#: county → parameter name → effective date → (value, legal reference)
+Overlay = Mapping[str, Mapping[date, tuple[Any, str]]]
+
+_overlays: dict[str, dict[str, dict[date, tuple[Any, str]]]] = {}
+_overlay_version: dict[str, str] = {}
+_refresher: Callable[[], None] | None = None
+_refresh_seconds = 5.0
+_refreshed_at = float("-inf")
+
+
+def install_overlay(county: str, values: Overlay, version: str = "") -> None:
+    """Merge ``values`` over the files of ``county`` from now on in this process
+    (replacing what was installed for the county before; empty removes it). Raises
+    UnknownCounty, or ParameterFileError for a name the county has no file of."""
+    known = _file_parameters(county)
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ParameterFileError(f"county {county}: no parameter {', '.join(unknown)}")
+    kept = {name: dict(dated) for name, dated in values.items() if dated}
+    if kept:
+        _overlays[county] = kept
+        _overlay_version[county] = version
+    else:
+        _overlays.pop(county, None)
+        _overlay_version.pop(county, None)
+    clear_caches()
+
+
+def remove_overlays() -> None:
+    """Forget every overlay (back to the files alone)."""
+    _overlays.clear()
+    _overlay_version.clear()
+    clear_caches()
+
+
+def overlay_of(county: str) -> Overlay:
+    """What is installed for ``county`` (name → date → (value, reference))."""
+    return MappingProxyType(_overlays.get(county, {}))
+
+
+def overlay_version(county: str | None = None) -> str:
+    """The version installed for ``county`` (or every county's, joined); "" for none."""
+    if county is not None:
+        return _overlay_version.get(county, "")
+    return ",".join(f"{c}:{v}" for c, v in sorted(_overlay_version.items()))
+
+
+def set_refresher(refresher: Callable[[], None] | None, seconds: float = 5.0) -> None:
+    """The one function called before parameters are read, at most every ``seconds``
+    (0: every time), to install what another process approved. ``None`` removes it."""
+    global _refresher, _refresh_seconds, _refreshed_at
+    _refresher, _refresh_seconds, _refreshed_at = refresher, seconds, float("-inf")
+
+
+def refresh(force: bool = False) -> None:
+    """Call the refresher now (``force``) or when its interval has passed."""
+    global _refreshed_at
+    if _refresher is None:
+        return
+    now = time.monotonic()
+    if not force and now - _refreshed_at < _refresh_seconds:
+        return
+    _refreshed_at = now
+    _refresher()
+
+
+_refresh = refresh
+
+
+# --- checking values entered for a parameter -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a value entered for a parameter is refused: ``name`` the parameter, ``key`` the
+    place inside its value (``"elderly"``, ``"healthy.2"``, "" for the value itself),
+    ``kind`` one of ``unknown_parameter``, ``missing``, ``unknown_key``, ``shape``,
+    ``not_number``, ``negative``, ``not_text``, ``not_exact``, ``not_date``; ``detail``
+    the engine's own words (for ``not_exact``)."""
+
+    name: str
+    key: str
+    kind: str
+    detail: str = ""
+
+    @property
+    def field(self) -> str:
+        return f"{self.name}.{self.key}" if self.key else self.name
+
+
+def parse_number(text: Any) -> Any:
+    """A number typed in a form as the files read it: int, or Decimal with its places;
+    anything else unchanged (fractions such as ``"1/6"`` stay text)."""
+    if not isinstance(text, str):
+        return text
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if re.fullmatch(r"-?[0-9]+", cleaned):
+        return int(cleaned)
+    if re.fullmatch(r"-?[0-9]*\.[0-9]+", cleaned):
+        return Decimal(cleaned)
+    return text.strip()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def _shape(name: str, key: str, template: Any, value: Any) -> list[Problem]:
+    """``value`` has the form of ``template`` (the value in force): the same keys, as many
+    items, numbers where numbers are, never negative."""
+    if isinstance(template, Mapping):
+        if not isinstance(value, Mapping):
+            return [Problem(name, key, "shape")]
+        problems = []
+        for sub in template:
+            path = f"{key}.{sub}" if key else str(sub)
+            if sub not in value:
+                problems.append(Problem(name, path, "missing"))
+            else:
+                problems += _shape(name, path, template[sub], value[sub])
+        for sub in value:
+            if sub not in template:
+                problems.append(Problem(name, f"{key}.{sub}" if key else str(sub), "unknown_key"))
+        return problems
+    if isinstance(template, list | tuple):
+        if not isinstance(value, list | tuple) or len(value) != len(template):
+            return [Problem(name, key, "shape", str(len(template)))]
+        problems = []
+        for index, (t, v) in enumerate(zip(template, value, strict=True)):
+            problems += _shape(name, f"{key}.{index}" if key else str(index), t, v)
+        return problems
+    if isinstance(template, bool):
+        return [] if isinstance(value, bool) else [Problem(name, key, "shape")]
+    if _is_number(template):
+        value = parse_number(value)
+        if not _is_number(value):
+            return [Problem(name, key, "not_number")]
+        return [Problem(name, key, "negative")] if value < 0 else []
+    if isinstance(template, str):
+        if not isinstance(value, str) or not value.strip():
+            return [Problem(name, key, "not_text")]
+        if re.fullmatch(r"\s*-?[0-9./\s]+", template):  # a fraction such as "1/6"
+            try:
+                number = Fraction(value.strip())
+            except (ValueError, ZeroDivisionError):
+                return [Problem(name, key, "not_number")]
+            return [Problem(name, key, "negative")] if number < 0 else []
+    return []
+
+
+def normalise(template: Any, value: Any) -> Any:
+    """``value`` with the numbers typed as text read as the files read them (after
+    :func:`validate_values` found no problem)."""
+    if isinstance(template, Mapping) and isinstance(value, Mapping):
+        return {k: normalise(template.get(k), v) for k, v in value.items()}
+    if isinstance(template, list | tuple) and isinstance(value, list | tuple):
+        return [normalise(t, v) for t, v in zip(template, value, strict=False)]
+    if _is_number(template):
+        return parse_number(value)
+    return value
+
+
+def template_of(county: str, name: str, when: date) -> Any:
+    """The value of ``name`` in force on ``when`` (or its first value before that)."""
+    parameter = county_parameters(county)[name]
+    found = parameter.at(when)
+    return (found or parameter.values[0])[1]
+
+
+def validate_values(county: str, name: str, values: Mapping[Any, Any]) -> list[Problem]:
+    """What is wrong with ``values`` (effective date → value) for parameter ``name`` of
+    ``county``: the checks of loading a file and of compiling it for the engine."""
+    return validate_set(county, {name: values})
+
+
+def validate_set(county: str, changes: Mapping[str, Mapping[Any, Any]]) -> list[Problem]:
+    """What is wrong with several parameters' new values (name → date → value), checked
+    together as the engine would compile them on each of their dates. Empty when none."""
+    known = county_parameters(county)
+    problems: list[Problem] = []
+    clean: dict[str, dict[date, Any]] = {}
+    for name, dated in changes.items():
+        if name not in known:
+            problems.append(Problem(name, "", "unknown_parameter"))
+            continue
+        for when, value in dated.items():
+            if not isinstance(when, date):
+                problems.append(Problem(name, "", "not_date", str(when)))
+                continue
+            template = template_of(county, name, when)
+            found = _shape(name, "", template, value)
+            problems += found
+            if not found:
+                clean.setdefault(name, {})[when] = normalise(template, value)
+    if problems:
+        return problems
+    merged = dict(known)
+    for name, dated in clean.items():
+        merged[name] = merge_values(merged[name], {d: (v, "") for d, v in dated.items()})
+    for when in sorted({d for dated in clean.values() for d in dated}):
+        problems += _compile_problems(county, merged, when, sorted(clean, key=len, reverse=True))
+    return problems
+
+
+def _compile_problems(county: str, parameters: Mapping[str, Parameter], when: date,
+                      names: list[str]) -> list[Problem]:
+    from .emergency import emergency_parameters_of
+    from .programs import program_parameters
+    from .tables import compile_parameters
+
+    try:
+        trial = build_set(county, parameters, when)
+    except NoParametersForDate:
+        return []
+    for check in (compile_parameters, program_parameters, emergency_parameters_of):
+        try:
+            check(trial)  # type: ignore[operator]
+        except ParameterFileError as error:
+            text = str(error)
+            name = next((n for n in names if n in text), names[-1] if names else "")
+            match = re.search(re.escape(name) + r"\.([A-Za-z0-9_.]+)", text) if name else None
+            return [Problem(name, match.group(1) if match else "", "not_exact", text)]
+    return []
+
+
+# --- the files of a county, as they are in force (export) ---------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    if "." not in text:
+        return dumper.represent_int(int(text))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(MappingProxyType, lambda d, m: d.represent_dict(dict(m)))
+
+
+def dump_parameter(parameter: Parameter) -> str:
+    """The YAML text of a parameter file (description, unit, reference, values)."""
+    reference: Any = parameter.reference
+    if not isinstance(reference, str):
+        reference = dict(sorted(reference.items()))
+    data = {"description": parameter.description, "unit": parameter.unit,
+            "reference": reference, "values": dict(parameter.values)}
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=4096)
+
+
+def export_files(county: str, extra: Overlay | None = None) -> dict[str, bytes]:
+    """The files of ``county`` as in force (``<county>/<name>.yaml`` → bytes): a file no
+    overlay changes is exported as it is, byte for byte; one with county-entered values is
+    written out with them (and with ``extra``, a set not yet approved, when given)."""
+    files = _file_parameters(county)
+    merged = county_parameters(county)
+    result: dict[str, bytes] = {}
+    for name, parameter in merged.items():
+        if extra and name in extra:
+            parameter = merge_values(parameter, extra[name])
+        if parameter is files[name] and parameter.source:
+            result[f"{county}/{name}.yaml"] = Path(parameter.source).read_bytes()
+        else:
+            result[f"{county}/{name}.yaml"] = dump_parameter(parameter).encode("utf-8")
+    return result
