@@ -16,26 +16,37 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from . import vocabulary as v
 from .batch import HouseholdBatch, batch_from_households
+from .conditions import (
+    Condition,
+    Facts,
+    check,
+    evaluate,
+    evaluate_members,
+    explain,
+    first_member_condition,
+    parse_members,
+)
+from .conditions import reason as explained_reason
 from .engine import BatchResult, assess_arrays
-from .formulas import exceeds_share
 from .frame import segment_sum
 from .memory import no_collection
 from .money import format_fen, format_scaled
 from .programs import (
-    CHILD,
     HEAD,
     ProgramExtras,
     ProgramResult,
     extras_from_households,
     programs_arrays,
 )
-from .units import BASIS_POINTS, MONTHS_PER_YEAR, UNITS_PER_FEN
+from .units import BASIS_POINTS, MONTHS_PER_YEAR
 from .validation import validate_household
 from .vetoes import veto_codes
 
@@ -106,19 +117,126 @@ JY_LEVELS = {"JY01": ("preschool",), "JY02": ("primary", "junior"), "JY03": ("se
              "JY04": ("vocational",)}
 
 
+@dataclass(frozen=True)
+class ItemRule:
+    """One item of the prescription: its code, coordination order, name and conditions
+    (:mod:`jiuzhu.rules.conditions` texts; "" = never). ``members`` names the members its
+    reason lists (by default the first quantifier's body)."""
+
+    code: str
+    order: int
+    name: str
+    eligible: str = ""
+    possible: str = ""
+    members: str = ""
+
+    def conditions(self) -> tuple[Condition | None, Condition | None]:
+        return check(self.eligible), check(self.possible)
+
+    def member_condition(self) -> Condition | None:
+        if self.members.strip():
+            return parse_members(self.members.strip())
+        eligible, possible = self.conditions()
+        return first_member_condition(eligible) or first_member_condition(possible)
+
+
+CONDITIONS_FILE = Path(__file__).resolve().parent / "items" / "conditions.yaml"
+
+
+def _default_rules() -> tuple[ItemRule, ...]:
+    data = yaml.safe_load(CONDITIONS_FILE.read_text(encoding="utf-8"))
+    return tuple(ItemRule(code, order, name, **{k: str(x).strip() for k, x in (data[code] or {}).items()})
+                 for code, order, name in ITEMS)
+
+
+#: The 39 items with the conditions of ``items/conditions.yaml``, in :data:`CODES` order.
+DEFAULT_RULES: tuple[ItemRule, ...] = _default_rules()
+DEFAULT_CONDITIONS = {r.code: (r.eligible, r.possible) for r in DEFAULT_RULES}
+
+
+def default_rule(code: str) -> ItemRule | None:
+    return next((r for r in DEFAULT_RULES if r.code == code), None)
+
+
 @dataclass
 class PrescriptionArrays:
-    """:func:`prescription_arrays`: ``status`` (H × 39, int8, STATUSES index), the
-    household terms, and per item the members (length M, bool) its predicate looked at."""
+    """:func:`prescription_arrays`: ``status`` (H × items, int8, STATUSES index; the
+    columns are ``codes``), the household terms, and per item the members (length M, bool)
+    its reason names."""
 
     status: np.ndarray
-    eligible: np.ndarray  # H × 39 bool, before "receiving"
-    possible: np.ndarray  # H × 39 bool
+    eligible: np.ndarray  # H × items bool, before "receiving"
+    possible: np.ndarray  # H × items bool
     assisted: np.ndarray
     near_poor: np.ndarray
     member_masks: dict[str, np.ndarray]
     programs: ProgramResult
     result: BatchResult
+    items: tuple[ItemRule, ...] = DEFAULT_RULES
+    facts: Facts | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(item.code for item in self.items)
+
+    @property
+    def column(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.codes)}
+
+    def templated(self, code: str) -> bool:
+        """The item's reason is the engine's sentence: one of the 39 with its own conditions."""
+        rule = next((r for r in self.items if r.code == code), None)
+        return rule is not None and DEFAULT_CONDITIONS.get(code) == (rule.eligible, rule.possible)
+
+
+def prescription_facts(batch: HouseholdBatch, extras: ProgramExtras, result: BatchResult,
+                       p: ProgramResult, receiving: np.ndarray, codes: Sequence[str]) -> Facts:
+    """The named facts of :data:`jiuzhu.rules.conditions.FACTS` for a batch; ``receiving``
+    (H × len(codes)) is what each household already receives."""
+    assert result.member_detail is not None
+    offsets = batch.member_offsets
+    column = {code: i for i, code in enumerate(codes)}
+    circle = result.circle
+    open_circle = ~p.vetoed & (circle != 0)
+    held = [column[c] for c in ASSISTANCE if c in column]
+    assisted = open_circle & (p.dibao | p.low_income | p.tekun | receiving[:, held].any(axis=1))
+    near_poor = open_circle & ((circle == 3) | (circle == 4)) & ~assisted
+    n = result.members
+
+    def female_head() -> np.ndarray:
+        is_head = extras.relation == HEAD
+        heads_so_far = np.cumsum(is_head) - np.repeat(
+            np.concatenate([[0], np.cumsum(is_head)])[offsets[:-1]], n)
+        return segment_sum(is_head & (heads_so_far == 1) & extras.female, offsets) > 0
+
+    def receives(code: str) -> np.ndarray:
+        if code in column:
+            return receiving[:, column[code]]
+        return np.zeros(len(batch), dtype=np.bool_)
+
+    hardship = result.index
+    values: dict[str, Any] = {
+        "per_capita": result.per_capita, "standard": result.standard,
+        "low_income_line": p.low_income_line, "gross": result.gross,
+        "deductions": result.deductions, "medical": batch.medical,
+        "financial_assets": batch.financial_assets, "disposable_income": p.disposable_income,
+        "members": lambda: np.diff(offsets), "circle": circle,
+        "homes_owned": batch.homes_owned, "hardship_index": hardship,
+        "rural": batch.rural, "dilapidated": batch.dilapidated_housing,
+        "single_parent": batch.single_parent, "event": batch.recent_hardship_event,
+        "vetoed": p.vetoed, "dibao": p.dibao, "low_income": p.low_income, "tekun": p.tekun,
+        "rigid_expense": p.rigid_expense, "temporary": p.temporary,
+        "assisted": assisted, "near_poor": near_poor, "female_head": female_head,
+        "child_supporter": lambda: segment_sum(extras.supporter_child, batch.supporter_offsets) > 0,
+        "member.age": result.member_detail.age, "member.health": batch.health,
+        "member.school": batch.school_level, "member.in_school": batch.in_school,
+        "member.occupation": batch.occupation, "member.female": extras.female,
+        "member.care_level": extras.care_level, "member.relation": extras.relation,
+        "member.orphan": batch.orphan_or_unsupported,
+        "member.coefficient": result.member_detail.coefficient,
+        "member.tekun": p.tekun_member,
+    }
+    return Facts(len(batch), offsets, values, receives)
 
 
 def prescription_arrays(
@@ -126,124 +244,48 @@ def prescription_arrays(
     extras: ProgramExtras,
     result: BatchResult | None = None,
     receiving: np.ndarray | None = None,
+    items: Sequence[ItemRule] | None = None,
 ) -> PrescriptionArrays:
     """Every item's status for every household of the batch.
 
     ``result`` is ``assess_arrays(batch, detail=True)`` (computed when omitted);
-    ``receiving`` an H × 39 bool matrix in :data:`CODES` order (None: nothing received).
+    ``items`` the items in force with their conditions (default: the 39 of
+    :data:`DEFAULT_RULES`); ``receiving`` an H × len(items) bool matrix in that order
+    (None: nothing received). Each item is decided by evaluating its conditions
+    (:mod:`jiuzhu.rules.conditions`) on the batch's facts.
     """
+    rules = tuple(items) if items is not None else DEFAULT_RULES
     if result is None:
         result = assess_arrays(batch, detail=True)
     assert result.member_detail is not None
     p = programs_arrays(batch, extras, result)
     size = len(batch)
-    offsets = batch.member_offsets
-    n = result.members
+    codes = [r.code for r in rules]
     if receiving is None:
-        receiving = np.zeros((size, len(CODES)), dtype=np.bool_)
+        receiving = np.zeros((size, len(codes)), dtype=np.bool_)
     receiving = np.asarray(receiving, dtype=np.bool_)
+    facts = prescription_facts(batch, extras, result, p, receiving, codes)
 
-    age = result.member_detail.age
-    coefficient = result.member_detail.coefficient
-    health, school, occupation = batch.health, batch.school_level, batch.occupation
-    in_school = batch.in_school
-    single_parent = batch.single_parent
-    event = batch.recent_hardship_event
-
-    def anyone(mask: np.ndarray) -> np.ndarray:
-        return segment_sum(mask, offsets) > 0
-
-    circle = result.circle
-    open_circle = ~p.vetoed & (circle != 0)
-    assisted = open_circle & (
-        p.dibao | p.low_income | p.tekun
-        | receiving[:, [COLUMN[c] for c in ASSISTANCE]].any(axis=1)
-    )
-    near_poor = open_circle & ((circle == 3) | (circle == 4)) & ~assisted
-    helped = assisted | near_poor
-
-    disability = np.isin(health, DISABILITIES)
-    serious = health == _HEALTH["serious_illness"]
-    working_age = (age >= 16) & (age <= 59)
-    masks: dict[str, np.ndarray] = {
-        "MZ03": p.tekun_member,
-        "WJ02": serious,
-        "JY05": in_school & (school == _SCHOOL["university"]),
-        "RS01": working_age & (coefficient > 0)
-        & np.isin(occupation, [_OCCUPATION[o] for o in ("unemployed", "none", "casual_work")]),
-        "RS02": working_age & ~in_school & (occupation != _OCCUPATION["fixed_employment"]),
-        "RS03": working_age & (coefficient > 0) & ~in_school,
-        "CL01": disability,
-        "CL02": health == _HEALTH["severe_disability"],
-        "CL03": disability,
-        "MZ07": (age < 18) & batch.orphan_or_unsupported,
-        "MZ08": age >= 80,
-        "MZ09": (age >= 60) & (extras.care_level > 0),
-        "FL01": extras.female & (age >= 18) & serious,
-        "GH01": occupation == _OCCUPATION["fixed_employment"],
-        "GH02": in_school & (school == _SCHOOL["university"]),
-        "HS02": in_school & (school != _SCHOOL["none"]),
-        "TW01": (age < 18) & in_school,
-    }
-    for code, levels in JY_LEVELS.items():
-        masks[code] = in_school & np.isin(school, [_SCHOOL[level] for level in levels])
-    has = {code: anyone(mask) for code, mask in masks.items()}
-    minor = anyone(age < 18)
-
-    homeless = batch.homes_owned == 0
-    medical = batch.medical > 0
-    rural_dilapidated = batch.rural & batch.dilapidated_housing
-    whole_fen = result.gross // UNITS_PER_FEN
-    medical_share = exceeds_share(
-        batch.medical, HM02_MEDICAL_SHARE_BP, (whole_fen, result.gross - whole_fen * UNITS_PER_FEN)
-    )
-    # WJ03: every member ≥ 49, no member and no supporter with relation child.
-    all_older = segment_sum(age < 49, offsets) == 0
-    no_child = (segment_sum(extras.relation == CHILD, offsets) == 0) & (
-        segment_sum(extras.supporter_child, batch.supporter_offsets) == 0
-    )
-    # FL02: the first member with relation head is female.
-    is_head = extras.relation == HEAD
-    heads_so_far = np.cumsum(is_head) - np.repeat(
-        np.concatenate([[0], np.cumsum(is_head)])[offsets[:-1]], n
-    )
-    female_head = anyone(is_head & (heads_so_far == 1) & extras.female)
-    mother = single_parent & female_head
-
-    false = np.zeros(size, dtype=np.bool_)
-    eligible: dict[str, np.ndarray] = {
-        "MZ03": p.tekun, "MZ01": p.dibao, "MZ02": p.low_income, "MZ06": p.rigid_expense,
-        "WJ01": assisted & medical, "WJ02": assisted & has["WJ02"],
-        "ZJ01": assisted & homeless, "ZJ02": rural_dilapidated & assisted,
-        "RS01": assisted & has["RS01"], "RS02": assisted & has["RS02"],
-        "CL01": assisted & has["CL01"], "CL02": has["CL02"], "MZ07": has["MZ07"],
-        "MZ08": has["MZ08"], "MZ09": assisted & has["MZ09"], "FL02": mother & assisted,
-        "GH01": assisted & has["GH01"],
-    }
-    possible: dict[str, np.ndarray] = {
-        "MZ04": p.temporary, "MZ05": event,
-        "WJ01": near_poor & medical, "WJ02": has["WJ02"],
-        "JY05": has["JY05"], "ZJ01": near_poor & homeless, "ZJ02": rural_dilapidated,
-        "ZJ03": homeless & helped, "RS01": near_poor & has["RS01"], "RS03": has["RS03"],
-        "CL01": near_poor & has["CL01"], "CL03": has["CL03"],
-        "MZ07": minor & single_parent, "MZ09": near_poor & has["MZ09"],
-        "WJ03": all_older & no_child, "FL01": has["FL01"], "FL02": mother & near_poor,
-        "GH01": near_poor & has["GH01"], "GH02": has["GH02"] & helped,
-        "HS01": event & helped, "HM01": event & helped, "HM02": medical_share,
-        "HS02": has["HS02"] & helped, "TW01": has["TW01"] & helped,
-    }
-    for code in JY_LEVELS:
-        eligible[code] = assisted & has[code]
-        possible[code] = near_poor & has[code]
-    eligible_matrix = np.stack([eligible.get(c, false) for c in CODES], axis=1)
-    possible_matrix = np.stack([possible.get(c, false) for c in CODES], axis=1)
+    eligible_matrix = np.zeros((size, len(codes)), dtype=np.bool_)
+    possible_matrix = np.zeros((size, len(codes)), dtype=np.bool_)
+    masks: dict[str, np.ndarray] = {}
+    for column, rule in enumerate(rules):
+        eligible, possible = rule.conditions()
+        if eligible is not None:
+            eligible_matrix[:, column] = evaluate(eligible, facts)
+        if possible is not None:
+            possible_matrix[:, column] = evaluate(possible, facts)
+        members = rule.member_condition()
+        if members is not None:
+            masks[rule.code] = evaluate_members(members, facts)
     status = np.where(
         receiving, RECEIVING,
         np.where(eligible_matrix, ELIGIBLE, np.where(possible_matrix, POSSIBLE, NOT_ELIGIBLE)),
     ).astype(np.int8)
     return PrescriptionArrays(
-        status=status, eligible=eligible_matrix, possible=possible_matrix, assisted=assisted,
-        near_poor=near_poor, member_masks=masks, programs=p, result=result,
+        status=status, eligible=eligible_matrix, possible=possible_matrix,
+        assisted=facts["assisted"], near_poor=facts["near_poor"], member_masks=masks,
+        programs=p, result=result, items=rules, facts=facts,
     )
 
 
@@ -254,6 +296,7 @@ def prescribe(
     households: Sequence[Any],
     receiving: Sequence[Collection[str]] | None = None,
     names: Mapping[str, str] | None = None,
+    items: Sequence[ItemRule] | None = None,
 ) -> list[dict[str, Any]]:
     """The prescription of each household dict, in input order.
 
@@ -263,16 +306,20 @@ def prescribe(
     of the terms used), or ``{"household_id", "errors"}`` for an invalid household. With
     ``names`` (item code → the catalogue's name) each entry also carries ``item_name``.
     The reasons of the whole batch are built at once (:func:`prescription_reasons`).
+    ``items``: the items in force with their conditions (default :data:`DEFAULT_RULES`).
     """
     with no_collection():
-        return _prescribe(households, receiving, names)
+        return _prescribe(households, receiving, names, items)
 
 
 def _prescribe(
     households: Sequence[Any],
     receiving: Sequence[Collection[str]] | None,
     names: Mapping[str, str] | None,
+    items: Sequence[ItemRule] | None = None,
 ) -> list[dict[str, Any]]:
+    rules = tuple(items) if items is not None else DEFAULT_RULES
+    column_of = {rule.code: i for i, rule in enumerate(rules)}
     results: list[dict[str, Any] | None] = [None] * len(households)
     valid: list[int] = []
     for position, household in enumerate(households):
@@ -288,13 +335,13 @@ def _prescribe(
         chosen = [households[i] for i in valid]
         batch = batch_from_households(chosen)
         extras = extras_from_households(chosen)
-        matrix = np.zeros((len(chosen), len(CODES)), dtype=np.bool_)
+        matrix = np.zeros((len(chosen), len(rules)), dtype=np.bool_)
         if receiving is not None:
             for row, position in enumerate(valid):
                 for code in receiving[position] or ():
-                    if code in COLUMN:
-                        matrix[row, COLUMN[code]] = True
-        arrays = prescription_arrays(batch, extras, receiving=matrix)
+                    if code in column_of:
+                        matrix[row, column_of[code]] = True
+        arrays = prescription_arrays(batch, extras, receiving=matrix, items=rules)
         member_names = [m["name"] for h in chosen for m in h["members"]]
         reasons = prescription_reasons(arrays, batch, extras, member_names)
         for row, position in enumerate(valid):
@@ -313,16 +360,17 @@ def household_prescription(
     statuses = a.status[i].tolist()
     tekun = bool(p.tekun[i])
     entries = []
-    for column, code in enumerate(CODES):
+    for column, rule in enumerate(a.items):
+        code = rule.code
         entry: dict[str, Any] = {
             "item_code": code,
             "status": STATUSES[statuses[column]],
             "reason": str(reasons[column]),
-            "order": ORDER[code],
-            "overlaps": ["MZ03"] if code == "MZ01" and tekun else [],
+            "order": rule.order,
+            "overlaps": ["MZ03"] if code == "MZ01" and tekun and "MZ03" in a.column else [],
         }
         if names is not None:
-            entry["item_name"] = names.get(code) or NAMES[code]
+            entry["item_name"] = names.get(code) or rule.name
         entries.append(entry)
     start, stop = int(r.member_offsets[i]), int(r.member_offsets[i + 1])
     members = household["members"]
@@ -420,22 +468,67 @@ def prescription_reasons(
     a: PrescriptionArrays, batch: HouseholdBatch, extras: ProgramExtras,
     member_names: Sequence[str],
 ) -> np.ndarray:
-    """The reason of every item for every household: an H × 39 object array of str in
-    :data:`CODES` order, one Chinese sentence naming the figures that decided the item.
+    """The reason of every item for every household: an H × items object array of str in
+    ``a.codes`` order, one Chinese sentence naming the figures that decided the item — the
+    engine's sentence for the 39 items with their own conditions, else the clauses of the
+    item's condition that decided (:func:`jiuzhu.rules.conditions.explain`).
 
     ``member_names`` are the members' names (length M, batch order).
     """
+    size = len(batch)
+    reasons = np.empty((size, len(a.items)), dtype=object)
+    if size == 0:
+        return reasons
+    reasons39 = _template_reasons(a, batch, extras, member_names)
+    for column, rule in enumerate(a.items):
+        if a.templated(rule.code):
+            reasons[:, column] = reasons39[:, COLUMN[rule.code]]
+        else:
+            reasons[:, column] = _condition_reasons(a, column, rule, member_names)
+    return reasons
+
+
+def _condition_reasons(a: PrescriptionArrays, column: int, rule: ItemRule,
+                       member_names: Sequence[str]) -> np.ndarray:
+    """The reasons of an item decided by its condition alone: the clauses that decided."""
+    assert a.facts is not None
+    eligible, possible = rule.conditions()
+    out = np.empty(len(a.status), dtype=object)
+    for i, status in enumerate(a.status[:, column].tolist()):
+        if status == RECEIVING:
+            out[i] = f"家庭已在办理或享受“{rule.name}”"
+        elif eligible is None and possible is None:
+            out[i] = "依申请办理"
+        elif status == ELIGIBLE:
+            out[i] = explained_reason(explain(eligible, a.facts, i, member_names), True)
+        elif status == POSSIBLE:
+            out[i] = explained_reason(explain(possible, a.facts, i, member_names), True)
+        else:
+            out[i] = explained_reason(explain(eligible or possible, a.facts, i, member_names),
+                                      False)
+    return out
+
+
+def _template_reasons(
+    a: PrescriptionArrays, batch: HouseholdBatch, extras: ProgramExtras,
+    member_names: Sequence[str],
+) -> np.ndarray:
+    """The engine's sentences of the 39 items (H × 39, :data:`CODES` order); an item not
+    among ``a.items`` reads as not eligible."""
     r, p = a.result, a.programs
     assert r.member_detail is not None
     size = len(batch)
     reasons = np.empty((size, len(CODES)), dtype=object)
-    if size == 0:
-        return reasons
     offsets = r.member_offsets
     owner = np.repeat(np.arange(size), np.diff(offsets))
     ages = r.member_detail.age
     names = _objects(member_names)
-    status = a.status
+    status = np.full((size, len(CODES)), NOT_ELIGIBLE, dtype=np.int8)
+    eligible39 = np.zeros((size, len(CODES)), dtype=np.bool_)
+    for code, column in a.column.items():
+        if code in COLUMN:
+            status[:, COLUMN[code]] = a.status[:, column]
+            eligible39[:, COLUMN[code]] = a.eligible[:, column]
 
     # The figures, as text once.
     P = fen_texts(r.per_capita)
@@ -457,6 +550,8 @@ def prescription_reasons(
     assisted, near_poor = a.assisted, a.near_poor
     labels = names + "（" + _objects([str(x) for x in ages.tolist()]) + "岁）"
     who = {code: _join(mask, labels, owner, size) for code, mask in a.member_masks.items()}
+    for code in CODES:
+        who.setdefault(code, np.full(size, "", dtype=object))
     youngest = np.minimum.reduceat(ages, offsets[:-1])
 
     # Why the household is assisted, near-poor or neither (the 信息圈 terms).
@@ -464,7 +559,7 @@ def prescription_reasons(
     kinds = np.zeros(size, dtype=np.int64)
     for bit, code in enumerate(ASSISTANCE):
         column = COLUMN[code]
-        kinds |= (a.eligible[:, column] | receiving[:, column]).astype(np.int64) << bit
+        kinds |= (eligible39[:, column] | receiving[:, column]).astype(np.int64) << bit
     assisted_text = _by_value(kinds, lambda k: "家庭属于救助对象（{}）".format("、".join(
         ASSISTED_LABELS[c] for bit, c in enumerate(ASSISTANCE) if k >> bit & 1)))
     standing = (_Cases(np.ones(size, dtype=np.bool_))
