@@ -20,3 +20,6 @@ AUDIT_ANCHOR_FILE = ""
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # A fixed SM4 data key (core.crypto) so that tests never create or read var/keys/.
 os.environ.setdefault("JIUZHU_DATA_KEY", "00112233445566778899aabbccddeeff")
+# The engine asks for the approved parameter sets (jiuzhu/policy) before every read, so that
+# a set one test approved never outlives its database (production: every 5 seconds).
+JIUZHU_PARAMETERS_CHECK_SECONDS = 0

@@ -68,6 +68,7 @@ MENU: tuple[Entry, ...] = (
     Entry(_("举报核查"), "supervision:tipoffs", "supervision.view_tipoffs", more=True),
     Entry(_("工作日历"), "calendars:month", more=True),
     Entry(_("政策清单管理"), "catalogue:admin", "catalogue.administer", more=True),
+    Entry(_("政策参数"), "policy:index", "policy.view", more=True),
     Entry(_("材料设置"), "applications:material_settings",
           "applications.edit_material_settings", more=True),
     # social forces (#12): the staff's pages, the coordinator's follow-up, the keeper's station

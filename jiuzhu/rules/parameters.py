@@ -189,7 +189,7 @@ def parse_parameter_text(name: str, text: str | bytes, source: str = "") -> Para
     """A parameter file's text read and checked like a file (for imports)."""
     try:
         data = yaml.load(text, Loader=DecimalSafeLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, TypeError) as error:  # a date such as 2027-13-01
         raise ParameterFileError(f"{source or name}: not YAML ({error})") from None
     return parameter_from_data(name, data, source or name)
 
@@ -359,13 +359,14 @@ _overlay_version: dict[str, str] = {}
 _refresher: Callable[[], None] | None = None
 _refresh_seconds = 5.0
 _refreshed_at = float("-inf")
+_refreshing = False
 
 
 def install_overlay(county: str, values: Overlay, version: str = "") -> None:
     """Merge ``values`` over the files of ``county`` from now on in this process
     (replacing what was installed for the county before; empty removes it). Raises
     UnknownCounty, or ParameterFileError for a name the county has no file of."""
-    known = _file_parameters(county)
+    known = _file_parameters(county, None)
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise ParameterFileError(f"county {county}: no parameter {', '.join(unknown)}")
@@ -407,14 +408,18 @@ def set_refresher(refresher: Callable[[], None] | None, seconds: float = 5.0) ->
 
 def refresh(force: bool = False) -> None:
     """Call the refresher now (``force``) or when its interval has passed."""
-    global _refreshed_at
-    if _refresher is None:
+    global _refreshed_at, _refreshing
+    if _refresher is None or _refreshing:
         return
     now = time.monotonic()
     if not force and now - _refreshed_at < _refresh_seconds:
         return
     _refreshed_at = now
-    _refresher()
+    _refreshing = True
+    try:
+        _refresher()
+    finally:
+        _refreshing = False
 
 
 _refresh = refresh
@@ -515,7 +520,7 @@ def normalise(template: Any, value: Any) -> Any:
 
 def template_of(county: str, name: str, when: date) -> Any:
     """The value of ``name`` in force on ``when`` (or its first value before that)."""
-    parameter = county_parameters(county)[name]
+    parameter = _county_parameters(county, None)[name]
     found = parameter.at(when)
     return (found or parameter.values[0])[1]
 
@@ -545,8 +550,8 @@ def validate_set(county: str, changes: Mapping[str, Mapping[Any, Any]]) -> list[
             problems += found
             if not found:
                 clean.setdefault(name, {})[when] = normalise(template, value)
-    if problems:
-        return problems
+    # the values of the right form are compiled together (the others as in force), so that
+    # a value the engine cannot use is named beside a value that is not a number
     merged = dict(known)
     for name, dated in clean.items():
         merged[name] = merge_values(merged[name], {d: (v, "") for d, v in dated.items()})
@@ -610,8 +615,8 @@ def export_files(county: str, extra: Overlay | None = None) -> dict[str, bytes]:
     """The files of ``county`` as in force (``<county>/<name>.yaml`` → bytes): a file no
     overlay changes is exported as it is, byte for byte; one with county-entered values is
     written out with them (and with ``extra``, a set not yet approved, when given)."""
-    files = _file_parameters(county)
-    merged = county_parameters(county)
+    merged = county_parameters(county)  # first: it may install what was approved meanwhile
+    files = _file_parameters(county, None)
     result: dict[str, bytes] = {}
     for name, parameter in merged.items():
         if extra and name in extra:

@@ -28,7 +28,7 @@ FLOORS = [
     ["socialwork", "emergency"],
     ["xingfu", "contracts", "intake", "leads", "supervision", "payments"],
     ["applications"],
-    ["funds", "points", "stations", "assessments", "verification", "catalogue", "documents", "exchange"],
+    ["funds", "points", "stations", "policy", "assessments", "verification", "catalogue", "documents", "exchange"],
     ["households", "calendars"],
     ["accounts", "audit", "regions"],
     ["core", "rules"],

@@ -100,6 +100,7 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^dashboard/refresh/<int:pk>", "monitoring.RefreshRun", "pk"),
     (r"^dashboard/<str:code>", "regions.Region", "code"),
     (r"^upward/<int:pk>", "upward.Submission", "pk"),
+    (r"^policy/<int:pk>", "policy.ParameterSetDraft", "pk"),
 ]
 
 # Values of the other parameters of a route, by name.
@@ -174,7 +175,8 @@ def world_objects() -> dict[str, Any]:
         if label == "regions.Region":
             qs = qs.filter(level="grid").within(town)
         elif label in ("verification.SourceImport", "contracts.Contract",
-                       "contracts.Settlement", "upward.Submission"):  # a department's file, a contract: the county's
+                       "contracts.Settlement", "upward.Submission",
+                       "policy.ParameterSetDraft"):  # a department's file, a contract: the county's
             qs = qs.filter(region_path=town.parent.path)
         elif hasattr(qs, "within"):
             qs = qs.within(town)
