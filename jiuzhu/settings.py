@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jiuzhu.catalogue", "jiuzhu.intake", "jiuzhu.leads", "jiuzhu.selfservice",
     "jiuzhu.funds", "jiuzhu.emergency",
     "jiuzhu.stations", "jiuzhu.points", "jiuzhu.contracts", "jiuzhu.xingfu", "jiuzhu.socialwork",
+    "jiuzhu.recertify",
     "jiuzhu.policy",  # the parameters a county enters (政策参数, #16)
     # oversight (#13): dashboard, monthly statistics, upward reporting, electronic archive
     "jiuzhu.monitoring", "jiuzhu.monthly", "jiuzhu.upward", "jiuzhu.archive",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("contracts/", include("jiuzhu.contracts.urls")),
     path("xingfu/", include("jiuzhu.xingfu.urls")),
     path("socialwork/", include("jiuzhu.socialwork.urls")),
+    path("recertify/", include("jiuzhu.recertify.urls")),
     path("policy/", include("jiuzhu.policy.urls")),
     path("self/", include("jiuzhu.selfservice.urls")),
     path("dashboard/", include("jiuzhu.monitoring.urls")),

@@ -77,12 +77,12 @@ STATE_LABELS: dict[str, Any] = {
 }
 #: the other pieces of work of each role, in the order shown (after the application states)
 ROLE_WORK: dict[str, tuple[str, ...]] = {
-    Role.WINDOW_WORKER: ("queue",),
+    Role.WINDOW_WORKER: ("queue", "recertify"),
     Role.INVESTIGATOR: ("investigations",),
     Role.VERIFICATION_OFFICER: ("verifications",),
     Role.VILLAGE_ASSISTANT: ("investigations", "visits", "leads"),
     Role.GRID_WORKER: ("visits", "investigations", "leads"),
-    Role.TOWNSHIP_REVIEWER: ("reviews",),
+    Role.TOWNSHIP_REVIEWER: ("reviews", "recertify"),
     Role.DEPARTMENT_OFFICER: ("inbox",),
     Role.SUPERVISOR: ("overdue_applications", "overdue_items", "reviews"),
     Role.COUNTY_APPROVER: ("second_approvals",),
@@ -259,11 +259,24 @@ def _today_overdue_items(user, _investigations) -> dict[str, Any] | None:
     return _row("overdue_items", _("督办事项"), counted["n"], reverse("intake:overdue"), note)
 
 
+def _today_recertify(user, _investigations) -> dict[str, Any] | None:
+    """资格认证: declared changes waiting for the township's review (none: no row)."""
+    if not user.has_perm("recertify.review"):
+        return None
+    from jiuzhu.recertify.selectors import changes_waiting
+
+    n = changes_waiting(user).count()
+    if not n:
+        return None
+    return _row("recertify", _("资格认证变化待审核"), n,
+                _url("recertify:list", state="change_declared"))
+
+
 _WORK = {"second_approvals": _today_second_approvals, "queue": _today_queue, "investigations": _today_investigations, "visits": _today_visits,
          "leads": _today_leads, "reviews": _today_reviews, "inbox": _today_inbox,
          "verifications": _today_verifications,
          "overdue_applications": _today_overdue_applications,
-         "overdue_items": _today_overdue_items}
+         "overdue_items": _today_overdue_items, "recertify": _today_recertify}
 
 
 def _dashboard_summary(user) -> dict[str, Any] | None:

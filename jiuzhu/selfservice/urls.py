@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import confirm, views
 
 app_name = "selfservice"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("check/", views.check, name="check"),
     path("check/apply/", views.check_apply, name="check_apply"),
     path("elder/", views.elder, name="elder"),
+    path("confirm/", confirm.confirm_start, name="confirm"),
+    path("confirm/form/", confirm.confirm_form, name="confirm_form"),
+    path("confirm/done/", confirm.confirm_done, name="confirm_done"),
 ]

@@ -438,6 +438,56 @@ def tipoff_close(*, actor: Any, tip_off: TipOff, summary: str, findings: str,
         "summary": summary, "findings": findings, "decision": decision})
 
 
+# --- a case's suspension outside a tip-off (资格认证 not confirmed in time) ------------------
+
+@transaction.atomic
+def case_suspend(*, actor: Any, application: Application, reasons: str,
+                 requirements: str = "", respond_by: date | None = None,
+                 today: date | None = None,
+                 permission: str = "supervision.act_tipoff") -> Application:
+    """暂停发放 of a paid case by the county's rule (not a tip-off): the case leaves the
+    payroll from next month, with its step, the suspension notice (D22, rendered after
+    commit) and an audit event. ``permission`` is the caller's predicate (checked by
+    ``require``); 409 when the case is not in payment."""
+    today = today or timezone.localdate()
+    require(actor, application.region_path, permission, what=_("案件"))
+    application = _lock_case(application.pk)
+    if application.state != State.IN_PAYMENT:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED,
+                           _("案件状态为“%(state)s”，不能暂停发放") % {"state": application.get_state_display()})
+    before = application.state
+    application.suspend()
+    application.save()
+    record_step(application, actor, "suspend", before, application.state, {"reasons": reasons})
+    issue_documents(application, actor, ["D22"], start_month=_iso_month(_next_month(today)),
+                    reasons=[reasons], suspension={
+                        "requirements": requirements or "请于限期内到乡镇（街道）说明情况并提供相关材料",
+                        "respond_by": (respond_by or today + timedelta(days=15)).isoformat()})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "suspend", "from": before, "to": application.state,
+                         "reasons": reasons})
+    return application
+
+
+@transaction.atomic
+def case_resume(*, actor: Any, application: Application, reason: str,
+                permission: str = "supervision.act_tipoff") -> Application:
+    """恢复发放 of a suspended case (the reason of its suspension is resolved): its step
+    and an audit event; 409 when the case is not suspended."""
+    require(actor, application.region_path, permission, what=_("案件"))
+    application = _lock_case(application.pk)
+    if application.state != State.SUSPENDED:
+        raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("案件未暂停发放，无需恢复"))
+    before = application.state
+    application.resume()
+    application.save()
+    record_step(application, actor, "resume", before, application.state, {"reason": reason})
+    audit_record(actor=actor, action="update", obj=application,
+                 detail={"action": "resume", "from": before, "to": application.state,
+                         "reason": reason})
+    return application
+
+
 # --- the transition tables -----------------------------------------------------------------
 #
 # A review task: open → done (``run``; ``close_with_case`` when its case is stopped). A

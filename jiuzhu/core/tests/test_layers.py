@@ -26,7 +26,7 @@ FLOORS = [
     ["portal", "demo", "selfservice"],
     ["monitoring", "monthly", "upward", "archive"],
     ["socialwork", "emergency"],
-    ["xingfu", "contracts", "intake", "leads", "supervision", "payments"],
+    ["recertify", "xingfu", "contracts", "intake", "leads", "supervision", "payments"],
     ["applications"],
     ["funds", "points", "stations", "policy", "assessments", "verification", "catalogue", "documents", "exchange"],
     ["households", "calendars"],

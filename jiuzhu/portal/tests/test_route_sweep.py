@@ -91,6 +91,8 @@ OBJECTS: list[tuple[str, str, str]] = [
     (r"^points/accounts/<int:pk>", "points.PointAccount", "pk"),
     (r"^api/v1/points/accounts/<int:account_id>", "points.PointAccount", "pk"),
     (r"^socialwork/<int:pk>", "socialwork.SocialCase", "pk"),
+    (r"^recertify/settings/<int:pk>", "regions.Region", "pk"),
+    (r"^recertify/<int:pk>", "recertify.Confirmation", "pk"),
     (r"^api/v1/socialwork/cases/<int:case_id>", "socialwork.SocialCase", "pk"),
     # oversight (#13)
     (r"^archive/application/<int:case_id>", "applications.Application", "pk"),
