@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from jiuzhu.testing import STAND_IN_PDF
+from jiuzhu.testing import STAND_IN_PDF, axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -131,7 +131,8 @@ def settle(page: Any) -> None:
 
 def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second_dibao(
         browser, live_server):
-    """Also the Content-Security-Policy in Chromium (issue #14, 9): on every page opened
+    """Also accessibility (issue #16, 7): axe-core finds no serious or critical violation on
+    any page opened here. And the Content-Security-Policy in Chromium (issue #14, 9): on every page opened
     here — every menu entry of every role (the dashboard's and the fund statement's ECharts,
     the calendars, lists and forms), a household's page and a case's — the console reports
     no CSP violation and no script error."""
@@ -147,6 +148,7 @@ def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second
     problems: list[str] = []
     csp_problems: list[str] = []
     overflow: list[str] = []
+    axe: list[str] = []
     # one demo user of each role (the first of the README's table: not the twelve department
     # officers nor three window workers — test_links.py opens every demo user's pages)
     names, roles = ["admin"], set()
@@ -170,6 +172,8 @@ def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second
             response = click_entry(page, label, more)
             settle(page)
             problems += page_problems(page, response, username, label, href)
+            if not href.startswith("/api/"):  # the API documentation is not ours
+                axe += axe_problems(page, where[0])
             overflow += shoot(page, f"menu-{username}-{href.strip('/').replace('/', '-')}")
         page.context.close()
         if SHOTS:  # the same on a phone, through the toggler
@@ -193,12 +197,16 @@ def test_every_demo_user_clicks_every_menu_entry_and_the_window_refuses_a_second
     household = Household.objects.visible_to(window).order_by("pk").first()
     first_case = Application.objects.visible_to(window).order_by("pk").first()
     assert household is not None and first_case is not None
-    for path in (f"/households/{household.pk}/", f"/applications/{first_case.pk}/"):
+    for path in (f"/households/{household.pk}/", f"/applications/{first_case.pk}/",
+                 "/intake/new/", "/households/new/", "/applications/new/"):
         where[0] = f"window1 {path}"
         page.goto(f"{base}{path}")
         settle(page)
+        axe += axe_problems(page, where[0])
     page.context.close()
     assert not csp_problems, "\n".join(csp_problems)
+    # issue #16 item 7: no serious or critical axe-core violation on any of these pages
+    assert not axe, "\n".join(axe)
     if overflow:
         print("\n".join(["wider than the viewport:", *overflow]))
 
