@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.models import Household
-from jiuzhu.rules.prescription import CODES, NAMES, prescribe
+from jiuzhu.rules.prescription import prescribe
 
+from .item_conditions import on_request_codes, rules_of
 from .services import household_snapshot
 
 # What households already receive is known above this app (their intake items and their
@@ -95,20 +96,23 @@ class Prescription:
     names: dict[str, str] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
     receiving: set[str] = field(default_factory=set)
+    on_request: set[str] = field(default_factory=set)  # items without a condition
 
     def api(self) -> list[dict[str, Any]]:
         keys = ("item_code", "status", "reason", "order", "overlaps")
         return [{k: e[k] for k in keys} for e in self.entries]
 
 
-def _catalogue(on: date) -> tuple[dict[str, str], dict[str, str]]:
+def _catalogue(on: date) -> tuple[dict[str, str], dict[str, str], tuple[Any, ...]]:
+    """Names, departments and the item rules (conditions) of the items in force."""
     from jiuzhu.catalogue.selectors import items_in_force
 
     names, departments = {}, {}
-    for item in items_in_force(on):
+    items = items_in_force(on)
+    for item in items:
         names[item.code] = item.name
         departments[item.code] = item.department.name if item.department_id else ""
-    return names, departments
+    return names, departments, rules_of(items)
 
 
 def household_prescription(*, actor: Any, household: Household,
@@ -122,8 +126,9 @@ def household_prescription(*, actor: Any, household: Household,
     on = on or timezone.localdate()
     snapshot = household_snapshot(household, on=on)
     receiving = items_receiving(household)
-    names, departments = _catalogue(on)
-    (result,) = prescribe([snapshot], [receiving], names={c: names.get(c, NAMES[c]) for c in CODES})
+    names, departments, rules = _catalogue(on)
+    (result,) = prescribe([snapshot], [receiving], names={r.code: names.get(r.code, r.name) for r in rules},
+                          items=rules)
     if "errors" in result:
         raise ServiceError(ErrorCode.VALIDATION, _("家庭信息不完整，无法生成大处方"), result["errors"])
     with transaction.atomic():
@@ -132,4 +137,5 @@ def household_prescription(*, actor: Any, household: Household,
         household=household, on=on, entries=result["prescription"],
         tekun_members=result["tekun_members"], summary=result["summary"],
         names=names, departments=departments, receiving=receiving,
+        on_request=on_request_codes(rules),
     )

@@ -28,27 +28,23 @@ from jiuzhu.core.access import require
 from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.regions.models import Region
 from jiuzhu.rules.prescription import (
-    CODES,
-    COLUMN,
     ELIGIBLE,
-    NAMES,
     NOT_ELIGIBLE,
-    ON_REQUEST,
     POSSIBLE,
     prescription_arrays,
 )
 
+from .item_conditions import on_request_codes, rules_in_force
 from .loader import load_chunk
 from .prescription import items_receiving_in
 
 CHUNK = 50_000
-_ON_REQUEST_COLUMNS = np.isin(np.arange(len(CODES)), [COLUMN[c] for c in ON_REQUEST])
 
 
 @dataclass
 class ReportRow:
-    """One township (``code`` "" for the total row): households, and per item in
-    :data:`CODES` order the households it is recommended for and may be applied for."""
+    """One township (``code`` "" for the total row): households, and per item (in the
+    report's ``items`` order: the items in force) the households it is recommended for and may be applied for."""
 
     code: str
     name: str
@@ -65,7 +61,7 @@ class ReportRow:
 class PrescriptionReport:
     region: Region
     on: date
-    items: list[tuple[str, str]]  # (code, name in the catalogue in force), CODES order
+    items: list[tuple[str, str]]  # (code, name) of every item in force, the engine's order
     rows: list[ReportRow]
     total: ReportRow
     timings: dict[str, float] = field(default_factory=dict)
@@ -88,14 +84,19 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
         raise ServiceError(ErrorCode.NOT_FOUND, _("区划不存在"))
     require(actor, region.path, "assessments.view_ranking", what=_("区划"))
     on = on or timezone.localdate()
+    rules = rules_in_force(on)
+    codes = [r.code for r in rules]
+    column_of = {code: i for i, code in enumerate(codes)}
+    on_request = on_request_codes(rules)
+    on_request_columns = np.asarray([code in on_request for code in codes], dtype=np.bool_)
     started = time.perf_counter()
     receiving = items_receiving_in(region)
     seconds_receiving = time.perf_counter() - started
 
     towns: dict[str, int] = {}
     households = np.zeros(0, dtype=np.int64)
-    recommended = np.zeros((0, len(CODES)), dtype=np.int64)
-    applicable = np.zeros((0, len(CODES)), dtype=np.int64)
+    recommended = np.zeros((0, len(codes)), dtype=np.int64)
+    applicable = np.zeros((0, len(codes)), dtype=np.int64)
     seconds_read = seconds_decide = 0.0
     cursor = 0
     while True:
@@ -107,13 +108,14 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
             break
         tick = time.perf_counter()
         assert chunk.extras is not None
-        held = np.zeros((len(chunk.household_pks), len(CODES)), dtype=np.bool_)
+        held = np.zeros((len(chunk.household_pks), len(codes)), dtype=np.bool_)
         if receiving:
             for row, pk in enumerate(chunk.household_pks.tolist()):
                 for code in receiving.get(pk, ()):
-                    if code in COLUMN:
-                        held[row, COLUMN[code]] = True
-        status = prescription_arrays(chunk.batch, chunk.extras, receiving=held).status
+                    if code in column_of:
+                        held[row, column_of[code]] = True
+        status = prescription_arrays(chunk.batch, chunk.extras, receiving=held,
+                                     items=rules).status
         codes = [township_code(path) for path in chunk.region_paths]
         for code in dict.fromkeys(codes):
             towns.setdefault(code, len(towns))
@@ -127,7 +129,7 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
             rows = status[town == t]
             recommended[t] += (rows == ELIGIBLE).sum(axis=0)
             applicable[t] += ((rows == POSSIBLE)
-                              | ((rows == NOT_ELIGIBLE) & _ON_REQUEST_COLUMNS)).sum(axis=0)
+                              | ((rows == NOT_ELIGIBLE) & on_request_columns)).sum(axis=0)
         cursor = int(chunk.household_pks[-1])
         seconds_decide += time.perf_counter() - tick
 
@@ -144,17 +146,11 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
                               recommended=recommended[t].tolist(),
                               applicable=applicable[t].tolist()))
     total = ReportRow(code="", name=_("合计"), households=int(households.sum()),
-                      recommended=recommended.sum(axis=0).tolist() if len(rows) else [0] * len(CODES),
-                      applicable=applicable.sum(axis=0).tolist() if len(rows) else [0] * len(CODES))
-    catalogue = _catalogue_names(on)
+                      recommended=recommended.sum(axis=0).tolist() if len(rows) else [0] * len(codes),
+                      applicable=applicable.sum(axis=0).tolist() if len(rows) else [0] * len(codes))
     return PrescriptionReport(
-        region=region, on=on, items=[(c, catalogue.get(c) or NAMES[c]) for c in CODES],
+        region=region, on=on, items=[(r.code, r.name) for r in rules],
         rows=rows, total=total,
         timings={"receiving": seconds_receiving, "read": seconds_read, "decide": seconds_decide},
     )
 
-
-def _catalogue_names(on: date) -> dict[str, str]:
-    from jiuzhu.catalogue.selectors import items_in_force
-
-    return {item.code: item.name for item in items_in_force(on)}

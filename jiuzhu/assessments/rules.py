@@ -17,3 +17,7 @@ rules.add_perm("assessments.view_ranking", is_staff_member & works_cases)
 MONITORS = (Role.WINDOW_WORKER, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER,
             Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER, Role.ADMINISTRATOR)
 rules.add_perm("assessments.monitor", is_staff_member & has_role(*MONITORS))
+
+# 预览事项条件: which households of the region an item's condition matches (the catalogue's
+# item page); the people who edit the catalogue.
+rules.add_perm("assessments.preview_condition", is_staff_member & has_role(Role.ADMINISTRATOR))

@@ -254,13 +254,13 @@ def prescription_entries(result: Any) -> list[dict[str, Any]]:
     """The page's rows: items the engine cannot decide (依申请审核: legal aid, judicial
     relief, the homeless, funerals) are 可申请 and may be ticked rather than 不符合; eligible
     items come ticked; possible ones may be ticked."""
-    from jiuzhu.rules.prescription import ON_REQUEST
+    on_request: set[str] = result.on_request
 
     labels = {"eligible": _("符合"), "possible": _("可能符合"), "receiving": _("正在享受"),
               "not_eligible": _("不符合"), "on_request": _("可申请（依申请审核）")}
     entries = []
     for e in result.entries:
-        shown = ("on_request" if e["status"] == "not_eligible" and e["item_code"] in ON_REQUEST
+        shown = ("on_request" if e["status"] == "not_eligible" and e["item_code"] in on_request
                  else e["status"])
         entries.append({**e, "shown": shown, "status_label": labels[shown],
                         "department": result.departments.get(e["item_code"], ""),

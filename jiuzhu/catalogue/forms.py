@@ -34,6 +34,15 @@ class ItemForm(ErrorsMixin, forms.Form):
         label=_("给居民的说明"), required=False,
         help_text=_("用居民听得懂的话写申请条件，不写系数和公式；显示在居民网上申请页和口袋书的居民版"),
         widget=forms.Textarea(attrs={"rows": 3}))
+    condition_eligible = forms.CharField(
+        label=_("符合条件（表达式）"), required=False,
+        help_text=_("大处方推荐本事项（符合）的条件，如 any(member.age >= 60) and rural and "
+                    "circle in [1, 2, 3]；留空则不推荐"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace", "spellcheck": "false"}))
+    condition_possible = forms.CharField(
+        label=_("可能符合条件（表达式）"), required=False,
+        help_text=_("不符合时，大处方显示“可能符合”的条件；两项都留空则依申请办理"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace", "spellcheck": "false"}))
     valid_from = forms.DateField(label=_("生效日期"), required=False, widget=_date_input())
     note = forms.CharField(label=_("修订说明"), required=False, max_length=200)
 
@@ -47,7 +56,8 @@ class ItemForm(ErrorsMixin, forms.Form):
 class NewItemForm(ItemForm):
     code = forms.CharField(label=_("事项编码"), required=False, max_length=16)
     field_order = ["code", "name", "department", "level", "limit", "program", "materials",
-                   "policy", "conditions", "process", "resident_text", "valid_from", "note"]
+                   "policy", "conditions", "process", "resident_text", "condition_eligible",
+                   "condition_possible", "valid_from", "note"]
 
 
 class RetireForm(ErrorsMixin, forms.Form):

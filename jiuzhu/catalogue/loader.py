@@ -38,7 +38,8 @@ def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
              materials=list(entry.get("materials") or []),
              position=position,
              # the texts the (possibly historical, in a migration) model has
-             **{f: entry.get(f, "") for f in TEXT_FIELDS if f in fields})
+             **{f: entry.get(f, "") for f in TEXT_FIELDS if f in fields},
+             **{f: text for f, text in default_conditions(entry["code"]).items() if f in fields})
         for position, entry in enumerate(data["items"], start=1)
         if entry["code"] not in existing
     ]
@@ -47,6 +48,33 @@ def load_catalogue(Department: Any, Item: Any, path: Path = DATA,
 
 
 TEXT_FIELDS = ("policy", "conditions", "process", "resident_text")
+CONDITION_FIELDS = ("condition_eligible", "condition_possible")
+
+
+def default_conditions(code: str) -> dict[str, str]:
+    """The conditions of one of the 39 items as written in the rules library
+    (``jiuzhu/rules/items/conditions.yaml``); {} for another item."""
+    from jiuzhu.rules.prescription import DEFAULT_CONDITIONS
+
+    if code not in DEFAULT_CONDITIONS:
+        return {}
+    eligible, possible = DEFAULT_CONDITIONS[code]
+    return {"condition_eligible": eligible, "condition_possible": possible}
+
+
+def fill_conditions(Item: Any) -> int:
+    """Write the rules library's conditions into every version of the 39 items that has
+    none (both empty); returns the number of versions changed. A county's own conditions
+    are never overwritten."""
+    changed = 0
+    for item in Item.objects.filter(condition_eligible="", condition_possible=""):
+        conditions = default_conditions(item.code)
+        if any(conditions.values()):
+            for field, text in conditions.items():
+                setattr(item, field, text)
+            item.save(update_fields=list(CONDITION_FIELDS))
+            changed += 1
+    return changed
 
 
 def fill_texts(Item: Any, path: Path = DATA, fields: tuple[str, ...] = TEXT_FIELDS) -> int:

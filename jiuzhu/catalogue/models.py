@@ -45,6 +45,10 @@ class Item(models.Model):
     # The conditions as a resident would say them (no coefficients, no formulas): shown on
     # the resident pages (/self/) and in the handbook's resident view.
     resident_text = models.TextField(_("给居民的说明"), blank=True)
+    # Who the 大处方 recommends the item to (符合) and for whom it may apply (可能符合): conditions
+    # over the engine's facts (jiuzhu/rules/conditions.py); both empty = decided on request.
+    condition_eligible = models.TextField(_("符合条件（表达式）"), blank=True)
+    condition_possible = models.TextField(_("可能符合条件（表达式）"), blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     retired = models.BooleanField(_("已停用"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

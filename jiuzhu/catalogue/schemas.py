@@ -14,6 +14,15 @@ class DepartmentRef(Schema):
     name: str
 
 
+class ItemConditionOut(Schema):
+    """When the 大处方 recommends the item (``eligible``, 符合) and when it may apply
+    (``possible``, 可能符合): conditions over the engine's facts (jiuzhu/rules/conditions.py);
+    both null: decided on request."""
+
+    eligible: str | None
+    possible: str | None
+
+
 class CatalogueItemOut(Schema):
     """An item in force: the fields of 50-api.md plus its materials and version date."""
 
@@ -26,3 +35,4 @@ class CatalogueItemOut(Schema):
                      "emergency"] | None
     materials: list[str]
     valid_from: IsoDate
+    condition: ItemConditionOut

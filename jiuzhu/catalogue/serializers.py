@@ -16,4 +16,6 @@ def item_to_dict(item: Item) -> dict[str, Any]:
         "program": item.program or None,
         "materials": list(item.materials),
         "valid_from": item.valid_from.isoformat(),
+        "condition": {"eligible": item.condition_eligible or None,
+                      "possible": item.condition_possible or None},
     }

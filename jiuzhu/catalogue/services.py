@@ -44,7 +44,8 @@ from .selectors import item_used
 ADMIN_ROLES = frozenset({Role.ADMINISTRATOR})
 # The fields a new version may change (code and position stay).
 EDITABLE = ("name", "department", "level", "limit", "program", "materials",
-            "policy", "conditions", "process", "resident_text")
+            "policy", "conditions", "process", "resident_text",
+            "condition_eligible", "condition_possible")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 DEPARTMENT_CODE = re.compile(r"^[A-Z]{2,8}$")
 MAX_LIMIT = 365
@@ -54,6 +55,7 @@ FIELD_LABELS = {
     "conditions": "申请条件", "process": "办理流程", "resident_text": "给居民的说明",
     "valid_from": "生效日期",
     "note": "修订说明",
+    "condition_eligible": "符合条件（表达式）", "condition_possible": "可能符合条件（表达式）",
 }
 
 
@@ -152,7 +154,26 @@ def _clean_fields(data: dict[str, Any], errors: list[dict[str, str]],
     for field in ("policy", "conditions", "process", "resident_text"):
         if field in data:
             clean[field] = str(data[field] or "").strip()
+    for field in ("condition_eligible", "condition_possible"):
+        if field in data:
+            clean[field] = _clean_condition(field, data[field], errors)
     return clean
+
+
+def _clean_condition(field: str, value: Any, errors: list[dict[str, str]]) -> str:
+    """A condition of the 大处方 (jiuzhu/rules/conditions.py), parsed and checked; the error
+    names the field and the character where it goes wrong."""
+    from jiuzhu.rules.conditions import ConditionError, check
+
+    text = " ".join(str(value or "").split())
+    try:
+        check(text)
+    except ConditionError as error:
+        errors.append({"path": field, "message": _(
+            "%(label)s第 %(position)s 个字符有误：%(message)s") % {
+            "label": _(FIELD_LABELS[field]), "position": error.position,
+            "message": error.message}})
+    return text
 
 
 def _limit_covers_steps(code: str, program: str, limit: Any,
@@ -229,7 +250,8 @@ def _copy(base: Item, **changes: Any) -> Item:
                 program=base.program, materials=list(base.materials), policy=base.policy,
                 conditions=base.conditions, process=base.process,
                 resident_text=base.resident_text, position=base.position,
-                retired=base.retired)
+                retired=base.retired, condition_eligible=base.condition_eligible,
+                condition_possible=base.condition_possible)
     for field, value in changes.items():
         setattr(item, field, value)
     return item
@@ -306,6 +328,7 @@ def item_revise(*, actor: Any, code: str, valid_from: Any, note: str,
 def item_create(*, actor: Any, code: str, name: str, department: Any, level: str, limit: Any,
                 program: str = "", materials: Any = (), policy: str = "",
                 conditions: str = "", process: str = "", resident_text: str = "",
+                condition_eligible: str = "", condition_possible: str = "",
                 valid_from: Any = None,
                 note: str, today: date | None = None) -> Item:
     """A new item (新增事项); ``valid_from`` defaults to tomorrow and is never in the past."""
@@ -316,7 +339,9 @@ def item_create(*, actor: Any, code: str, name: str, department: Any, level: str
                    data={"name": name, "department": department, "level": level,
                          "limit": limit, "program": program, "materials": materials,
                          "policy": policy, "conditions": conditions, "process": process,
-                         "resident_text": resident_text})
+                         "resident_text": resident_text,
+                         "condition_eligible": condition_eligible,
+                         "condition_possible": condition_possible})
 
 
 def _create(*, actor: Any, code: Any, valid_from: Any, note: Any, data: dict[str, Any],

@@ -79,6 +79,8 @@ def _item_initial(item: Item) -> dict[str, Any]:
             "materials": "\n".join(item.materials), "policy": item.policy,
             "conditions": item.conditions, "process": item.process,
             "resident_text": item.resident_text,
+            "condition_eligible": item.condition_eligible,
+            "condition_possible": item.condition_possible,
             "valid_from": _tomorrow()}
 
 
@@ -126,8 +128,17 @@ def _item_page(request: HttpRequest, code: str, versions: list[Item], form: Item
         "code": code, "versions": versions, "latest": versions[0],
         "in_force": in_force if in_force and not in_force.retired else None,
         "form": form, "retire_form": retire_form, "today": today,
-        "used": selectors.item_used(code),
+        "used": selectors.item_used(code), "condition_facts": _condition_facts(),
     }, status=status)
+
+
+def _condition_facts() -> list[dict[str, Any]]:
+    """The facts a condition may name, for the list under the condition fields."""
+    from jiuzhu.rules.conditions import FACTS
+
+    return [{"name": f.name, "label": f.label, "unit": f.unit, "values": f.values,
+             "choices": [(n, f.value_labels.get(n, n)) for n in f.values]}
+            for f in FACTS.values()]
 
 
 @login_required
@@ -176,7 +187,8 @@ def admin_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已新增事项 %(code)s") % {"code": item.code})
             return redirect("catalogue:admin_item", code=item.code)
-    return render(request, "catalogue/admin_new.html", {"form": form},
+    return render(request, "catalogue/admin_new.html",
+                  {"form": form, "condition_facts": _condition_facts()},
                   status=422 if posted else 200)
 
 
