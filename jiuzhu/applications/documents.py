@@ -136,9 +136,17 @@ def issue_documents(application: Application, actor: Any, codes: list[str], **ex
         return
     context = document_context(application, **extra)
     decider = decision_office(application, actor) if DECISION_DOCUMENTS & set(codes) else None
+    signed = None
+    if {"D01", "D04"} & set(codes):  # the drawn signatures of 签署核对授权, where there are
+        from .signing import signed_context
+
+        signed = signed_context(application, context)
     for code in codes:
         office = decider if decider is not None and code in DECISION_DOCUMENTS \
             else application.region
+        if signed is not None and code in ("D01", "D04"):
+            document_issue(actor=actor, owner=application, code=code, office=office, context=signed)
+            continue
         data = context if office == application.region else {
             **context, "office": _office_context(office, procedure_for(application.region.code))}
         document_issue(actor=actor, owner=application, code=code, office=office, context=data)

@@ -69,8 +69,10 @@ def materials_status(application: Application, required: tuple[str, ...]) -> lis
 
 def application_missing(application: Application, required: tuple[str, ...]) -> list[str]:
     """What the acceptance check counts as missing (``attachments.materials_missing``)."""
+    from .signing import signed_materials
+
     scanned = set(application.attachments.filter(kind__in=SCANNED_KINDS)
-                  .values_list("material", flat=True))
+                  .values_list("material", flat=True)) | signed_materials(application)
     seen = set(application.originals.values_list("material", flat=True))
     return missing_of(required, seen=seen, scanned=scanned,
                       need_scan=scans_required(application.region.code))

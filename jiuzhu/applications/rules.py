@@ -87,6 +87,9 @@ PERMISSIONS = {
     "applications.view_my_investigations": has_role(
         Role.INVESTIGATOR, Role.VILLAGE_ASSISTANT, Role.GRID_WORKER, ADMIN) | (
         is_outside_member & has_role(Role.SURVEYOR)),
+    # 签署核对授权: the window's signature pad, or a phone on the home visit
+    "applications.sign_authorisation": window | investigator | (
+        has_role(Role.VILLAGE_ASSISTANT, Role.GRID_WORKER) & assigned_to_investigate),
     "applications.record_verification": verifier,
     "applications.record_appraisal": appraiser,
     "applications.submit_opinion": reviewer,

@@ -6,8 +6,9 @@ completed report links itself to the case.
   acceptance's transaction: for an item that needs a verification, a request of every
   source with the scan of 家庭经济状况核对授权书 from the case's materials (no second
   upload), carrying the case's number and page; it lands in the county verification
-  officer's list. Without a scan (a county that lets the window only see the paper) no
-  request is made: the case page says so and the officer requests one by hand.
+  officer's list. Without a scan, the D04 every adult member signed electronically
+  (``signing.py``, 签署核对授权) stands for it; without either no request is made: the
+  case page says so (signing completed later makes the request then).
 * :func:`link_completed` — listens to :func:`jiuzhu.verification.events.on_completed`: a
   completed request made for a case records the verification on it (``record_verification``
   by the system), so the gate before the opinion sees it; findings are decided on the
@@ -54,9 +55,19 @@ def request_on_accept(application: Application, actor: Any) -> Any:
         return None
     if VerificationRequest.objects.filter(case_number=application.number).exists():
         return None
-    scan = authorisation_scan(application)
-    if scan is None or not getattr(actor, "pk", None):
+    if not getattr(actor, "pk", None):
         return None
+    scan = authorisation_scan(application)
+    if scan is None:
+        # the D04 every adult member signed electronically (签署核对授权) stands for a scan
+        from jiuzhu.verification.authorisations import complete_authorisation_for_case
+
+        if complete_authorisation_for_case(application.number, application.household) is None:
+            return None
+        return verification_request_for_case(
+            actor=actor, household=application.household, authorisation=None,
+            case_number=application.number,
+            case_url=reverse("applications:detail", args=[application.pk]))
     with scan.file.open("rb") as handle:
         upload = SimpleUploadedFile(scan.original_name or f"{AUTHORISATION}.pdf", handle.read(),
                                     content_type=scan.content_type)

@@ -50,6 +50,7 @@ from .forms import (
 from .materials import materials_status
 from .models import Application
 from .procedure import procedure_for
+from .signing import case_signing
 from .verification_link import case_verification
 from .workflow import WORKFLOW, label
 
@@ -283,6 +284,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "deadlines": deadlines_shown(application),
         "investigation": application.investigation,
         "case_verification": case_verification(application, request.user),
+        "case_signing": case_signing(application, request.user),
     }, status=status)
 
 

@@ -4,6 +4,7 @@ per department a heading, per item a table of its facts and its texts as paragra
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from jiuzhu.documents.content import Block, Cell, Content, Row, Table
 
@@ -23,7 +24,7 @@ def _ordinal(n: int) -> str:
 
 
 def _facts(item: Item) -> Table:
-    label = {"shaded": True}
+    label: dict[str, Any] = {"shaded": True}
     rows = (
         Row(cells=(Cell("办理部门", **label), Cell(item.department.name),
                    Cell("办理层级", **label), Cell(item.get_level_display()))),

@@ -44,6 +44,7 @@ from jiuzhu.accounts.demo import (
 )
 from jiuzhu.accounts.models import User
 from jiuzhu.applications.demo import load_applications_demo
+from jiuzhu.applications.demo_signing import load_signing_demo
 from jiuzhu.archive.hooks import builds_held
 from jiuzhu.assessments.demo import load_assessments_demo
 from jiuzhu.catalogue.loader import load_catalogue
@@ -119,6 +120,7 @@ def _load_county(*, per_village: int, progress: Callable[[int, int], None] | Non
         flag_set(DEMO_COUNTY, COUNTY_CODE)
     families = load_case_households(regions)
     cases = load_applications_demo(families)
+    load_signing_demo()  # 签署核对授权: signed D04s on a few open cases
     verifier = demo_user("verifier1")
     if verifier is not None:
         load_verification_demo(actor=verifier, households=load_surprised_families(regions) + [

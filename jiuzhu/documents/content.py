@@ -39,6 +39,7 @@ _ENGINE = Engine(
     autoescape=False,
 )
 DEFAULT_DATE = "{{ today|cn_date }}"
+IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Cell:
     text: str
     span: int = 1
     shaded: bool = False  # labels and headers
+    # A drawn signature or photo as a ``data:image/png;base64,…`` URI (the PDF shows the
+    # image instead of the text; the Word file keeps the text).
+    image: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ class Signature:
     parties: tuple[str, ...]  # "申请人（签字）：＿＿＿＿　　年　月　日" lines
     seal: str  # the sealing office's name, "" for none
     date: str
+    # Per party, its drawn signature as a data URI ("" for none): the PDF draws it on
+    # the party's line (``{text, image}`` in a template's ``parties``).
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,8 @@ def content_from_dict(data: dict[str, Any]) -> Content:
     def signature(raw: dict[str, Any] | None) -> Signature | None:
         if raw is None:
             return None
-        return Signature(parties=tuple(raw["parties"]), seal=raw["seal"], date=raw["date"])
+        return Signature(parties=tuple(raw["parties"]), seal=raw["seal"], date=raw["date"],
+                         images=tuple(raw.get("images") or ()))
 
     blocks = [Block(kind=b["kind"], text=b.get("text", ""), align=b.get("align", "justify"),
                     table=table(b.get("table")), signature=signature(b.get("signature")),
@@ -205,6 +213,19 @@ class _Renderer:
                 break
         self.missing.add(name)
         return BLANK
+
+    def image(self, path: Any) -> str:
+        """The image at a context path (a ``data:image/png`` or ``data:image/jpeg`` URI),
+        or "" — an absent image is not a missing field: the line stays to sign by hand."""
+        if not path:
+            return ""
+        try:
+            value = Variable(str(path)).resolve(self.context)
+        except VariableDoesNotExist:
+            return ""
+        if isinstance(value, str) and value.startswith(IMAGE_PREFIXES):
+            return value
+        return ""
 
     def condition(self, expression: str | None) -> bool:
         if not expression:
@@ -325,8 +346,8 @@ def _paragraphs(kind: str, text: str, align: str) -> list[Block]:
 
 def _cell(raw: Any, r: _Renderer, *, shaded: bool = False) -> Cell:
     if isinstance(raw, dict):
-        return Cell(text=r.text(raw["text"]), span=int(raw.get("span", 1)),
-                    shaded=bool(raw.get("label", shaded)))
+        return Cell(text=r.text(raw.get("text", "")), span=int(raw.get("span", 1)),
+                    shaded=bool(raw.get("label", shaded)), image=r.image(raw.get("image")))
     return Cell(text=r.text(raw), shaded=shaded)
 
 
@@ -381,16 +402,23 @@ def _render_table(block: dict[str, Any], r: _Renderer) -> Table:
 
 
 def _render_signature(block: dict[str, Any], r: _Renderer) -> Signature:
-    parties = []
+    parties, images = [], []
     for party in block.get("parties") or []:
+        image = ""
+        if isinstance(party, dict):
+            image = r.image(party.get("image"))
+            party = party.get("text", "")
         text = r.text(party)
-        if "：" not in text and ":" not in text:
+        if image:
+            text = text.rstrip("：:") + "："
+        elif "：" not in text and ":" not in text:
             text += "：＿＿＿＿＿＿＿＿　　　　年　　月　　日"
         parties.append(text)
+        images.append(image)
     seal = block.get("seal", True)
     seal_name = ""
     if seal:
         seal_name = r.text("{{ office.name }}" if seal is True else seal)
     return Signature(parties=tuple(parties), seal=seal_name,
                      date=r.text(block.get("date", DEFAULT_DATE)) if seal or "date" in block
-                     else "")
+                     else "", images=tuple(images) if any(images) else ())

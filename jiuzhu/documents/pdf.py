@@ -328,6 +328,9 @@ class _DocumentPdf(FPDF):
                     width = self.epw * sum(table.widths[column:column + cell.span]) - 2 * padding
                     column += cell.span
                     style = FontFace(fill_color=SHADE) if cell.shaded else None
+                    if cell.image:  # fpdf2 takes an image or a text in a cell, not both
+                        pdf_row.cell(img=cell.image, colspan=cell.span, style=style)
+                        continue
                     centred = row.header or (cell.shaded and cell.span == 1 and len(cell.text) <= 8)
                     pdf_row.cell(self.wrap(cell.text, width - 0.5), colspan=cell.span, style=style,
                                  align="CENTER" if centred else None)
@@ -354,8 +357,12 @@ class _DocumentPdf(FPDF):
             self.lonely_signatures.append(index)
         self.set_font(FONT, size=BODY_PT)
         self.ln(LINE * 0.6)
-        for party in signature.parties:
-            self.paragraph(party, indent=False, align="left", pitch=LINE * 1.5)
+        images = signature.images or ("",) * len(signature.parties)
+        for party, image in zip(signature.parties, images, strict=False):
+            if image:
+                self.signed_line(party, image)
+            else:
+                self.paragraph(party, indent=False, align="left", pitch=LINE * 1.5)
         if not signature.seal and not signature.date:
             return
         self.ln(LINE * 0.8)
@@ -369,6 +376,20 @@ class _DocumentPdf(FPDF):
             self.set_x(x)
             self.cell(block_width, LINE, signature.date, align="C", new_x="LMARGIN",
                       new_y="NEXT")
+
+    def signed_line(self, label: str, image: str) -> None:
+        """A party's line with its drawn signature: the label, then the image on the line
+        (at most 14 mm high, 45 mm wide), underlined like the blank it replaces."""
+        height = LINE * 1.5
+        y = self.get_y()
+        self.set_x(MARGIN)
+        self.cell(self.get_string_width(label) + 1, height, label)
+        x = self.get_x()
+        info = self.image(image, x=x, y=y - 3, w=45, h=height + 3, keep_aspect_ratio=True)
+        width = max(float(getattr(info, "rendered_width", 0) or 45), 30.0)
+        self.set_line_width(0.2)
+        self.line(x, y + height - 1.5, x + width, y + height - 1.5)
+        self.set_xy(MARGIN, y + height)
 
 
 def _creation_date(context: dict[str, Any]) -> datetime:

@@ -149,7 +149,8 @@ def _normalise(block: Any) -> dict[str, Any]:
 def _cell_ok(cell: Any) -> bool:
     if isinstance(cell, str | int | float):
         return True
-    return isinstance(cell, dict) and "text" in cell and set(cell) <= {"text", "span", "label"}
+    return isinstance(cell, dict) and ("text" in cell or "image" in cell) \
+        and set(cell) <= {"text", "span", "label", "image"}
 
 
 def _rows_errors(rows: Any, where: str) -> list[str]:

@@ -334,6 +334,12 @@ def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: 
                 application = application_create(actor=actor, household=household,
                                                   item_code=item.code, channel=channel,
                                                   files=mine, today=on, originals=seen)
+                if channel == Channel.ONLINE:  # signed on the resident's phone (签署核对授权)
+                    from jiuzhu.applications.signing import online_signatures_attach
+
+                    online_signatures_attach(actor=actor, application=application,
+                                             intake_number=request.number)
+                    application.refresh_from_db()
                 missing = application_missing(application, _required(application)) \
                     if tell_missing else []
                 if missing:  # 一次性告知补正 at the window: D02, the supplement's limit runs
@@ -375,7 +381,8 @@ def _required(application: Any) -> tuple[str, ...]:
 
 def request_submit_online(*, household_data: dict[str, Any], applicant: dict[str, Any],
                           items: list[str], files: Files | None = None,
-                          on: date | None = None) -> Request:
+                          on: date | None = None,
+                          signatures: list[dict[str, Any]] | None = None) -> Request:
     """A resident's online request (网上办), for the self-service app (``jiuzhu.selfservice``).
 
     - ``household_data``: a household dict in the shape of ``household.schema.json`` (at least
@@ -386,6 +393,10 @@ def request_submit_online(*, household_data: dict[str, Any], applicant: dict[str
       schema; kept in ``Request.declared`` for the window).
     - ``items``: catalogue codes in force (``["MZ01", "JY02"]``).
     - ``files``: (material, file name, content) — JPEG, PNG or PDF by content.
+    - ``signatures``: the verification authorisation drawn on the phone by the applicant and
+      other adults (``[{member_id, name, image, signed_at, latitude?, longitude?, device?}]``,
+      ``verification.authorisations.online_signatures_store``); they become the case's
+      signatures when the window takes the request.
 
     Returns the request in status ``awaiting_window`` with its ``query_code`` for the
     resident; no actor (the resident is not a user). 422 with field paths on bad input.
@@ -414,6 +425,11 @@ def request_submit_online(*, household_data: dict[str, Any], applicant: dict[str
         for index, (material, name, data) in enumerate(files):
             file_store(request=request, actor=None, material=material, name=name, data=data,
                        path=f"files[{index}]")
+        if signatures:
+            from jiuzhu.verification.authorisations import online_signatures_store
+
+            online_signatures_store(intake_number=request.number, region_path=request.region_path,
+                                    signatures=signatures)
         audit_record(actor=None, action="create", obj=request, actor_name="resident",
                      detail={"request": request.number, "items": request.requested_items,
                              "online": True})

@@ -49,15 +49,17 @@ class TrackedRequest:
 
 
 def submit_online(*, household_data: dict[str, Any], applicant: dict[str, Any],
-                  items: list[str], files: list[UploadedFile]) -> str:
-    """Create the online request in the window queue; its query code."""
+                  items: list[str], files: list[UploadedFile],
+                  signatures: list[dict[str, Any]] | None = None) -> str:
+    """Create the online request in the window queue (with the verification authorisation
+    the adults signed on the phone); its query code."""
     try:
         from jiuzhu.intake.services import request_submit_online
     except ImportError as exc:  # intake not written yet
         raise GatewayUnavailable("intake.services.request_submit_online") from exc
     request = request_submit_online(
         household_data=household_data, applicant=applicant, items=items,
-        files=[(f.material, f.name, f.data) for f in files])
+        files=[(f.material, f.name, f.data) for f in files], signatures=signatures or None)
     return str(request.query_code)
 
 

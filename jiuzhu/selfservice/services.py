@@ -152,8 +152,47 @@ def application_check(draft: dict[str, Any]) -> None:
         raise _invalid("items", _("以下事项已不再受理，请重新选择：%(gone)s") % {"gone": '、'.join(gone)})
 
 
-def application_submit(*, draft: dict[str, Any], ip: str | None) -> str:
-    """Hand the online application to the window queue; its query code."""
+def adult_members(draft: dict[str, Any], on: date | None = None) -> list[dict[str, Any]]:
+    """The draft's members of 18 or more (by the birth date in their ID number), each with
+    ``index`` (its member number is M<index+1>) and ``applicant`` (the one applying):
+    they sign the verification authorisation (签署核对授权) in the review step."""
+    from jiuzhu.verification.authorisations import ADULT_AGE
+
+    on = on or timezone.localdate()
+    applicant_id = (draft.get("identity") or {}).get("id_number")
+    adults = []
+    for index, row in enumerate((draft.get("household") or {}).get("members") or []):
+        birth = birth_date_from_id(row.get("id_number") or "")
+        if birth is None:
+            continue
+        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        if age >= ADULT_AGE:
+            adults.append({**row, "index": index, "applicant": row.get("id_number") == applicant_id})
+    return adults
+
+
+def signatures_from(draft: dict[str, Any], drawn: dict[int, str], *, device: str = "",
+                    latitude: Any = None, longitude: Any = None) -> list[dict[str, Any]]:
+    """The signatures drawn in the review step (``{member index: data URI}``) as the intake
+    request keeps them. None is required here: the consent was given in step 1, and an
+    adult who did not sign on the phone signs at the window or on the home visit (the
+    verification waits for every adult's signature or a scan)."""
+    now = timezone.now()
+    rows = []
+    for adult in adult_members(draft):
+        image = drawn.get(adult["index"]) or ""
+        if not image:
+            continue
+        rows.append({"member_id": f"M{adult['index'] + 1}", "name": adult["name"],
+                     "image": image, "signed_at": now, "device": device[:300],
+                     "latitude": latitude or None, "longitude": longitude or None})
+    return rows
+
+
+def application_submit(*, draft: dict[str, Any], ip: str | None,
+                       signatures: list[dict[str, Any]] | None = None) -> str:
+    """Hand the online application to the window queue (with the authorisation's
+    signatures, :func:`signatures_from`); its query code."""
     if apply_throttled(ip):
         raise RateLimited("提交次数过多，请一小时后再试，或到乡镇（街道）社会救助窗口办理")
     application_check(draft)
@@ -179,7 +218,7 @@ def application_submit(*, draft: dict[str, Any], ip: str | None) -> str:
                                           item_code=materials[material]["item_code"]))
     with transaction.atomic():
         code = gateway.submit_online(household_data=household_data, applicant=applicant,
-                                     items=codes, files=files)
+                                     items=codes, files=files, signatures=signatures)
         audit_record(actor=None, action=APPLY_ACTION, actor_name=RESIDENT,
                      region_path="", detail={"query_code": code, "items": codes,
                                              "files": len(files)})

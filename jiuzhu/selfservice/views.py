@@ -301,7 +301,14 @@ def review(request: HttpRequest) -> HttpResponse:
                                          _("无法提交，请刷新页面后重试")), 400
         else:
             try:
-                code = services.application_submit(draft=draft, ip=client_ip(request))
+                drawn = {a["index"]: request.POST.get(f"sign_{a['index']}", "")[:600_000]
+                         for a in services.adult_members(draft)}
+                signatures = services.signatures_from(
+                    draft, drawn, device=request.META.get("HTTP_USER_AGENT", ""),
+                    latitude=request.POST.get("lat") or None,
+                    longitude=request.POST.get("lng") or None)
+                code = services.application_submit(draft=draft, ip=client_ip(request),
+                                                   signatures=signatures)
             except gateway.GatewayUnavailable:
                 error, status = ServiceError(services.ErrorCode.STEP_NOT_ALLOWED,
                                              _("网上申请暂未开通，请到乡镇（街道）社会救助窗口办理")), 503
@@ -314,8 +321,13 @@ def review(request: HttpRequest) -> HttpResponse:
                 drafts.draft_clear(request.session)
                 request.session[drafts.DONE_KEY] = {"code": code, "items": names}
                 return redirect("selfservice:done")
+    from jiuzhu.verification.authorisations import CONSENT_TEXT, CONSENT_VERSION
+
     return _page(request, "selfservice/review.html", "review",
-                 {**_summary(draft), "error": error, "fix_step": fix_step}, status)
+                 {**_summary(draft), "error": error, "fix_step": fix_step,
+                  "signers": services.adult_members(draft),
+                  "consent_text": CONSENT_TEXT.split("\n"), "consent_version": CONSENT_VERSION},
+                 status)
 
 
 @never_cache
@@ -370,9 +382,10 @@ ELDER_COOKIE = "self_elder"
 @require_http_methods(["GET"])
 def elder(request: HttpRequest) -> HttpResponse:
     """长辈模式 on or off (larger text and controls, higher contrast), kept in a cookie for
-    every resident page; back to the page it was chosen on."""
+    every resident page (the online application, 我能申请吗, progress, 资格认证 and the public
+    notice board); back to the page it was chosen on."""
     target = safe_next(request)
-    response = redirect(target if target.startswith("/self/") else "/self/")
+    response = redirect(target if target.startswith(("/self/", "/notice/")) else "/self/")
     if request.GET.get("on") == "1":
         response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True)

@@ -207,3 +207,86 @@ class SourceImport(KeptForever):
 
     def __str__(self) -> str:
         return f"部门数据导入 {self.pk}（{self.source}）"
+
+
+# --- electronic authorisation (电子核对授权, issue #16 item 2) ---------------------------
+
+
+class SignatureChannel(models.TextChoices):
+    WINDOW = "window", _("窗口签名板")
+    PHONE = "phone", _("手机签名")
+    ONLINE = "online", _("网上申请")
+
+
+class Authorisation(KeptForever):
+    """A family's electronic authorisation of the verification (D04 家庭经济状况核对授权书
+    signed on a pad or a phone): one per case; complete once every adult member signed,
+    then the signed D04 (``document``) stands for the paper scan."""
+
+    # None while it travels with an online request (网上申请) the window has not taken yet
+    household = models.ForeignKey("households.Household", verbose_name=_("家庭"), null=True,
+                                  blank=True, on_delete=models.PROTECT,
+                                  related_name="authorisations")
+    region_path = models.CharField(max_length=128, db_index=True, editable=False)
+    case_number = models.CharField(_("申请编号"), max_length=32, blank=True, db_index=True)
+    # the online request (受理单号) whose resident signed on the phone before applying
+    intake_number = models.CharField(_("受理单号"), max_length=32, blank=True, db_index=True)
+    case_url = models.CharField(_("申请页面"), max_length=200, blank=True)
+    consent_version = models.CharField(_("授权文本版本"), max_length=32)
+    consent_sm3 = models.CharField(_("授权文本 SM3"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("签署完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"),
+                                     null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    # The signed D04 (documents app): its PDF and its SM3/SHA-256 are the document's.
+    document = models.ForeignKey("documents.Document", verbose_name=_("已签署的授权书"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("电子核对授权")
+        verbose_name_plural = _("电子核对授权")
+
+    def __str__(self) -> str:
+        return f"电子核对授权 {self.case_number or self.pk}"
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class AuthorisationSignature(KeptForever):
+    """One member's drawn signature of an authorisation: the PNG, the consent text's
+    version and SM3 they signed, when, where (if the phone told) and on what device."""
+
+    authorisation = models.ForeignKey(Authorisation, verbose_name=_("电子核对授权"),
+                                      on_delete=models.PROTECT, related_name="signatures")
+    region_path = models.CharField(max_length=128, db_index=True, editable=False)
+    member_id = models.CharField(_("成员编号"), max_length=40)
+    name = models.CharField(_("签名人"), max_length=64)
+    image = models.BinaryField(_("签名图像（PNG）"))
+    image_sm3 = models.CharField(_("签名图像 SM3"), max_length=64)
+    consent_version = models.CharField(_("授权文本版本"), max_length=32)
+    consent_sm3 = models.CharField(_("授权文本 SM3"), max_length=64)
+    signed_at = models.DateTimeField(_("签名时间"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    device = models.CharField(_("设备"), max_length=300, blank=True)
+    channel = models.CharField(_("签名方式"), max_length=16, choices=SignatureChannel.choices)
+    witnessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("见证人"),
+                                     null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["authorisation_id", "signed_at", "id"]
+        verbose_name = _("授权签名")
+        verbose_name_plural = _("授权签名")
+        constraints = [models.UniqueConstraint(fields=["authorisation", "member_id"],
+                                               name="verification_one_signature_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.signed_at:%Y-%m-%d %H:%M}"

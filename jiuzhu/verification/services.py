@@ -127,18 +127,29 @@ def verification_request_create(*, actor: Any, household: Household,
 
 @transaction.atomic
 def verification_request_for_case(*, actor: Any, household: Household,
-                                  authorisation: UploadedFile, case_number: str,
+                                  authorisation: UploadedFile | None, case_number: str,
                                   case_url: str = "") -> VerificationRequest:
     """The request a case makes when it is accepted (受理即发起核对): every source, the
     authorisation the family signed with the application (no second upload), and the
     case's number and page, so that the county's verification officer sees where it
     comes from and the completed report links itself to the case
     (:func:`events.completed`). The acceptance's own permission stands for it: the actor
-    (the one who accepted) needs only to see the household."""
+    (the one who accepted) needs only to see the household.
+
+    ``authorisation`` is the scan of the paper the family signed; without one, the D04
+    every adult member signed electronically (``authorisations``) stands for it; without
+    either, nothing is requested (422 on ``authorisation`` saying what is needed)."""
     if actor is None or not getattr(actor, "pk", None) or not in_region(actor, household):
         raise ServiceError(ErrorCode.NOT_FOUND, _("家庭不存在"))
     if household.status != HouseholdStatus.ACTIVE:
         raise ServiceError(ErrorCode.STEP_NOT_ALLOWED, _("已注销的家庭不能发起核对"))
+    if authorisation is None:
+        from .authorisations import authorisation_file, complete_authorisation_for_case
+
+        signed = complete_authorisation_for_case(case_number, household)
+        if signed is None:
+            raise _invalid("authorisation", _("没有家庭签署的核对授权书：请全体成年家庭成员电子签署授权书，或上传签字授权书的扫描件"))
+        authorisation = authorisation_file(signed)
     return _request_make(actor, household, authorisation, list(SOURCE_CODES),
                          case_number=case_number, case_url=case_url)
 
