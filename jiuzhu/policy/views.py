@@ -23,7 +23,7 @@ from jiuzhu.rules import parameters
 
 from . import forms, services
 from .choices import DraftState
-from .labels import label_of
+from .labels import grouped, label_of
 from .models import ParameterSetDraft
 from .workflow import WORKFLOW
 
@@ -138,7 +138,8 @@ def _changes(draft: ParameterSetDraft) -> list[dict[str, Any]]:
     result = []
     county = draft.region.code
     known = parameters.county_parameters(county)
-    for name in sorted(draft.values, key=lambda n: list(known).index(n) if n in known else 999):
+    order = [name for _title, names in grouped(list(known)) for name in names]
+    for name in sorted(draft.values, key=lambda n: order.index(n) if n in order else len(order)):
         new = forms.leaves_of(name, draft.values[name])
         old = {leaf.key: leaf.text for leaf in forms.leaves_of(name, draft.base.get(name))}
         lines = [{"key": leaf.key, "old": old.get(leaf.key, "—"), "new": leaf.text}

@@ -72,6 +72,8 @@ def test_enter_approve_and_reassess_through_the_pages(client, admin, approver, t
     detail = client.get(saved.url).content.decode()
     assert 'data-testid="old">900<' in detail and 'data-testid="new">950<' in detail
     client.post(reverse("policy:act", args=[draft.pk, "submit"]))
+    waiting = client.get(reverse("policy:index")).content.decode()  # no approver yet: "—"
+    assert f'data-draft="{draft.pk}" data-state="submitted"' in waiting
     # the one who entered it may not approve (no button, 403 by the URL)
     assert 'data-action="approve"' not in client.get(saved.url).content.decode()
     assert client.post(reverse("policy:act", args=[draft.pk, "approve"])).status_code == 403
