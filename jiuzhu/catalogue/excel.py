@@ -28,9 +28,11 @@ COLUMNS: dict[str, str | None] = {
     "事项编码": "code", "事项名称": "name", "部门代码": "department", "部门名称": None,
     "办理层级": "level", "办理时限（工作日）": "limit", "规则程序": "program",
     "申请材料": "materials", "政策依据": "policy", "申请条件": "conditions",
-    "办理流程": "process", "给居民的说明": "resident_text", "生效日期": None,
+    "办理流程": "process", "给居民的说明": "resident_text",
+    "符合条件（表达式）": "condition_eligible", "可能符合条件（表达式）": "condition_possible",
+    "生效日期": None,
 }
-WIDTHS = (10, 28, 9, 16, 12, 10, 14, 28, 40, 50, 60, 50, 12)
+WIDTHS = (10, 28, 9, 16, 12, 10, 14, 28, 40, 50, 60, 50, 40, 40, 12)
 REQUIRED = ("事项编码", "事项名称", "部门代码", "办理层级", "办理时限（工作日）")
 MAX_ROWS = 2000
 
@@ -47,7 +49,7 @@ def export_workbook(items: list[Item]) -> bytes:
         sheet.append([item.code, item.name, item.department.code, item.department.name,
                       item.get_level_display(), item.limit, item.program,
                       "\n".join(item.materials), item.policy, item.conditions, item.process,
-                      item.resident_text,
+                      item.resident_text, item.condition_eligible, item.condition_possible,
                       item.valid_from])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width

@@ -156,3 +156,34 @@ def test_the_preview_lists_the_matching_households_and_why(admin, households, cl
     client.force_login(window_worker)
     assert client.post("/assessments/item-condition-preview/",
                        {"condition_eligible": MZ12}).status_code == 403
+
+
+def test_the_excel_round_trip_carries_the_conditions_and_names_a_bad_one(admin):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from jiuzhu.catalogue.excel import export_workbook
+    from jiuzhu.catalogue.selectors import items_in_force
+    from jiuzhu.catalogue.services import catalogue_import
+
+    book = load_workbook(BytesIO(export_workbook(items_in_force())))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("符合条件（表达式）")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "MZ08")
+    assert row[column].value == "any(member.age >= 80)"
+    row[column].value = "any(member.age >= 75) or"
+    out = BytesIO()
+    book.save(out)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ServiceError) as error:
+        catalogue_import(actor=admin, content=out.getvalue(), valid_from=tomorrow, note="x")
+    (problem,) = error.value.errors
+    assert problem["path"] == f"rows[{row[0].row}].condition_eligible"
+    assert "符合条件（表达式）" in problem["message"] and "语法错误" in problem["message"]
+    row[column].value = "any(member.age >= 75)"
+    out = BytesIO()
+    book.save(out)
+    result = catalogue_import(actor=admin, content=out.getvalue(), valid_from=tomorrow, note="x")
+    assert result["revised"] == ["MZ08"]
