@@ -109,6 +109,7 @@ def page_not_found(request, exception=None):
 
 def _register_routers() -> None:
     from jiuzhu.applications.api import router as applications_router
+    from jiuzhu.applications.api_signing import router as signing_router
     from jiuzhu.archive.api import router as archive_router
     from jiuzhu.assessments.api import router as assessments_router
     from jiuzhu.assessments.prescription_api import router as prescription_router
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("/households", prescription_router)
     api.add_router("/assess", assessments_router)
     api.add_router("/applications", applications_router)
+    api.add_router("/applications", signing_router)  # 签署核对授权
     api.add_router("/catalogue", catalogue_router)
     api.add_router("/funds", funds_router)  # the emergency app adds /funds/{id}/commitments
     api.add_router("/intake", intake_router)

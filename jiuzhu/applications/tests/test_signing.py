@@ -164,3 +164,28 @@ def test_the_signing_page(client, password, staff, family):
     case_page = client.get(reverse("applications:detail", args=[app.pk])).content.decode()
     assert 'data-testid="open-signing"' not in case_page
     assert client.get(url).status_code == 403
+
+
+def test_the_api_signs_like_the_page(client, staff, family):
+    from jiuzhu.accounts.services import token_create
+
+    app = _case(staff, family, scan=False)
+    token = token_create(user=staff["investigator"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    url = f"/api/v1/applications/{app.pk}/authorisation"
+    state = client.get(url, **auth).json()
+    assert state["complete"] is False
+    assert [(m["name"], m["adult"]) for m in state["members"]] == [
+        ("张秀英", True), ("李国强", True), ("李小雨", False)]
+    minor = client.post(f"{url}/signatures", {"member_id": "M3", "signature": drawn()},
+                        content_type="application/json", **auth)
+    assert minor.status_code == 422 and minor.json()["errors"][0]["path"] == "member_id"
+    for member in ("M1", "M2"):
+        done = client.post(f"{url}/signatures", {"member_id": member, "signature": drawn(),
+                                                 "channel": "phone", "latitude": "30.1",
+                                                 "longitude": "120.2"},
+                           content_type="application/json", HTTP_USER_AGENT="pad/1", **auth)
+        assert done.status_code == 201, done.content
+    state = done.json()
+    assert state["complete"] is True and state["document_id"]
+    assert {m["channel"] for m in state["members"] if m["adult"]} == {"phone"}
