@@ -142,6 +142,7 @@ def _load_county(*, per_village: int, progress: Callable[[int, int], None] | Non
     history["history_tipoffs"] = load_tipoffs(regions)
     history["history_emergencies"] = load_emergencies(regions)
     social = {app: _load_part(app) for app in SOCIAL_FORCES}
+    social["recertify"] = _load_part("recertify")  # 资格认证 (#16): reads the paid cases
     social["policy"] = _load_part("policy")  # 政策参数 (#16): an approved set and one waiting
     backfill_facts()  # before the oversight parts, whose figures read the facts
     return {"regions": len(regions), "users": len(users),

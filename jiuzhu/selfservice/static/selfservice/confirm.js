@@ -27,5 +27,10 @@ document.addEventListener("DOMContentLoaded", () => {
     );
   };
   if (again) again.addEventListener("click", locate);
-  if (!lat.value) locate();
+  if (lat.value && lng.value) {
+    status.textContent = status.dataset.located;
+    status.dataset.state = "located";
+  } else {
+    locate();
+  }
 });
