@@ -150,6 +150,7 @@ def condition_preview(*, actor: Any, code: str, eligible: str, possible: str,
     pks = chunk.household_pks[matched].tolist()
     households = {h.pk: h for h in Household.objects.visible_to(actor).filter(pk__in=pks)
                   .select_related("region")}
+    names = _member_names(chunk.batch.member_offsets, matched, pks, households)
     for i, pk in zip(matched, pks, strict=True):
         household = households.get(pk)
         if household is None:  # not visible to the actor (a scope): not shown
@@ -159,5 +160,28 @@ def condition_preview(*, actor: Any, code: str, eligible: str, possible: str,
         preview.rows.append(PreviewRow(
             household_pk=pk, household_id=household.household_id,
             head_name=household.head_name, region=household.region.name, status=status,
-            clauses=explain(condition, arrays.facts, i)))
+            clauses=explain(condition, arrays.facts, i, names)))
     return preview
+
+
+def _member_names(offsets: np.ndarray, rows: list[int], pks: list[int],
+                  households: dict[int, Household]) -> list[str] | None:
+    """The members' names of the listed households (visible ones only) in the batch's
+    member order, "" elsewhere; None when a household's members do not line up."""
+    from jiuzhu.households.models import Member
+
+    names = [""] * int(offsets[-1])
+    by_household: dict[int, list[str]] = {}
+    for household_pk, name in (Member.objects.filter(household__in=list(households))
+                               .order_by("household_id", "position", "pk")
+                               .values_list("household_id", "name")):
+        by_household.setdefault(household_pk, []).append(name)
+    for i, pk in zip(rows, pks, strict=True):
+        if pk not in households:
+            continue
+        start, stop = int(offsets[i]), int(offsets[i + 1])
+        listed = by_household.get(pk, [])
+        if len(listed) != stop - start:
+            return None
+        names[start:stop] = listed
+    return names

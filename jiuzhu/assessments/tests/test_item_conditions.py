@@ -141,6 +141,7 @@ def test_the_preview_lists_the_matching_households_and_why(admin, households, cl
     assert len(preview.rows) == min(50, preview.eligible)
     assert all(all(c.held for c in row.clauses) for row in preview.rows)
     assert preview.rows[0].clauses[0].text == "有成员（年龄 ≥ 60）"
+    assert preview.rows[0].clauses[0].figures.startswith("符合的成员：")  # by name
 
     client.force_login(admin)
     page = client.post("/assessments/item-condition-preview/",
