@@ -11,11 +11,11 @@ from typing import Any
 from django.db import transaction
 
 from jiuzhu.accounts.demo import demo_user
-from jiuzhu.verification.models import SignatureChannel
+from jiuzhu.verification.models import Authorisation, SignatureChannel
 
 from .choices import State
 from .models import Application
-from .signing import case_authorisation, case_sign, case_signers
+from .signing import case_sign, case_signers
 
 #: How many cases of each kind (fully signed at the window / on a phone, half signed).
 SIGNED_WINDOW, SIGNED_PHONE, HALF_SIGNED = 1, 1, 1
@@ -54,14 +54,17 @@ def _sign_all(application: Application, actor: Any, channel: str, *, leave: int 
 
 
 def load_signing_demo() -> int:
-    """Sign the demo cases (again safely: a case with signatures is left as it is);
-    returns how many signatures were added."""
+    """Sign the demo cases, once (a load after the first adds nothing); returns how many
+    signatures were added."""
     window, investigator = demo_user("window1"), demo_user("investigator1")
     if window is None or investigator is None:
         return 0
     open_cases = (Application.objects.filter(item_code="MZ01", region__code="990102001",
                                              state__in=(State.SUBMITTED, State.ACCEPTED))
                   .select_related("household", "region").order_by("id"))
+    if Authorisation.objects.filter(
+            case_number__in=[a.number for a in open_cases]).exists():
+        return 0  # signed by an earlier load
     plan = ([(window, SignatureChannel.WINDOW, 0)] * SIGNED_WINDOW
             + [(investigator, SignatureChannel.PHONE, 0)] * SIGNED_PHONE
             + [(window, SignatureChannel.WINDOW, 1)] * HALF_SIGNED)
@@ -69,9 +72,6 @@ def load_signing_demo() -> int:
     for application in open_cases:
         if not plan:
             break
-        if case_authorisation(application) is not None:
-            plan.pop(0)  # signed by an earlier load
-            continue
         adults = sum(1 for s in case_signers(application)[1] if s.adult)
         fits = [entry for entry in plan
                 if adults >= 1 + entry[2] and (not entry[2] or adults >= 2)
