@@ -244,6 +244,7 @@ def bench_prescription(n: int, *, keep: bool = False, chunk_size: int = 50_000) 
     from jiuzhu.rules.prescription import ELIGIBLE, prescription_arrays
 
     from .excel import prescription_report_workbook
+    from .item_conditions import rules_in_force
     from .prescription_report import prescription_report
 
     county, villages = bench_townships()
@@ -274,7 +275,9 @@ def bench_prescription(n: int, *, keep: bool = False, chunk_size: int = 50_000) 
 
     # The database path must count what the engine decides on the same arrays in memory.
     batch.assessment_date[:] = BENCH_DATE.year * 10000 + BENCH_DATE.month * 100 + BENCH_DATE.day
-    status = prescription_arrays(batch, _bench_extras(batch, first_row=0)).status
+    # with the items in force the report decided (a county's added items too)
+    status = prescription_arrays(batch, _bench_extras(batch, first_row=0),
+                                 items=rules_in_force(BENCH_DATE)).status
     town = np.searchsorted(bounds[1:], np.arange(n), side="right")
     expected = [(status[town == t] == ELIGIBLE).sum(axis=0).tolist() for t in range(len(villages))]
     got = {row.code: row.recommended for row in report.rows}
