@@ -14,6 +14,7 @@ from pydantic import Field, JsonValue, StrictBool, StringConstraints
 from jiuzhu.core.api_types import IsoDate, IsoDateTime, MoneyText
 
 from .models import Application
+from .survey import SurveyIn
 
 #: Text that must not be blank (surrounding spaces dropped).
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -86,6 +87,7 @@ class NeighbourVisitIn(Schema):
     name: Text
     relation: OptionalText = ""
     statement: Text
+    signature: str = Field(default="", description="被访问人签名：data:image/png;base64,…")
 
 
 class RecordInvestigationIn(Schema):
@@ -96,6 +98,9 @@ class RecordInvestigationIn(Schema):
     neighbour_visits: list[NeighbourVisitIn] = Field(min_length=1)
     visited_on: IsoDate | None = None
     findings: OptionalText = Field(default="", max_length=4000)
+    survey: SurveyIn | None = Field(default=None, description="入户调查核实：收入、财产、住房（与申报对照）")
+    submission_key: OptionalText = Field(default="", max_length=64,
+                                         description="提交编号（幂等键）：同一编号只录入一次")
 
 
 class ManualReportIn(Schema):

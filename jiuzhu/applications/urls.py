@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_materials, views_signing
+from . import views, views_field, views_materials, views_signing
 
 app_name = "applications"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/actions/<str:action>/", views.application_action, name="act"),
     path("<int:pk>/investigate/", views.investigate, name="investigate"),
+    path("<int:pk>/investigate/submit/", views_field.investigate_submit, name="investigate_submit"),
+    path("sw.js", views_field.service_worker, name="service_worker"),
     path("<int:pk>/sign/", views_signing.sign_page, name="sign"),
     path("<int:pk>/sign/member/", views_signing.sign_member, name="sign_member"),
     path("<int:pk>/sign/complete/", views_signing.sign_complete, name="sign_complete"),

@@ -63,6 +63,7 @@ from .serializers import (
     SubmitOpinionIn,
     SubmitSupplementIn,
 )
+from .survey import investigation_step, survey_record
 
 S = State
 #: The material name of the source documents of a manual verification report.
@@ -279,14 +280,20 @@ def _record_investigation(ctx: Context) -> None:
     if not app.attachments.filter(kind="photo").exists():
         raise field_error("photos", _("请上传至少 1 张入户照片"))
     app.investigation_recorded = True
+    visits = [{k: v for k, v in visit.items() if k != "signature"}
+              for visit in ctx.data["neighbour_visits"]]
     app.investigation = {"investigators": ctx.data["investigators"],
                          "location": ctx.data["location"],
                          "visited_on": str(ctx.data.get("visited_on") or ctx.today),
                          "findings": ctx.data.get("findings", ""),
-                         "neighbour_visits": ctx.data["neighbour_visits"],
-                         "signed": sorted(signatures)}
+                         "neighbour_visits": visits,
+                         "signed": sorted(signatures),
+                         **survey_record(app.household, ctx.data.get("survey")),
+                         "submission_key": ctx.data.get("submission_key") or ""}
+    signatures = {**signatures, **{f"neighbour_{n}": visit.get("signature") or ""
+                                   for n, visit in enumerate(ctx.data["neighbour_visits"], start=1)}}
     for who, value in signatures.items():
-        if isinstance(value, str) and value.startswith("data:image/png;base64,"):
+        if isinstance(value, str) and value.startswith("data:image/png;base64,"):  # drawn
             try:
                 content = base64.b64decode(value.split(",", 1)[1], validate=True)
             except ValueError:
@@ -592,6 +599,10 @@ def _issue(ctx: Context, codes: tuple[str, ...]) -> None:
     extra: dict[str, Any] = {}
     if ctx.action.name in ("accept", "reject"):
         extra["accepted"] = ctx.action.name == "accept"
+    elif ctx.action.name == "record_investigation":
+        from .field import document_pictures  # photo thumbnails and signatures for D06/D07
+
+        extra.update(document_pictures(app_of(ctx)))
     elif ctx.action.name in ("approve", "refuse"):
         extra["approved"] = ctx.action.name == "approve"
         extra["decision"] = decision_of(app_of(ctx), ctx.actor, ctx.data.get("first_approver", "")
@@ -611,6 +622,8 @@ def _record(ctx: Context) -> None:
     from jiuzhu.audit.services import audit_record
 
     data = {k: v for k, v in ctx.data.items() if k != "signatures"}
+    if ctx.action.name == "record_investigation":  # the survey as its differences, no drawings
+        data = investigation_step(data, app_of(ctx).investigation)
     if ctx.files:
         data["files"] = [material for material, _name, _content in ctx.files]
     # a first approval is its own step (审批，待第二审批人确认), not the approval

@@ -95,6 +95,9 @@ class Block:
     table: Table | None = None
     signature: Signature | None = None
     lines: float = 0
+    #: an ``images`` block: (data URI, caption) per picture, printed as thumbnails
+    images: tuple[tuple[str, str], ...] = ()
+    height: float = 0  # mm, the thumbnails' height
 
 
 @dataclass
@@ -142,7 +145,9 @@ def content_from_dict(data: dict[str, Any]) -> Content:
 
     blocks = [Block(kind=b["kind"], text=b.get("text", ""), align=b.get("align", "justify"),
                     table=table(b.get("table")), signature=signature(b.get("signature")),
-                    lines=b.get("lines", 0)) for b in data["blocks"]]
+                    lines=b.get("lines", 0),
+                    images=tuple((src, caption) for src, caption in b.get("images") or ()),
+                    height=b.get("height", 0)) for b in data["blocks"]]
     return Content(code=data["code"], title=data["title"], subtitle=data["subtitle"],
                    number=data["number"], office_name=data["office_name"], blocks=blocks,
                    template=data["template"], missing=set(data.get("missing", ())))
@@ -328,6 +333,8 @@ def _render_block(block: dict[str, Any], r: _Renderer) -> list[Block]:
         return [Block(kind="table", table=_render_table(block, r))]
     if kind == "signature":
         return [Block(kind="signature", signature=_render_signature(block, r))]
+    if kind == "images":
+        return _render_images(block, r)
     if kind == "page_break":
         return [Block(kind="page_break")]
     return [Block(kind="space", lines=float(block.get("lines", 1)))]
@@ -399,6 +406,24 @@ def _render_table(block: dict[str, Any], r: _Renderer) -> Table:
             raise ServiceError(ErrorCode.VALIDATION,
                                _("表格列数不一致：应为 %(widths)s 列，某行为 %(columns)s 列") % {"widths": len(widths), "columns": _columns(row)})
     return Table(rows=tuple(rows), widths=tuple(w / total for w in widths))
+
+
+def _render_images(block: dict[str, Any], r: _Renderer) -> list[Block]:
+    """``images: {each: investigation.photos, src: row.thumbnail, caption: "…", height: 40}``:
+    ``src`` is a context path to a data URI (like a signature's ``image``); thumbnails in
+    rows on the PDF, the captions in the Word file. An absent or empty list prints
+    ``empty`` as a note, or nothing."""
+    pictures: list[tuple[str, str]] = []
+    for _row in r.loop(block["each"], _aliases(block, "row"), optional=True) or ():
+        image = r.image(block.get("src"))
+        if image:
+            pictures.append((image, r.text(block.get("caption") or "")))
+    if not pictures:
+        empty = block.get("empty")
+        return [Block(kind="note", text=r.text(empty), align="left")] if empty else []
+    text = "；".join(caption for _image, caption in pictures if caption)
+    return [Block(kind="images", text=text, align="left", images=tuple(pictures),
+                  height=float(block.get("height") or 40))]
 
 
 def _render_signature(block: dict[str, Any], r: _Renderer) -> Signature:

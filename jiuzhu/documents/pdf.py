@@ -297,6 +297,8 @@ class _DocumentPdf(FPDF):
             self.table_block(block.table)
         elif block.kind == "signature" and block.signature:
             self.signature_block(block.signature, index)
+        elif block.kind == "images" and block.images:
+            _images_block(self, block)
         elif block.kind == "page_break":
             self.add_page()
         elif block.kind == "space":
@@ -390,6 +392,50 @@ class _DocumentPdf(FPDF):
         self.set_line_width(0.2)
         self.line(x, y + height - 1.5, x + width, y + height - 1.5)
         self.set_xy(MARGIN, y + height)
+
+
+def _image_size(data_uri: str) -> tuple[int, int] | None:
+    """(width, height) in pixels of a ``data:image/…;base64,`` picture, None if unreadable."""
+    import base64
+    import binascii
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))) as picture:
+            return picture.size
+    except (IndexError, ValueError, binascii.Error, OSError, UnidentifiedImageError):
+        return None
+
+
+def _images_block(pdf: _DocumentPdf, block: Block) -> None:
+    """Thumbnails (photos, a neighbour's signature) in rows, ``block.height`` mm high and
+    as wide as their aspect ratio (at most half the text width), each with its caption."""
+    height = block.height or 40.0
+    caption_pt, gap = 9.0, 4.0
+    pdf.ln(1.5)
+    x, y = MARGIN, pdf.get_y()
+    for image, caption in block.images:
+        size = _image_size(image)
+        ratio = size[0] / size[1] if size and size[1] else 1.0
+        width = min(height * ratio, pdf.epw / 2)
+        if x > MARGIN and x + width > MARGIN + pdf.epw:
+            x, y = MARGIN, y + height + 7
+        if y + height + 7 > pdf.page_break_trigger:
+            pdf.add_page()
+            x, y = MARGIN, pdf.get_y()
+        if size is not None:  # an unreadable picture leaves its caption only
+            pdf.image(image, x=x, y=y, w=width, h=height, keep_aspect_ratio=True)
+            pdf.set_draw_color(180)
+            pdf.rect(x, y, width, height)
+            pdf.set_draw_color(0)
+        pdf.set_font(FONT, size=caption_pt)
+        pdf.set_xy(x, y + height + 0.8)
+        pdf.cell(width, 5, pdf.wrap(caption, width).split("\n")[0] if caption else "", align="C")
+        x += width + gap
+    pdf.set_xy(MARGIN, y + height + 8)
+    pdf.set_font(FONT, size=BODY_PT)
 
 
 def _creation_date(context: dict[str, Any]) -> datetime:

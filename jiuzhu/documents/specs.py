@@ -24,7 +24,9 @@ from .catalogue import catalogue_entries, catalogue_entry
 
 TEMPLATES_DIR = Path(__file__).with_name("templates_docs")
 DEFAULT_FOLDER = "default"
-BLOCK_KINDS = ("text", "plain", "heading", "note", "table", "signature", "page_break", "space")
+BLOCK_KINDS = ("text", "plain", "heading", "note", "table", "signature", "images", "page_break",
+               "space")
+IMAGES_KEYS = {"each", "as", "src", "caption", "height", "empty"}
 TABLE_KEYS = {"header", "rows", "each", "as", "row", "after", "widths", "labels", "empty",
               "blank_rows", "optional"}
 SIGNATURE_KEYS = {"parties", "seal", "date"}
@@ -141,6 +143,8 @@ def _normalise(block: Any) -> dict[str, Any]:
         out.update(block["table"])
     elif kind == "signature":
         out.update(block["signature"] or {})
+    elif kind == "images":
+        out.update(block["images"] or {})
     elif kind == "space":
         out["lines"] = float(block["space"])
     return out
@@ -201,6 +205,14 @@ def template_errors(data: Any) -> list[str]:
             sig = block["signature"] or {}
             if not isinstance(sig, dict) or set(sig) - SIGNATURE_KEYS:
                 errors.append(f"{where}：signature 只能有 {', '.join(sorted(SIGNATURE_KEYS))}")
+            elif any(isinstance(p, dict) and (set(p) - {"text", "image"} or "text" not in p)
+                     for p in sig.get("parties") or []):
+                errors.append(f"{where}：签字方应为文字，或 {{text, image}}")
+        if kind == "images":
+            images = block["images"]
+            if not isinstance(images, dict) or set(images) - IMAGES_KEYS \
+                    or "each" not in images or "src" not in images:
+                errors.append(f"{where}：images 须有 each 与 src（可选 {', '.join(sorted(IMAGES_KEYS - {'each', 'src'}))}）")
     return errors
 
 

@@ -117,7 +117,8 @@ def test_the_whole_procedure_through_the_pages(browser, live_server, staff, poor
     phone.screenshot(path=str(SCREENSHOTS / "applications-investigate-mobile.png"),
                      full_page=True)
     phone.get_by_role("button", name="提交入户调查").click()
-    phone.wait_for_load_state()
+    # sent through the phone's queue (field.js), then the case page opens
+    phone.wait_for_url(re.compile(rf".*/applications/{case.pk}/$"), timeout=60_000)
     assert phone.url.endswith(f"/applications/{case.pk}/"), phone.locator(
         ".field-error, .alert-danger").all_inner_texts()
     expect(phone.locator(".alert-success")).to_contain_text("入户调查已录入")
