@@ -28,7 +28,7 @@ from jiuzhu.core.errors import ErrorCode, ServiceError
 from jiuzhu.households.selectors import household_get, household_search
 from jiuzhu.regions.models import Region
 
-from . import events, selectors, services
+from . import events, selectors, services, views_field
 from .attachments import materials_missing
 from .choices import BEFORE_DECISION, Alert, Channel, State, Step
 from .deadlines import shown as deadlines_shown
@@ -359,6 +359,7 @@ FIELD_LABELS = {
     "return_to": "退回", "amount": "批准金额（元）", "override_reason": "调整理由",
     "originals": "原件已核验", "payroll": "发放花名册编号", "month": "发放月份",
     "first_approver": "第一审批人", "start_month": "起始发放月",
+    "differences": "调查核实与申报对照", "submission_key": "提交编号",
 }
 VALUE_LABELS: dict[str, dict[Any, Any]] = {
     "recommend": {"approve": "建议批准", "refuse": "建议不予批准"},
@@ -417,10 +418,8 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
         form = InvestigationForm(request.POST, photos=request.FILES.getlist("photos"),
                                  neighbours=neighbour_rows(request.POST))
         if form.is_valid():
-            data, files = form.to_service()
             try:
-                services.application_act(actor=request.user, application_id=application.pk,
-                                         action="record_investigation", data=data, files=files)
+                views_field.submit(request, application, form)  # once per submission_key
             except ServiceError as exc:
                 if exc.code == ErrorCode.NOT_FOUND:
                     raise Http404(exc.message) from None
@@ -453,6 +452,7 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
         "possible": possible, "refused": refused, "error": error,
         "signers": [(who, label, form[f"sign_{who}"]) for who, label in SIGNERS],
         "neighbours": neighbours or [{"name": "", "relation": "", "statement": ""}],
+        **views_field.page_context(request, application),
     }, status=status)
 
 
@@ -467,6 +467,8 @@ def my_investigations(request: HttpRequest) -> HttpResponse:
     cases = list(selectors.my_investigations(request.user)[:200])
     waiting = [c for c in cases if not c.investigation_recorded and c.state == State.ACCEPTED]
     done = [c for c in cases if c not in waiting][:30]
+    for case in waiting:  # 导航: the phone's map application at the household
+        case.navigation = views_field.application_navigation(case)  # type: ignore[attr-defined]
     return render(request, "applications/my_investigations.html", {
         "waiting": waiting, "done": done,
         "may_record": {c.pk for c in waiting
