@@ -20,7 +20,7 @@ from jiuzhu.core.access import SYSTEM
 from jiuzhu.regions.models import Region
 
 from . import services
-from .models import Confirmation
+from .models import Confirmation, RecertifySetting
 
 COUNTY = "990102"
 TOWN = "990102001"  # 城关街道: window1 and reviewer1
@@ -51,8 +51,9 @@ def load(stdout: Any = None) -> int:
     if county is None or town is None:
         return 0
     today = timezone.localdate()
-    services.setting_save(actor=SYSTEM, county=county,
-                          data={**services.DEFAULTS, "active": "1"})
+    if not RecertifySetting.objects.filter(county=county).exists():
+        services.setting_save(actor=SYSTEM, county=county,
+                              data={**services.DEFAULTS, "active": "1"})
     if Confirmation.objects.within(county).exists():
         return len(services.confirmations_generate(today=today))
     paid = list(Application.objects.within(town)
