@@ -85,18 +85,18 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
     require(actor, region.path, "assessments.view_ranking", what=_("区划"))
     on = on or timezone.localdate()
     rules = rules_in_force(on)
-    codes = [r.code for r in rules]
-    column_of = {code: i for i, code in enumerate(codes)}
+    item_codes = [r.code for r in rules]
+    column_of = {code: i for i, code in enumerate(item_codes)}
     on_request = on_request_codes(rules)
-    on_request_columns = np.asarray([code in on_request for code in codes], dtype=np.bool_)
+    on_request_columns = np.asarray([code in on_request for code in item_codes], dtype=np.bool_)
     started = time.perf_counter()
     receiving = items_receiving_in(region)
     seconds_receiving = time.perf_counter() - started
 
     towns: dict[str, int] = {}
     households = np.zeros(0, dtype=np.int64)
-    recommended = np.zeros((0, len(codes)), dtype=np.int64)
-    applicable = np.zeros((0, len(codes)), dtype=np.int64)
+    recommended = np.zeros((0, len(item_codes)), dtype=np.int64)
+    applicable = np.zeros((0, len(item_codes)), dtype=np.int64)
     seconds_read = seconds_decide = 0.0
     cursor = 0
     while True:
@@ -108,7 +108,7 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
             break
         tick = time.perf_counter()
         assert chunk.extras is not None
-        held = np.zeros((len(chunk.household_pks), len(codes)), dtype=np.bool_)
+        held = np.zeros((len(chunk.household_pks), len(item_codes)), dtype=np.bool_)
         if receiving:
             for row, pk in enumerate(chunk.household_pks.tolist()):
                 for code in receiving.get(pk, ()):
@@ -146,8 +146,8 @@ def prescription_report(*, actor: Any, region: Region | None = None, on: date | 
                               recommended=recommended[t].tolist(),
                               applicable=applicable[t].tolist()))
     total = ReportRow(code="", name=_("合计"), households=int(households.sum()),
-                      recommended=recommended.sum(axis=0).tolist() if len(rows) else [0] * len(codes),
-                      applicable=applicable.sum(axis=0).tolist() if len(rows) else [0] * len(codes))
+                      recommended=recommended.sum(axis=0).tolist() if len(rows) else [0] * len(item_codes),
+                      applicable=applicable.sum(axis=0).tolist() if len(rows) else [0] * len(item_codes))
     return PrescriptionReport(
         region=region, on=on, items=[(r.code, r.name) for r in rules],
         rows=rows, total=total,

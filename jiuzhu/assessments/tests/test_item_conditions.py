@@ -93,6 +93,10 @@ def test_an_added_item_appears_in_the_prescription_of_exactly_the_matching_house
     column = [code for code, _name in report.items].index("MZ12")
     assert report.items[column] == ("MZ12", "冬季取暖补贴")
     assert report.total.recommended[column] == int(expected.sum())
+    chunked = prescription_report(actor=admin, region=Region.objects.get(code="990102"),
+                                  chunk_size=7)  # several chunks: the same counts
+    assert chunked.total.recommended == report.total.recommended
+    assert chunked.total.applicable == report.total.applicable
 
     # the page shows it, ticked where it is recommended
     client.force_login(window_worker)
