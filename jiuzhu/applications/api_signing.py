@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from jiuzhu.core.api_types import refusals
+from jiuzhu.core.api_types import json_body, refusals, validate_input
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.jsonio import loads_exact
 from jiuzhu.verification.models import SignatureChannel
 
 from . import signing
@@ -92,12 +93,18 @@ def authorisation_get(request, application_id: int):
 
 @router.post("/{int:application_id}/authorisation/signatures",
              response={201: AuthorisationOut, **refusals(403, 404, 409, 422)},
+             openapi_extra=json_body(SignatureIn),
              summary="成年家庭成员签名 Sign the authorisation")
-def authorisation_sign(request, application_id: int, payload: SignatureIn):
-    """One adult member's drawn signature (422 naming `member_id` for a minor or a second
-    signature, `signature` for an empty or broken image); the last adult's issues the
-    signed D04 and D01 and, for an accepted case without a scan, the verification request."""
+def authorisation_sign(request, application_id: int):
+    """Body ``SignatureIn``: one adult member's drawn signature (422 naming `member_id` for a
+    minor or a second signature, `signature` for an empty or broken image); the last
+    adult's issues the signed D04 and D01 and, for an accepted case without a scan, the
+    verification request. The case is looked up first (404 outside the region, whatever
+    the body), then the body is read."""
     application = _application(request, application_id)
+    if not request.auth.has_perm(signing.PERMISSION, application):
+        raise ServiceError(ErrorCode.FORBIDDEN, _("您无权组织签署核对授权（需窗口或调查岗位）"))
+    payload = validate_input(SignatureIn, loads_exact(request.body or b"{}"))
     signing.case_sign(actor=request.auth, application=application,
                       member_id=payload.member_id, image=payload.signature,
                       channel=SignatureChannel(payload.channel), latitude=payload.latitude,

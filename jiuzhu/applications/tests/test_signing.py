@@ -189,3 +189,17 @@ def test_the_api_signs_like_the_page(client, staff, family):
     state = done.json()
     assert state["complete"] is True and state["document_id"]
     assert {m["channel"] for m in state["members"] if m["adult"]} == {"phone"}
+
+
+def test_the_api_answers_not_found_outside_the_region_whatever_the_body(client, staff, family):
+    from jiuzhu.accounts.services import token_create
+
+    app = _case(staff, family, scan=False)
+    url = f"/api/v1/applications/{app.pk}/authorisation/signatures"
+    other = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=staff['other_window'])}"}
+    assert client.post(url, {}, content_type="application/json", **other).status_code == 404
+    approver = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=staff['approver'])}"}
+    assert client.post(url, {}, content_type="application/json", **approver).status_code == 403
+    window = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=staff['window'])}"}
+    empty = client.post(url, {}, content_type="application/json", **window)
+    assert empty.status_code == 422 and empty.json()["errors"][0]["path"] == "member_id"
