@@ -182,6 +182,9 @@ def test_an_assessment_dated_after_it_uses_the_new_standard(admin, approver, tre
     assert new.parameters_effective == NEW_YEAR
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["reference"] == "示民发〔2026〕12号"
+    overlays.forget()  # a restart: the next assessment installs the approved set first
+    again = assessment_run(actor=SYSTEM, household=household, on=date(2027, 1, 15))
+    assert again.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
 
 
 def _files(content: bytes) -> dict[str, bytes]:
