@@ -762,17 +762,17 @@ def _figures(evaluator: _Evaluator, node: ast.AST, i: int,
             else:
                 figures.append(f"符合的成员 {len(rows)} 人")
             continue
-        if not isinstance(part, ast.Name | ast.BinOp) or part is None:
+        if not isinstance(part, ast.Name | ast.BinOp):
             continue
         if _inside_quantifier(node, part):
             continue
+        if isinstance(part, ast.Name):
+            fact = FACTS.get(part.id)  # not the name of a call (receiving, any…)
+            if fact is None or fact.type not in (NUMBER, MONEY):
+                continue
         text = describe(part)
         if text in seen:
             continue
-        if isinstance(part, ast.Name):
-            fact = FACTS[part.id]
-            if fact.type not in (NUMBER, MONEY):
-                continue
         value = evaluator.run(part, False)
         if not isinstance(value, _Rational):
             continue

@@ -4,8 +4,12 @@ masks decided; an added item (MZ12) gets its own column."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiuzhu.rules import vocabulary as v
 from jiuzhu.rules.conditions import (
@@ -211,3 +215,37 @@ def test_receiving_fact():
     a = prescription_arrays(batch, _extras(batch, 4), receiving=receiving, items=items)
     assert (a.status[:10, -1] == ELIGIBLE).all() and (a.status[10:, -1] != ELIGIBLE).all()
     assert (a.status[:10, 1] == RECEIVING).all()
+
+
+# --- fuzzing: whatever is typed, parse answers a Condition or a ConditionError, and what
+# parses evaluates on a batch without error ----------------------------------------------
+
+TOKENS = ["any(", "all(", "count(", "(", ")", "member.age", "member.health", "member.school",
+          "member.in_school", "member.coefficient", "per_capita", "standard", "gross", "circle",
+          "rural", "assisted", "event", "members", "receiving('MZ01')", "and", "or", "not",
+          "<", "<=", ">", ">=", "==", "!=", "in", "not in", "[1, 2]", "['healthy', 'serious_illness']",
+          "'severe_disability'", "+", "-", "*", "0", "1.5", "60", "600", "0.3", "True", ","]
+_BATCH = generate(300, seed=21)
+_ARRAYS = prescription_arrays(_BATCH, _extras(_BATCH, 21))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14))
+def test_token_soup_parses_or_is_refused_and_what_parses_evaluates(tokens):
+    text = " ".join(tokens)
+    try:
+        condition = parse(text)
+    except ConditionError as error:
+        assert 1 <= error.position <= len(text) + 1 and error.message
+        return
+    assert _ARRAYS.facts is not None
+    held = evaluate(condition, _ARRAYS.facts)
+    assert held.dtype == np.bool_ and held.shape == (len(_BATCH),)
+    explain(condition, _ARRAYS.facts, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_parses_or_is_refused(text):
+    with contextlib.suppress(ConditionError):
+        parse(text)
