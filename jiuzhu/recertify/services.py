@@ -55,15 +55,6 @@ def _invalid(errors: list[dict[str, str]], message: str = "") -> ServiceError:
 
 # --- the county's setting ----------------------------------------------------------------
 
-def setting_of(region_path: str) -> RecertifySetting | None:
-    """The active setting of the county holding ``region_path`` (None: the county has not
-    switched 资格认证 on)."""
-    parts = [p for p in region_path.split("/") if p]
-    if len(parts) < 3:
-        return None
-    return RecertifySetting.objects.filter(county__code=parts[2], active=True).first()
-
-
 @transaction.atomic
 def setting_save(*, actor: Any, county: Region, data: dict[str, Any]) -> RecertifySetting:
     """Create or change a county's setting: whole numbers in range, each error naming its
