@@ -137,6 +137,7 @@
       });
     }, function () {
       item.state = "waiting"; item.message = "";  // no network: try again later
+      retrySoon();  // the network often comes back a moment after the 'online' event
     }).then(function () { return put(item); });
   }
   function flush() {
@@ -150,7 +151,11 @@
     }).then(function () { flushing = false; return render(); },
             function () { flushing = false; return render(); });
   }
-  window.addEventListener("online", flush);
+  var retries = 0;
+  function retrySoon() {
+    if (navigator.onLine && retries < 10) { retries += 1; setTimeout(flush, 2000 * retries); }
+  }
+  window.addEventListener("online", function () { retries = 0; setTimeout(flush, 500); });
   window.addEventListener("offline", render);
   setInterval(flush, 30000);
 

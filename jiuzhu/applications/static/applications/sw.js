@@ -1,10 +1,10 @@
 /* 移动调查 service worker, served as /applications/sw.js (scope /applications/).
    Keeps the investigation pages (入户调查, 我的调查) and their assets so that a page once
-   opened reloads without a network: pages network first (the cached copy when offline),
-   static files cache first. The page tells the worker what it loaded ("cache" message).
+   opened reloads without a network: pages and static files network first, the cached
+   copy when offline. The page tells the worker what it loaded ("cache" message).
    Never touches a POST: the page's queue (field.js) sends the investigations itself. */
 "use strict";
-var CACHE = "jiuzhu-field-v1";
+var CACHE = "jiuzhu-field-v2";
 var PAGES = /\/applications\/(\d+\/investigate\/|investigations\/)$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -54,13 +54,16 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(caches.match(request).then(function (cached) {
-      return cached || fetch(request).then(function (response) {
-        if (response.ok) {
-          var copy = response.clone();
-          caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
-        }
-        return response;
+    // network first as well: an updated script is used at once; the copy serves offline
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    }).catch(function () {
+      return caches.match(request).then(function (cached) {
+        return cached || new Response("", { status: 503 });
       });
     }));
   }
