@@ -72,6 +72,17 @@ def _office_language():
 
 
 @pytest.fixture(autouse=True)
+def _no_parameter_overlay_left():
+    """A parameter set a test approved (``jiuzhu/policy``, installed over the files in this
+    process when its approval commits) does not outlive the test's database."""
+    yield
+    from jiuzhu.rules import parameters
+
+    if parameters.has_overlays():
+        parameters.remove_overlays()
+
+
+@pytest.fixture(autouse=True)
 def _official_calendar(request, django_db_blocker):
     """The calendar and the catalogue data migrations seed are wiped by any transactional test (Django
     flushes the tables after it); seed them again for the tests that follow — committed,

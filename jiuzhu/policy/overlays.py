@@ -3,9 +3,10 @@
 Every process installs them before the engine first reads parameters, and again whenever a
 cheap stamp of the approved sets (their count and highest id) has changed: the engine calls
 :func:`refresh_from_database` through ``parameters.set_refresher`` at most every
-``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5; the tests 0), so a set approved in one web
-worker reaches the others and the ``db_worker`` processes within seconds. The approving
-process installs at once, after commit."""
+``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5), so a set approved in one web worker reaches
+the others and the ``db_worker`` processes within seconds. The approving process installs at
+once, after commit. The tests set ``None`` (no query added to any other test: a set is
+installed when its approval commits, and ``jiuzhu/conftest.py`` removes it after the test)."""
 
 from __future__ import annotations
 
@@ -27,19 +28,27 @@ from .models import ParameterSetDraft
 _installed: str | None = None
 
 
-def connect() -> None:
-    """Register the refresher with the engine (``PolicyConfig.ready``)."""
-    seconds = float(getattr(settings, "JIUZHU_PARAMETERS_CHECK_SECONDS", 5))
+def connect(seconds: float | None = None) -> None:
+    """Register the refresher with the engine (``PolicyConfig.ready``), to run at most every
+    ``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5). ``None`` in the settings (the tests)
+    registers none: there a set is installed when its approval commits, and a test that
+    wants the production behaviour connects with its own interval."""
+    if seconds is None:
+        configured = getattr(settings, "JIUZHU_PARAMETERS_CHECK_SECONDS", 5)
+        if configured is None:
+            parameters.set_refresher(None)
+            return
+        seconds = float(configured)
     parameters.set_refresher(refresh_from_database, seconds)
 
 
 def forget() -> None:
-    """As after a restart: nothing installed, the next read of parameters installs."""
+    """As after a restart: nothing installed; with a refresher, the next read of parameters
+    installs the approved sets."""
     global _installed
     _installed = None
     parameters.remove_overlays()
-    parameters.set_refresher(refresh_from_database,
-                             float(getattr(settings, "JIUZHU_PARAMETERS_CHECK_SECONDS", 5)))
+    connect()
 
 
 def _approved() -> Any:

@@ -387,6 +387,11 @@ def remove_overlays() -> None:
     clear_caches()
 
 
+def has_overlays() -> bool:
+    """Whether any county has values installed over its files."""
+    return bool(_overlays)
+
+
 def overlay_of(county: str) -> Overlay:
     """What is installed for ``county`` (name → date → (value, reference))."""
     return MappingProxyType(_overlays.get(county, {}))

@@ -28,6 +28,12 @@ from .conftest import NEW_YEAR, standards
 COUNTY = "990102"
 
 
+def restart():
+    """A process starting (with the production refresher, checking at every read here)."""
+    overlays.forget()
+    overlays.connect(seconds=0)
+
+
 def enter(admin, tree, values=None, when=NEW_YEAR, reference="示民发〔2026〕12号"):
     return services.draft_save(actor=admin, county=tree["county"], effective_on=when,
                                reference=reference, proposed=values or standards())
@@ -160,7 +166,7 @@ def test_an_approved_set_is_in_force_from_its_date_here_and_after_a_restart(
     assert params.explain()["dibao_standard_urban"]["reference"] == "示民发〔2026〕12号"
     assert parameters.parameters_for(COUNTY, date(2026, 12, 31))["dibao_standard_urban"] == 900
     # a restart: nothing installed; the first read of parameters installs the approved sets
-    overlays.forget()
+    restart()
     assert parameters.overlay_of(COUNTY) == {}
     assert parameters.parameters_for(COUNTY, date(2027, 2, 1))["dibao_standard_urban"] == 950
     # another process approved a set: the stamp changes and the next read installs it too
@@ -182,7 +188,7 @@ def test_an_assessment_dated_after_it_uses_the_new_standard(admin, approver, tre
     assert new.parameters_effective == NEW_YEAR
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["reference"] == "示民发〔2026〕12号"
-    overlays.forget()  # a restart: the next assessment installs the approved set first
+    restart()  # the next assessment installs the approved set first
     again = assessment_run(actor=SYSTEM, household=household, on=date(2027, 1, 15))
     assert again.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
 
