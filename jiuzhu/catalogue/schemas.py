@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from jiuzhu.core.api_types import IsoDate
 
@@ -35,4 +35,7 @@ class CatalogueItemOut(Schema):
                      "emergency"] | None
     materials: list[str]
     valid_from: IsoDate
-    condition: ItemConditionOut
+    condition: str | None = Field(description="50-api.md: the item's eligibility expression "
+                                  "(符合; 可能符合 where the item has only that), null: "
+                                  "decided only on request")
+    conditions: ItemConditionOut

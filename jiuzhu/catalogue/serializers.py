@@ -16,6 +16,10 @@ def item_to_dict(item: Item) -> dict[str, Any]:
         "program": item.program or None,
         "materials": list(item.materials),
         "valid_from": item.valid_from.isoformat(),
-        "condition": {"eligible": item.condition_eligible or None,
-                      "possible": item.condition_possible or None},
+        # 50-api.md: "condition", the item's eligibility expression as the county wrote it
+        # (null: decided only on request) — the 符合 condition, or the 可能符合 one for an
+        # item that has only that (temporary assistance); both in "conditions"
+        "condition": item.condition_eligible or item.condition_possible or None,
+        "conditions": {"eligible": item.condition_eligible or None,
+                       "possible": item.condition_possible or None},
     }

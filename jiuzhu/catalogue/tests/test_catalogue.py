@@ -56,7 +56,7 @@ def test_the_api_serves_the_catalogue_in_force(client, window_worker):
         "department": {"code": "MZ", "name": "民政局"}, "level": "county", "limit": 30,
         "program": "dibao", "valid_from": "2025-01-01",
         "materials": ["户口簿", "身份证", "家庭经济状况核对授权书", "收入证明", "财产申报表"],
-        "condition": {"eligible": "dibao", "possible": None},
+        "condition": "dibao", "conditions": {"eligible": "dibao", "possible": None},
     }
     assert {i["program"] for i in items} == {
         "dibao", "low_income", "tekun", "temporary", "emergency", "rigid_expense", None}
