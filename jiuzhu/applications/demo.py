@@ -264,7 +264,8 @@ def _data(action: str, case: Case, day: date, household: Household) -> tuple[dic
                 "neighbour_visits": [{"name": "邻居老张", "relation": "邻居",
                                       "statement": f"{head or '申请人'}家确实困难，平时靠打零工和亲戚接济"}],
                 "visited_on": day.isoformat(),
-                "findings": "住房简陋，家中无值钱家电，主要劳动力患病，生活困难属实"}, \
+                "findings": "住房简陋，家中无值钱家电，主要劳动力患病，生活困难属实",
+                "survey": _survey(household)}, \
             [("入户照片", "入户照片.png", PNG)]
     if action == "record_appraisal":
         return {"members_present": 15, "votes_for": 14, "votes_against": 1, "result": "pass",
@@ -276,6 +277,17 @@ def _data(action: str, case: Case, day: date, household: Household) -> tuple[dic
     if action == "withdraw":
         return {"reason": "申请人家庭情况好转（子女就业），主动撤回申请"}, None
     return {}, None
+
+
+def _survey(household: Household) -> dict[str, Any]:
+    """入户调查核实 (移动调查): the incomes as found — the head's wages 2,400 元/年 above what
+    was declared (a difference the case page and D06 state), the rest as declared."""
+    members = list(household.members.order_by("position").values_list("member_id", "wages"))
+    return {"members": [{"member_id": member_id,
+                         "incomes": {"wages": str(wages + (2400 if index == 0 else 0))}}
+                        for index, (member_id, wages) in enumerate(members)],
+            "housing": "砖混平房两间，约 45 平方米，屋顶漏雨",
+            "living_conditions": "家中无值钱家电，靠打零工和亲戚接济"}
 
 
 def _assignment(application: Application) -> dict[str, Any]:
