@@ -306,7 +306,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "worker-src": [SELF],  # the field kit's service worker (/applications/sw.js)
+        "worker-src": [SELF],  # the field kit's service worker (/applications/investigations/sw.js)
         "media-src": [SELF, "blob:"],  # a video clip's length read before it is sent
         "object-src": [NONE],
         "base-uri": [SELF],

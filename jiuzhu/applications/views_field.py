@@ -12,7 +12,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -238,10 +240,11 @@ def _done_url(request: HttpRequest, application: Application) -> str:
 def investigate_submit(request: HttpRequest, pk: int) -> JsonResponse:
     """The phone's queue sends a recorded investigation here (multipart, the page's fields
     plus ``submission_key``): JSON ``{status: recorded|replayed, message, url}``; 422
-    ``{status: invalid, message, errors: [{path, message}]}`` changes nothing; 401 when the
-    session ended (the queue keeps the item until the investigator logs in again)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"status": "login", "message": _("登录已过期，请重新登录后重试")}, status=401)
+    ``{status: invalid, message, errors: [{path, message}]}`` changes nothing; the login
+    page when the session ended (the queue keeps the item until the investigator logs in
+    again)."""
+    if not request.user.is_authenticated:  # the queue sees the login page: 需重新登录
+        return redirect_to_login(request.get_full_path())
     try:
         application = selectors.application_get(user=request.user, pk=pk)
     except ServiceError as error:
@@ -288,9 +291,14 @@ def page_context(request: HttpRequest, application: Application) -> dict[str, An
 # --- the service worker ------------------------------------------------------------------------
 
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """``/applications/sw.js``: the static worker script served from the path whose scope
-    covers the investigation pages (``Service-Worker-Allowed: /applications/``), never
-    cached by the browser's HTTP cache so an update is seen at once."""
+    """``/applications/investigations/sw.js``: the static worker script, allowed the scope
+    ``/applications/`` that covers the investigation pages (``Service-Worker-Allowed``),
+    never kept by the browser's HTTP cache so an update is seen at once; for the people
+    of 我的调查 only (the predicate of that page)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("applications.view_my_investigations"):
+        raise PermissionDenied(_("只有被指派入户调查的人员使用“我的调查”"))
     found = finders.find(SW_FILE)
     if not found:
         raise Http404(SW_FILE)

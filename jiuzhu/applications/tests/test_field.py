@@ -199,9 +199,9 @@ def test_a_bad_key_is_refused(staff, case):
     assert refused.value.errors[0]["path"] == "submission_key"
 
 
-def test_the_queue_endpoint_answers_json_to_a_lost_session(client, case):
+def test_the_queue_endpoint_sends_a_lost_session_to_the_login(client, case):
     answer = client.post(reverse("applications:investigate_submit", args=[case.pk]), {})
-    assert answer.status_code == 401 and answer.json()["status"] == "login"
+    assert answer.status_code == 302 and "/accounts/login" in answer["Location"]
 
 
 # --- D06 and D07 with pictures --------------------------------------------------------------
@@ -253,7 +253,10 @@ def test_the_page_offers_navigation_survey_and_queue(client, staff, poor_househo
     assert 'data-testid="navigate-geo"' in mine and poor_household.address in mine
 
 
-def test_the_service_worker_is_served_for_the_applications_scope(client):
+def test_the_service_worker_is_served_for_the_applications_scope(client, staff):
+    client.force_login(staff["window"])  # not one of 我的调查's people
+    assert client.get(reverse("applications:service_worker")).status_code == 403
+    client.force_login(staff["investigator"])
     answer = client.get(reverse("applications:service_worker"))
     assert answer.status_code == 200
     assert answer["Service-Worker-Allowed"] == "/applications/"

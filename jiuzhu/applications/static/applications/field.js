@@ -6,7 +6,7 @@
    data-submit-url when there is a network — at once, when the browser comes back
    online, on every page load and every 30 s. The server records a key once and answers
    the first result to a repeat, so a lost answer or a second tab never makes a second
-   record. The service worker (/applications/sw.js) keeps the page and its files, so it
+   record. The service worker (/applications/investigations/sw.js) keeps the page and its files, so it
    reloads without a network. Needs a secure context (HTTPS, or 127.0.0.1/localhost).
    Plain JavaScript, no library. */
 (function () {

@@ -1,4 +1,4 @@
-/* 移动调查 service worker, served as /applications/sw.js (scope /applications/).
+/* 移动调查 service worker, served as /applications/investigations/sw.js (scope /applications/).
    Keeps the investigation pages (入户调查, 我的调查) and their assets so that a page once
    opened reloads without a network: pages and static files network first, the cached
    copy when offline. The page tells the worker what it loaded ("cache" message).
