@@ -237,7 +237,7 @@ def _done_url(request: HttpRequest, application: Application) -> str:
 
 @require_POST
 @never_cache
-def investigate_submit(request: HttpRequest, pk: int) -> JsonResponse:
+def investigate_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone's queue sends a recorded investigation here (multipart, the page's fields
     plus ``submission_key``): JSON ``{status: recorded|replayed, message, url}``; 422
     ``{status: invalid, message, errors: [{path, message}]}`` changes nothing; the login
