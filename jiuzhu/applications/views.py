@@ -568,12 +568,18 @@ def public_notice(request: HttpRequest, township_code: str) -> HttpResponse:
              "number": app.number}
             for app in cases]
     siblings = [t for t in townships if t.pk != township.pk]
-    large = request.GET.get("large") == "1"
+    large = _large_print(request)
     return render(request, "applications/notice.html", {
         "township": township, "rows": rows, "days": days, "large": large,
         "siblings": siblings,
         "hotline": getattr(procedure, "hotline", "") or COMPLAINT_HOTLINE,
         "today": timezone.localdate()})
+
+
+def _large_print(request: HttpRequest) -> bool:
+    """长辈模式 on the notice board: asked for in the address (a link printed on paper), or
+    chosen on any resident page (the cookie the residents' pages set)."""
+    return request.GET.get("large") == "1" or request.COOKIES.get("self_elder") == "1"
 
 
 def public_notice_index(request: HttpRequest) -> HttpResponse:
@@ -594,5 +600,5 @@ def public_notice_index(request: HttpRequest) -> HttpResponse:
         counties.setdefault(township.parent, []).append(
             {"township": township, "count": counts.get(township.pk, 0)})
     return render(request, "applications/notice_index.html", {
-        "counties": list(counties.items()), "large": request.GET.get("large") == "1",
+        "counties": list(counties.items()), "large": _large_print(request),
         "today": timezone.localdate()})
