@@ -1,7 +1,7 @@
 """Accessible to everyone (issue #16 item 7), the residents' side, on a 390×844 phone:
 
 * every resident page — the online application's first step, 我能申请吗 (questions and the
-  answer), progress, the public notice board, the login page with its links for residents —
+  answer), progress, 资格认证, the public notice board, the login page with its links for residents —
   has no serious or critical axe-core violation, in the normal and in 长辈模式;
 * 长辈模式 chosen once is on every resident page (larger text; the notice board too);
 * the forms can be used by the keyboard alone: Tab reaches every control in order, and the
@@ -22,7 +22,8 @@ from jiuzhu.testing import axe_problems
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-RESIDENT_PAGES = ("/self/", "/self/check/", "/self/track/", "/notice/", "/accounts/login/")
+RESIDENT_PAGES = ("/self/", "/self/check/", "/self/track/", "/self/confirm/", "/notice/",
+                  "/accounts/login/")
 
 #: Controls a keyboard user must reach with Tab (radio groups count once: arrows move inside).
 _CONTROLS = """() => {
@@ -87,7 +88,7 @@ def test_resident_pages_pass_axe_in_both_modes_and_work_by_keyboard(browser, liv
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_role("link", name="长辈模式（大字）").click()
     page.wait_for_url("**/self/")
-    for path in RESIDENT_PAGES[:4]:
+    for path in RESIDENT_PAGES[:5]:
         page.goto(f"{base}{path}")
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size > normal, (path, size, normal)
