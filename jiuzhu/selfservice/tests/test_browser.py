@@ -93,6 +93,18 @@ def test_a_resident_applies_on_a_phone_and_follows_it(browser, live_server, tree
     # Review and submit: the query code in large print.
     page.wait_for_url("**/self/apply/review/")
     assert "红十字人道救助" in page.locator('[data-testid="chosen-items"]').inner_text()
+    # Both adults sign the verification authorisation with a finger (#16 item 2).
+    pads = page.locator("canvas[data-signature-pad]")
+    assert pads.count() == 2
+    for index in range(2):
+        pads.nth(index).scroll_into_view_if_needed()
+        box = pads.nth(index).bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + 20, box["y"] + 20)
+        page.mouse.down()
+        for step in range(1, 6):
+            page.mouse.move(box["x"] + 20 + step * 30, box["y"] + 20 + (step % 2) * 40)
+        page.mouse.up()
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/self/apply/done/")
     code = page.locator('[data-testid="query-code"]').inner_text().strip()
@@ -109,6 +121,8 @@ def test_a_resident_applies_on_a_phone_and_follows_it(browser, live_server, tree
     request = Request.objects.get(query_code=code)
     assert request.status == "awaiting_window" and request.channel == "online"
     assert request.files.count() == 1
+    from jiuzhu.verification.models import Authorisation  # the two signatures wait with it
+    assert Authorisation.objects.get(intake_number=request.number).signatures.count() == 2
 
     # Follow the progress: the code is carried over, the last 4 digits are asked.
     page.get_by_role("link", name="用查询码查看进度").click()
