@@ -184,3 +184,37 @@ def _axe_source() -> str:
 
 
 _AXE_CACHE: str | None = None
+
+
+#: Controls a keyboard user must reach with Tab (radio groups count once: arrows move inside;
+#: a read-only field taken out of the order on purpose — the sex read from the ID number — is
+#: shown, not used).
+_TAB_CONTROLS = """() => {
+  const seen = new Set();
+  return Array.from(document.querySelectorAll(
+      'main a[href], main button, main input:not([type=hidden]), main select, main textarea'))
+    .filter(e => !e.disabled && e.offsetParent !== null && !e.closest('.hp-field'))
+    .filter(e => !(e.readOnly && e.getAttribute('tabindex') === '-1'))
+    .filter(e => {
+      if (e.type !== 'radio') return true;
+      if (seen.has(e.name)) return false;
+      seen.add(e.name); return true;
+    })
+    .map(e => e.type === 'radio' ? 'radio:' + e.name : (e.id || e.name || e.textContent.trim()));
+}"""
+_TAB_FOCUSED = """() => { const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  return e.type === 'radio' ? 'radio:' + e.name : (e.id || e.name || e.textContent.trim()); }"""
+
+
+def unreachable_by_tab(page: Any) -> list[str]:
+    """The visible controls of the page's main part that pressing Tab never focuses."""
+    wanted = page.evaluate(_TAB_CONTROLS)
+    page.locator("body").focus()
+    reached: set[str] = set()
+    for _ in range(len(wanted) + 40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_TAB_FOCUSED)
+        if focused is not None:
+            reached.add(focused)
+    return [control for control in wanted if control not in reached]

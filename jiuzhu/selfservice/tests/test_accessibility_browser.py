@@ -12,49 +12,16 @@ every role, a household's and a case's page, the window's forms)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.cache import cache
 
-from jiuzhu.testing import axe_problems
+from jiuzhu.testing import axe_problems, unreachable_by_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 RESIDENT_PAGES = ("/self/", "/self/check/", "/self/track/", "/self/confirm/", "/notice/",
                   "/accounts/login/")
-
-#: Controls a keyboard user must reach with Tab (radio groups count once: arrows move inside).
-_CONTROLS = """() => {
-  const seen = new Set();
-  return Array.from(document.querySelectorAll(
-      'main a[href], main button, main input:not([type=hidden]), main select, main textarea'))
-    .filter(e => !e.disabled && e.offsetParent !== null && !e.closest('.hp-field'))
-    .filter(e => {
-      if (e.type !== 'radio') return true;
-      if (seen.has(e.name)) return false;
-      seen.add(e.name); return true;
-    })
-    .map(e => e.type === 'radio' ? 'radio:' + e.name : (e.id || e.name || e.textContent.trim()));
-}"""
-_FOCUSED = """() => { const e = document.activeElement;
-  if (!e || e === document.body) return null;
-  return e.type === 'radio' ? 'radio:' + e.name : (e.id || e.name || e.textContent.trim()); }"""
-
-
-def unreachable_by_tab(page: Any) -> list[str]:
-    """The visible controls of the page's main part that pressing Tab never focuses."""
-    wanted = page.evaluate(_CONTROLS)
-    page.locator("body").focus()
-    reached: set[str] = set()
-    for _ in range(len(wanted) + 40):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(_FOCUSED)
-        if focused is not None:
-            reached.add(focused)
-    return [control for control in wanted if control not in reached]
-
 
 def test_resident_pages_pass_axe_in_both_modes_and_work_by_keyboard(browser, live_server, tree):
     cache.clear()
