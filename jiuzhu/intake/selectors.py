@@ -121,8 +121,10 @@ def officer_inbox(user: Any) -> QuerySet[RequestItem]:
                          .values_list("item_id", flat=True)[:1000])
         qs = qs.filter(Q(department_code=department) | Q(pk__in=assisting)) if assisting \
             else qs.filter(department_code=department)
-    return _alert_order(qs.select_related("request", "request__household", "item__department")
-                        .prefetch_related("cohandlers", "urges",
+    # The page's requests and households are fetched by their ids (prefetch), not joined:
+    # a join lets PostgreSQL read the whole request table for a department with many items.
+    return _alert_order(qs.select_related("item__department")
+                        .prefetch_related("request", "request__household", "cohandlers", "urges",
                                           Prefetch("urges", queryset=Urge.objects.filter(
                                               acknowledged_at__isnull=True).order_by("-at"),
                                               to_attr="open_urges")))
