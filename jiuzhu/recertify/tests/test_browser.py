@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from jiuzhu.recertify import services
 from jiuzhu.recertify.demo import photo_png
@@ -66,7 +67,8 @@ def test_a_recipient_confirms_on_a_phone_and_the_township_sees_the_change(
     work.click()
     desk.wait_for_url("**/recertify/?state=change_declared")
     desk.locator(f'[data-confirmation="{row.pk}"] a').click()
-    assert desk.locator('[data-testid="photo"]').is_visible()
+    desk.wait_for_url(f"**/recertify/{row.pk}/")
+    expect(desk.locator('[data-testid="photo"]')).to_be_visible()
     assert "收入变化" in desk.locator('[data-testid="changes"]').inner_text()
     desk.get_by_label("变化不影响救助待遇").check()
     desk.locator('[data-action="review"]').click()
