@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jiuzhu.audit.middleware.AuditContextMiddleware",
+    # the parameter sets approved in another process (政策参数), at most every few seconds
+    "jiuzhu.policy.middleware.ParameterOverlays",
 ]
 
 ROOT_URLCONF = "jiuzhu.urls"

@@ -63,7 +63,8 @@ def assessment_run(*, actor: Any, household: Household, on: date | None = None) 
     record = Assessment.objects.create(
         household=household, assessment_date=on,
         parameters_effective=date.fromisoformat(result["parameters_effective"]),
-        rules_version=rules_version(), input_hash=input_hash(snapshot),
+        rules_version=rules_version(str(snapshot.get("region_code") or "")[:6], on),
+        input_hash=input_hash(snapshot),
         input_snapshot=snapshot, result=result, eligible=result["eligible"],
         benefit_monthly=Decimal(result["benefit_monthly"]),
         per_capita_monthly_income=Decimal(result["per_capita_monthly_income"]),
@@ -319,7 +320,8 @@ def standings_write(*, chunk: ColumnarChunk, result: Any, run: BatchRun) -> None
     then one INSERT … ON CONFLICT taking each household's region path from its row;
     executemany elsewhere."""
     now = timezone.now()
-    version = rules_version()
+    code = run.region.code
+    version = rules_version(code[:6] if len(code) >= 6 else None, run.assessment_date)
     table = Standing._meta.db_table
     columns = ", ".join(STANDING_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in STANDING_COLUMNS[1:])

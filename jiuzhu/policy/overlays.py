@@ -1,17 +1,27 @@
 """The approved parameter sets installed into the engine (``rules.parameters`` overlays).
 
-Every process installs them before the engine first reads parameters, and again whenever a
-cheap stamp of the approved sets (their count and highest id) has changed: the engine calls
-:func:`refresh_from_database` through ``parameters.set_refresher`` at most every
-``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5), so a set approved in one web worker reaches
-the others and the ``db_worker`` processes within seconds. The approving process installs at
-once, after commit. The tests set ``None`` (no query added to any other test: a set is
-installed when its approval commits, and ``jiuzhu/conftest.py`` removes it after the test)."""
+The engine is pure and calls nothing back: this module installs the sets into it. The
+approving process installs at once, after commit (:func:`install_after_commit`). Every
+other process asks :func:`refresh_if_due` — a cheap stamp of the approved sets (their count
+and highest id) compared with what it installed, at most every
+``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5) — at three places:
+
+- before each web request (``jiuzhu.policy.middleware.ParameterOverlays``);
+- before each task of a ``db_worker`` (``core.jobs.task_starting``, registered in
+  ``PolicyConfig.ready``);
+- at the start of a management command that computes with parameters
+  (``core.jobs.command_starting``: forced, once).
+
+So a set approved in one web worker reaches the others and the workers within seconds,
+and a restarted process at its first request or task. The tests set ``None``: only a
+forced refresh asks (no test counts an extra query); a set is installed when its approval
+commits and ``jiuzhu/conftest.py`` removes it after the test."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
@@ -26,29 +36,43 @@ from .choices import DraftState
 from .models import ParameterSetDraft
 
 _installed: str | None = None
+_checked_at: float | None = None
 
 
-def connect(seconds: float | None = None) -> None:
-    """Register the refresher with the engine (``PolicyConfig.ready``), to run at most every
-    ``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5). ``None`` in the settings (the tests)
-    registers none: there a set is installed when its approval commits, and a test that
-    wants the production behaviour connects with its own interval."""
-    if seconds is None:
-        configured = getattr(settings, "JIUZHU_PARAMETERS_CHECK_SECONDS", 5)
-        if configured is None:
-            parameters.set_refresher(None)
+def check_seconds() -> float | None:
+    """``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5); ``None``: only when forced."""
+    configured = getattr(settings, "JIUZHU_PARAMETERS_CHECK_SECONDS", 5)
+    return None if configured is None else float(configured)
+
+
+def refresh_if_due(force: bool = False) -> None:
+    """Install the approved sets if their stamp changed — when ``force``d, or when
+    ``JIUZHU_PARAMETERS_CHECK_SECONDS`` have passed since this process last checked (the
+    first call of a process always checks). Never raises for a database that cannot
+    answer (:func:`refresh_from_database`)."""
+    global _checked_at
+    now = monotonic()
+    if not force:
+        seconds = check_seconds()
+        if seconds is None or (_checked_at is not None and now - _checked_at < seconds):
             return
-        seconds = float(configured)
-    parameters.set_refresher(refresh_from_database, seconds)
+    _checked_at = now
+    refresh_from_database()
+
+
+def refresh_now(*args: Any, **kwargs: Any) -> None:
+    """A forced :func:`refresh_if_due` (``core.jobs.command_starting``: a command that
+    computes with parameters, outside a request or a task)."""
+    refresh_if_due(force=True)
 
 
 def forget() -> None:
-    """As after a restart: nothing installed; with a refresher, the next read of parameters
-    installs the approved sets."""
-    global _installed
+    """As after a restart: nothing installed, never checked (the next
+    :func:`refresh_if_due` asks the database)."""
+    global _installed, _checked_at
     _installed = None
+    _checked_at = None
     parameters.remove_overlays()
-    connect()
 
 
 def _approved() -> Any:

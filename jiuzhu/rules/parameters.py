@@ -23,17 +23,17 @@ Files are read once per process and cached.
 Values a county enters itself (``jiuzhu/policy``, approved by a second person) are kept in
 this process as an **overlay** (:func:`install_overlay`) merged over the files: an overlay
 date adds that date's value, or replaces the file's value of the same date. The engine stays
-pure: the Django side installs the approved sets, and may register one refresher
-(:func:`set_refresher`) that this module calls, at most every few seconds, before it reads
-parameters, so that every process picks up a set approved in another one.
+pure: it keeps what it is given and calls nothing back. The Django side (``jiuzhu/policy``)
+installs the approved sets — at commit in the approving process, and in every other
+process before a request, a background task or a command that computes, whenever the
+approved sets changed.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -228,7 +228,6 @@ def parameter_from_data(name: str, data: Any, path: str) -> Parameter:
 def county_parameters(county: str, root: Path | None = None) -> Mapping[str, Parameter]:
     """All parameters of a county (files, with the installed overlay merged over them),
     read once. Raises UnknownCounty."""
-    _refresh()
     return _county_parameters(county, root)
 
 
@@ -272,7 +271,6 @@ def merge_values(parameter: Parameter, dated: Mapping[date, tuple[Any, str]]) ->
 
 def effective_dates(county: str, root: Path | None = None) -> tuple[date, ...]:
     """Every date on which some parameter of the county changes, ascending."""
-    _refresh()
     return _effective_dates(county, root)
 
 
@@ -356,10 +354,6 @@ Overlay = Mapping[str, Mapping[date, tuple[Any, str]]]
 
 _overlays: dict[str, dict[str, dict[date, tuple[Any, str]]]] = {}
 _overlay_version: dict[str, str] = {}
-_refresher: Callable[[], None] | None = None
-_refresh_seconds = 5.0
-_refreshed_at = float("-inf")
-_refreshing = False
 
 
 def install_overlay(county: str, values: Overlay, version: str = "") -> None:
@@ -402,32 +396,6 @@ def overlay_version(county: str | None = None) -> str:
     if county is not None:
         return _overlay_version.get(county, "")
     return ",".join(f"{c}:{v}" for c, v in sorted(_overlay_version.items()))
-
-
-def set_refresher(refresher: Callable[[], None] | None, seconds: float = 5.0) -> None:
-    """The one function called before parameters are read, at most every ``seconds``
-    (0: every time), to install what another process approved. ``None`` removes it."""
-    global _refresher, _refresh_seconds, _refreshed_at
-    _refresher, _refresh_seconds, _refreshed_at = refresher, seconds, float("-inf")
-
-
-def refresh(force: bool = False) -> None:
-    """Call the refresher now (``force``) or when its interval has passed."""
-    global _refreshed_at, _refreshing
-    if _refresher is None or _refreshing:
-        return
-    now = time.monotonic()
-    if not force and now - _refreshed_at < _refresh_seconds:
-        return
-    _refreshed_at = now
-    _refreshing = True
-    try:
-        _refresher()
-    finally:
-        _refreshing = False
-
-
-_refresh = refresh
 
 
 # --- checking values entered for a parameter -----------------------------------------------

@@ -10,12 +10,13 @@ NEW_YEAR = date(2027, 1, 1)
 
 
 @pytest.fixture(autouse=True)
-def _no_overlay_left():
-    """As in production, the engine asks for the approved sets before it reads parameters
-    (here every time: a set approved through a rolled-back transaction counts too);
-    whatever a test approved is forgotten with its database."""
+def _no_overlay_left(settings):
+    """As in production, every request asks for the approved sets (here every time: a set
+    approved through a rolled-back transaction counts too); a test calling services forces
+    a refresh where a request would come. Whatever a test approved is forgotten with its
+    database."""
     overlays.forget()
-    overlays.connect(seconds=0)
+    settings.JIUZHU_PARAMETERS_CHECK_SECONDS = 0
     yield
     overlays.forget()
     parameters.clear_caches()

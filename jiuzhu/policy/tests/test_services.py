@@ -29,9 +29,13 @@ COUNTY = "990102"
 
 
 def restart():
-    """A process starting (with the production refresher, checking at every read here)."""
+    """A process starting: nothing installed until its first request, task or command."""
     overlays.forget()
-    overlays.connect(seconds=0)
+
+
+def next_request():
+    """What the next request (or worker task) of this process does first."""
+    overlays.refresh_if_due(force=True)
 
 
 def enter(admin, tree, values=None, when=NEW_YEAR, reference="示民发〔2026〕12号"):
@@ -42,7 +46,9 @@ def enter(admin, tree, values=None, when=NEW_YEAR, reference="示民发〔2026�
 def approved(admin, approver, tree, values=None, when=NEW_YEAR):
     draft = enter(admin, tree, values, when)
     WORKFLOW.perform(actor=admin, obj=draft.pk, action="submit")
-    return WORKFLOW.perform(actor=approver, obj=draft.pk, action="approve")
+    result = WORKFLOW.perform(actor=approver, obj=draft.pk, action="approve")
+    next_request()  # installed at commit; the test's transaction never commits
+    return result
 
 
 def test_a_set_keeps_only_what_changes_with_what_was_in_force(admin, tree):
@@ -165,17 +171,19 @@ def test_an_approved_set_is_in_force_from_its_date_here_and_after_a_restart(
     assert params.effective == NEW_YEAR
     assert params.explain()["dibao_standard_urban"]["reference"] == "示民发〔2026〕12号"
     assert parameters.parameters_for(COUNTY, date(2026, 12, 31))["dibao_standard_urban"] == 900
-    # a restart: nothing installed; the first read of parameters installs the approved sets
+    # a restart: nothing installed; its first request installs the approved sets
     restart()
     assert parameters.overlay_of(COUNTY) == {}
+    next_request()
     assert parameters.parameters_for(COUNTY, date(2027, 2, 1))["dibao_standard_urban"] == 950
-    # another process approved a set: the stamp changes and the next read installs it too
+    # another process approved a set: the stamp changes and the next request installs it too
     ParameterSetDraft.objects.filter(state="approved").update(values={
         "dibao_standard_urban": 990, "dibao_standard_rural": 760})
     row = ParameterSetDraft.objects.get()
     row.pk = None
     row.effective_on = date(2028, 1, 1)
     row.save()
+    next_request()
     assert parameters.parameters_for(COUNTY, date(2028, 2, 1))["dibao_standard_urban"] == 990
 
 
@@ -188,7 +196,8 @@ def test_an_assessment_dated_after_it_uses_the_new_standard(admin, approver, tre
     assert new.parameters_effective == NEW_YEAR
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
     assert new.result["explanation"]["parameters"]["dibao_standard_rural"]["reference"] == "示民发〔2026〕12号"
-    restart()  # the next assessment installs the approved set first
+    restart()  # the next request installs the approved set first
+    next_request()
     again = assessment_run(actor=SYSTEM, household=household, on=date(2027, 1, 15))
     assert again.result["explanation"]["parameters"]["dibao_standard_rural"]["value"] == "760"
 
