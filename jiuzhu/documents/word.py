@@ -9,6 +9,8 @@ tags, so they are applied to the rendered file afterwards, table by table.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import _Cell
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate, InlineImage, RichText
 
-from .content import SEAL, Content, Table, render_content
+from .content import IMAGE_PREFIXES, SEAL, Content, Table, render_content
 from .specs import TEMPLATES_DIR, DocSpec
 
 GENERIC_TEMPLATE = TEMPLATES_DIR / "generic.docx"
@@ -154,9 +156,12 @@ def generic_template_build(path: Path = GENERIC_TEMPLATE) -> Path:
         for cell, text in zip(row.cells, texts, strict=True):
             cell.paragraphs[0].style = doc.styles["JZ Cell"]
             cell.paragraphs[0].add_run(text)
+            if text.endswith("{{r cell.text }}"):  # a drawn signature after the text
+                cell.paragraphs[0].add_run("{{ cell.image }}")
     p('{%p elif block.kind == "signature" %}')
     p("{%p for party in block.parties %}")
-    p("{{ party }}", "JZ Party")
+    party = doc.add_paragraph("{{ party.text }}", style=doc.styles["JZ Party"])
+    party.add_run("{{ party.image }}")  # the party's drawn signature, "" for none
     p("{%p endfor %}")
     p("{%p if block.seal %}")
     p("{{ block.seal }}" + SEAL, "JZ Seal")
@@ -164,6 +169,9 @@ def generic_template_build(path: Path = GENERIC_TEMPLATE) -> Path:
     p("{%p if block.date %}")
     p("{{ block.date }}", "JZ Seal")
     p("{%p endif %}")
+    p('{%p elif block.kind == "images" %}')
+    p("{% for picture in block.pictures %}{{ picture }} {% endfor %}", "JZ Plain")
+    p("{{ block.text }}", "JZ Note")
     p('{%p elif block.kind == "page_break" %}')
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     p('{%p elif block.kind == "space" %}')
@@ -185,17 +193,47 @@ def generic_template_build(path: Path = GENERIC_TEMPLATE) -> Path:
 
 # --- rendering ------------------------------------------------------------------
 
-def _word_block(block: Any) -> dict[str, Any]:
+#: The width of a drawn signature in the Word file (the PDF's is 45 mm at most on a line).
+SIGNATURE_WIDTH = Cm(3)
+#: The width of a photo thumbnail (D06's 现场照片).
+PHOTO_WIDTH = Cm(4)
+
+
+def _picture(template: DocxTemplate, data_uri: str, width: Any) -> InlineImage | str:
+    """A ``data:image/png;base64,…`` (or JPEG) picture as docxtpl places it, "" when
+    there is none or it cannot be read (the line stays to sign by hand)."""
+    if not data_uri:
+        return ""
+    prefix = next((p for p in IMAGE_PREFIXES if data_uri.startswith(p)), None)
+    if prefix is None:
+        return ""
+    try:
+        data = base64.b64decode(data_uri[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return ""
+    return InlineImage(template, image_descriptor=io.BytesIO(data), width=width)
+
+
+def _word_block(block: Any, template: DocxTemplate) -> dict[str, Any]:
     if block.kind == "table" and block.table:
         rows = []
         for row in block.table.rows:
             rows.append([{"text": RichText(c.text, bold=row.header), "span": c.span,
-                          "fill": SHADE if c.shaded else "FFFFFF"} for c in row.cells])
+                          "fill": SHADE if c.shaded else "FFFFFF",
+                          "image": _picture(template, c.image, SIGNATURE_WIDTH)}
+                         for c in row.cells])
         return {"kind": "table", "rows": rows}
     if block.kind == "signature" and block.signature:
         sig = block.signature
-        return {"kind": "signature", "parties": list(sig.parties), "seal": sig.seal,
-                "date": sig.date}
+        images = sig.images or ("",) * len(sig.parties)
+        parties = [{"text": text, "image": _picture(template, image, SIGNATURE_WIDTH)}
+                   for text, image in zip(sig.parties, images, strict=False)]
+        return {"kind": "signature", "parties": parties, "seal": sig.seal, "date": sig.date}
+    if block.kind == "images" and block.images:
+        pictures = [_picture(template, image, PHOTO_WIDTH) for image, _caption in block.images]
+        return {"kind": "images", "pictures": [p for p in pictures if p], "text": block.text}
     if block.kind in ("page_break", "space"):
         return {"kind": block.kind}
     style = STYLE_BY_KIND.get(block.kind, "JZ Body")
@@ -258,7 +296,7 @@ def _apply_table_layout(word_table: Any, table: Table) -> None:
 def content_docx(content: Content) -> bytes:
     """The .docx bytes of already rendered content."""
     template = DocxTemplate(str(GENERIC_TEMPLATE))
-    blocks = [_word_block(b) for b in content.blocks]
+    blocks = [_word_block(b, template) for b in content.blocks]
     template.render({
         "title": content.title, "subtitle": content.subtitle, "number": content.number,
         "office_name": content.office_name, "blocks": blocks,
