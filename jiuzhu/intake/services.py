@@ -335,11 +335,17 @@ def _dispatch(*, request: Request, actor: Any, household: Household, catalogue: 
                                                   item_code=item.code, channel=channel,
                                                   files=mine, today=on, originals=seen)
                 if channel == Channel.ONLINE:  # signed on the resident's phone (签署核对授权)
-                    from jiuzhu.applications.signing import online_signatures_attach
+                    from jiuzhu.applications.signing import (
+                        online_signatures_attach,
+                        signed_materials,
+                    )
 
                     online_signatures_attach(actor=actor, application=application,
                                              intake_number=request.number)
                     application.refresh_from_db()
+                    signed = signed_materials(application)  # 授权书: every adult signed
+                    row.materials = [m for m in item.materials
+                                     if m in row.materials or m in signed]
                 missing = application_missing(application, _required(application)) \
                     if tell_missing else []
                 if missing:  # 一次性告知补正 at the window: D02, the supplement's limit runs

@@ -323,11 +323,44 @@ def review(request: HttpRequest) -> HttpResponse:
                 return redirect("selfservice:done")
     from jiuzhu.verification.authorisations import CONSENT_TEXT, CONSENT_VERSION
 
+    signers = services.adult_members(draft)
+    kept = _signatures_kept(request, signers) if request.method == "POST" else {}
     return _page(request, "selfservice/review.html", "review",
                  {**_summary(draft), "error": error, "fix_step": fix_step,
-                  "signers": services.adult_members(draft),
+                  "signers": [{**s, "kept": kept.get(s["index"], "")} for s in signers],
+                  **_authorisation_status(len(kept), len(signers)),
                   "consent_text": CONSENT_TEXT.split("\n"), "consent_version": CONSENT_VERSION},
                  status)
+
+
+def _signatures_kept(request: HttpRequest, signers: list[dict[str, Any]]) -> dict[int, str]:
+    """The signatures drawn before a submission that was refused for another reason: each
+    that is a readable PNG goes back into its pad (no adult signs twice)."""
+    from jiuzhu.verification.authorisations import signature_png
+
+    kept = {}
+    for signer in signers:
+        image = request.POST.get(f"sign_{signer['index']}", "")[:600_000]
+        if not image:
+            continue
+        try:
+            signature_png(image)
+        except ServiceError:
+            continue
+        kept[signer["index"]] = image
+    return kept
+
+
+def _authorisation_status(signed: int, adults: int) -> dict[str, Any]:
+    """The 家庭经济状况核对授权书 line of the review's materials while the adults sign below:
+    已签署（电子签名 n/m） (``static/selfservice/signed.js`` counts again at every stroke)."""
+    from jiuzhu.applications.verification_link import AUTHORISATION
+
+    signed_text = _("已签署（电子签名 %(n)s/%(total)s）")
+    return {"authorisation_material": AUTHORISATION if adults else "",
+            "authorisation_signed_template": signed_text,
+            "authorisation_signed": signed_text % {"n": signed, "total": adults}
+            if signed else ""}
 
 
 @never_cache

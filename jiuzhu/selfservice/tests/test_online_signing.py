@@ -4,8 +4,11 @@ when the window takes it (the signed D04 issued, 网上申请 as the channel).""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from jiuzhu.applications.materials import application_missing
 from jiuzhu.applications.signing import case_authorisation
 from jiuzhu.applications.tests.test_signing import drawn
 from jiuzhu.intake.models import Request
@@ -14,6 +17,9 @@ from jiuzhu.verification.models import Authorisation
 from .conftest import fill_until_review
 
 pytestmark = pytest.mark.django_db
+
+AUTHORISATION = "家庭经济状况核对授权书"
+AUTHORISATION_ONLY = (AUTHORISATION,)
 
 
 def test_signed_on_the_phone_the_case_has_the_signatures(client, tree, person, window_worker):
@@ -31,7 +37,10 @@ def test_signed_on_the_phone_the_case_has_the_signatures(client, tree, person, w
     assert waiting.household is None and waiting.signatures.count() == 2
 
     request_take(actor=window_worker, request=request, household=None)
-    application = request.items.get(item_code="MZ01").application
+    row = request.items.get(item_code="MZ01")
+    assert AUTHORISATION in row.materials  # received at the window: every adult signed
+    application = row.application
+    assert AUTHORISATION not in application_missing(application, AUTHORISATION_ONLY)
     authorisation = case_authorisation(application)
     assert authorisation is not None and authorisation.complete
     assert authorisation.document is not None and authorisation.document.code == "D04"
@@ -58,3 +67,25 @@ def test_an_unsigned_online_request_waits_for_the_window(client, tree, person, w
     authorisation = case_authorisation(application)
     assert authorisation is not None and not authorisation.complete  # the spouse signs later
     assert [s.name for s in authorisation.signatures.all()] == [person["name"]]
+
+
+def test_the_materials_list_says_signed_once_the_adults_sign(client, tree, person):
+    """The review's materials list: 授权书 is not 未上传 while it is being signed below —
+    已签署（电子签名 n/m）, counted again at every stroke (selfservice/signed.js); a
+    submission refused for another reason keeps the readable signatures in their pads."""
+    fill_until_review(client, person, tree, items=("MZ01",))
+    page = client.get("/self/apply/review/").content.decode()
+    status = re.search(r'<span data-testid="authorisation-status"[^>]*>([^<]*)</span>', page)
+    assert status is not None and status.group(1) == "未上传，可在下方电子签名"
+    assert 'data-signed-text="已签署（电子签名 %(n)s/%(total)s）"' in status.group(0)
+    assert 'data-total="2"' in status.group(0)
+    assert f"{AUTHORISATION}：<span" in page and "selfservice/signed.js" in page
+    first = drawn(1)
+    refused = client.post("/self/apply/review/", {"sign_0": first,
+                                                   "sign_1": "data:image/png;base64,AAAA"})
+    assert refused.status_code == 422 and not Request.objects.exists()
+    page = refused.content.decode()
+    assert ">已签署（电子签名 1/2）</span>" in page
+    assert f'name="sign_0" value="{first}"' in page and 'name="sign_1" value=""' in page
+    assert client.post("/self/apply/review/", {"sign_0": first, "sign_1": drawn(2)}
+                       ).status_code == 302

@@ -34,6 +34,7 @@
       input.value = drawn ? canvas.toDataURL("image/png") : "";
       canvas.classList.toggle("signed", drawn);
       if (drawn) { canvas.classList.remove("invalid"); }
+      input.dispatchEvent(new Event("change", { bubbles: true }));  // e.g. selfservice/signed.js
     }
     function restore() {
       if (!input.value || input.value.indexOf("data:image/png;base64,") !== 0) { return; }
