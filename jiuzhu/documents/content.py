@@ -48,7 +48,7 @@ class Cell:
     span: int = 1
     shaded: bool = False  # labels and headers
     # A drawn signature or photo as a ``data:image/png;base64,…`` URI (the PDF shows the
-    # image instead of the text; the Word file keeps the text).
+    # image instead of the text; the Word file the text, then the image 3 cm wide).
     image: str = ""
 
 
