@@ -13,13 +13,21 @@ sweep) discards the staged rows.
 
 from __future__ import annotations
 
+import gc
 import logging
+import multiprocessing
+import os
 import queue
 import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, islice
 from typing import IO, Any
 
 from django.conf import settings
@@ -41,7 +49,12 @@ from jiuzhu.households.serializers import (
     member_fields,
     supporter_fields,
 )
-from jiuzhu.households.services import household_number, household_validate, location_path
+from jiuzhu.households.services import (
+    household_number,
+    household_regions_permitted,
+    household_validate,
+    location_path,
+)
 from jiuzhu.regions.models import Region
 
 from . import progress
@@ -67,6 +80,10 @@ MAX_REPORTED_ERRORS = 10_000
 #: Households written (staged) per transaction of an import's write: short enough that
 #: other writers wait well under a second for SQLite's write lock.
 WRITE_CHUNK = 500
+#: Households validated per task of a forked process (:func:`_processes`).
+VALIDATE_CHUNK = 1000
+#: Files of fewer households are validated and prepared in the importing process alone.
+PARALLEL_FROM = 1000
 #: Rows per INSERT statement of an import's write (fewer when the table has many columns).
 INSERT_BATCH = 1000
 #: Households checked against the registry per query while validating.
@@ -145,7 +162,8 @@ def _run(job: ImportJob) -> None:
     job.total_rows = len(parsed.households)
     job.save(update_fields=["total_rows"])
 
-    errors = _validate(job, parsed, actor)
+    regions = _regions_of(parsed)
+    errors = _validate(job, parsed, actor, regions)
     validated_at = time.monotonic()
     summary["seconds_validate"] = round(validated_at - parsed_at, 3)
     if errors:
@@ -157,30 +175,49 @@ def _run(job: ImportJob) -> None:
                                                heartbeat_at=timezone.now())
     progress.written_set(job.pk, 0)  # the write beats in this file
     try:
-        _write(job, parsed, actor, summary, validated_at)
+        _write(job, parsed, actor, summary, validated_at, regions)
     except _WriteRefused as refused:
         summary["seconds_write"] = round(time.monotonic() - validated_at, 3)
         _finish_failed(job, refused.errors, summary)
 
 
-def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any) -> list[RowError]:
+def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any,
+              regions: dict[str, Region | None]) -> list[RowError]:
     errors = list(parsed.errors)
     if not parsed.households and not errors:
         errors.append(RowError(SHEETS[0].name, None, "", "文件中没有家庭数据"))
     # A cell that could not be read is reported once, not again as the missing field
     # validation then finds in its place.
     unreadable = {(e.sheet, e.row, e.column) for e in parsed.errors}
-    regions = dict(_regions_of(parsed))
-    valid = []
-    for done, household in enumerate(parsed.households, start=1):
-        try:
-            household_validate(actor=actor, data=registry_data(household), regions=regions,
-                               registry_checks=False)
-            valid.append(household)
-        except ServiceError as exc:
-            errors.extend(e for e in _located(household, exc)
-                          if (e.sheet, e.row, e.column) not in unreadable)
-        if done % PROGRESS_EVERY == 0:
+    permitted = household_regions_permitted(actor, regions.values())
+    households = parsed.households
+    processes = _processes(len(households))
+    step = PROGRESS_EVERY if processes < 2 else VALIDATE_CHUNK
+    starts = range(0, len(households), step)
+
+    def check(start: int) -> tuple[list[RowError], list[bool]]:
+        """The errors of ``step`` households from ``start``, and which are valid (in the
+        forked processes too: nothing here reads the database)."""
+        found: list[RowError] = []
+        valid: list[bool] = []
+        for household in households[start:start + step]:
+            try:
+                household_validate(actor=actor, data=registry_data(household), regions=regions,
+                                   registry_checks=False, permitted=permitted)
+                valid.append(True)
+            except ServiceError as exc:
+                valid.append(False)
+                found.extend(e for e in _located(household, exc)
+                             if (e.sheet, e.row, e.column) not in unreadable)
+        return found, valid
+
+    checked = map(check, starts) if processes < 2 else _forked(check, starts, processes)
+    valid: list[ParsedHousehold] = []
+    for start, (found, ok) in zip(starts, checked, strict=True):
+        errors += found
+        valid += [h for h, good in zip(households[start:start + step], ok, strict=True) if good]
+        done = start + len(ok)
+        if done % step == 0 or processes > 1:
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=done,
                                                        heartbeat_at=timezone.now())
     # against the registry, for all valid households in a few queries
@@ -189,11 +226,60 @@ def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any) -> list[RowErr
     return _in_order(errors)
 
 
+def _processes(households: int) -> int:
+    """How many forked processes validate and prepare an import of ``households``: 1 (all
+    in this process) for a file of one chunk, without ``fork``, or on one core."""
+    configured = getattr(settings, "JIUZHU_IMPORT_PROCESSES", None)
+    wanted = int(configured) if configured is not None else min(os.cpu_count() or 1, 4)
+    if wanted < 2 or households < PARALLEL_FROM \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return wanted
+
+
+#: What the forked processes of :func:`_forked` run (set before they are forked).
+_forked_work: Callable[[Any], Any] | None = None
+
+
+def _forked_call(item: Any) -> Any:
+    assert _forked_work is not None
+    return _forked_work(item)
+
+
+def _forked(work: Callable[[Any], Any], items: Iterable[Any], processes: int) -> Iterator[Any]:
+    """``work(item)`` for each item, in order, computed by ``processes`` forked processes
+    (only the item goes to them, the result comes back pickled; ``work`` and what it reads
+    are the parent's, copied by the fork); at most two items per process are ahead of the
+    caller. ``work`` must not touch the database (the children share the parent's
+    connections). A child that dies fails the iteration (BrokenProcessPool)."""
+    global _forked_work
+    _forked_work = work
+    gc.freeze()  # the children's garbage collector leaves the parent's objects uncopied
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending: deque[Any] = deque()
+        ahead = iter(items)
+        for item in islice(ahead, 2 * processes):  # the first forks every process
+            pending.append(executor.submit(_forked_call, item))
+        gc.unfreeze()
+        while pending:
+            result = pending.popleft().result()
+            for item in islice(ahead, 1):
+                pending.append(executor.submit(_forked_call, item))
+            yield result
+    finally:
+        gc.unfreeze()
+        executor.shutdown(wait=True, cancel_futures=True)
+        _forked_work = None
+
+
 def _regions_of(parsed: ParsedWorkbook) -> dict[str, Region | None]:
-    """The regions the file names, by code, in one query (validation looks them up)."""
-    codes = {h.data.get("region_code") for h in parsed.households}
-    return {r.code: r for r in Region.objects.filter(
-        code__in=[c for c in codes if isinstance(c, str)])}
+    """The regions the file names, by code (None for a code no region has), in one query:
+    validation and preparation look them up here."""
+    codes = [c for c in {h.data.get("region_code") for h in parsed.households}
+             if isinstance(c, str)]
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return {code: found.get(code) for code in codes}
 
 
 def _taken(chunk: list[ParsedHousehold]) -> list[RowError]:
@@ -261,12 +347,12 @@ class _WriteRefused(Exception):
 
 
 def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str, Any],
-           validated_at: float) -> None:
+           validated_at: float, regions: dict[str, Region | None]) -> None:
     """Stage the households chunk by chunk (each chunk a short transaction, its rows
     invisible), then publish them all in one short transaction; on any refusal or failure
     the staged rows are discarded (all or nothing)."""
     reason = f"Excel 导入（任务 {job.pk}：{job.original_name}）"[:100]
-    stage = _Stage(job, actor, reason)
+    stage = _Stage(job, actor, reason, regions)
     try:
         # The chunks are written on a thread of their own on PostgreSQL only: on SQLite,
         # writing the next chunk as soon as one commits would take the database's one write
@@ -274,9 +360,11 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
         # next chunk in between is the gap they need. Inside a transaction (a test's),
         # another connection would not see the job.
         threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with _Writer(stage, summary, threaded=threaded) as writer:
-            for start in range(0, len(parsed.households), WRITE_CHUNK):
-                writer.put(stage.prepare(parsed.households[start:start + WRITE_CHUNK]))
+        with closing(_prepared_chunks(stage, parsed.households)) as chunks:
+            first = next(chunks, None)  # forks the preparing processes before the thread starts
+            with _Writer(stage, summary, threaded=threaded) as writer:
+                for chunk in chain([first] if first is not None else [], chunks):
+                    writer.put(chunk)
         summary["seconds_stage"] = round(time.monotonic() - validated_at, 3)
         published_at = time.monotonic()
         with transaction.atomic():
@@ -361,13 +449,37 @@ class _Superseded(Exception):
     """The job is no longer ours to finish."""
 
 
+def _prepared_chunks(stage: _Stage,
+                     households: list[ParsedHousehold]) -> Generator[_Chunk, None, None]:
+    """The households prepared for staging, ``WRITE_CHUNK`` at a time, in file order: by
+    forked processes when the file is larger than a chunk (:func:`_processes`), the
+    registry's numbers and the ID-number map added here."""
+    starts = range(0, len(households), WRITE_CHUNK)
+    processes = _processes(len(households))
+    if processes < 2:
+        for start in starts:
+            yield stage.prepare(households[start:start + WRITE_CHUNK])
+        return
+
+    def rows(start: int) -> _Chunk:
+        chunk = stage.rows(households[start:start + WRITE_CHUNK])
+        chunk.parsed = []  # the parent has them
+        return chunk
+
+    for start, chunk in zip(starts, _forked(rows, starts, processes), strict=True):
+        chunk.parsed = households[start:start + WRITE_CHUNK]
+        yield stage.accept(chunk)
+
+
 class _Stage:
     """The rows of one import written as staged (``staged_by`` = the job), in bulk."""
 
-    def __init__(self, job: ImportJob, actor: Any, reason: str):
+    def __init__(self, job: ImportJob, actor: Any, reason: str,
+                 regions: dict[str, Region | None] | None = None):
         self.job, self.actor, self.reason = job, actor, reason
         self.user = actor if getattr(actor, "pk", None) else None
-        self.regions: dict[str, Region] = {}
+        self.regions: dict[str, Region] = {c: r for c, r in (regions or {}).items()
+                                           if r is not None}
         # blind index of each staged member's ID number -> (household, member index)
         self.members: dict[str, tuple[ParsedHousehold, int]] = {}
         self.households = 0  # prepared for staging
@@ -383,14 +495,34 @@ class _Stage:
         """The chunk's rows as the columns take them, outside any transaction (the CPU
         work: fields, SM4 encryption, blind indexes), so that the write transaction only
         inserts and other writers get the lock between two chunks."""
+        return self.accept(self.rows(chunk))
+
+    def accept(self, chunk: _Chunk) -> _Chunk:
+        """Number the chunk's new households (the registry's counters) and remember its
+        members' ID numbers (for the publishing check): the part of :meth:`prepare` that
+        needs the database and this process."""
+        if chunk.unnumbered:
+            column = [f.attname for f in chunk.household_rows.fields].index("household_id")
+            for row, code in chunk.unnumbered:
+                chunk.household_rows.values[row][column] = household_number(self._region(code))
+        self.households += len(chunk.parsed)
+        for index, n, position in chunk.members:
+            self.members[index] = (chunk.parsed[n], position)
+        return chunk
+
+    def rows(self, chunk: list[ParsedHousehold]) -> _Chunk:
+        """The CPU part of :meth:`prepare`, without the database (it may run in a forked
+        process): the rows of the chunk's households, members, supporters and vehicles."""
         user_pk = getattr(self.user, "pk", None)
-        households = []
+        households: list[Any] = []
+        unnumbered: list[tuple[int, str]] = []
         for item in chunk:
             data = registry_data(item)
             region = self._region(data["region_code"])
-            number = data.get("household_id") or household_number(region)
+            if not data.get("household_id"):
+                unnumbered.append((len(households), region.code))
             households.append(self.household(
-                household_id=number, region_id=region.pk, grid_id=None,
+                household_id=data.get("household_id") or "", region_id=region.pk, grid_id=None,
                 region_path=location_path(region, None), created_by_id=user_pk,
                 staged_by=self.job.pk, **household_fields(data)))
         children: dict[Any, list[tuple[int, Any]]] = {Member: [], Supporter: [], Vehicle: []}
@@ -404,13 +536,12 @@ class _Stage:
             children[Vehicle] += [(n, self.vehicle(position=i, kind=v["kind"], value=v["value"]))
                                   for i, v in enumerate((data.get("assets") or {})
                                                         .get("vehicles") or [])]
-        prepared = _Chunk(chunk, _prepared(Household, households),
-                          {model: (objects, _prepared(model, [obj for _n, obj in objects]))
-                           for model, objects in children.items()})
-        self.households += len(households)
-        for n, obj in children[Member]:  # the blind index its pre_save set
-            self.members[obj.id_number_index] = (chunk[n], obj.position)
-        return prepared
+        prepared = {model: ([n for n, _obj in objects],
+                            _prepared(model, [obj for _n, obj in objects]))
+                    for model, objects in children.items()}
+        return _Chunk(chunk, _prepared(Household, households), prepared, unnumbered,
+                      # the blind index its pre_save set
+                      [(obj.id_number_index, n, obj.position) for n, obj in children[Member]])
 
     def write(self, chunk: _Chunk) -> None:
         """Stage one prepared chunk (call it in a transaction): each kind of row in
@@ -426,13 +557,13 @@ class _Stage:
             self._refuse_taken(chunk.parsed)
             raise RuntimeError("household insert failed without a taken number") from exc
         self._history(Household, household_pks, chunk.household_rows)
-        for model, (objects, rows) in chunk.children.items():
-            if not objects:
+        for model, (owners, rows) in chunk.children.items():
+            if not owners:
                 continue
             column = rows.fields.index(model._meta.get_field("household"))
-            for (n, _obj), values in zip(objects, rows.values, strict=True):
+            for n, values in zip(owners, rows.values, strict=True):
                 values[column] = household_pks[n]
-            pks = _new_pks(model, len(objects))
+            pks = _new_pks(model, len(owners))
             _executemany(model, _with_pks(model, rows, pks))
             self._history(model, pks, rows)
 
@@ -500,8 +631,12 @@ class _Rows:
 class _Chunk:
     parsed: list[ParsedHousehold]
     household_rows: _Rows
-    # model -> ([(index of the household in the chunk, object)], its rows)
-    children: dict[Any, tuple[list[tuple[int, Any]], _Rows]]
+    # model -> (index of the row's household in the chunk, for each row; the rows)
+    children: dict[Any, tuple[list[int], _Rows]]
+    # (row, region code) of the households the registry numbers (their number column "")
+    unnumbered: list[tuple[int, str]]
+    # (blind index of the ID number, index of the household in the chunk, position)
+    members: list[tuple[str, int, int]]
 
 
 def _prepared(model: Any, objects: list[Any]) -> _Rows:

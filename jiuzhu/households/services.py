@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,13 +25,16 @@ from .serializers import household_fields, member_fields, supporter_fields
 
 def household_validate(*, actor: Any, data: Any, existing: Household | None = None,
                        regions: dict[str, Region | None] | None = None,
-                       registry_checks: bool = True) -> Region:
+                       registry_checks: bool = True,
+                       permitted: Collection[str] | None = None) -> Region:
     """Check a household dict completely; returns its region. Raises ServiceError.
 
     For many households at once (an Excel import): ``regions`` caches the regions by code
-    (filled as they are looked up), and ``registry_checks=False`` leaves out the checks
-    against the registry (household number taken, member registered in another active
-    household), which the caller then makes for all households in a few queries."""
+    (filled as they are looked up), ``permitted`` holds the codes of those regions the actor
+    may register in (:func:`household_regions_permitted`, asked once per region), and
+    ``registry_checks=False`` leaves out the checks against the registry (household number
+    taken, member registered in another active household), which the caller then makes for
+    all households in a few queries. With all three, nothing here reads the database."""
     if not isinstance(data, dict):
         raise ServiceError(ErrorCode.VALIDATION, _("家庭信息应为 JSON 对象"),
                            [{"path": "", "message": _("应为对象")}])
@@ -68,7 +72,7 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
     if errors:
         raise ServiceError(ErrorCode.VALIDATION, _("家庭信息有误，请按提示修改"), errors)
     assert region is not None
-    if not _may_write(actor, region):
+    if not (region.code in permitted if permitted is not None else _may_write(actor, region)):
         raise ServiceError(ErrorCode.FORBIDDEN, _("您无权在该区划登记或修改家庭"),
                            [{"path": "region_code", "message": _("不在您的管辖范围内")}])
     if not registry_checks:
@@ -79,6 +83,11 @@ def household_validate(*, actor: Any, data: Any, existing: Household | None = No
                            [{"path": "household_id", "message": _("家庭编号已被使用")}])
     _check_duplicate_members(members, exclude=existing)
     return region
+
+
+def household_regions_permitted(actor: Any, regions: Iterable[Region | None]) -> set[str]:
+    """The codes of ``regions`` in which ``actor`` may register households."""
+    return {r.code for r in regions if r is not None and _may_write(actor, r)}
 
 
 def _may_write(actor: Any, region: Region) -> bool:

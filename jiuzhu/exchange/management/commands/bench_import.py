@@ -71,9 +71,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20260301)
         parser.add_argument("--keep-file", type=Path, default=None,
                             help="also copy the generated workbook here")
+        parser.add_argument("--file", type=Path, default=None,
+                            help="import this workbook (kept by --keep-file with the same "
+                                 "--households and --seed) instead of building one")
 
     def handle(self, *args: Any, households: int, readers: int, seed: int,
-               keep_file: Path | None, **options: Any) -> None:
+               keep_file: Path | None, file: Path | None, **options: Any) -> None:
         rng = random.Random(seed)
         directory = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
         villages = [f"990102{t:03d}{v:03d}" for t in (901, 902, 903) for v in (1, 2, 3)]
@@ -82,7 +85,12 @@ class Command(BaseCommand):
             started = time.monotonic()
             generated = _households(rng, households + SEED_HOUSEHOLDS, villages)
             seeds = [next(generated) for _ in range(SEED_HOUSEHOLDS)]
-            workbook_write(path, generated)
+            if file is not None:  # the seeds are the generator's first households, as then
+                if not file.is_file():
+                    raise CommandError(f"--file: no such file {file}")
+                shutil.copyfile(file, path)
+            else:
+                workbook_write(path, generated)
             seconds_build = time.monotonic() - started
             if keep_file:
                 shutil.copyfile(path, keep_file)
@@ -104,6 +112,9 @@ class Command(BaseCommand):
             "members": summary.get("members", 0),
             "seconds_parse_validate": round(summary.get("seconds_parse", 0)
                                             + summary.get("seconds_validate", 0), 2),
+            "seconds_parse": round(summary.get("seconds_parse", 0), 2),
+            "seconds_validate": round(summary.get("seconds_validate", 0), 2),
+            "seconds_stage": round(summary.get("seconds_stage", 0), 2),
             "seconds_write": round(summary.get("seconds_write", 0), 2),
             "seconds_total": round(result["seconds_total"], 2),
             # CPU time of this process (SQLite runs inside it): steadier than wall time on a
