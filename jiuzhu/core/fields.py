@@ -109,6 +109,9 @@ class BlindIndexField(models.CharField):
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        # always said: its default (True) is not Field's, so a history table's copy without
+        # the index (no_db_index) would otherwise migrate back to one
+        kwargs["db_index"] = self.db_index  # type: ignore[attr-defined]
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):

@@ -8,6 +8,12 @@ several times faster. Values come out as openpyxl gives them: ``str``, ``int``, 
 ``bool``, ``datetime`` for date-formatted numbers, or ``None``.
 
 The XML is parsed without entity resolution or network access.
+
+With ``python-calamine`` installed (a dependency; Rust's calamine) the rows come from it
+instead, the same values (whole numbers as ``int``, empty cells as ``None``, dates as
+``datetime``), about six times faster: a county's file of 100,000 households and 287,651
+members reads in ~4 s instead of ~25 s (#15). ``ENGINE = "lxml"`` keeps the reader above,
+which the tests compare it with.
 """
 
 from __future__ import annotations
@@ -16,10 +22,15 @@ import functools
 import posixpath
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import IO, Any
 
 from lxml import etree
+
+try:
+    from python_calamine import CalamineWorkbook
+except ImportError:  # pragma: no cover - a dependency; the lxml reader is complete
+    CalamineWorkbook = None  # type: ignore[assignment,misc]
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
@@ -38,6 +49,10 @@ _DATE_FORMAT_IDS = frozenset([*range(14, 18), 22, *range(27, 37), *range(50, 59)
 
 class XlsxError(Exception):
     """Not a workbook this reader understands."""
+
+
+#: Which reader gives the rows: "calamine" when it is installed, else "lxml".
+ENGINE = "calamine" if CalamineWorkbook is not None else "lxml"
 
 
 def _parser_kwargs() -> dict[str, Any]:
@@ -97,12 +112,21 @@ class XlsxWorkbook:
             relation = relations.get(sheet.get(f"{{{DOC_RELS}}}id"))
             if relation is not None:
                 self._sheets[sheet.get("name")] = self._part(relation.get("Target"))
-        shared = next((self._part(r.get("Target")) for r in relations.values()
-                       if r.get("Type", "").endswith("/sharedStrings")), None)
-        self._shared: list[str] = []
-        if shared and shared in archive.namelist():
-            self._shared = [_text_of(si) for si in _xml(archive, shared).iter(f"{{{MAIN}}}si")]
-        self._date_styles = self._load_date_styles()
+        self._shared_part = next((self._part(r.get("Target")) for r in relations.values()
+                                  if r.get("Type", "").endswith("/sharedStrings")), None)
+        self._loaded: tuple[list[str], frozenset[int]] | None = None
+        self._calamine: Any = None
+
+    def _strings_and_styles(self) -> tuple[list[str], frozenset[int]]:
+        """The shared strings and the date styles (the lxml reader's; loaded once)."""
+        if self._loaded is None:
+            shared: list[str] = []
+            part = self._shared_part
+            if part and part in self._archive.namelist():
+                shared = [_text_of(si) for si in
+                          _xml(self._archive, part).iter(f"{{{MAIN}}}si")]
+            self._loaded = (shared, self._load_date_styles())
+        return self._loaded
 
     @staticmethod
     def _part(target: str) -> str:
@@ -134,8 +158,40 @@ class XlsxWorkbook:
         return self._archive.getinfo(self._sheets[name]).file_size
 
     def rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """(Excel row number, values) of every row that has cells, in order."""
-        shared, dates, epoch = self._shared, self._date_styles, self._epoch
+        """(Excel row number, values) of every row that has cells, in order (with calamine:
+        of every row from the first, blank ones too)."""
+        self._sheets[name]  # noqa: B018 - KeyError for a sheet the workbook does not have
+        table = self._calamine_table(name) if ENGINE == "calamine" else None
+        if table is None:
+            return self._lxml_rows(name)
+        return self._calamine_rows(table)
+
+    def _calamine_table(self, name: str) -> list[list[Any]] | None:
+        """The sheet's cells as calamine reads them, or None when it cannot (a package
+        without ``[Content_Types].xml``, say): the lxml reader then reads it."""
+        try:
+            if self._calamine is None:
+                if isinstance(self.source, str):
+                    self._calamine = CalamineWorkbook.from_path(self.source)
+                else:
+                    self.source.seek(0)
+                    self._calamine = CalamineWorkbook.from_filelike(self.source)
+            return self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - calamine's own errors
+            return None
+
+    @staticmethod
+    def _calamine_rows(table: list[list[Any]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        for number, cells in enumerate(table, start=1):
+            yield number, tuple(
+                None if value == "" else
+                int(value) if type(value) is float and value.is_integer() else
+                datetime.combine(value, time()) if type(value) is date else value
+                for value in cells)
+
+    def _lxml_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        shared, dates = self._strings_and_styles()
+        epoch = self._epoch
         with self._archive.open(self._sheets[name]) as source:
             expected_row = 0
             for _, row in etree.iterparse(source, events=("end",), tag=_ROW, **_parser_kwargs()):

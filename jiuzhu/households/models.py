@@ -92,7 +92,10 @@ class Household(models.Model):
     # published it yet: a staged household is invisible (``objects``), see managers.py.
     staged_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "staged_by"])
+    # The history is read by household (id) and date only: the live table's search indexes
+    # are not copied to it (each would be written again for every historical row, #15).
+    history = HistoricalRecords(excluded_fields=["updated_at", "staged_by"], no_db_index=[
+        "household_id", "head_name", "region_path", "status", "region", "grid", "created_by"])
 
     objects = LiveHouseholdManager()
     all_objects = VisibleQuerySet.as_manager()  # staged rows too: for the import only
@@ -140,7 +143,9 @@ class Member(models.Model):
     # as Household.staged_by: members are searched on their own (by ID number, by name)
     staged_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["staged_by"])
+    # read by household and date only (see Household.history)
+    history = HistoricalRecords(excluded_fields=["staged_by"],
+                                no_db_index=["name", "id_number_index"])
     # update()/bulk_update() and save(update_fields=…) write the blind index with the value.
     objects = LiveMemberManager()
     all_objects = SealedQuerySet.as_manager()  # staged rows too: for the import only

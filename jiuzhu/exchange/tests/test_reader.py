@@ -6,12 +6,21 @@ from decimal import Decimal
 
 import pytest
 
+from jiuzhu.exchange import xlsx
 from jiuzhu.exchange.layout import HOUSEHOLDS, MEMBERS
 from jiuzhu.exchange.reader import UnreadableWorkbook, convert, workbook_read
 from jiuzhu.exchange.tests.workbooks import column_of, edited, rich_household, workbook_bytes
 from jiuzhu.testing import household_dict
 
 MEDICAL = HOUSEHOLDS.by_key["expenditures.medical"]
+
+
+@pytest.fixture(autouse=True, params=["calamine", "lxml"])
+def engine(request, monkeypatch):
+    """Every reading test with both readers of the workbook (calamine, and lxml's, which
+    reads what calamine cannot open): the same households and errors."""
+    monkeypatch.setattr(xlsx, "ENGINE", request.param)
+    return request.param
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
