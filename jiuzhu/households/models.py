@@ -43,13 +43,14 @@ class Household(models.Model):
                              blank=True, on_delete=models.PROTECT, related_name="grid_households")
     # Copied from the grid, else the region, so that subtree filters need no join: the
     # household lies in the subtree of its township, its village and its grid.
-    region_path = models.CharField(max_length=128, db_index=True, editable=False)
+    # indexed for prefix (LIKE) filters in Meta; equality and order by (region_path, number)
+    region_path = models.CharField(max_length=128, editable=False)
     area_type = models.CharField(_("城乡类别"), max_length=8, choices=AreaType.choices)
     assessment_date = models.DateField(_("信息采集日期"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
     phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # SM4 at rest
     status = models.CharField(_("状态"), max_length=16, choices=HouseholdStatus.choices,
-                              default=HouseholdStatus.ACTIVE, db_index=True)
+                              default=HouseholdStatus.ACTIVE)  # indexed in Meta
     head_name = models.CharField(_("户主姓名"), max_length=64, blank=True, db_index=True)
     member_count = models.PositiveSmallIntegerField(_("人口"), default=0)
 
@@ -104,7 +105,13 @@ class Household(models.Model):
         ordering = ["household_id"]
         verbose_name = _("家庭")
         verbose_name_plural = _("家庭")
+        # Each index is written again for every row an import stages and publishes (#15):
+        # no index the others already give (region_path alone: the pair's first column;
+        # LIKE on status: never).
         indexes = [models.Index(fields=["region_path", "household_id"]),
+                   models.Index(fields=["region_path"], opclasses=["varchar_pattern_ops"],
+                                name="household_region_path_like"),
+                   models.Index(fields=["status"], name="household_status"),
                    models.Index(fields=["staged_by"], condition=staged_condition(),
                                 name="household_staged")]
 
@@ -115,13 +122,15 @@ class Household(models.Model):
 class Member(models.Model):
     """A member (家庭成员) of a household."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    # indexed as the first column of (household, member_id), unique
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members",
+                                  db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     member_id = models.CharField(_("成员编号"), max_length=40)
     name = models.CharField(_("姓名"), max_length=64, db_index=True)
     # SM4 at rest; looked up (filter(id_number=…), __in) through its HMAC-SM3 blind index.
     id_number = EncryptedCharField(_("身份证号"), max_length=18, blind_index="id_number_index")
-    id_number_index = BlindIndexField(source="id_number")
+    id_number_index = BlindIndexField(source="id_number", db_index=False)  # indexed in Meta
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
     birth_date = models.DateField(_("出生日期"))
     health = models.CharField(_("健康状况"), max_length=24, choices=Health.choices)
@@ -154,7 +163,8 @@ class Member(models.Model):
         ordering = ["household", "position"]
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
-        indexes = [models.Index(fields=["staged_by"], condition=staged_condition(),
+        indexes = [models.Index(fields=["id_number_index"], name="member_id_number_index"),
+                   models.Index(fields=["staged_by"], condition=staged_condition(),
                                 name="member_staged")]
         constraints = [
             models.UniqueConstraint(fields=["household", "member_id"], name="member_id_unique_in_household"),
