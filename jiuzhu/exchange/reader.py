@@ -25,6 +25,7 @@ from jiuzhu.core.errors import ServiceError
 from jiuzhu.core.excel import check_xlsx
 from jiuzhu.rules.money import decimal_places
 
+from . import xlsx
 from .layout import (
     FALSE_WORDS,
     HOUSEHOLDS,
@@ -209,10 +210,19 @@ def convert(column: Column, raw: Any) -> tuple[Any, str]:
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
-    *parents, last = key.split(".")
-    for part in parents:
+    parts = _PARTS.get(key)
+    if parts is None:
+        parts = _PARTS.setdefault(key, tuple(key.split(".")))
+    if len(parts) == 1:
+        target[key] = value
+        return
+    for part in parts[:-1]:
         target = target.setdefault(part, {})
-    target[last] = value
+    target[parts[-1]] = value
+
+
+#: a column key's parts ("income.wages" → ("income", "wages")), split once
+_PARTS: dict[str, tuple[str, ...]] = {}
 
 
 # --- sheets -----------------------------------------------------------------------------
@@ -322,7 +332,7 @@ def workbook_read(source: str | IO[bytes]) -> ParsedWorkbook:
     cannot be read, rows without their household, and duplicates within the file (the same
     household number twice, the same ID number in two households).
 
-    The largest sheet of a big file is read in a forked process while this one reads the
+    A large sheet of a big file (see _sheet_aside) is read in a forked process while this one reads the
     others (the same code; without a second core, or if that process fails, here)."""
     errors: dict[str, list[RowError]] = {sheet.entity: [] for sheet in SHEETS}
     rows: dict[str, list[_Row]] = {}
@@ -400,10 +410,15 @@ def _sheet_aside(workbook: XlsxWorkbook, present: list[Sheet]) -> _SheetAside | 
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     sizes = {sheet.name: workbook.unpacked_size(sheet.name) for sheet in present}
-    largest = max(present, key=lambda sheet: sizes[sheet.name], default=None)
-    if largest is None or sizes[largest.name] < PARALLEL_SHEET_BYTES:
+    by_size = sorted(present, key=lambda sheet: sizes[sheet.name], reverse=True)
+    if not by_size or sizes[by_size[0].name] < PARALLEL_SHEET_BYTES:
         return None
-    return _SheetAside(workbook, largest)
+    if xlsx.ENGINE == "calamine" and len(by_size) > 1:
+        # calamine unpacks fast, turning cells into values is the work, and the rows read
+        # aside are sent back pickled: the second largest sheet (家庭) aside balances the
+        # two processes (15 s → 11 s for 100,000 households, 287,651 members)
+        return _SheetAside(workbook, by_size[1])
+    return _SheetAside(workbook, by_size[0])
 
 
 def _assemble(rows: dict[str, list[_Row]], errors: list[RowError]) -> ParsedWorkbook:

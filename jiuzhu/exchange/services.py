@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.audit.services import audit_record
 from jiuzhu.core import crypto
 from jiuzhu.core.errors import ErrorCode, ServiceError
+from jiuzhu.core.fields import FenField
 from jiuzhu.core.masking import mask_id_number, mask_phone
 from jiuzhu.households.choices import HouseholdStatus
 from jiuzhu.households.models import Household, Member, Supporter, Vehicle
@@ -726,6 +727,10 @@ def _prep_of(field: Any, database: Any) -> Any:
                 return value
             return field.get_db_prep_save(value, database)
         return number
+    if kind is FenField:
+        # its int of fen as the database takes it (without PostgreSQL's Int8 wrapper, which
+        # costs a Python call per value to send back from a preparing process)
+        return lambda obj: field.get_prep_value(getattr(obj, attname))
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), database)
 
 
