@@ -217,13 +217,17 @@ def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any,
     for start, (found, ok) in zip(starts, checked, strict=True):
         errors += found
         valid += [h for h, good in zip(households[start:start + step], ok, strict=True) if good]
+        # against the registry, TAKEN_CHUNK valid households a few queries, while the
+        # forked processes validate the next households
+        while len(valid) >= TAKEN_CHUNK:
+            errors += _taken(valid[:TAKEN_CHUNK])
+            del valid[:TAKEN_CHUNK]
         done = start + len(ok)
         if done % step == 0 or processes > 1:
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=done,
                                                        heartbeat_at=timezone.now())
-    # against the registry, for all valid households in a few queries
-    for start in range(0, len(valid), TAKEN_CHUNK):
-        errors += _taken(valid[start:start + TAKEN_CHUNK])
+    if valid:
+        errors += _taken(valid)
     return _in_order(errors)
 
 

@@ -193,9 +193,12 @@ class _Bench:
                 "reader_problems": problems}
 
     def clean_up(self) -> None:
-        if self.county is not None:
+        # only the bench's own townships: the county may hold other households (a scratch
+        # database with the load test's, say), which are not the bench's to delete
+        towns = list(Region.objects.filter(code__in=sorted({v[:9] for v in self.villages})))
+        for town in towns:
             while True:
-                pks = list(Household.all_objects.within(self.county)
+                pks = list(Household.all_objects.within(town)
                            .values_list("pk", flat=True)[:PURGE_CHUNK])
                 if not pks:
                     break
@@ -210,11 +213,13 @@ class _Bench:
         if self.county is not None:
             from jiuzhu.core.models import Counter as NumberCounter
 
-            codes = list(Region.objects.within(self.county).values_list("code", flat=True))
+            codes = [c for town in towns
+                     for c in Region.objects.within(town).values_list("code", flat=True)]
             NumberCounter.objects.filter(key__in=[f"households:{c}" for c in codes]).delete()
-            for level in ("village", "township", "county"):
-                Region.objects.within(self.county).filter(level=level).delete()
-            for code in ("9901", "99"):
+            for town in towns:
+                Region.objects.within(town).filter(level="village").delete()
+                town.delete()
+            for code in ("990102", "9901", "99"):
                 region = Region.objects.filter(code=code).first()
                 if region is not None and not region.children.exists():
                     region.delete()
