@@ -85,6 +85,9 @@ WRITE_CHUNK = 500
 VALIDATE_CHUNK = 1000
 #: Files of fewer households are validated and prepared in the importing process alone.
 PARALLEL_FROM = 1000
+#: Seconds the importing process leaves SQLite's write lock free after each chunk when the
+#: chunks are prepared by forked processes (else preparing the next chunk is the pause).
+SQLITE_GAP = 0.05
 #: Rows per INSERT statement of an import's write (fewer when the table has many columns).
 INSERT_BATCH = 1000
 #: Households checked against the registry per query while validating.
@@ -367,7 +370,8 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
         threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         with closing(_prepared_chunks(stage, parsed.households)) as chunks:
             first = next(chunks, None)  # forks the preparing processes before the thread starts
-            with _Writer(stage, summary, threaded=threaded) as writer:
+            gap = SQLITE_GAP if _processes(len(parsed.households)) > 1 else 0.0
+            with _Writer(stage, summary, threaded=threaded, gap=gap) as writer:
                 for chunk in chain([first] if first is not None else [], chunks):
                     writer.put(chunk)
         summary["seconds_stage"] = round(time.monotonic() - validated_at, 3)
@@ -398,8 +402,9 @@ class _Writer:
     work on one chunk overlaps preparing the next. A failure of a chunk is raised again in
     the caller's thread, by the next ``put`` or on leaving the ``with`` block."""
 
-    def __init__(self, stage: _Stage, summary: dict[str, Any], *, threaded: bool):
-        self.stage, self.summary = stage, summary
+    def __init__(self, stage: _Stage, summary: dict[str, Any], *, threaded: bool,
+                 gap: float = 0.0):
+        self.stage, self.summary, self.gap = stage, summary, gap
         self.written = 0
         self.error: BaseException | None = None
         self.queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
@@ -416,6 +421,11 @@ class _Writer:
             raise self.error
         if self.thread is None:
             self._write(chunk)
+            if connection.vendor == "sqlite" and self.gap:
+                # prepared by other processes, the next chunk is ready at once: without a
+                # pause the lock would be taken back before a waiting writer (a page's
+                # audit event, polling with SQLite's busy handler) gets it
+                time.sleep(self.gap)
         else:
             self.queue.put(chunk)
 
