@@ -97,7 +97,7 @@ bench-load: install bench-install
 	for _ in $$(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:$(BENCH_LOAD_PORT)/accounts/login/ && break; sleep 1; done; \
 	BENCH_USERS_FILE=$$dir/users.json $(BIN)/locust -f bench/locustfile.py --headless \
 		--host http://127.0.0.1:$(BENCH_LOAD_PORT) -u $(BENCH_LOAD_USERS) -r 5 \
-		-t $(BENCH_LOAD_SECONDS)s --only-summary --loglevel WARNING --exit-code-on-error 0; \
+		-t $(BENCH_LOAD_SECONDS)s --reset-stats --only-summary --loglevel WARNING --exit-code-on-error 0; \
 	echo "machine load (1, 5, 15 min): $$(cut -d' ' -f1-3 /proc/loadavg), $$(nproc) cores"
 
 messages: install
