@@ -126,6 +126,7 @@ def test_a_resident_applies_on_a_phone_and_follows_it(browser, live_server, tree
 
     # Follow the progress: the code is carried over, the last 4 digits are asked.
     page.get_by_role("link", name="用查询码查看进度").click()
+    page.wait_for_url(f"**?code={code}")
     assert page.input_value('[name="code"]') == code
     page.fill('[name="last4"]', person["id_number"][-4:])
     page.get_by_role("button", name="查询").click()
