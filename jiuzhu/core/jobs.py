@@ -33,15 +33,11 @@ logger = logging.getLogger(__name__)
 #: Callbacks ``(*, before: datetime) -> int``: fail the runs silent since ``before``.
 stale_runs = Hook("core.stale_runs")
 
-#: Called with no arguments before each task of a database-backend worker (``jiuzhu
-#: db_worker``), before the sweep: what a task may read must be current (``policy``: the
-#: parameter sets approved in another process).
-task_starting = Hook("core.task_starting")
-
-#: Called with no arguments at the start of a management command that computes with
-#: parameters outside a request or a task (``jiuzhu reassess``, the benchmarks): as
-#: :data:`task_starting`, forced once.
-command_starting = Hook("core.command_starting")
+#: Callbacks ``(*, force: bool)``: work outside a web request starts — before each task of a
+#: database-backend worker (``jiuzhu db_worker``, before the sweep), and forced once at the
+#: start of a management command that computes (``jiuzhu reassess``, the benchmarks). What
+#: the work reads must be current (``policy``: the parameter sets approved elsewhere).
+work_starting = Hook("core.work_starting")
 
 #: A run silent for this long has lost its worker (every run beats at least every minute
 #: or so; a chunk of a batch re-assessment takes seconds).
@@ -77,13 +73,13 @@ def on_task_started(sender: Any = None, **kwargs: Any) -> None:
     """django-tasks' ``task_started`` (sent by the worker before each task): sweep on the
     first task of this process, then at most every ``SWEEP_EVERY_SECONDS``. Only in a
     worker of the database backend (``jiuzhu db_worker``), not for tasks run in place.
-    First, every time, :data:`task_starting`."""
+    First, every time, :data:`work_starting`."""
     from django_tasks_db import DatabaseBackend
 
     global _last_sweep
     if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
         return
-    task_starting()
+    work_starting(force=False)
     now = time.monotonic()
     if _last_sweep is not None and now - _last_sweep < SWEEP_EVERY_SECONDS:
         return

@@ -167,7 +167,8 @@ def _run(job: ImportJob) -> None:
     job.save(update_fields=["total_rows"])
 
     regions = _regions_of(parsed)
-    errors = _validate(job, parsed, actor, regions)
+    processes = _processes(len(parsed.households))
+    errors = _validate(job, parsed, actor, regions, processes)
     validated_at = time.monotonic()
     summary["seconds_validate"] = round(validated_at - parsed_at, 3)
     if errors:
@@ -179,14 +180,14 @@ def _run(job: ImportJob) -> None:
                                                heartbeat_at=timezone.now())
     progress.written_set(job.pk, 0)  # the write beats in this file
     try:
-        _write(job, parsed, actor, summary, validated_at, regions)
+        _write(job, parsed, actor, summary, validated_at, regions, processes)
     except _WriteRefused as refused:
         summary["seconds_write"] = round(time.monotonic() - validated_at, 3)
         _finish_failed(job, refused.errors, summary)
 
 
 def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any,
-              regions: dict[str, Region | None]) -> list[RowError]:
+              regions: dict[str, Region | None], processes: int) -> list[RowError]:
     errors = list(parsed.errors)
     if not parsed.households and not errors:
         errors.append(RowError(SHEETS[0].name, None, "", "文件中没有家庭数据"))
@@ -195,7 +196,6 @@ def _validate(job: ImportJob, parsed: ParsedWorkbook, actor: Any,
     unreadable = {(e.sheet, e.row, e.column) for e in parsed.errors}
     permitted = household_regions_permitted(actor, regions.values())
     households = parsed.households
-    processes = _processes(len(households))
     step = PROGRESS_EVERY if processes < 2 else VALIDATE_CHUNK
     starts = range(0, len(households), step)
 
@@ -355,7 +355,7 @@ class _WriteRefused(Exception):
 
 
 def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str, Any],
-           validated_at: float, regions: dict[str, Region | None]) -> None:
+           validated_at: float, regions: dict[str, Region | None], processes: int) -> None:
     """Stage the households chunk by chunk (each chunk a short transaction, its rows
     invisible), then publish them all in one short transaction; on any refusal or failure
     the staged rows are discarded (all or nothing)."""
@@ -368,9 +368,9 @@ def _write(job: ImportJob, parsed: ParsedWorkbook, actor: Any, summary: dict[str
         # next chunk in between is the gap they need. Inside a transaction (a test's),
         # another connection would not see the job.
         threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with closing(_prepared_chunks(stage, parsed.households)) as chunks:
+        with closing(_prepared_chunks(stage, parsed.households, processes)) as chunks:
             first = next(chunks, None)  # forks the preparing processes before the thread starts
-            gap = SQLITE_GAP if _processes(len(parsed.households)) > 1 else 0.0
+            gap = SQLITE_GAP if processes > 1 and connection.vendor == "sqlite" else 0.0
             with _Writer(stage, summary, threaded=threaded, gap=gap) as writer:
                 for chunk in chain([first] if first is not None else [], chunks):
                     writer.put(chunk)
@@ -421,7 +421,7 @@ class _Writer:
             raise self.error
         if self.thread is None:
             self._write(chunk)
-            if connection.vendor == "sqlite" and self.gap:
+            if self.gap:
                 # prepared by other processes, the next chunk is ready at once: without a
                 # pause the lock would be taken back before a waiting writer (a page's
                 # audit event, polling with SQLite's busy handler) gets it
@@ -464,13 +464,12 @@ class _Superseded(Exception):
     """The job is no longer ours to finish."""
 
 
-def _prepared_chunks(stage: _Stage,
-                     households: list[ParsedHousehold]) -> Generator[_Chunk, None, None]:
+def _prepared_chunks(stage: _Stage, households: list[ParsedHousehold],
+                     processes: int) -> Generator[_Chunk, None, None]:
     """The households prepared for staging, ``WRITE_CHUNK`` at a time, in file order: by
-    forked processes when the file is larger than a chunk (:func:`_processes`), the
+    ``processes`` forked processes when there are two or more (:func:`_processes`), the
     registry's numbers and the ID-number map added here."""
     starts = range(0, len(households), WRITE_CHUNK)
-    processes = _processes(len(households))
     if processes < 2:
         for start in starts:
             yield stage.prepare(households[start:start + WRITE_CHUNK])

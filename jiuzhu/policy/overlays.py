@@ -7,10 +7,9 @@ and highest id) compared with what it installed, at most every
 ``JIUZHU_PARAMETERS_CHECK_SECONDS`` (default 5) — at three places:
 
 - before each web request (``jiuzhu.policy.middleware.ParameterOverlays``);
-- before each task of a ``db_worker`` (``core.jobs.task_starting``, registered in
-  ``PolicyConfig.ready``);
-- at the start of a management command that computes with parameters
-  (``core.jobs.command_starting``: forced, once).
+- before each task of a ``db_worker`` and, forced, at the start of a management command
+  that computes with parameters (``core.jobs.work_starting``, registered in
+  ``PolicyConfig.ready``).
 
 So a set approved in one web worker reaches the others and the workers within seconds,
 and a restarted process at its first request or task. The tests set ``None``: only a
@@ -58,12 +57,6 @@ def refresh_if_due(force: bool = False) -> None:
             return
     _checked_at = now
     refresh_from_database()
-
-
-def refresh_now(*args: Any, **kwargs: Any) -> None:
-    """A forced :func:`refresh_if_due` (``core.jobs.command_starting``: a command that
-    computes with parameters, outside a request or a task)."""
-    refresh_if_due(force=True)
 
 
 def forget() -> None:

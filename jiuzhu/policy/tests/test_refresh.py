@@ -1,8 +1,7 @@
 """A set approved in another process reaches this one: before the next request once
 ``JIUZHU_PARAMETERS_CHECK_SECONDS`` have passed (the middleware), before a ``db_worker``'s
-next task (``core.jobs.task_starting``), at the start of a computing command
-(``core.jobs.command_starting``); the engine itself calls nothing back. A result computed
-with the county's entered parameters says so in its rules version."""
+next task and, forced, at the start of a computing command (``core.jobs.work_starting``);
+the engine itself calls nothing back. A result computed with the county's entered parameters says so in its rules version."""
 
 from __future__ import annotations
 
@@ -84,7 +83,7 @@ def test_none_in_the_settings_asks_only_when_forced(client, admin, approver, tre
     client.get("/healthz")
     jobs.on_task_started(sender=DatabaseBackend)
     assert urban() == 900
-    jobs.command_starting()  # jiuzhu reassess and the benchmarks: forced, once
+    jobs.work_starting(force=True)  # jiuzhu reassess and the benchmarks: forced, once
     assert urban() == 950
 
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from jiuzhu.assessments.benchmark import bench_prescription
-from jiuzhu.core.jobs import command_starting
+from jiuzhu.core.jobs import work_starting
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="保留基准数据")
 
     def handle(self, *args, households: int, chunk: int, keep: bool, **options):
-        command_starting()  # the parameter sets approved on the pages (jiuzhu.policy)
+        work_starting(force=True)  # the parameter sets approved on the pages (jiuzhu.policy)
         if households < 1:
             raise CommandError("--households 至少为 1")
         self.stdout.write(json.dumps(bench_prescription(households, keep=keep, chunk_size=chunk)))

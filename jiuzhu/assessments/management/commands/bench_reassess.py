@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from jiuzhu.assessments.bench_batch import bench_reassess
-from jiuzhu.core.jobs import command_starting
+from jiuzhu.core.jobs import work_starting
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, households: int, chunk: int, workers: str, counties: int,
                keep: bool, **options):
-        command_starting()  # the parameter sets approved on the pages (jiuzhu.policy)
+        work_starting(force=True)  # the parameter sets approved on the pages (jiuzhu.policy)
         try:
             counts = [int(w) for w in str(workers).split(",") if w.strip()]
         except ValueError:

@@ -8,7 +8,7 @@ from jiuzhu.assessments.models import BatchRun
 from jiuzhu.assessments.services import batch_create, batch_execute
 from jiuzhu.assessments.tasks import batch_run_task
 from jiuzhu.core.access import SYSTEM
-from jiuzhu.core.jobs import command_starting
+from jiuzhu.core.jobs import work_starting
 from jiuzhu.regions.models import Region
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                             help="交给后台任务执行（jiuzhu db_worker），不在此进程中计算")
 
     def handle(self, *args, **options):
-        command_starting()  # the parameter sets approved on the pages (jiuzhu.policy)
+        work_starting(force=True)  # the parameter sets approved on the pages (jiuzhu.policy)
         if options["resume"]:
             run = BatchRun.objects.select_related("region").filter(pk=options["resume"]).first()
             if run is None:
